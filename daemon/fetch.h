@@ -1,0 +1,65 @@
+/*
+ * fetch.h: HTTP GETs with libcurl's multi socket API, driven by libev.
+ *
+ * One struct fetcher owns one CURLM and its watchers.  fetch_start queues
+ * a request; the callback runs exactly once per started request, from the
+ * loop, when the transfer is over (or with FETCH_ABORTED from fetch_free).
+ * No call blocks the loop, name resolution included.
+ *
+ * The body is counted as it is decoded, so a chunked or compressed body
+ * cannot get past max_size.
+ */
+#ifndef FEEDD_FETCH_H
+#define FEEDD_FETCH_H
+
+#include <stddef.h>
+
+struct ev_loop;
+struct fetcher;
+
+struct fetch_opts {
+	const char	*user_agent;	/* NULL: feedd/VERSION (+URL) */
+	int		 max_connections;	/* transfers at once */
+	size_t		 max_size;	/* body cap in decoded bytes */
+};
+
+struct fetch_request {
+	const char	*url;
+	const char	*etag;		/* sent back as If-None-Match, or NULL */
+	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
+};
+
+enum fetch_status {
+	FETCH_OK,		/* 2xx with a body */
+	FETCH_NOT_MODIFIED,	/* 304 */
+	FETCH_HTTP_ERROR,	/* any other HTTP status */
+	FETCH_NET_ERROR,	/* connect, TLS, DNS, timeout, too large, ... */
+	FETCH_ABORTED		/* fetch_free while in flight */
+};
+
+/* Valid only during the callback. */
+struct fetch_result {
+	enum fetch_status status;
+	long		 http_code;	/* 0 if no response */
+	const char	*error;		/* one-line reason unless FETCH_OK/304 */
+	const char	*body;
+	size_t		 len;
+	const char	*etag;		/* from the final response, or NULL */
+	const char	*last_modified;
+	const char	*content_type;
+	const char	*effective_url;
+};
+
+typedef void	(*fetch_done_fn)(void *arg, const struct fetch_result *res);
+
+/* Returns NULL with a reason in *errstr. */
+struct fetcher	*fetch_new(struct ev_loop *loop, const struct fetch_opts *opts,
+		    char **errstr);
+/* Aborts what is in flight (callbacks run with FETCH_ABORTED), frees. */
+void		 fetch_free(struct fetcher *f);
+/* Returns 0, or -1 if the request could not even be set up (the callback
+ * is then not called). */
+int		 fetch_start(struct fetcher *f, const struct fetch_request *req,
+		    fetch_done_fn done, void *arg);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * render.h: the merged feed as RSS 2.0 or Atom 1.0, written with libxml2's
+ * xmlTextWriter (never by pasting strings), so the output is well-formed
+ * whatever the stored text holds.
+ */
+#ifndef FEEDD_RENDER_H
+#define FEEDD_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parsers/util.h"
+#include "storage/store.h"
+
+enum render_format {
+	RENDER_RSS,
+	RENDER_ATOM
+};
+
+struct render_channel {
+	const char	*title;
+	const char	*self_url;	/* absolute URL of this document */
+	const char	*site_url;	/* link to the human page, or NULL */
+	int64_t		 now;		/* used as updated time when empty */
+};
+
+/* Appends the document to out.  Returns 0 or -1. */
+int	render_feed(enum render_format format, const struct render_channel *ch,
+	    const struct store_item *items, size_t nitems, struct buf *out);
+
+/* The Content-Type for a format, with charset. */
+const char *render_content_type(enum render_format format);
+
+#endif

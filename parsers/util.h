@@ -1,0 +1,53 @@
+/*
+ * util.h: allocation that never returns NULL, and growable byte buffers
+ * with a hard cap.
+ *
+ * Shared by every module (parsers/ is the bottom layer, so it lives here
+ * and knows nothing of the daemon).  x*alloc abort the process on
+ * out-of-memory: small allocations need no checks.  Anything whose size a
+ * remote party controls goes into a struct buf with a cap; buf_add fails
+ * cleanly (-1, nothing appended) once the cap would be passed.
+ */
+#ifndef FEEDD_UTIL_H
+#define FEEDD_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void	*xmalloc(size_t size);
+void	*xcalloc(size_t nmemb, size_t size);
+void	*xreallocarray(void *ptr, size_t nmemb, size_t size);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+/* printf into a new string; caller frees. */
+char	*xasprintf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
+
+/*
+ * A growable buffer.  data is always NUL-terminated (when non-NULL) so it
+ * can be used as a string; len excludes the terminator.  cap == 0 means
+ * no cap (only for sizes we control).
+ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;	/* allocated, including the terminator */
+	size_t	 cap;	/* maximum len, or 0 */
+};
+
+void	 buf_init(struct buf *b, size_t cap);
+/* Appends; returns 0, or -1 if the cap would be passed (b unchanged). */
+int	 buf_add(struct buf *b, const void *p, size_t n);
+int	 buf_addstr(struct buf *b, const char *s);
+int	 buf_addch(struct buf *b, char c);
+int	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Empties without freeing, so the memory is reused. */
+void	 buf_clear(struct buf *b);
+/* Hands the string to the caller (never NULL) and re-inits b. */
+char	*buf_steal(struct buf *b);
+void	 buf_reset(struct buf *b);
+
+#endif
