@@ -1,0 +1,33 @@
+/*
+ * html.h: the HTML that feeds embed, made safe to serve and to show.
+ *
+ * Built on libxml2's HTML parser (never on regular expressions).  The
+ * allow-list of elements, attributes and CSS properties follows
+ * feedparser's sanitizer: script, style and applet go with their content;
+ * other disallowed elements go but keep their text; disallowed attributes
+ * (every on* handler among them) go; URLs with unsafe schemes become empty.
+ */
+#ifndef FEEDD_HTML_H
+#define FEEDD_HTML_H
+
+#include <stddef.h>
+
+/*
+ * Sanitizes the HTML fragment html[0..len) and resolves relative href/src
+ * (and similar URL attributes) against base (may be NULL).  Returns a new
+ * NUL-terminated UTF-8 string (caller frees), or NULL if nothing is left.
+ */
+char	*html_sanitize(const char *html, size_t len, const char *base);
+
+/*
+ * The plain text of an HTML fragment: tags removed, entities decoded,
+ * script/style content dropped, runs of whitespace collapsed to one space,
+ * trimmed.  Returns a new string (caller frees), or NULL if empty.
+ */
+char	*html_to_text(const char *html, size_t len);
+
+/* Escapes text so that it shows literally inside HTML (&, <, >). Returns a
+ * new string (caller frees). */
+char	*html_escape(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * uri.h: resolving relative references (RFC 3986 section 5) and telling
+ * safe URL schemes from unsafe ones.
+ */
+#ifndef FEEDD_URI_H
+#define FEEDD_URI_H
+
+/*
+ * Resolves ref against base (either may be NULL).  Returns a new string
+ * (caller frees): the absolute URL, or a copy of ref when it cannot be
+ * resolved (no base, or a base that is not absolute), or NULL if ref is
+ * NULL.
+ */
+char	*uri_resolve(const char *base, const char *ref);
+
+/* 1 if url has a scheme that is unsafe in served HTML (javascript:,
+ * vbscript:, data: other than images, ...), else 0.  Case, whitespace and
+ * control characters inside the scheme are ignored, as browsers do. */
+int	 uri_is_unsafe(const char *url);
+
+#endif
