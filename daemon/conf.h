@@ -13,8 +13,6 @@
 
 #include "log.h"
 
-#define CONF_DEFAULT_PATH	"contrib/feedd.conf"
-
 enum conf_listen_kind {
 	CONF_LISTEN_TCP,
 	CONF_LISTEN_UNIX
