@@ -1,0 +1,1018 @@
+/*
+ * feed_xml.c: the XML side of the parser: RSS (0.90 to 2.0, RDF), Atom
+ * (0.3, 1.0) and CDF read with libxml2's SAX2 push parser.  What each
+ * element means is feed_map.c's business; this file finds the elements,
+ * keeps the context (channel, entry, author, skipped), the xml:base chain
+ * and the text of the field being read (also serialised, for inline
+ * XHTML).
+ *
+ * The document is pushed in chunks and no tree is built: memory is bounded
+ * by the largest field being read, not by the document.
+ *
+ * Safety (TECH-NOTES section 4): XML_PARSE_NONET, never NOENT, DTDLOAD or
+ * HUGE, so external entities are never read and libxml2's expansion and
+ * depth limits stay in force; the external entity loader refuses
+ * everything as a second fence.  Undeclared HTML entities (&nbsp;) are
+ * resolved by a getEntity hook that falls back to htmlEntityLookup, since
+ * feeds use them freely and a recovering parse would drop them silently.
+ *
+ * Broken documents: a strict pass first; if it fails on the encoding, a
+ * strict pass in UTF-8 and then in windows-1252; if it still fails, a
+ * recovering pass, flagged FEED_RECOVERED.  Entries a failed pass already
+ * handed to the sink are counted and skipped by the next pass, so none is
+ * seen twice. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "date.h"
+#include "feed.h"
+#include "feed_int.h"
+#include "feed_xml.h"
+#include "html.h"
+#include "uri.h"
+#include "util.h"
+
+#define CHUNK	65536
+
+static int tables_sorted;
+static xmlParserInputPtr no_loader(const char *, const char *,
+	    xmlParserCtxtPtr);
+
+void
+feed_xml_init(void)
+{
+	if (tables_sorted)
+		return;
+	xmlInitParser();
+	/* A second fence behind the parse options: nothing is ever loaded
+	 * from outside the document (DTDs, external entities). */
+	xmlSetExternalEntityLoader(no_loader);
+	fmap_init();
+	tables_sorted = 1;
+}
+
+/* An attribute's value, entities decoded (libxml2 hands them undecoded
+ * when it does not substitute entities). */
+static char *
+attr_get(struct xstate *st, const xmlChar **attrs, int nattrs,
+    const char *uri, const char *name)
+{
+	const xmlChar *v, *end;
+	xmlChar *d;
+	char *r;
+	int i;
+
+	for (i = 0; i < nattrs; i++) {
+		const xmlChar **a = attrs + i * 5;
+
+		if (strcmp((const char *)a[0], name) != 0)
+			continue;
+		if (uri == NULL ? a[2] != NULL :
+		    (a[2] == NULL || strcmp((const char *)a[2], uri) != 0))
+			continue;
+		v = a[3];
+		end = a[4];
+		if (memchr(v, '&', end - v) == NULL)
+			return xstrndup((const char *)v, end - v);
+		d = xmlStringLenDecodeEntities(st->ctxt, v, end - v,
+		    XML_SUBSTITUTE_REF, 0, 0, 0);
+		if (d == NULL)
+			return NULL;
+		r = xstrdup((const char *)d);
+		xmlFree(d);
+		return r;
+	}
+	return NULL;
+}
+
+/* -------------------------------------------------------- SAX events */
+
+static struct xstate *
+state_of(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void
+detect_format(struct xstate *st, const char *name, const xmlChar *uri,
+    const xmlChar **attrs, int nattrs, const xmlChar **nss, int nns)
+{
+	char *ver;
+	int i;
+
+	if (strcmp(name, "rss") == 0) {
+		ver = attr_get(st, attrs, nattrs, NULL, "version");
+		if (ver == NULL)
+			st->format = FEED_FORMAT_RSS;
+		else if (strncmp(ver, "2.", 2) == 0)
+			st->format = FEED_FORMAT_RSS20;
+		else if (strncmp(ver, "0.9", 3) == 0 && ver[3] != '0')
+			st->format = FEED_FORMAT_RSS09X;
+		else if (strcmp(ver, "0.90") == 0)
+			st->format = FEED_FORMAT_RSS090;
+		else
+			st->format = FEED_FORMAT_RSS;
+		free(ver);
+	} else if (strcmp(name, "RDF") == 0) {
+		st->format = FEED_FORMAT_RSS;
+		for (i = 0; i < nns; i++) {
+			const char *u = (const char *)nss[2 * i + 1];
+
+			if (u == NULL)
+				continue;
+			if (strcmp(u, RSS10_NS) == 0)
+				st->format = FEED_FORMAT_RSS10;
+			else if (strcmp(u, RSS090_NS) == 0 &&
+			    st->format != FEED_FORMAT_RSS10)
+				st->format = FEED_FORMAT_RSS090;
+		}
+	} else if (strcasecmp(name, "channel") == 0 && uri == NULL) {
+		/* Microsoft's Channel Definition Format (1997). */
+		st->format = FEED_FORMAT_CDF;
+	} else if (strcmp(name, "feed") == 0) {
+		st->atomroot = 1;
+		ver = attr_get(st, attrs, nattrs, NULL, "version");
+		if (uri != NULL && strcmp((const char *)uri, ATOM10_NS) == 0)
+			st->format = FEED_FORMAT_ATOM10;
+		else if ((uri != NULL &&
+		    strcmp((const char *)uri, ATOM03_NS) == 0 &&
+		    (ver == NULL || strcmp(ver, "0.3") == 0)) ||
+		    (ver != NULL && strcmp(ver, "0.3") == 0))
+			st->format = FEED_FORMAT_ATOM03;
+		else
+			st->format = FEED_FORMAT_ATOM;
+		free(ver);
+	}
+}
+
+/* CDF puts the link and the date in attributes. */
+static void
+cdf_attrs(struct xstate *st, struct level *l, const xmlChar **attrs,
+    int nattrs)
+{
+	char *v;
+
+	v = fmap_trim(attr_get(st, attrs, nattrs, NULL, "HREF"));
+	if (v != NULL)
+		fmap_level_set(l, F_LINK, 0,
+		    uri_resolve(fmap_cur_base(st), v));
+	free(v);
+	v = attr_get(st, attrs, nattrs, NULL, "LASTMOD");
+	fmap_level_set_date(l, F_UPDATED, 0, fmap_trim(v));
+}
+
+static void
+push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
+    int nattrs)
+{
+	struct frame *f;
+	char *b;
+
+	if ((size_t)st->depth >= st->nframes) {
+		st->nframes = st->nframes ? st->nframes * 2 : 32;
+		st->frames = xreallocarray(st->frames, st->nframes,
+		    sizeof(*st->frames));
+	}
+	f = &st->frames[st->depth];
+	f->ctx = ctx;
+	f->own = 0;
+	f->base = (char *)fmap_cur_base(st);
+	b = attr_get(st, attrs, nattrs,
+	    "http://www.w3.org/XML/1998/namespace", "base");
+	if (b != NULL) {
+		f->base = uri_resolve(fmap_cur_base(st), b);
+		f->own = 1;
+		free(b);
+	}
+	st->depth++;
+}
+
+static int
+is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col",
+	    "embed", "hr", "img", "input", "link", "meta", "param", "source",
+	    "track", "wbr" };
+	size_t i;
+
+	for (i = 0; i < NELEM(v); i++)
+		if (strcasecmp(name, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+markup_attr_value(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			buf_addstr(b, "&amp;");
+			break;
+		case '<':
+			buf_addstr(b, "&lt;");
+			break;
+		case '"':
+			buf_addstr(b, "&quot;");
+			break;
+		default:
+			buf_addch(b, *s);
+		}
+	}
+}
+
+/* Inside a captured field: serialise the child element. */
+static void
+cap_start(struct xstate *st, const char *name, const xmlChar **nss,
+    int nns, const xmlChar **attrs, int nattrs)
+{
+	int i;
+	char *v;
+
+	st->cap_children = 1;
+	if (st->cap_stripdiv && st->depth == st->cap_depth + 1 &&
+	    strcmp(name, "div") == 0 && st->cap_divdepth == 0 &&
+	    st->markup.len == 0) {
+		st->cap_divdepth = st->depth;
+		return;
+	}
+	buf_addch(&st->markup, '<');
+	buf_addstr(&st->markup, name);
+	for (i = 0; i < nattrs; i++) {
+		const xmlChar **a = attrs + i * 5;
+
+		v = attr_get(st, a, 1, (const char *)a[2],
+		    (const char *)a[0]);
+		if (v == NULL)
+			continue;
+		buf_addch(&st->markup, ' ');
+		if (a[1] != NULL) {
+			buf_addstr(&st->markup, (const char *)a[1]);
+			buf_addch(&st->markup, ':');
+		}
+		buf_addstr(&st->markup, (const char *)a[0]);
+		buf_addstr(&st->markup, "=\"");
+		markup_attr_value(&st->markup, v);
+		buf_addch(&st->markup, '"');
+		free(v);
+	}
+	for (i = 0; i < nns; i++) {
+		const char *pfx = (const char *)nss[2 * i];
+		const char *u = (const char *)nss[2 * i + 1];
+
+		buf_addstr(&st->markup, pfx != NULL ? " xmlns:" : " xmlns");
+		if (pfx != NULL)
+			buf_addstr(&st->markup, pfx);
+		buf_addstr(&st->markup, "=\"");
+		markup_attr_value(&st->markup, u != NULL ? u : "");
+		buf_addch(&st->markup, '"');
+	}
+	buf_addstr(&st->markup, is_void(name) ? " />" : ">");
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	struct xstate *st = state_of(ctx);
+	const char *name = (const char *)localname;
+	const struct map *m;
+	enum ctx parent, child = C_SKIP;
+	struct level *l;
+	enum ns ns;
+	char *v, *t;
+
+	(void)prefix;
+	(void)ndefaulted;
+	if (st->cap) {
+		/* Depth first so that the frame's base is this element's. */
+		push_frame(st, C_SKIP, attrs, nattrs);
+		cap_start(st, name, nss, nns, attrs, nattrs);
+		return;
+	}
+	if (st->depth == 0) {
+		detect_format(st, name, uri, attrs, nattrs, nss, nns);
+		if (uri != NULL && st->format != FEED_FORMAT_UNKNOWN)
+			st->rootns = xstrdup((const char *)uri);
+		push_frame(st, C_ROOT, attrs, nattrs);
+		if (st->format == FEED_FORMAT_UNKNOWN)
+			st->frames[0].ctx = C_SKIP;
+		else
+			st->any = 1;
+		if (st->atomroot)
+			st->frames[0].ctx = C_CHANNEL;
+		if (st->format == FEED_FORMAT_CDF) {
+			st->frames[0].ctx = C_CHANNEL;
+			cdf_attrs(st, &st->feed, attrs, nattrs);
+		}
+		v = attr_get(st, attrs, nattrs,
+		    "http://www.w3.org/XML/1998/namespace", "lang");
+		/* feedparser normalises en_US to en-US. */
+		for (t = v; t != NULL && *t != '\0'; t++)
+			if (*t == '_')
+				*t = '-';
+		fmap_level_set(&st->feed, F_LANGUAGE, 5, fmap_trim(v));
+		return;
+	}
+	parent = st->frames[st->depth - 1].ctx;
+	ns = fmap_ns_code(st, uri);
+	push_frame(st, C_SKIP, attrs, nattrs);
+	switch (parent) {
+	case C_ROOT:
+		if (strcmp(name, "channel") == 0)
+			child = C_CHANNEL;
+		else if (strcmp(name, "item") == 0 && !st->in_entry) {
+			fmap_entry_begin(st);
+			child = C_ENTRY;
+		}
+		st->frames[st->depth - 1].ctx = child;
+		return;
+	case C_CHANNEL:
+		if ((ns == NS_RSS || ns == NS_ATOM) && !st->in_entry &&
+		    (strcmp(name, "item") == 0 ||
+		    strcmp(name, "entry") == 0)) {
+			fmap_entry_begin(st);
+			st->frames[st->depth - 1].ctx = C_ENTRY;
+			return;
+		}
+		if (ns == NS_CDF && !st->in_entry &&
+		    strcasecmp(name, "item") == 0) {
+			fmap_entry_begin(st);
+			st->frames[st->depth - 1].ctx = C_ENTRY;
+			cdf_attrs(st, &st->ent, attrs, nattrs);
+			return;
+		}
+		break;
+	case C_ENTRY:
+		/* An item inside an item: like feedparser, the outer one
+		 * ends there and the inner one is an entry of its own. */
+		if ((ns == NS_RSS || ns == NS_ATOM) && st->in_entry &&
+		    (strcmp(name, "item") == 0 ||
+		    strcmp(name, "entry") == 0)) {
+			fmap_entry_end(st);
+			fmap_entry_begin(st);
+			st->frames[st->depth - 1].ctx = C_ENTRY;
+			return;
+		}
+		break;
+	case C_AUTHOR:
+		break;
+	default:
+		return;
+	}
+	m = fmap_find(parent, ns, name);
+	if (m == NULL)
+		return;
+	l = parent == C_CHANNEL ? &st->feed : parent == C_ENTRY ? &st->ent :
+	    st->in_entry ? &st->ent : &st->feed;
+	switch (m->field) {
+	case F_AUTHORS:
+		st->frames[st->depth - 1].ctx = C_AUTHOR;
+		return;
+	case F_GROUP:
+		st->frames[st->depth - 1].ctx = parent;
+		return;
+	case F_ALINK:
+		v = attr_get(st, attrs, nattrs, NULL, "rel");
+		t = fmap_trim(attr_get(st, attrs, nattrs, NULL, "href"));
+		if (t == NULL && (v == NULL || strcmp(v, "alternate") == 0)) {
+			/* Pre-1.0 Atom and sloppy feeds: URL as content. */
+			free(v);
+			m = &fmap_alink_text;
+			break;
+		}
+		if (t != NULL && (v == NULL || strcmp(v, "alternate") == 0))
+			fmap_level_set(l, F_LINK, m->prio,
+			    uri_resolve(fmap_cur_base(st), t));
+		else if (t != NULL && strcmp(v, "enclosure") == 0 &&
+		    parent == C_ENTRY) {
+			char *len = attr_get(st, attrs, nattrs, NULL,
+			    "length");
+
+			fmap_level_add_enc(l,
+			    uri_resolve(fmap_cur_base(st), t),
+			    attr_get(st, attrs, nattrs, NULL, "type"), len);
+			free(len);
+		}
+		free(t);
+		free(v);
+		return;
+	case F_ENCLOSURE:
+		t = fmap_trim(attr_get(st, attrs, nattrs, NULL, "url"));
+		v = attr_get(st, attrs, nattrs, NULL, "length");
+		fmap_level_add_enc(l, t != NULL ?
+		    uri_resolve(fmap_cur_base(st), t) : NULL,
+		    attr_get(st, attrs, nattrs, NULL, "type"), v);
+		free(t);
+		free(v);
+		return;
+	case F_ACATEGORY:
+		fmap_level_add_cat(l, feed_collapse(attr_get(st, attrs, nattrs,
+		    NULL, "term")));
+		return;
+	default:
+		break;
+	}
+	/* A field with a value in its content: capture it. */
+	st->cap = 1;
+	st->cap_depth = st->depth;
+	st->cap_field = m->field;
+	st->cap_prio = m->prio;
+	st->cap_ctx = parent;
+	st->cap_children = 0;
+	st->cap_divdepth = 0;
+	st->cap_b64 = 0;
+	st->cap_escaped = 0;
+	st->cap_stripdiv = 0;
+	st->cap_rss_author = m->field == F_AUTHOR && ns != NS_ATOM;
+	st->cap_base = st->frames[st->depth - 1].base;
+	st->cap_type = T_NONE;
+	if (ns == NS_ATOM) {
+		v = attr_get(st, attrs, nattrs, NULL, "type");
+		st->cap_type = fmap_ctype_of(v);
+		st->cap_stripdiv = v != NULL && strcmp(v, "xhtml") == 0;
+		/* RFC 4287 4.1.3.3: any other non-XML, non-text media type
+		 * is base64. */
+		if (st->cap_type == T_OTHER && strncasecmp(v, "text/", 5) &&
+		    strcasestr(v, "xml") == NULL) {
+			st->cap_b64 = 1;
+			st->cap_type = T_HTML;
+		}
+		free(v);
+		/* RFC 4287 3.1: text constructs default to "text";
+		 * Atom 0.3 content defaults to text/plain too. */
+		if (st->cap_type == T_NONE)
+			st->cap_type = T_TEXT;
+		v = attr_get(st, attrs, nattrs, NULL, "mode");
+		if (v != NULL && strcmp(v, "base64") == 0)
+			st->cap_b64 = 1;
+		else if (v != NULL && strcmp(v, "escaped") == 0)
+			st->cap_escaped = 1;
+		free(v);
+	} else if (ns == NS_XHTML)
+		st->cap_type = T_XHTML;
+	if (m->field == F_GUID) {
+		v = attr_get(st, attrs, nattrs, NULL, "isPermaLink");
+		st->cap_guidlink = v == NULL || strcasecmp(v, "false") != 0;
+		free(v);
+	}
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct xstate *st = state_of(ctx);
+	struct frame *f;
+	int depth = st->depth;
+
+	(void)prefix;
+	(void)uri;
+	if (depth == 0)
+		return;
+	if (st->cap && depth > st->cap_depth) {
+		if (depth != st->cap_divdepth &&
+		    !is_void((const char *)localname)) {
+			buf_addstr(&st->markup, "</");
+			buf_addstr(&st->markup, (const char *)localname);
+			buf_addch(&st->markup, '>');
+		}
+	} else if (st->cap && depth == st->cap_depth)
+		fmap_cap_finish(st);
+	else {
+		f = &st->frames[depth - 1];
+		if (f->ctx == C_ENTRY && st->in_entry)
+			fmap_entry_end(st);
+		else if (f->ctx == C_AUTHOR)
+			fmap_author_end(st,
+			    st->in_entry ? &st->ent : &st->feed);
+	}
+	f = &st->frames[depth - 1];
+	if (f->own)
+		free(f->base);
+	f->own = 0;
+	st->depth--;
+}
+
+static void
+sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+	struct xstate *st = state_of(ctx);
+	const xmlChar *p, *run, *end = ch + len;
+
+	if (!st->cap)
+		return;
+	if (buf_add(&st->raw, ch, len) == -1)
+		return;
+	/* The markup copy: runs of plain text in one go. */
+	for (p = run = ch; p < end; p++) {
+		if (*p != '&' && *p != '<' && *p != '>')
+			continue;
+		buf_add(&st->markup, run, p - run);
+		buf_addstr(&st->markup, *p == '&' ? "&amp;" :
+		    *p == '<' ? "&lt;" : "&gt;");
+		run = p + 1;
+	}
+	buf_add(&st->markup, run, end - run);
+}
+
+/*
+ * Entities: the document's own (and the five predefined) first, then the
+ * HTML 4 names, which feeds use without declaring.  They are made
+ * "predefined" so that libxml2 hands their text to characters() instead
+ * of an entity reference.
+ */
+static xmlEntityPtr
+sax_entity(void *ctx, const xmlChar *name)
+{
+	struct xstate *st = state_of(ctx);
+	const htmlEntityDesc *h;
+	xmlEntityPtr ent;
+	char utf8[8];
+	int n;
+
+	ent = xmlSAX2GetEntity(ctx, name);
+	if (ent != NULL)
+		return ent;
+	ent = xmlGetDocEntity(st->edoc, name);
+	if (ent != NULL)
+		return ent;
+	h = htmlEntityLookup(name);
+	if (h != NULL) {
+		n = xmlCopyCharMultiByte((xmlChar *)utf8, (int)h->value);
+		if (n <= 0)
+			return NULL;
+		utf8[n] = '\0';
+		ent = xmlAddDocEntity(st->edoc, name,
+		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
+		    (const xmlChar *)utf8);
+	} else {
+		/* An entity nobody declared stays as written, as in
+		 * feedparser, rather than vanish. */
+		char *lit = xasprintf("&%s;", (const char *)name);
+
+		ent = xmlAddDocEntity(st->edoc, name,
+		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
+		    (const xmlChar *)lit);
+		free(lit);
+	}
+	if (ent != NULL)
+		ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	return ent;
+}
+
+static xmlParserInputPtr
+sax_resolve(void *ctx, const xmlChar *publicid, const xmlChar *systemid)
+{
+	(void)ctx;
+	(void)publicid;
+	(void)systemid;
+	return NULL;
+}
+
+static void
+sax_error(void *ctx, xmlErrorPtr err)
+{
+	struct xstate *st = state_of(ctx);
+
+	if (err == NULL || err->level < XML_ERR_ERROR || st->errcode != 0)
+		return;
+	st->errcode = err->code;
+	st->errline = err->line;
+	free(st->errmsg);
+	st->errmsg = xstrdup(err->message != NULL ? err->message : "error");
+	st->errmsg[strcspn(st->errmsg, "\n")] = '\0';
+}
+
+static xmlParserInputPtr
+no_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* ------------------------------------------------------------- passes */
+
+/* Is doc[i..len) "&name;", "&#123;" or "&#x1f;"? */
+static int
+is_reference(const char *doc, size_t len, size_t i)
+{
+	size_t j = i + 1, k;
+
+	if (j < len && doc[j] == '#') {
+		j++;
+		if (j < len && (doc[j] == 'x' || doc[j] == 'X')) {
+			for (k = ++j; j < len &&
+			    isxdigit((unsigned char)doc[j]); j++)
+				;
+		} else
+			for (k = j; j < len && isdigit((unsigned char)doc[j]);
+			    j++)
+				;
+		return j > k && j < len && doc[j] == ';';
+	}
+	if (j >= len || !(isalpha((unsigned char)doc[j]) || doc[j] == '_' ||
+	    doc[j] == ':' || (doc[j] & 0x80)))
+		return 0;
+	for (k = j; j < len && j - k < 64 && (isalnum((unsigned char)doc[j]) ||
+	    strchr("_:.-", doc[j]) != NULL || (doc[j] & 0x80)); j++)
+		;
+	return j < len && doc[j] == ';';
+}
+
+/*
+ * Copies the next piece of an ASCII-based document into out (at most
+ * CHUNK + 5 bytes), cleaning what XML 1.0 forbids but feeds are full of:
+ * C0 controls are dropped, a bare '&' becomes "&amp;" and a '<' that
+ * cannot start a tag "&lt;" (as feedparser
+ * reads them), outside CDATA sections and comments.  *mode carries the
+ * section state across calls; the lookahead reads the whole document, so
+ * chunk boundaries do not matter.
+ */
+static size_t
+filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
+{
+	static unsigned char special[256];
+	size_t off = *offp, w = 0, n;
+	unsigned char c;
+
+	if (!special['<']) {
+		for (n = 0; n < 0x20; n++)
+			special[n] = n != '\t' && n != '\n' && n != '\r';
+		special['<'] = special['&'] = special[']'] = special['-'] = 1;
+	}
+	while (off < len && w < CHUNK) {
+		/* Plain bytes go in runs. */
+		for (n = 0; off + n < len && w + n < CHUNK &&
+		    !special[(unsigned char)doc[off + n]]; n++)
+			;
+		memcpy(out + w, doc + off, n);
+		w += n;
+		off += n;
+		if (off >= len || w >= CHUNK)
+			break;
+		c = (unsigned char)doc[off];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			off++;
+			continue;
+		}
+		if (*mode == 0 && c == '<' && (off + 1 >= len ||
+		    strchr(" \t\r\n=<&0123456789", doc[off + 1]) != NULL)) {
+			/* "a < b": a '<' that cannot open markup. */
+			memcpy(out + w, "&lt;", 4);
+			w += 4;
+			off++;
+			continue;
+		}
+		if (*mode == 0 && c == '<') {
+			if (len - off >= 9 && memcmp(doc + off, "<![CDATA[",
+			    9) == 0)
+				*mode = 1;
+			else if (len - off >= 4 &&
+			    memcmp(doc + off, "<!--", 4) == 0)
+				*mode = 2;
+		} else if (*mode == 1 && c == ']' && len - off >= 3 &&
+		    memcmp(doc + off, "]]>", 3) == 0)
+			*mode = 0;
+		else if (*mode == 2 && c == '-' && len - off >= 3 &&
+		    memcmp(doc + off, "-->", 3) == 0)
+			*mode = 0;
+		else if (*mode == 0 && c == '&' &&
+		    !is_reference(doc, len, off)) {
+			memcpy(out + w, "&amp;", 5);
+			w += 5;
+			off++;
+			continue;
+		}
+		out[w++] = (char)c;
+		off++;
+	}
+	*offp = off;
+	return w;
+}
+
+struct pass {
+	const char	*enc;		/* forced encoding, or NULL */
+	int		 recover;
+};
+
+/*
+ * One parse of the whole document.  Returns 0 if it was well-formed, -1
+ * if not (st->errcode says why).
+ */
+static int
+run_pass(struct xstate *st, const char *doc, size_t len, int wide,
+    const struct pass *p)
+{
+	xmlSAXHandler sax;
+	xmlParserCtxtPtr ctxt;
+	xmlCharEncodingHandlerPtr h;
+	char chunk[CHUNK + 8];
+	size_t off, n, w;
+	int opts, rc, mode = 0;
+
+	memset(&sax, 0, sizeof(sax));
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_chars;
+	sax.cdataBlock = sax_chars;
+	sax.ignorableWhitespace = sax_chars;
+	sax.getEntity = sax_entity;
+	sax.resolveEntity = sax_resolve;
+	sax.externalSubset = NULL;
+	sax.reference = NULL;
+	sax.comment = NULL;
+	sax.processingInstruction = NULL;
+	sax.warning = NULL;
+	sax.error = NULL;
+	sax.fatalError = NULL;
+	sax.serror = sax_error;
+
+	off = 0;
+	/* libxml2 detects UTF-16/32 from the first bytes. */
+	n = p->enc == NULL ? (len < 4 ? len : 4) : 0;
+	ctxt = xmlCreatePushParserCtxt(&sax, NULL, doc, (int)n, NULL);
+	if (ctxt == NULL)
+		return -1;
+	off = n;
+	ctxt->_private = st;
+	st->ctxt = ctxt;
+	opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+	if (p->recover)
+		opts |= XML_PARSE_RECOVER;
+	if (p->enc != NULL) {
+		opts |= XML_PARSE_IGNORE_ENC;
+		h = xmlFindCharEncodingHandler(p->enc);
+		if (h != NULL)
+			xmlSwitchToEncoding(ctxt, h);
+	}
+	xmlCtxtUseOptions(ctxt, opts);
+
+	rc = 0;
+	while (off < len && !st->run->aborted) {
+		if (wide) {
+			n = len - off < CHUNK ? len - off : CHUNK;
+			memcpy(chunk, doc + off, n);
+			w = n;
+			off += n;
+		} else
+			w = filter(doc, len, &off, chunk, &mode);
+		rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
+		if (rc != 0 && !p->recover)
+			break;
+	}
+	if (rc == 0 || p->recover)
+		rc = xmlParseChunk(ctxt, NULL, 0, 1);
+	if (p->recover && !st->run->aborted) {
+		/* A truncated document leaves elements open, and libxml2
+		 * does not close them: keep what the last entry has. */
+		if (st->cap)
+			fmap_cap_finish(st);
+		if (st->in_entry)
+			fmap_entry_end(st);
+	}
+	if (!ctxt->wellFormed || st->errcode != 0)
+		rc = -1;
+	if (ctxt->myDoc != NULL) {
+		xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	st->ctxt = NULL;
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+state_reset(struct xstate *st)
+{
+	int i;
+
+	for (i = 0; i < st->depth; i++)
+		if (st->frames[i].own)
+			free(st->frames[i].base);
+	st->depth = 0;
+	fmap_level_reset(&st->feed);
+	fmap_level_reset(&st->ent);
+	st->in_entry = 0;
+	st->cap = 0;
+	buf_clear(&st->raw);
+	buf_clear(&st->markup);
+	st->format = FEED_FORMAT_UNKNOWN;
+	st->atomroot = 0;
+	st->errcode = 0;
+	st->errline = 0;
+	free(st->errmsg);
+	st->errmsg = NULL;
+	st->nitems = 0;
+	st->any = 0;
+	st->run->seen = 0;
+	st->ttl = 0;
+	free(st->rootns);
+	st->rootns = NULL;
+	st->last_uri = NULL;
+}
+
+/*
+ * windows-1252 to UTF-8, done here rather than by iconv because iconv
+ * rejects the five bytes the code page leaves undefined (0x81, 0x8d, 0x8f,
+ * 0x90, 0x9d); like feedparser, they pass through as U+0080-U+009F.
+ */
+static char *
+cp1252_to_utf8(const char *doc, size_t len, size_t *outlen)
+{
+	static const uint16_t c1[32] = {
+		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178
+	};
+	unsigned char *out, *w;
+	unsigned int c;
+	size_t i;
+
+	out = w = xmalloc(len * 3 + 1);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)doc[i];
+		if (c >= 0x80 && c < 0xa0)
+			c = c1[c - 0x80];
+		if (c < 0x80)
+			*w++ = (unsigned char)c;
+		else if (c < 0x800) {
+			*w++ = (unsigned char)(0xc0 | (c >> 6));
+			*w++ = (unsigned char)(0x80 | (c & 0x3f));
+		} else {
+			*w++ = (unsigned char)(0xe0 | (c >> 12));
+			*w++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			*w++ = (unsigned char)(0x80 | (c & 0x3f));
+		}
+	}
+	*w = '\0';
+	*outlen = (size_t)(w - out);
+	return (char *)out;
+}
+
+static void
+silent(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static int
+is_encoding_error(int code)
+{
+	return code == XML_ERR_INVALID_CHAR ||
+	    code == XML_ERR_INVALID_ENCODING ||
+	    code == XML_ERR_UNSUPPORTED_ENCODING ||
+	    code == XML_ERR_UNKNOWN_ENCODING;
+}
+
+int
+feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
+    char **errstr)
+{
+	struct xstate st;
+	struct pass p;
+	struct feed_info *info = run->info;
+	const unsigned char *u = (const unsigned char *)doc;
+	const char *enc;
+	size_t skip = 0, convlen;
+	char *conv = NULL;
+	int wide = 0, rc, ok;
+
+	feed_xml_init();
+	memset(&st, 0, sizeof(st));
+	st.run = run;
+	fmap_level_init(&st.feed);
+	fmap_level_init(&st.ent);
+	buf_init(&st.raw, run->max_size);
+	buf_init(&st.markup, run->max_size * 2);
+	st.edoc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlCreateIntSubset(st.edoc, (const xmlChar *)"html", NULL, NULL);
+
+	/* Encoding, in feedparser's order: a byte-order mark, then the
+	 * HTTP charset, then the XML declaration (libxml2's own). */
+	enc = run->opts->charset;
+	if (len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
+		enc = "UTF-8";
+		skip = 3;
+	} else if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) ||
+	    (u[0] == 0xff && u[1] == 0xfe))) {
+		wide = 1;
+		enc = NULL;
+	} else if (len >= 4 && ((u[0] == 0 && u[1] == 0x3c) ||
+	    (u[0] == 0x3c && u[1] == 0) || (u[0] == 0 && u[1] == 0))) {
+		wide = 1;
+		enc = NULL;
+	}
+	if (!wide) {
+		/* Blanks or junk before the first tag would make libxml2
+		 * reject the XML declaration: feedparser skips them. */
+		while (skip < len && doc[skip] != '<')
+			skip++;
+	}
+	if (skip >= len) {
+		size_t i, line = 1;
+
+		for (i = 0; i < len; i++)
+			line += doc[i] == '\n';
+		*errstr = len == 0 ? xstrdup("empty document") :
+		    xasprintf("line %zu: no XML element in the document",
+		    line);
+		xmlFreeDoc(st.edoc);
+		buf_reset(&st.raw);
+		buf_reset(&st.markup);
+		return -1;
+	}
+	doc += skip;
+	len -= skip;
+
+	/* Errors are collected per parse (sax_error); libxml2's encoding
+	 * layer would otherwise print to stderr. */
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, silent);
+	p.enc = enc;
+	p.recover = 0;
+	rc = run_pass(&st, doc, len, wide, &p);
+	if (rc == -1 && !run->aborted && !wide &&
+	    is_encoding_error(st.errcode)) {
+		/* Not what it claims: feedparser falls back to UTF-8, then
+		 * to windows-1252. */
+		if (run->delivered < run->seen)
+			run->delivered = run->seen;
+		if (enc == NULL || strcasecmp(enc, "UTF-8") != 0) {
+			state_reset(&st);
+			p.enc = "UTF-8";
+			rc = run_pass(&st, doc, len, wide, &p);
+		}
+		if (rc == -1 && !run->aborted &&
+		    is_encoding_error(st.errcode)) {
+			if (run->delivered < run->seen)
+				run->delivered = run->seen;
+			state_reset(&st);
+			conv = cp1252_to_utf8(doc, len, &convlen);
+			doc = conv;
+			len = convlen;
+			p.enc = "UTF-8";
+			rc = run_pass(&st, doc, len, wide, &p);
+		}
+	}
+	if (rc == -1 && !run->aborted) {
+		int line = st.errline;
+		char *msg = st.errmsg;
+
+		st.errmsg = NULL;
+		if (run->delivered < run->seen)
+			run->delivered = run->seen;
+		state_reset(&st);
+		p.recover = 1;
+		(void)run_pass(&st, doc, len, wide, &p);
+		info->flags |= FEED_RECOVERED;
+		ok = st.any || st.nitems > 0 || run->delivered > 0;
+		if (!ok)
+			*errstr = xasprintf("line %d: %s", line,
+			    msg != NULL ? msg : "not well-formed");
+		free(msg);
+	} else
+		ok = st.any || st.nitems > 0;
+	if (ok && !run->aborted) {
+		info->format = st.format;
+		info->title = st.feed.v[F_TITLE], st.feed.v[F_TITLE] = NULL;
+		info->link = st.feed.v[F_LINK], st.feed.v[F_LINK] = NULL;
+		info->id = st.feed.v[F_ID], st.feed.v[F_ID] = NULL;
+		info->author = st.feed.v[F_AUTHOR], st.feed.v[F_AUTHOR] = NULL;
+		info->language = st.feed.v[F_LANGUAGE];
+		st.feed.v[F_LANGUAGE] = NULL;
+		info->subtitle = st.feed.v[F_SUBTITLE];
+		st.feed.v[F_SUBTITLE] = NULL;
+		info->updated = st.feed.date[F_UPDATED];
+		info->ttl = st.ttl;
+	} else if (*errstr == NULL && !run->aborted)
+		*errstr = xstrdup("not a feed: no RSS, RDF or Atom root "
+		    "element");
+	state_reset(&st);
+	fmap_level_reset(&st.feed);
+	fmap_level_reset(&st.ent);
+	free(st.frames);
+	buf_reset(&st.raw);
+	buf_reset(&st.markup);
+	xmlFreeDoc(st.edoc);
+	free(conv);
+	return ok && !run->aborted ? 0 : -1;
+}
+

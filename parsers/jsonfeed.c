@@ -1,0 +1,186 @@
+/*
+ * jsonfeed.c: JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1),
+ * read with jansson.
+ *
+ * JSON has no streaming reader in jansson, so the document is loaded
+ * whole; it is already capped by feed_parse's size limit, and entries are
+ * still handed to the sink one at a time.  Text fields are plain text
+ * already (titles are not HTML in JSON Feed); content_html is sanitized,
+ * content_text and summary are escaped into HTML.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "date.h"
+#include "feed.h"
+#include "feed_int.h"
+#include "html.h"
+#include "uri.h"
+#include "util.h"
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static char *
+text(const char *s)
+{
+	return s != NULL ? feed_collapse(xstrdup(s)) : NULL;
+}
+
+static char *
+url(const char *base, const char *s)
+{
+	char *t, *r;
+
+	if (s == NULL)
+		return NULL;
+	t = feed_collapse(xstrdup(s));
+	if (t == NULL)
+		return NULL;
+	r = uri_resolve(base, t);
+	free(t);
+	return r;
+}
+
+static int64_t
+date(const char *s)
+{
+	int64_t t;
+
+	if (s == NULL || date_parse(s, &t) == -1)
+		return FEED_NO_DATE;
+	return t;
+}
+
+/* 1.1 has "authors" (an array); 1.0 had "author" (an object). */
+static char *
+author(json_t *o)
+{
+	json_t *a = json_object_get(o, "authors");
+	const char *s;
+
+	if (json_is_array(a) && json_array_size(a) > 0)
+		a = json_array_get(a, 0);
+	else
+		a = json_object_get(o, "author");
+	if (!json_is_object(a))
+		return NULL;
+	s = jstr(a, "name");
+	return text(s);
+}
+
+static int
+item(struct feed_run *run, json_t *it, const char *base)
+{
+	struct entry e;
+	json_t *v, *x;
+	const char *s;
+	size_t i;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	v = json_object_get(it, "id");
+	if (json_is_string(v))
+		e.id = feed_collapse(xstrdup(json_string_value(v)));
+	else if (json_is_integer(v))
+		e.id = xasprintf("%lld", (long long)json_integer_value(v));
+	e.link = url(base, jstr(it, "url"));
+	if (e.link == NULL)
+		e.link = url(base, jstr(it, "external_url"));
+	e.title = text(jstr(it, "title"));
+	e.author = author(it);
+	if ((s = jstr(it, "content_html")) != NULL)
+		e.content = html_sanitize(s, strlen(s), e.link);
+	else if ((s = jstr(it, "content_text")) != NULL)
+		e.content = html_escape(s, strlen(s));
+	if ((s = jstr(it, "summary")) != NULL)
+		e.summary = html_escape(s, strlen(s));
+	e.published = date(jstr(it, "date_published"));
+	e.updated = date(jstr(it, "date_modified"));
+	v = json_object_get(it, "tags");
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		e.categories = xreallocarray(NULL, json_array_size(v),
+		    sizeof(char *));
+		json_array_foreach(v, i, x)
+			if (json_is_string(x) &&
+			    (s = json_string_value(x)) != NULL &&
+			    (e.categories[e.ncategories] = text(s)) != NULL)
+				e.ncategories++;
+	}
+	v = json_object_get(it, "attachments");
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		e.enclosures = xreallocarray(NULL, json_array_size(v),
+		    sizeof(struct enclosure));
+		json_array_foreach(v, i, x) {
+			struct enclosure *en = &e.enclosures[e.nenclosures];
+			json_t *sz;
+
+			if (!json_is_object(x))
+				continue;
+			en->url = url(base, jstr(x, "url"));
+			if (en->url == NULL)
+				continue;
+			s = jstr(x, "mime_type");
+			en->type = s != NULL ? xstrdup(s) : NULL;
+			sz = json_object_get(x, "size_in_bytes");
+			en->length = json_is_integer(sz) &&
+			    json_integer_value(sz) >= 0 ?
+			    (int64_t)json_integer_value(sz) : -1;
+			e.nenclosures++;
+		}
+	}
+	rc = feed_emit(run, &e);
+	entry_reset(&e);
+	return rc;
+}
+
+int
+feed_json_parse(struct feed_run *run, const char *doc, size_t len,
+    char **errstr)
+{
+	struct feed_info *info = run->info;
+	json_error_t jerr;
+	json_t *root, *items, *it;
+	const char *ver, *base;
+	size_t i;
+
+	root = json_loadb(doc, len, 0, &jerr);
+	if (root == NULL) {
+		*errstr = xasprintf("line %d: %s", jerr.line, jerr.text);
+		return -1;
+	}
+	ver = jstr(root, "version");
+	if (!json_is_object(root) || ver == NULL ||
+	    strncmp(ver, "https://jsonfeed.org/version/", 29) != 0) {
+		json_decref(root);
+		*errstr = xstrdup("not a feed: JSON without a JSON Feed "
+		    "version");
+		return -1;
+	}
+	info->format = strcmp(ver + 29, "1") == 0 ? FEED_FORMAT_JSON10 :
+	    FEED_FORMAT_JSON11;
+	base = run->opts->url;
+	info->title = text(jstr(root, "title"));
+	info->link = url(base, jstr(root, "home_page_url"));
+	info->subtitle = text(jstr(root, "description"));
+	info->author = author(root);
+	info->language = text(jstr(root, "language"));
+	if (info->link != NULL)
+		base = info->link;
+	items = json_object_get(root, "items");
+	if (json_is_array(items))
+		json_array_foreach(items, i, it)
+			if (json_is_object(it) &&
+			    item(run, it, base) == -1)
+				break;
+	json_decref(root);
+	return 0;
+}

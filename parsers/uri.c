@@ -1,0 +1,312 @@
+/*
+ * uri.c: resolving relative references and judging URL schemes.
+ *
+ * uri_resolve implements RFC 3986 section 5.2 directly (split with the
+ * grammar of appendix B, merge, remove_dot_segments) rather than calling
+ * libxml2's xmlBuildURI, which gives up (NULL) on spaces, brackets and
+ * other characters that real feeds put in their links: we resolve them
+ * as written and leave escaping to whoever serves them.  Before
+ * resolving, surrounding whitespace is trimmed and the extra slashes of
+ * "http:///example.com/" are dropped, as feedparser does.  A base
+ * without a scheme cannot anchor anything: the reference is returned.
+ *
+ * uri_is_unsafe follows feedparser's sanitizer, which keeps a URL only if
+ * it is relative or its scheme is on an allow-list (http, https, ftp,
+ * mailto, ...).  So javascript:, vbscript:, livescript: and data: (all
+ * data:, images included: feedparser allows none) are unsafe, and so is
+ * any scheme nobody vetted.  The scheme is read as a browser reads it:
+ * leading whitespace and control characters are skipped, tabs and
+ * newlines inside are ignored, case does not matter.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uri.h"
+#include "util.h"
+
+/* feedparser's ACCEPTABLE_URI_SCHEMES, sorted for bsearch. */
+static const char *const safe_schemes[] = {
+	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
+	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
+	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
+	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
+	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
+	"wais", "ymsg",
+};
+
+/* A reference split per RFC 3986 appendix B; NULL means undefined. */
+struct parts {
+	const char	*scheme, *auth, *path, *query, *frag;
+	size_t		 lscheme, lauth, lpath, lquery, lfrag;
+};
+
+static int
+is_scheme_char(int c, int first)
+{
+	if (isalpha(c))
+		return 1;
+	return !first && (isdigit(c) || c == '+' || c == '-' || c == '.');
+}
+
+static void
+split(const char *s, struct parts *p)
+{
+	const char *q;
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	/* scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+	for (n = 0; is_scheme_char((unsigned char)s[n], n == 0); n++)
+		;
+	if (n > 0 && s[n] == ':') {
+		p->scheme = s;
+		p->lscheme = n;
+		s += n + 1;
+	}
+	if (s[0] == '/' && s[1] == '/') {
+		s += 2;
+		n = strcspn(s, "/?#");
+		p->auth = s;
+		p->lauth = n;
+		s += n;
+	}
+	n = strcspn(s, "?#");
+	p->path = s;
+	p->lpath = n;
+	s += n;
+	if (*s == '?') {
+		s++;
+		n = strcspn(s, "#");
+		p->query = s;
+		p->lquery = n;
+		s += n;
+	}
+	if (*s == '#') {
+		q = s + 1;
+		p->frag = q;
+		p->lfrag = strlen(q);
+	}
+}
+
+/*
+ * RFC 3986 section 5.2.4, on in[0..n) into out (which has n + 1 bytes).
+ * Works on whole segments: "." and ".." are dropped or pop the output.
+ */
+static size_t
+remove_dots(const char *in, size_t n, char *out)
+{
+	size_t o = 0, i = 0;
+
+	while (i < n) {
+		const char *s = in + i;
+		size_t rest = n - i;
+
+		if (rest >= 3 && strncmp(s, "../", 3) == 0)
+			i += 3;
+		else if (rest >= 2 && strncmp(s, "./", 2) == 0)
+			i += 2;
+		else if (rest >= 3 && strncmp(s, "/./", 3) == 0)
+			i += 2;
+		else if (rest == 2 && strncmp(s, "/.", 2) == 0) {
+			out[o++] = '/';
+			i += 2;
+		} else if ((rest >= 4 && strncmp(s, "/../", 4) == 0) ||
+		    (rest == 3 && strncmp(s, "/..", 3) == 0)) {
+			/* Pop the last output segment and its '/'. */
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			if (rest == 3) {
+				out[o++] = '/';
+				i += 3;
+			} else
+				i += 3;
+		} else if ((rest == 1 && s[0] == '.') ||
+		    (rest == 2 && strncmp(s, "..", 2) == 0))
+			i += rest;
+		else {
+			/* Move the first segment, with its leading '/'. */
+			if (s[0] == '/')
+				out[o++] = in[i++];
+			while (i < n && in[i] != '/')
+				out[o++] = in[i++];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static void
+add_dots_removed(struct buf *b, const char *path, size_t n)
+{
+	char *tmp = xmalloc(n + 1);
+	size_t l = remove_dots(path, n, tmp);
+
+	buf_add(b, tmp, l);
+	free(tmp);
+}
+
+/* "http:///x" -> "http://x": feedparser's _urifixer, for broken feeds. */
+static char *
+fix_slashes(const char *s, size_t n)
+{
+	struct parts p;
+	char *c = xstrndup(s, n);
+	size_t i;
+
+	split(c, &p);
+	if (p.scheme != NULL && p.auth != NULL && p.lauth == 0) {
+		i = p.lscheme + 3;
+		while (c[i] == '/')
+			i++;
+		memmove(c + p.lscheme + 3, c + i, strlen(c + i) + 1);
+	}
+	return c;
+}
+
+static char *
+trimmed(const char *s)
+{
+	size_t n;
+
+	while (*s != '\0' && isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return fix_slashes(s, n);
+}
+
+char *
+uri_resolve(const char *base, const char *ref)
+{
+	struct parts b, r;
+	struct buf out;
+	char *bs, *rs;
+
+	if (ref == NULL)
+		return NULL;
+	rs = trimmed(ref);
+	if (base == NULL)
+		return rs;
+	bs = trimmed(base);
+	split(bs, &b);
+	split(rs, &r);
+	if (b.scheme == NULL) {
+		free(bs);
+		return rs;
+	}
+
+	/* RFC 3986 section 5.2.2, strict: a scheme makes it absolute. */
+	buf_init(&out, 0);
+	if (r.scheme != NULL) {
+		buf_add(&out, r.scheme, r.lscheme + 1);
+		if (r.auth != NULL) {
+			buf_addstr(&out, "//");
+			buf_add(&out, r.auth, r.lauth);
+		}
+		add_dots_removed(&out, r.path, r.lpath);
+		if (r.query != NULL) {
+			buf_addch(&out, '?');
+			buf_add(&out, r.query, r.lquery);
+		}
+	} else {
+		buf_add(&out, b.scheme, b.lscheme + 1);
+		if (r.auth != NULL) {
+			buf_addstr(&out, "//");
+			buf_add(&out, r.auth, r.lauth);
+			add_dots_removed(&out, r.path, r.lpath);
+			if (r.query != NULL) {
+				buf_addch(&out, '?');
+				buf_add(&out, r.query, r.lquery);
+			}
+		} else {
+			if (b.auth != NULL) {
+				buf_addstr(&out, "//");
+				buf_add(&out, b.auth, b.lauth);
+			}
+			if (r.lpath == 0) {
+				buf_add(&out, b.path, b.lpath);
+				if (r.query != NULL) {
+					buf_addch(&out, '?');
+					buf_add(&out, r.query, r.lquery);
+				} else if (b.query != NULL) {
+					buf_addch(&out, '?');
+					buf_add(&out, b.query, b.lquery);
+				}
+			} else {
+				if (r.path[0] == '/')
+					add_dots_removed(&out, r.path,
+					    r.lpath);
+				else {
+					/* Section 5.2.3, merge. */
+					struct buf m;
+					size_t keep = 0, i;
+
+					buf_init(&m, 0);
+					if (b.auth != NULL && b.lpath == 0)
+						buf_addch(&m, '/');
+					else {
+						for (i = 0; i < b.lpath; i++)
+							if (b.path[i] == '/')
+								keep = i + 1;
+						buf_add(&m, b.path, keep);
+					}
+					buf_add(&m, r.path, r.lpath);
+					add_dots_removed(&out, m.data, m.len);
+					buf_reset(&m);
+				}
+				if (r.query != NULL) {
+					buf_addch(&out, '?');
+					buf_add(&out, r.query, r.lquery);
+				}
+			}
+		}
+	}
+	if (r.frag != NULL) {
+		buf_addch(&out, '#');
+		buf_add(&out, r.frag, r.lfrag);
+	}
+	free(bs);
+	free(rs);
+	return buf_steal(&out);
+}
+
+static int
+scheme_cmp(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
+int
+uri_is_unsafe(const char *url)
+{
+	char scheme[16];
+	size_t n = 0;
+	const unsigned char *p;
+
+	if (url == NULL)
+		return 0;
+	p = (const unsigned char *)url;
+	/* Browsers skip leading C0 controls and spaces. */
+	while (*p != '\0' && (*p <= 0x20 || *p == 0x7f))
+		p++;
+	for (; *p != '\0' && *p != ':'; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			continue;	/* dropped inside, as browsers do */
+		if (!is_scheme_char(*p, n == 0))
+			return 0;	/* no scheme: a relative reference */
+		if (n + 1 >= sizeof(scheme))
+			return 1;	/* no vetted scheme is this long */
+		scheme[n++] = (char)tolower(*p);
+	}
+	if (*p != ':' || n == 0)
+		return 0;
+	scheme[n] = '\0';
+	return bsearch(scheme, safe_schemes,
+	    sizeof(safe_schemes) / sizeof(safe_schemes[0]),
+	    sizeof(safe_schemes[0]), scheme_cmp) == NULL;
+}

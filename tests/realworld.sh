@@ -1,0 +1,55 @@
+#!/bin/sh
+# realworld.sh: every document of ../shared/corpus/realworld must parse
+# with `feedd parse` (exit 0, no crash, no sanitizer report: ASan makes
+# the process exit non-zero) into as many entries as SOURCES.tsv lists
+# for it, which is what python3-feedparser finds (issue 3 item 7).  TAP,
+# one line per file.  Skipped when the corpus is absent (make distcheck).
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+shared=${FEEDD_SHARED:-$top_srcdir/../shared}
+dir=$shared/corpus/realworld
+python=/usr/bin/python3
+[ -x "$python" ] || python=${PYTHON3:-python3}
+
+if [ ! -f "$dir/SOURCES.tsv" ]; then
+	echo "1..0 # SKIP no realworld corpus at $dir"
+	exit 0
+fi
+exec "$python" - "$dir" "$top_builddir/feedd" <<'PY'
+import json, os, subprocess, sys
+
+corpus, feedd = sys.argv[1], sys.argv[2]
+want = {}
+with open(os.path.join(corpus, "SOURCES.tsv"), encoding="utf-8") as f:
+    head = f.readline().rstrip("\n").split("\t")
+    col = head.index("items")
+    for line in f:
+        row = line.rstrip("\n").split("\t")
+        if len(row) > col and row[col].strip().isdigit():
+            want[row[0]] = int(row[col])
+files = sorted(n for n in os.listdir(corpus)
+               if n not in ("SOURCES.tsv", "README.md"))
+print("1..%d" % len(files))
+for i, name in enumerate(files, 1):
+    path = os.path.join(corpus, name)
+    try:
+        p = subprocess.run([feedd, "parse", path], capture_output=True,
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        print("not ok %d - %s: timeout" % (i, name))
+        continue
+    if p.returncode != 0:
+        err = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        print("not ok %d - %s: exit %d: %s" % (i, name, p.returncode,
+              err[-1] if err else ""))
+        continue
+    try:
+        n = len(json.loads(p.stdout)["entries"])
+    except (ValueError, KeyError) as e:
+        print("not ok %d - %s: bad JSON: %s" % (i, name, e))
+        continue
+    if name in want and want[name] != n:
+        print("not ok %d - %s: %d entries, SOURCES.tsv lists %d"
+              % (i, name, n, want[name]))
+    else:
+        print("ok %d - %s: %d entries" % (i, name, n))
+PY

@@ -1,0 +1,150 @@
+/*
+ * test_uri.c: uri_resolve against every example of RFC 3986 section 5.4
+ * (normal and abnormal), plus the cases feeds bring (spaces, missing or
+ * relative bases, extra slashes), and uri_is_unsafe on the tricks used
+ * to smuggle javascript: past filters.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/uri.h"
+
+#define RFC_BASE "http://a/b/c/d;p?q"
+
+struct rcase {
+	const char	*base, *ref, *want;
+};
+
+static const struct rcase rcases[] = {
+	/* RFC 3986 section 5.4.1, normal examples */
+	{ RFC_BASE, "g:h", "g:h" },
+	{ RFC_BASE, "g", "http://a/b/c/g" },
+	{ RFC_BASE, "./g", "http://a/b/c/g" },
+	{ RFC_BASE, "g/", "http://a/b/c/g/" },
+	{ RFC_BASE, "/g", "http://a/g" },
+	{ RFC_BASE, "//g", "http://g" },
+	{ RFC_BASE, "?y", "http://a/b/c/d;p?y" },
+	{ RFC_BASE, "g?y", "http://a/b/c/g?y" },
+	{ RFC_BASE, "#s", "http://a/b/c/d;p?q#s" },
+	{ RFC_BASE, "g#s", "http://a/b/c/g#s" },
+	{ RFC_BASE, "g?y#s", "http://a/b/c/g?y#s" },
+	{ RFC_BASE, ";x", "http://a/b/c/;x" },
+	{ RFC_BASE, "g;x", "http://a/b/c/g;x" },
+	{ RFC_BASE, "g;x?y#s", "http://a/b/c/g;x?y#s" },
+	{ RFC_BASE, "", "http://a/b/c/d;p?q" },
+	{ RFC_BASE, ".", "http://a/b/c/" },
+	{ RFC_BASE, "./", "http://a/b/c/" },
+	{ RFC_BASE, "..", "http://a/b/" },
+	{ RFC_BASE, "../", "http://a/b/" },
+	{ RFC_BASE, "../g", "http://a/b/g" },
+	{ RFC_BASE, "../..", "http://a/" },
+	{ RFC_BASE, "../../", "http://a/" },
+	{ RFC_BASE, "../../g", "http://a/g" },
+	/* section 5.4.2, abnormal examples */
+	{ RFC_BASE, "../../../g", "http://a/g" },
+	{ RFC_BASE, "../../../../g", "http://a/g" },
+	{ RFC_BASE, "/./g", "http://a/g" },
+	{ RFC_BASE, "/../g", "http://a/g" },
+	{ RFC_BASE, "g.", "http://a/b/c/g." },
+	{ RFC_BASE, ".g", "http://a/b/c/.g" },
+	{ RFC_BASE, "g..", "http://a/b/c/g.." },
+	{ RFC_BASE, "..g", "http://a/b/c/..g" },
+	{ RFC_BASE, "./../g", "http://a/b/g" },
+	{ RFC_BASE, "./g/.", "http://a/b/c/g/" },
+	{ RFC_BASE, "g/./h", "http://a/b/c/g/h" },
+	{ RFC_BASE, "g/../h", "http://a/b/c/h" },
+	{ RFC_BASE, "g;x=1/./y", "http://a/b/c/g;x=1/y" },
+	{ RFC_BASE, "g;x=1/../y", "http://a/b/c/y" },
+	{ RFC_BASE, "g?y/./x", "http://a/b/c/g?y/./x" },
+	{ RFC_BASE, "g?y/../x", "http://a/b/c/g?y/../x" },
+	{ RFC_BASE, "g#s/./x", "http://a/b/c/g#s/./x" },
+	{ RFC_BASE, "g#s/../x", "http://a/b/c/g#s/../x" },
+	{ RFC_BASE, "http:g", "http:g" },
+	/* what feeds bring */
+	{ "http://example.com", "x.html", "http://example.com/x.html" },
+	{ "http://example.com/a/", "  b c.html ",
+	    "http://example.com/a/b c.html" },
+	{ "http://example.com/a/", "http:///example.com/test/",
+	    "http://example.com/test/" },
+	{ "http://example.com/a/b", "//cdn.example.net/i.png",
+	    "http://cdn.example.net/i.png" },
+	{ "https://example.com/a/b", "javascript:alert(1)",
+	    "javascript:alert(1)" },
+	{ "http://[::1]:8080/x/", "y?z", "http://[::1]:8080/x/y?z" },
+	{ "http://example.com/a/#frag", "", "http://example.com/a/" },
+	{ NULL, "rel/x", "rel/x" },
+	{ "relative/base/", "x", "x" },
+	{ "", "x", "x" },
+};
+
+START_TEST(test_resolve)
+{
+	const struct rcase *c = &rcases[_i];
+	char *got = uri_resolve(c->base, c->ref);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strcmp(got, c->want) == 0, "resolve(%s, %s) = %s, "
+	    "want %s", c->base ? c->base : "NULL", c->ref, got, c->want);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_resolve_null)
+{
+	ck_assert_ptr_null(uri_resolve("http://a/", NULL));
+	ck_assert_ptr_null(uri_resolve(NULL, NULL));
+}
+END_TEST
+
+static const char *const unsafe[] = {
+	"javascript:alert(1)", "JavaScript:alert(1)", "JAVASCRIPT:x",
+	" javascript:x", "\x01\x02javascript:x", "java\tscript:x",
+	"java\nscript:x", "jav\rascript:x", "vbscript:msgbox", "VBScript:x",
+	"livescript:x", "data:text/html,<script>alert(1)</script>",
+	"data:image/png;base64,AAAA", "  DATA:text/html,x", "mocha:x",
+	"about:blank", "weirdscheme:x", "averyveryverylongschemename:x",
+};
+
+static const char *const safe[] = {
+	"http://example.com/", "HTTPS://example.com/", "mailto:a@b.c",
+	"ftp://x/", "/relative/path", "relative", "?q=javascript:x",
+	"#javascript:x", "./javascript:x", "", "//host/path", "magnet:?xt=1",
+	"feed://example.com/", "svn+ssh://x/",
+};
+
+START_TEST(test_unsafe)
+{
+	ck_assert_msg(uri_is_unsafe(unsafe[_i]) == 1, "safe: %s",
+	    unsafe[_i]);
+}
+END_TEST
+
+START_TEST(test_safe)
+{
+	ck_assert_msg(uri_is_unsafe(safe[_i]) == 0, "unsafe: %s", safe[_i]);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("uri");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_loop_test(tc, test_resolve, 0,
+	    (int)(sizeof(rcases) / sizeof(rcases[0])));
+	tcase_add_test(tc, test_resolve_null);
+	tcase_add_loop_test(tc, test_unsafe, 0,
+	    (int)(sizeof(unsafe) / sizeof(unsafe[0])));
+	tcase_add_loop_test(tc, test_safe, 0,
+	    (int)(sizeof(safe) / sizeof(safe[0])));
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
