@@ -52,6 +52,10 @@ struct store_item {
 
 struct store_query {
 	size_t		 limit;		/* at most this many items */
+	/* Only items holding every word of q in their title, summary,
+	 * content, author or categories (full-text search, any case and
+	 * accents); NULL or blank for all. */
+	const char	*q;
 };
 
 /*
@@ -77,6 +81,23 @@ int	 store_feed_state_put(struct store *s, int64_t feed_id,
 	    const struct store_feed_state *st);
 void	 store_feed_state_reset(struct store_feed_state *st);
 
+/*
+ * Retention.  Committing a document purges its feed's entries first seen
+ * more than keep_days ago and those beyond the keep_entries most recently
+ * first seen, except entries the document itself holds; a document with
+ * no entries purges nothing.  A purged entry leaves a tombstone of its
+ * key, so it never comes back as new.  A limit of 0 is off.
+ * store_set_retention sets the defaults (STORE_KEEP_* at open);
+ * store_feed_retention overrides them for one feed, -1 meaning the
+ * default.  Returns 0 or -1.
+ */
+#define STORE_KEEP_DAYS		90
+#define STORE_KEEP_ENTRIES	500
+void	 store_set_retention(struct store *s, int keep_days,
+	    int keep_entries);
+int	 store_feed_retention(struct store *s, int64_t feed_id,
+	    int keep_days, int keep_entries);
+
 /* One document's writes, in one transaction.  Return 0 or -1. */
 int	 store_doc_begin(struct store *s, int64_t feed_id);
 /* Inserts a new entry or updates a changed one; *added is set to 1 only
@@ -85,12 +106,18 @@ int	 store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	    int *added);
 /* Saves the channel's metadata (title, link, ...) with the document. */
 int	 store_doc_info(struct store *s, const struct feed_info *info);
+/* After any failed call within a document (commit included), only
+ * store_doc_rollback() is accepted. */
 int	 store_doc_commit(struct store *s);
 void	 store_doc_rollback(struct store *s);
 
 /*
- * The newest items of all feeds merged, newest first.  Fills *items with
- * an array of *nitems (free with store_items_free).  Returns 0 or -1.
+ * The newest items of all feeds merged, newest first (by published date,
+ * else updated; by first_seen for entries without a date or dated more
+ * than a day past it).  An article several feeds carry (same canonical
+ * link) appears once, from the feed that stored it first.  Fills *items
+ * with an array of *nitems (free with store_items_free).  Returns 0 or
+ * -1.
  */
 int	 store_items(struct store *s, const struct store_query *q,
 	    struct store_item **items, size_t *nitems);
@@ -99,6 +126,13 @@ void	 store_items_free(struct store_item *items, size_t nitems);
 /* Bumped by every commit that changed what store_items can return, so
  * renderers can cache by it. */
 uint64_t store_generation(const struct store *s);
+
+/*
+ * Housekeeping for an idle moment (say, hourly, and not inside a
+ * document): checkpoints the WAL into the database and truncates it, and
+ * refreshes the query planner's statistics.  Returns 0 or -1.
+ */
+int	 store_maintain(struct store *s);
 
 /* The last SQLite error message, for logs. */
 const char *store_errmsg(const struct store *s);

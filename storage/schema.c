@@ -1,0 +1,166 @@
+/*
+ * schema.c: the database schema, in one place, as the list of migrations
+ * that build it.
+ *
+ * The schema version is PRAGMA user_version: a database at version N has
+ * had steps 1..N applied.  store_open() applies the missing steps in
+ * order, each in its own BEGIN IMMEDIATE transaction together with the
+ * user_version bump, so a crash mid-migration leaves the previous version
+ * intact.  Steps are never edited once released: a change is a new step
+ * appended below.  A database whose version is above the last step comes
+ * from a newer feedd and is refused.
+ *
+ * PRAGMA application_id marks the file as feedd's ("feed" in ASCII), so
+ * another program's SQLite file is refused instead of being migrated.
+ *
+ * Times are unix seconds (UTC) in INTEGER columns; NULL where the model
+ * says FEED_NO_DATE or "never".
+ *
+ * feeds: one row per subscription, keyed by its config section name.
+ *	name		config section name (UNIQUE)
+ *	url		subscription URL (from the config)
+ *	conf_title	title set in the config, or NULL
+ *	title, link, ch_id, author, language, subtitle, updated, format, ttl
+ *			the channel as the latest stored document described it
+ *	etag, last_modified
+ *			validators exactly as received, for conditional GET
+ *	next_due, last_attempt, last_success, last_error, failures
+ *			the scheduler's state (0 = never)
+ *
+ * entries: one row per article per feed, never two for one identity.
+ *	feed_id		the feed (entries go with it)
+ *	key		identity within the feed, with a kind prefix:
+ *			"i:" the entry's guid/atom:id, "l:" its link,
+ *			"h:" a hash of title, date and summary
+ *			(UNIQUE with feed_id: the upsert's conflict target)
+ *	guid		identity for readers, derived from feed name and key
+ *			at insertion and never changed afterwards
+ *	canon_link	the link canonicalized (canon.c) for matching the
+ *			same article across id changes and across feeds
+ *	content_hash	FNV-1a 64 of every stored field: an upsert whose
+ *			hash is unchanged writes nothing
+ *	src_id .. enclosures
+ *			the model's fields (struct entry); categories a JSON
+ *			array of strings, enclosures a JSON array of
+ *			{"url","type","length"} objects, NULL when empty
+ *	first_seen	when feedd first stored it
+ *	changed		when its content last changed, NULL if never
+ *	sort_time	the merged feed's order: the entry's date (published,
+ *			else updated), or first_seen if it has none or it is
+ *			more than a day past first_seen
+ *
+ * Step 2 adds retention:
+ *	feeds.keep_days, feeds.keep_entries
+ *			per-feed limits; NULL (or 0 from the API) means the
+ *			store's defaults
+ *	entries_feed_seen
+ *			a feed's entries by first_seen, for both limits
+ * tombstones: what retention purged, so that it never comes back as new.
+ *	feed_id, key_hash
+ *			the feed and FNV-1a 64 of the purged entry's key
+ *	seen		when the key was purged or last seen again in one of
+ *			the feed's documents; tombstones unseen for a year go
+ *
+ * Step 3 adds full-text search:
+ * entries_fts: a contentless FTS5 table (it keeps the index, not a second
+ *	copy of the text) whose rowid is entries.id, over title, summary and
+ *	content as plain text, author, and the categories joined by spaces.
+ *	store.c keeps it in step with entries.  A contentless table forgets
+ *	what it indexed, so a delete must hand back the very tokens: they
+ *	are recomputed from the row with feedd_text(), a deterministic
+ *	HTML-to-text function that store.c registers on its connection.
+ *	Not triggers: FTS5 flushes its pending changes at every statement
+ *	boundary, and a trigger per row made ingest five times slower than
+ *	indexing each document's rows in one statement at commit.
+ */
+#include <stddef.h>
+
+#include "schema.h"
+
+static const char *const migrations[] = {
+	/* 1: feeds, entries. */
+	"PRAGMA application_id = 1717921124;"
+	"CREATE TABLE feeds ("
+	"  id            INTEGER PRIMARY KEY,"
+	"  name          TEXT NOT NULL UNIQUE,"
+	"  url           TEXT NOT NULL,"
+	"  conf_title    TEXT,"
+	"  title         TEXT,"
+	"  link          TEXT,"
+	"  ch_id         TEXT,"
+	"  author        TEXT,"
+	"  language      TEXT,"
+	"  subtitle      TEXT,"
+	"  updated       INTEGER,"
+	"  format        TEXT,"
+	"  ttl           INTEGER NOT NULL DEFAULT 0,"
+	"  etag          TEXT,"
+	"  last_modified TEXT,"
+	"  next_due      INTEGER NOT NULL DEFAULT 0,"
+	"  last_attempt  INTEGER NOT NULL DEFAULT 0,"
+	"  last_success  INTEGER NOT NULL DEFAULT 0,"
+	"  last_error    TEXT,"
+	"  failures      INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE entries ("
+	"  id            INTEGER PRIMARY KEY,"
+	"  feed_id       INTEGER NOT NULL"
+	"                REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  key           TEXT NOT NULL,"
+	"  guid          TEXT NOT NULL,"
+	"  canon_link    TEXT,"
+	"  content_hash  INTEGER NOT NULL,"
+	"  src_id        TEXT,"
+	"  title         TEXT,"
+	"  link          TEXT,"
+	"  author        TEXT,"
+	"  summary       TEXT,"
+	"  content       TEXT,"
+	"  published     INTEGER,"
+	"  updated       INTEGER,"
+	"  categories    TEXT,"
+	"  enclosures    TEXT,"
+	"  first_seen    INTEGER NOT NULL,"
+	"  changed       INTEGER,"
+	"  sort_time     INTEGER NOT NULL,"
+	"  UNIQUE (feed_id, key)"
+	");"
+	/* The merged feed: newest first, ties by row id. */
+	"CREATE INDEX entries_sort ON entries (sort_time DESC, id DESC);"
+	/* Same article across feeds, and id changes within a feed. */
+	"CREATE INDEX entries_canon ON entries (canon_link, feed_id)"
+	"  WHERE canon_link IS NOT NULL;",
+
+	/* 2: retention. */
+	"ALTER TABLE feeds ADD COLUMN keep_days INTEGER;"
+	"ALTER TABLE feeds ADD COLUMN keep_entries INTEGER;"
+	/* Age and count limits both walk a feed's entries by first_seen. */
+	"CREATE INDEX entries_feed_seen ON entries (feed_id, first_seen);"
+	"CREATE TABLE tombstones ("
+	"  feed_id       INTEGER NOT NULL"
+	"                REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  key_hash      INTEGER NOT NULL,"
+	"  seen          INTEGER NOT NULL,"
+	"  PRIMARY KEY (feed_id, key_hash)"
+	") WITHOUT ROWID;",
+
+	/* 3: full-text search. */
+	"CREATE VIRTUAL TABLE entries_fts USING fts5 (title, summary,"
+	"  content, author, categories, content = '',"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO entries_fts (rowid, title, summary, content, author,"
+	"  categories) SELECT id, title, feedd_text(summary),"
+	"  feedd_text(content), author, (SELECT group_concat(value, ' ')"
+	"  FROM json_each(categories)) FROM entries;",
+};
+
+const char *
+schema_step(int version)
+{
+	if (version < 1 || version > SCHEMA_VERSION)
+		return NULL;
+	return migrations[version - 1];
+}
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == SCHEMA_VERSION,
+    "SCHEMA_VERSION must count the migrations");

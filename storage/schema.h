@@ -1,0 +1,49 @@
+/*
+ * schema.h: the database schema as numbered migration steps (schema.c),
+ * and the canonical form of links used to match articles (canon.c).
+ * Internal to storage/.
+ */
+#ifndef FEEDD_SCHEMA_H
+#define FEEDD_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The version a fully migrated database has (PRAGMA user_version). */
+#define SCHEMA_VERSION		3
+/* PRAGMA application_id of feedd's databases: "feed" in ASCII. */
+#define SCHEMA_APPLICATION_ID	0x66656564
+
+/* The SQL that takes a database from version - 1 to version, or NULL if
+ * there is no such step. */
+const char	*schema_step(int version);
+
+/*
+ * The canonical form of a URL, for matching the same article behind
+ * different spellings: scheme and host in lower case, no default port, no
+ * userinfo-less empty port, "/" for an empty path, no fragment, and no
+ * tracking parameters (utm_*, fbclid, gclid, mc_cid, mc_eid and the like)
+ * in the query.  Returns a new string (caller frees), or NULL if url is
+ * NULL or empty.  Not an absolute URL: returned trimmed, otherwise as is.
+ */
+char		*store_canon_link(const char *url);
+
+/*
+ * The text of an HTML fragment, for the full-text index: tags become
+ * spaces and the common character references are decoded.  Returns a new
+ * string (caller frees), or NULL if html is NULL.  Deterministic: the
+ * index depends on it giving the same text for the same input forever.
+ */
+char		*store_html_text(const char *html);
+
+struct store;
+/* Sets the match count from which a search walks the merged order rather
+ * than sorting its matches (store.c), so that tests can reach both
+ * plans. */
+void		 store_set_dense_matches(struct store *s, int n);
+
+/* FNV-1a 64: a small stable hash for keys and content (not secure). */
+#define FNV64_INIT	0xcbf29ce484222325ULL
+uint64_t	 fnv64(uint64_t h, const void *p, size_t n);
+
+#endif
