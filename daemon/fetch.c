@@ -1,7 +1,775 @@
-/* STUB: replaced by the fetch work. */
+/*
+ * fetch.c: HTTP GETs with libcurl's multi socket API inside libev.
+ *
+ * One fetcher owns one CURLM, one ev_timer for curl's timeout, one ev_io
+ * per socket curl asks us to watch, and the queues of requests that wait
+ * for a free slot.  The shape follows curl's docs/examples/evhiperfifo.c, with
+ * the pitfalls of TECH-NOTES.md section 1 avoided:
+ *
+ *  - The socket callback stops, sets and restarts its ev_io on every change
+ *    (curl reuses descriptor numbers) and frees it on CURL_POLL_REMOVE.
+ *    Nothing touches a watcher after calling curl: REMOVE may free it.
+ *  - The timer callback only arms the ev_timer (ms / 1000.0, -1 stops);
+ *    curl itself is called from the ev_timer's callback, never from inside
+ *    one of curl's callbacks.
+ *  - At most max_connections transfers are handed to curl at once, at
+ *    most per_host_connections to one host, and the starts of two
+ *    requests to one host are host_delay apart.  The others wait here,
+ *    without an easy handle, so that waiting does not count toward
+ *    CURLOPT_TIMEOUT (curl's own queue would) and a queue of thousands
+ *    costs a few strings each.
+ *  - The body is counted in the write callback, after decoding: a chunked,
+ *    close-delimited or compressed body stops at max_size (MAXFILESIZE
+ *    only checks Content-Length in curl 7.88).
+ *  - CURLOPT_QUICK_EXIT keeps a stalled threaded resolver from blocking
+ *    the loop when its transfer is cleaned up.
+ *  - PIPEWAIT only for https: on plain http curl cannot learn that a
+ *    connection will not multiplex and would serialise a host's transfers.
+ *
+ * Queues: each host (the URL's host name, lower case, port ignored) has
+ * a FIFO of its requests.  A host whose queue is not empty and that may
+ * start one now sits on the ready list; one that waits for host_delay has
+ * its own ev_timer that puts it back.  Dispatch takes hosts from the ready
+ * list round robin, so one host with a thousand feeds cannot starve the
+ * others.  Host records live as long as the fetcher (one per distinct
+ * host, a few dozen bytes each).  The host is the one of the requested
+ * URL; redirects to other hosts are not counted against them.
+ *
+ * Requests carry the validators exactly as the caller stored them; we add
+ * no cookies, no Referer, no query parameters.  Only http and https are
+ * allowed, redirects included; TLS verification and the proxy environment
+ * variables keep libcurl's defaults (on, honoured).
+ *
+ * Callbacks run from the loop, exactly once per request fetch_start
+ * accepted: when the transfer ends, or with FETCH_ABORTED from fetch_free.
+ * A callback may call fetch_start (the request is queued and started from
+ * the loop) but not fetch_free.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <ev.h>
+
 #include "fetch.h"
 #include "parsers/util.h"
-struct fetcher *fetch_new(struct ev_loop *loop, const struct fetch_opts *opts, char **errstr) { *errstr = xstrdup("not implemented"); return NULL; }
-void fetch_free(struct fetcher *f) {}
-int fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_done_fn done, void *arg) { return -1; }
+
+#define FETCH_DEFAULT_CONNS		16
+#define FETCH_DEFAULT_MAX_SIZE		(16 * 1024 * 1024)
+#define FETCH_DEFAULT_CONNECT_TIMEOUT	15
+#define FETCH_DEFAULT_TIMEOUT		60
+#define FETCH_DEFAULT_LOW_SPEED_LIMIT	100	/* bytes per second ... */
+#define FETCH_DEFAULT_LOW_SPEED_TIME	30	/* ... over this many seconds */
+#define FETCH_MAX_REDIRS		5
+#define FETCH_DEFAULT_UA \
+	"feedd/" PACKAGE_VERSION " (+" PACKAGE_URL ")"
+
+struct fetch_sock {
+	ev_io			 io;	/* first: the callback casts back */
+	struct fetcher		*f;
+	curl_socket_t		 fd;
+	LIST_ENTRY(fetch_sock)	 entry;
+};
+
+struct fetch_host;
+
+struct fetch_job {
+	TAILQ_ENTRY(fetch_job)	 entry;
+	struct fetcher		*f;
+	struct fetch_host	*host;
+	CURL			*easy;	/* NULL while queued */
+	struct curl_slist	*headers;
+	char			*url;
+	char			*etag;
+	char			*last_modified;
+	char			*user_agent;	/* NULL: the fetcher's */
+	fetch_done_fn		 done;
+	void			*arg;
+
+	struct buf		 body;
+	int			 too_large;
+	long			 status;	/* of the last status line */
+	char			 reason[64];	/* its reason phrase */
+	int			 hops;		/* redirects seen */
+	int			 temporary;	/* a hop was not 301/308 */
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+TAILQ_HEAD(fetch_jobs, fetch_job);
+
+#define FETCH_HOST_BUCKETS	1024
+
+struct fetch_host {
+	LIST_ENTRY(fetch_host)	 hash;
+	TAILQ_ENTRY(fetch_host)	 ready;
+	int			 in_ready;
+	struct fetcher		*f;
+	char			*name;
+	struct fetch_jobs	 queue;
+	int			 nactive;
+	int			 started;	/* last_start is valid */
+	ev_tstamp		 last_start;
+	ev_timer		 wait;		/* host_delay */
+};
+
+struct fetcher {
+	struct ev_loop		*loop;
+	CURLM			*multi;
+	ev_timer		 timer;		/* curl's timeout */
+	ev_timer		 kick;		/* starts queued jobs */
+	struct fetch_jobs	 active;	/* handed to curl */
+	int			 nactive;
+	int			 nqueued;
+	LIST_HEAD(, fetch_host)	 hosts[FETCH_HOST_BUCKETS];
+	TAILQ_HEAD(, fetch_host) ready;	/* hosts that may start one */
+	LIST_HEAD(, fetch_sock)	 socks;
+	int			 closing;
+
+	char			*user_agent;
+	int			 max_connections;
+	size_t			 max_size;
+	long			 connect_timeout;
+	long			 timeout;
+	long			 low_speed_limit;
+	long			 low_speed_time;
+	int			 per_host;	/* 0: no limit */
+	ev_tstamp		 host_delay;
+};
+
+static int	fetch_global_refs;
+
+static void	fetch_check_info(struct fetcher *);
+static void	fetch_dispatch(struct fetcher *);
+static void	host_update(struct fetch_host *);
+
+static void
+job_free(struct fetch_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->easy != NULL)
+		curl_easy_cleanup(job->easy);
+	curl_slist_free_all(job->headers);
+	free(job->url);
+	free(job->etag);
+	free(job->last_modified);
+	free(job->user_agent);
+	buf_reset(&job->body);
+	free(job);
+}
+
+/* Headers: the final response's value, copied (curl reuses its struct). */
+static char *
+job_header(struct fetch_job *job, const char *name)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(job->easy, name, 0, CURLH_HEADER, -1, &h) !=
+	    CURLHE_OK)
+		return NULL;
+	return xstrdup(h->value);
+}
+
+static void
+job_report(struct fetch_job *job, CURLcode code)
+{
+	struct fetch_result res;
+	char *error = NULL, *etag, *lm, *ctype, *cc, *expires, *retry;
+	char *url = NULL;
+	long http = 0;
+	size_t n;
+
+	memset(&res, 0, sizeof(res));
+	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &http);
+	curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url);
+	res.http_code = http;
+	res.effective_url = url;
+	res.etag = etag = job_header(job, "ETag");
+	res.last_modified = lm = job_header(job, "Last-Modified");
+	res.content_type = ctype = job_header(job, "Content-Type");
+	res.cache_control = cc = job_header(job, "Cache-Control");
+	res.expires = expires = job_header(job, "Expires");
+	res.retry_after = retry = job_header(job, "Retry-After");
+	res.redirects = job->hops;
+	res.permanent_redirect = job->hops > 0 && !job->temporary;
+
+	if (job->too_large) {
+		res.status = FETCH_NET_ERROR;
+		error = xasprintf("response larger than %zu bytes",
+		    job->f->max_size);
+	} else if (code != CURLE_OK) {
+		res.status = FETCH_NET_ERROR;
+		/* The error buffer is often one line with a newline. */
+		n = strlen(job->errbuf);
+		while (n > 0 && isspace((unsigned char)job->errbuf[n - 1]))
+			job->errbuf[--n] = '\0';
+		if (n > 0 && strcmp(job->errbuf, curl_easy_strerror(code)) != 0)
+			error = xasprintf("%s: %s", curl_easy_strerror(code),
+			    job->errbuf);
+		else
+			error = xstrdup(curl_easy_strerror(code));
+	} else if (http >= 200 && http < 300) {
+		res.status = FETCH_OK;
+		res.body = job->body.data != NULL ? job->body.data : "";
+		res.len = job->body.len;
+	} else if (http == 304) {
+		res.status = FETCH_NOT_MODIFIED;
+	} else {
+		res.status = FETCH_HTTP_ERROR;
+		if (job->status == http && job->reason[0] != '\0')
+			error = xasprintf("HTTP %ld %s", http, job->reason);
+		else
+			error = xasprintf("HTTP %ld", http);
+	}
+	res.error = error;
+
+	job->done(job->arg, &res);
+
+	free(error);
+	free(etag);
+	free(lm);
+	free(ctype);
+	free(cc);
+	free(expires);
+	free(retry);
+}
+
+static void
+job_abort(struct fetch_job *job)
+{
+	struct fetch_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.status = FETCH_ABORTED;
+	res.error = "aborted";
+	res.effective_url = job->url;
+	job->done(job->arg, &res);
+}
+
+/*
+ * Decoded body bytes (curl hands them on after Content-Encoding and
+ * chunked decoding).  Returning less than given makes curl stop with
+ * CURLE_WRITE_ERROR; job->too_large says why.
+ */
+static size_t
+write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct fetch_job *job = arg;
+	size_t n = size * nmemb;
+
+	/* Only a 2xx body is handed on; an error page is dropped unread. */
+	if (job->status < 200 || job->status >= 300)
+		return n;
+	if (buf_add(&job->body, ptr, n) == -1) {
+		job->too_large = 1;
+		return 0;
+	}
+	return n;
+}
+
+/*
+ * Status lines of every response, redirects included: remembers the
+ * reason phrase of the last one and whether each followed hop was a
+ * permanent redirect (301 or 308).  1xx interim responses are skipped.
+ */
+static size_t
+header_cb(char *ptr, size_t size, size_t nitems, void *arg)
+{
+	struct fetch_job *job = arg;
+	size_t n = size * nitems, i, j;
+	long code;
+
+	if (n < 12 || strncmp(ptr, "HTTP/", 5) != 0)
+		return n;
+	for (i = 5; i < n && ptr[i] != ' '; i++)
+		;
+	if (i + 4 > n || !isdigit((unsigned char)ptr[i + 1]) ||
+	    !isdigit((unsigned char)ptr[i + 2]) ||
+	    !isdigit((unsigned char)ptr[i + 3]))
+		return n;
+	code = (ptr[i + 1] - '0') * 100 + (ptr[i + 2] - '0') * 10 +
+	    (ptr[i + 3] - '0');
+	if (code < 200)
+		return n;
+	switch (job->status) {
+	case 301:
+	case 308:
+		job->hops++;
+		break;
+	case 302:
+	case 303:
+	case 307:
+		job->hops++;
+		job->temporary = 1;
+		break;
+	}
+	job->status = code;
+	i += 4;
+	while (i < n && ptr[i] == ' ')
+		i++;
+	for (j = 0; i < n && j < sizeof(job->reason) - 1; i++) {
+		if (ptr[i] == '\r' || ptr[i] == '\n')
+			break;
+		job->reason[j++] = isprint((unsigned char)ptr[i]) ?
+		    ptr[i] : '?';
+	}
+	job->reason[j] = '\0';
+	return n;
+}
+
+static void
+io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct fetch_sock *s = (struct fetch_sock *)w;
+	struct fetcher *f = s->f;
+	curl_socket_t fd = s->fd;
+	int action = 0, running;
+
+	if (revents & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (revents & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	/* s may be freed by the socket callback from here on. */
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	fetch_check_info(f);
+}
+
+static int
+socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
+{
+	struct fetcher *f = userp;
+	struct fetch_sock *s = sockp;
+	int events = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			ev_io_stop(f->loop, &s->io);
+			LIST_REMOVE(s, entry);
+			free(s);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		events |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		events |= EV_WRITE;
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->f = f;
+		ev_init(&s->io, io_cb);
+		LIST_INSERT_HEAD(&f->socks, s, entry);
+		curl_multi_assign(f->multi, fd, s);
+	}
+	/* Always re-set: the same number may now be another socket. */
+	ev_io_stop(f->loop, &s->io);
+	s->fd = fd;
+	ev_io_set(&s->io, fd, events);
+	if (events != 0)
+		ev_io_start(f->loop, &s->io);
+	return 0;
+}
+
+static int
+timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct fetcher *f = userp;
+
+	ev_timer_stop(f->loop, &f->timer);
+	if (timeout_ms >= 0) {
+		ev_timer_set(&f->timer, timeout_ms / 1000.0, 0.);
+		ev_timer_start(f->loop, &f->timer);
+	}
+	return 0;
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fetcher *f = w->data;
+	int running;
+
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	fetch_check_info(f);
+}
+
+static void
+kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	fetch_dispatch(w->data);
+}
+
+/* Finished transfers: report, free, and start what waits. */
+static void
+fetch_check_info(struct fetcher *f)
+{
+	struct fetch_job *job;
+	CURLMsg *msg;
+	CURLcode code;
+	char *p;
+	int left;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		code = msg->data.result;
+		p = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
+		job = (struct fetch_job *)p;
+		/* msg is invalid once its handle leaves the multi. */
+		curl_multi_remove_handle(f->multi, job->easy);
+		TAILQ_REMOVE(&f->active, job, entry);
+		f->nactive--;
+		job->host->nactive--;
+		host_update(job->host);
+		job_report(job, code);
+		job_free(job);
+	}
+	if (f->nqueued > 0 && !f->closing)
+		fetch_dispatch(f);
+}
+
+static int
+job_setup(struct fetcher *f, struct fetch_job *job)
+{
+	CURL *e;
+	char *h;
+	int rc = 0;
+
+	e = job->easy = curl_easy_init();
+	if (e == NULL)
+		return -1;
+	if (job->etag != NULL) {
+		h = xasprintf("If-None-Match: %s", job->etag);
+		job->headers = curl_slist_append(job->headers, h);
+		free(h);
+		if (job->headers == NULL)
+			return -1;
+	}
+	if (job->last_modified != NULL) {
+		h = xasprintf("If-Modified-Since: %s", job->last_modified);
+		job->headers = curl_slist_append(job->headers, h);
+		free(h);
+		if (job->headers == NULL)
+			return -1;
+	}
+
+	/* Chained so that the first failure sticks. */
+	rc |= curl_easy_setopt(e, CURLOPT_URL, job->url);
+	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)job);
+	rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	rc |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRS);
+	rc |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	rc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, f->connect_timeout);
+	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT, f->timeout);
+	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, f->low_speed_limit);
+	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->low_speed_time);
+	rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+	rc |= curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
+	/*
+	 * PIPEWAIT lets HTTP/2 over TLS multiplex on one connection, but on
+	 * plain http (no ALPN) curl never learns that the connection cannot
+	 * multiplex and runs a host's transfers one after the other.
+	 */
+	if (strncasecmp(job->url, "https:", 6) == 0)
+		rc |= curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, job->user_agent != NULL ?
+	    job->user_agent : f->user_agent);
+	if (job->headers != NULL)
+		rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->headers);
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
+	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
+	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->errbuf);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static unsigned int
+host_hash(const char *s)
+{
+	unsigned int h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % FETCH_HOST_BUCKETS;
+}
+
+/* The URL's host name in lower case, or "" if it has none. */
+static char *
+url_host(const char *url)
+{
+	CURLU *u;
+	char *h = NULL, *name, *p;
+
+	u = curl_url();
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		name = xstrdup(h);
+		curl_free(h);
+	} else
+		name = xstrdup("");
+	curl_url_cleanup(u);
+	for (p = name; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	return name;
+}
+
+static void
+host_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fetch_host *h = w->data;
+
+	host_update(h);
+	fetch_dispatch(h->f);
+}
+
+static struct fetch_host *
+host_get(struct fetcher *f, const char *url)
+{
+	struct fetch_host *h;
+	char *name;
+	unsigned int i;
+
+	name = url_host(url);
+	i = host_hash(name);
+	LIST_FOREACH(h, &f->hosts[i], hash) {
+		if (strcmp(h->name, name) == 0) {
+			free(name);
+			return h;
+		}
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->f = f;
+	h->name = name;
+	TAILQ_INIT(&h->queue);
+	ev_timer_init(&h->wait, host_wait_cb, 0., 0.);
+	h->wait.data = h;
+	LIST_INSERT_HEAD(&f->hosts[i], h, hash);
+	return h;
+}
+
+/* Puts the host on the ready list, or off it, or on its delay timer. */
+static void
+host_update(struct fetch_host *h)
+{
+	struct fetcher *f = h->f;
+	ev_tstamp left = 0.;
+	int ready;
+
+	ready = !TAILQ_EMPTY(&h->queue) &&
+	    (f->per_host <= 0 || h->nactive < f->per_host);
+	if (ready && h->started && f->host_delay > 0.) {
+		left = h->last_start + f->host_delay - ev_now(f->loop);
+		if (left > 0.)
+			ready = 0;
+	}
+	if (ready && !h->in_ready) {
+		TAILQ_INSERT_TAIL(&f->ready, h, ready);
+		h->in_ready = 1;
+	} else if (!ready && h->in_ready) {
+		TAILQ_REMOVE(&f->ready, h, ready);
+		h->in_ready = 0;
+	}
+	if (left > 0. && !TAILQ_EMPTY(&h->queue) && !ev_is_active(&h->wait)) {
+		ev_timer_set(&h->wait, left, 0.);
+		ev_timer_start(f->loop, &h->wait);
+	}
+}
+
+/* Hands queued jobs to curl while there are free slots. */
+static void
+fetch_dispatch(struct fetcher *f)
+{
+	struct fetch_result res;
+	struct fetch_job *job;
+	struct fetch_host *h;
+
+	while (!f->closing && f->nactive < f->max_connections &&
+	    (h = TAILQ_FIRST(&f->ready)) != NULL) {
+		/* Round robin: the host goes to the back of the line. */
+		TAILQ_REMOVE(&f->ready, h, ready);
+		h->in_ready = 0;
+		job = TAILQ_FIRST(&h->queue);
+		TAILQ_REMOVE(&h->queue, job, entry);
+		f->nqueued--;
+		h->started = 1;
+		h->last_start = ev_now(f->loop);
+		if (job_setup(f, job) == -1 ||
+		    curl_multi_add_handle(f->multi, job->easy) != CURLM_OK) {
+			memset(&res, 0, sizeof(res));
+			res.status = FETCH_NET_ERROR;
+			res.error = "cannot set up the transfer";
+			res.effective_url = job->url;
+			host_update(h);
+			job->done(job->arg, &res);
+			job_free(job);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&f->active, job, entry);
+		f->nactive++;
+		h->nactive++;
+		host_update(h);
+	}
+}
+
+struct fetcher *
+fetch_new(struct ev_loop *loop, const struct fetch_opts *opts,
+    char **errstr)
+{
+	struct fetcher *f;
+	int rc = 0, i;
+
+	if (fetch_global_refs == 0 &&
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		*errstr = xstrdup("cannot initialise libcurl");
+		return NULL;
+	}
+	fetch_global_refs++;
+
+	f = xcalloc(1, sizeof(*f));
+	f->loop = loop;
+	TAILQ_INIT(&f->ready);
+	for (i = 0; i < FETCH_HOST_BUCKETS; i++)
+		LIST_INIT(&f->hosts[i]);
+	TAILQ_INIT(&f->active);
+	LIST_INIT(&f->socks);
+	f->user_agent = xstrdup(opts->user_agent != NULL &&
+	    opts->user_agent[0] != '\0' ? opts->user_agent : FETCH_DEFAULT_UA);
+	f->max_connections = opts->max_connections > 0 ?
+	    opts->max_connections : FETCH_DEFAULT_CONNS;
+	f->max_size = opts->max_size > 0 ?
+	    opts->max_size : FETCH_DEFAULT_MAX_SIZE;
+	f->connect_timeout = opts->connect_timeout > 0 ?
+	    opts->connect_timeout : FETCH_DEFAULT_CONNECT_TIMEOUT;
+	f->timeout = opts->timeout > 0 ? opts->timeout : FETCH_DEFAULT_TIMEOUT;
+	f->low_speed_limit = opts->low_speed_limit > 0 ?
+	    opts->low_speed_limit : FETCH_DEFAULT_LOW_SPEED_LIMIT;
+	f->low_speed_time = opts->low_speed_time > 0 ?
+	    opts->low_speed_time : FETCH_DEFAULT_LOW_SPEED_TIME;
+	f->per_host = opts->per_host_connections;
+	f->host_delay = opts->host_delay > 0. ? opts->host_delay : 0.;
+
+	ev_timer_init(&f->timer, timer_cb, 0., 0.);
+	f->timer.data = f;
+	ev_timer_init(&f->kick, kick_cb, 0., 0.);
+	f->kick.data = f;
+
+	f->multi = curl_multi_init();
+	if (f->multi == NULL) {
+		*errstr = xstrdup("cannot create a libcurl multi handle");
+		fetch_free(f);
+		return NULL;
+	}
+	rc |= curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	rc |= curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	rc |= curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION,
+	    timerfunc_cb);
+	rc |= curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	if (rc != CURLM_OK) {
+		*errstr = xstrdup("cannot set up the libcurl multi handle");
+		fetch_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+fetch_free(struct fetcher *f)
+{
+	struct fetch_job *job;
+	struct fetch_sock *s;
+	struct fetch_host *h;
+	int i;
+
+	if (f == NULL)
+		return;
+	f->closing = 1;
+	ev_timer_stop(f->loop, &f->kick);
+	while ((job = TAILQ_FIRST(&f->active)) != NULL) {
+		TAILQ_REMOVE(&f->active, job, entry);
+		f->nactive--;
+		curl_multi_remove_handle(f->multi, job->easy);
+		job_abort(job);
+		job_free(job);
+	}
+	for (i = 0; i < FETCH_HOST_BUCKETS; i++) {
+		while ((h = LIST_FIRST(&f->hosts[i])) != NULL) {
+			while ((job = TAILQ_FIRST(&h->queue)) != NULL) {
+				TAILQ_REMOVE(&h->queue, job, entry);
+				job_abort(job);
+				job_free(job);
+			}
+			ev_timer_stop(f->loop, &h->wait);
+			LIST_REMOVE(h, hash);
+			free(h->name);
+			free(h);
+		}
+	}
+	if (f->multi != NULL)
+		curl_multi_cleanup(f->multi);
+	/* Sockets curl kept (its connection cache) without a REMOVE. */
+	while ((s = LIST_FIRST(&f->socks)) != NULL) {
+		ev_io_stop(f->loop, &s->io);
+		LIST_REMOVE(s, entry);
+		free(s);
+	}
+	ev_timer_stop(f->loop, &f->timer);
+	free(f->user_agent);
+	free(f);
+	if (--fetch_global_refs == 0)
+		curl_global_cleanup();
+}
+
+static int
+header_safe(const char *s)
+{
+	return s == NULL || strpbrk(s, "\r\n") == NULL;
+}
+
+int
+fetch_start(struct fetcher *f, const struct fetch_request *req,
+    fetch_done_fn done, void *arg)
+{
+	struct fetch_job *job;
+
+	if (f->closing || req->url == NULL || done == NULL)
+		return -1;
+	/* A line break would smuggle in another header. */
+	if (!header_safe(req->etag) || !header_safe(req->last_modified) ||
+	    !header_safe(req->user_agent))
+		return -1;
+	job = xcalloc(1, sizeof(*job));
+	job->f = f;
+	job->url = xstrdup(req->url);
+	/* An empty validator is no validator ("If-None-Match:" with no value
+	 * would make curl drop the header anyway). */
+	if (req->etag != NULL && req->etag[0] != '\0')
+		job->etag = xstrdup(req->etag);
+	if (req->last_modified != NULL && req->last_modified[0] != '\0')
+		job->last_modified = xstrdup(req->last_modified);
+	if (req->user_agent != NULL && req->user_agent[0] != '\0')
+		job->user_agent = xstrdup(req->user_agent);
+	job->done = done;
+	job->arg = arg;
+	buf_init(&job->body, f->max_size);
+	job->host = host_get(f, job->url);
+	TAILQ_INSERT_TAIL(&job->host->queue, job, entry);
+	f->nqueued++;
+	host_update(job->host);
+	/* Started from the loop, so that a caller inside a callback never
+	 * re-enters curl and a failure is reported from the loop too. */
+	ev_timer_start(f->loop, &f->kick);
+	return 0;
+}

@@ -21,12 +21,21 @@ struct fetch_opts {
 	const char	*user_agent;	/* NULL: feedd/VERSION (+URL) */
 	int		 max_connections;	/* transfers at once */
 	size_t		 max_size;	/* body cap in decoded bytes */
+	/* Seconds; 0 picks the default (15, 60, 100 B/s over 30 s). */
+	long		 connect_timeout;
+	long		 timeout;	/* whole transfer, queue excluded */
+	long		 low_speed_limit;	/* bytes per second ... */
+	long		 low_speed_time;	/* ... for this long aborts */
+	/* Per host name; 0: no limit, no delay. */
+	int		 per_host_connections;	/* transfers at once */
+	double		 host_delay;	/* seconds between two starts */
 };
 
 struct fetch_request {
 	const char	*url;
 	const char	*etag;		/* sent back as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
+	const char	*user_agent;	/* per-feed override, or NULL */
 };
 
 enum fetch_status {
@@ -48,6 +57,12 @@ struct fetch_result {
 	const char	*last_modified;
 	const char	*content_type;
 	const char	*effective_url;
+	/* Scheduling hints of the final response, raw, or NULL. */
+	const char	*cache_control;
+	const char	*expires;
+	const char	*retry_after;
+	int		 redirects;	/* hops followed */
+	int		 permanent_redirect;	/* hops > 0, each 301 or 308 */
 };
 
 typedef void	(*fetch_done_fn)(void *arg, const struct fetch_result *res);

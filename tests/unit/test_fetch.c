@@ -1,0 +1,1060 @@
+/*
+ * test_fetch.c: daemon/fetch.c against a real HTTP origin in the same
+ * process.
+ *
+ * The origin is libmicrohttpd with a thread per connection on 127.0.0.1
+ * port 0, so that slow responses overlap and the number of requests in
+ * flight at once can be measured at the server.  The fetcher runs on its
+ * own libev loop in the test's thread.  Every case starts a fresh server,
+ * loop and fetcher (Check forks each test).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdatomic.h>
+#include <time.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <ev.h>
+#include <microhttpd.h>
+#include <zlib.h>
+
+#include "daemon/fetch.h"
+
+#define CAP		(64 * 1024)
+#define ETAG		"W/\"v-1 x\""
+/* RFC 850 form on purpose: it must come back byte for byte. */
+#define LASTMOD		"Saturday, 28-Nov-26 08:00:00 GMT"
+#define DEFAULT_UA	"feedd/" PACKAGE_VERSION " (+" PACKAGE_URL ")"
+
+/* --- the origin server */
+
+static struct MHD_Daemon *origin;
+static int port;
+static char base[64];
+
+/*
+ * A spin lock, not a pthread mutex: -I daemon makes <pthread.h> find
+ * daemon/sched.h instead of the system's <sched.h>.
+ */
+static atomic_flag mtx = ATOMIC_FLAG_INIT;
+
+static void
+lock(void)
+{
+	while (atomic_flag_test_and_set(&mtx))
+		;
+}
+
+static void
+unlock(void)
+{
+	atomic_flag_clear(&mtx);
+}
+
+static char seen_ua[256];
+static char seen_inm[256];
+static char seen_ims[256];
+static int in_flight, max_in_flight, nrequests;
+static double stamps[8];	/* arrival times of /stamp */
+static int nstamps;
+
+static unsigned char *gz_text, *gz_bomb;
+static size_t gz_text_len, gz_bomb_len;
+static char *plain_text;
+
+static void
+copy_header(struct MHD_Connection *c, const char *name, char *dst,
+    size_t len)
+{
+	const char *v;
+
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+	snprintf(dst, len, "%s", v != NULL ? v : "(none)");
+}
+
+/* Chunked body of 1 MiB of 'a'. */
+static ssize_t
+big_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t n = max < 4096 ? max : 4096;
+
+	if (pos >= 1024 * 1024)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	memset(buf, 'a', n);
+	return (ssize_t)n;
+}
+
+/* One byte every 200 ms, 50 bytes at most. */
+static ssize_t
+trickle_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	if (pos >= 50)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	usleep(200 * 1000);
+	buf[0] = 'x';
+	return 1;
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned int code, const char *body,
+    const char *h1, const char *v1, const char *h2, const char *v2)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (h1 != NULL)
+		MHD_add_response_header(r, h1, v1);
+	if (h2 != NULL)
+		MHD_add_response_header(r, h2, v2);
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+queue_gzip(struct MHD_Connection *c, const unsigned char *p, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)p,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Encoding", "gzip");
+	MHD_add_response_header(r, "Content-Type", "application/rss+xml");
+	ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int match;
+
+	lock();
+	nrequests++;
+	copy_header(c, "User-Agent", seen_ua, sizeof(seen_ua));
+	unlock();
+
+	if (strcmp(url, "/ok") == 0) {
+		r = MHD_create_response_from_buffer(10, "hello feed",
+		    MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "ETag", ETAG);
+		MHD_add_response_header(r, "Last-Modified", LASTMOD);
+		MHD_add_response_header(r, "Content-Type",
+		    "application/rss+xml; charset=utf-8");
+		MHD_add_response_header(r, "Cache-Control", "max-age=3600");
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strcmp(url, "/cond") == 0) {
+		lock();
+		copy_header(c, "If-None-Match", seen_inm, sizeof(seen_inm));
+		copy_header(c, "If-Modified-Since", seen_ims,
+		    sizeof(seen_ims));
+		match = strcmp(seen_inm, ETAG) == 0 &&
+		    strcmp(seen_ims, LASTMOD) == 0;
+		unlock();
+		if (match)
+			return queue(c, 304, "", "ETag", ETAG, NULL, NULL);
+		return queue(c, 200, "full body", "ETag", ETAG, NULL, NULL);
+	}
+	if (strcmp(url, "/missing") == 0)
+		return queue(c, 404, "not here", NULL, NULL, NULL, NULL);
+	if (strcmp(url, "/busy") == 0)
+		return queue(c, 503, "later", "Retry-After", "120", NULL, NULL);
+	if (strcmp(url, "/chunked") == 0) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+		    big_reader, NULL, NULL);
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strcmp(url, "/trickle") == 0) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16,
+		    trickle_reader, NULL, NULL);
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strcmp(url, "/gzip") == 0)
+		return queue_gzip(c, gz_text, gz_text_len);
+	if (strcmp(url, "/bomb") == 0)
+		return queue_gzip(c, gz_bomb, gz_bomb_len);
+	if (strcmp(url, "/redirect") == 0)
+		return queue(c, 302, "", "Location", "/ok", NULL, NULL);
+	if (strcmp(url, "/moved") == 0)
+		return queue(c, 301, "", "Location", "/moved2", NULL, NULL);
+	if (strcmp(url, "/moved2") == 0)
+		return queue(c, 308, "", "Location", "/ok", NULL, NULL);
+	if (strcmp(url, "/mixed") == 0)
+		return queue(c, 301, "", "Location", "/redirect", NULL, NULL);
+	if (strcmp(url, "/loop") == 0)
+		return queue(c, 302, "", "Location", "/loop", NULL, NULL);
+	if (strcmp(url, "/file") == 0)
+		return queue(c, 302, "", "Location", "file:///etc/passwd",
+		    NULL, NULL);
+	if (strcmp(url, "/ftp") == 0)
+		return queue(c, 302, "", "Location", "ftp://127.0.0.1/x",
+		    NULL, NULL);
+	if (strcmp(url, "/stamp") == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		lock();
+		if (nstamps < 8)
+			stamps[nstamps++] = ts.tv_sec + ts.tv_nsec / 1e9;
+		unlock();
+		return queue(c, 200, "stamp", NULL, NULL, NULL, NULL);
+	}
+	if (strcmp(url, "/slow") == 0) {
+		lock();
+		if (++in_flight > max_in_flight)
+			max_in_flight = in_flight;
+		unlock();
+		usleep(400 * 1000);
+		lock();
+		in_flight--;
+		unlock();
+		return queue(c, 200, "slow", NULL, NULL, NULL, NULL);
+	}
+	return queue(c, 500, "no such path", NULL, NULL, NULL, NULL);
+}
+
+static unsigned char *
+gzip(const void *p, size_t len, size_t *outlen)
+{
+	z_stream z;
+	unsigned char *out;
+	size_t size;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	size = deflateBound(&z, len);
+	out = malloc(size);
+	ck_assert_ptr_nonnull(out);
+	z.next_in = (unsigned char *)p;
+	z.avail_in = len;
+	z.next_out = out;
+	z.avail_out = size;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static void
+origin_start(void)
+{
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *info;
+	char *zeros;
+	size_t i, n;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = 0;
+	origin = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler, NULL,
+	    MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(origin);
+	info = MHD_get_daemon_info(origin, MHD_DAEMON_INFO_BIND_PORT);
+	ck_assert_ptr_nonnull(info);
+	port = info->port;
+	ck_assert_int_gt(port, 0);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+
+	n = 20000;
+	plain_text = malloc(n + 1);
+	ck_assert_ptr_nonnull(plain_text);
+	for (i = 0; i < n; i++)
+		plain_text[i] = "<item>feed</item>\n"[i % 18];
+	plain_text[n] = '\0';
+	gz_text = gzip(plain_text, n, &gz_text_len);
+
+	n = 8 * 1024 * 1024;
+	zeros = calloc(1, n);
+	ck_assert_ptr_nonnull(zeros);
+	gz_bomb = gzip(zeros, n, &gz_bomb_len);
+	free(zeros);
+	ck_assert_uint_lt(gz_bomb_len, CAP);
+
+	in_flight = max_in_flight = nrequests = nstamps = 0;
+	seen_ua[0] = seen_inm[0] = seen_ims[0] = '\0';
+}
+
+static void
+origin_stop(void)
+{
+	MHD_stop_daemon(origin);
+	origin = NULL;
+	free(gz_text);
+	free(gz_bomb);
+	free(plain_text);
+}
+
+/* --- the client side */
+
+struct got {
+	int			 done;
+	enum fetch_status	 status;
+	long			 http_code;
+	char			*error;
+	char			*body;
+	size_t			 len;
+	char			*etag;
+	char			*last_modified;
+	char			*content_type;
+	char			*effective_url;
+	char			*cache_control;
+	char			*retry_after;
+	int			 redirects;
+	int			 permanent;
+};
+
+static struct ev_loop *loop;
+static struct fetcher *fetcher;
+static int ndone, nwant;
+static struct got got[8];
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static void
+done_cb(void *arg, const struct fetch_result *res)
+{
+	struct got *g = arg;
+
+	ck_assert_int_eq(g->done, 0);	/* exactly once */
+	g->done = 1;
+	g->status = res->status;
+	g->http_code = res->http_code;
+	g->error = dup_or_null(res->error);
+	if (res->body != NULL) {
+		g->body = malloc(res->len + 1);
+		memcpy(g->body, res->body, res->len);
+		g->body[res->len] = '\0';
+	}
+	g->len = res->len;
+	g->etag = dup_or_null(res->etag);
+	g->last_modified = dup_or_null(res->last_modified);
+	g->content_type = dup_or_null(res->content_type);
+	g->effective_url = dup_or_null(res->effective_url);
+	g->cache_control = dup_or_null(res->cache_control);
+	g->retry_after = dup_or_null(res->retry_after);
+	g->redirects = res->redirects;
+	g->permanent = res->permanent_redirect;
+	if (++ndone == nwant)
+		ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+guard_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	ev_break(l, EVBREAK_ALL);
+}
+
+/* Runs the loop until nwant callbacks ran or secs passed. */
+static void
+run_for(double secs)
+{
+	ev_timer guard;
+
+	ev_timer_init(&guard, guard_cb, secs, 0.);
+	ev_timer_start(loop, &guard);
+	ev_run(loop, 0);
+	ev_timer_stop(loop, &guard);
+}
+
+static void
+make_fetcher(const struct fetch_opts *opts)
+{
+	struct fetch_opts def;
+	char *errstr = NULL;
+
+	if (opts == NULL) {
+		memset(&def, 0, sizeof(def));
+		def.max_connections = 4;
+		def.max_size = CAP;
+		opts = &def;
+	}
+	fetcher = fetch_new(loop, opts, &errstr);
+	ck_assert_msg(fetcher != NULL, "fetch_new: %s", errstr);
+}
+
+static void
+start_url(const char *url, const char *etag, const char *lm, struct got *g)
+{
+	struct fetch_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.etag = etag;
+	req.last_modified = lm;
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, g), 0);
+	nwant++;
+}
+
+static void
+start(const char *path, const char *etag, const char *lm, struct got *g)
+{
+	char url[256];
+
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	start_url(url, etag, lm, g);
+}
+
+/* Fetches one path and waits for its callback. */
+static struct got *
+fetch_one(const char *path, const char *etag, const char *lm)
+{
+	struct got *g = &got[nwant];
+
+	start(path, etag, lm, g);
+	run_for(10.);
+	ck_assert_int_eq(g->done, 1);
+	return g;
+}
+
+static void
+setup(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	/* Loopback only, whatever the environment says. */
+	setenv("no_proxy", "*", 1);
+	setenv("NO_PROXY", "*", 1);
+	origin_start();
+	loop = ev_loop_new(EVFLAG_AUTO);
+	ck_assert_ptr_nonnull(loop);
+	fetcher = NULL;
+	ndone = nwant = 0;
+	memset(got, 0, sizeof(got));
+}
+
+static void
+teardown(void)
+{
+	size_t i;
+
+	fetch_free(fetcher);
+	fetcher = NULL;
+	ev_loop_destroy(loop);
+	origin_stop();
+	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
+		free(got[i].error);
+		free(got[i].body);
+		free(got[i].etag);
+		free(got[i].last_modified);
+		free(got[i].content_type);
+		free(got[i].effective_url);
+		free(got[i].cache_control);
+		free(got[i].retry_after);
+	}
+}
+
+START_TEST(test_ok)
+{
+	struct got *g;
+	char url[128];
+
+	make_fetcher(NULL);
+	g = fetch_one("/ok", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_OK);
+	ck_assert_int_eq(g->http_code, 200);
+	ck_assert_ptr_null(g->error);
+	ck_assert_uint_eq(g->len, 10);
+	ck_assert_str_eq(g->body, "hello feed");
+	ck_assert_str_eq(g->etag, ETAG);
+	ck_assert_str_eq(g->last_modified, LASTMOD);
+	ck_assert_str_eq(g->content_type,
+	    "application/rss+xml; charset=utf-8");
+	ck_assert_str_eq(g->cache_control, "max-age=3600");
+	ck_assert_ptr_null(g->retry_after);
+	snprintf(url, sizeof(url), "%s/ok", base);
+	ck_assert_str_eq(g->effective_url, url);
+	ck_assert_int_eq(g->redirects, 0);
+	ck_assert_int_eq(g->permanent, 0);
+	/* No validators were given, so none were sent. */
+	ck_assert_str_eq(seen_inm, "");
+}
+END_TEST
+
+START_TEST(test_conditional)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/cond", ETAG, LASTMOD);
+	ck_assert_str_eq(seen_inm, ETAG);
+	ck_assert_str_eq(seen_ims, LASTMOD);
+	ck_assert_int_eq(g->status, FETCH_NOT_MODIFIED);
+	ck_assert_int_eq(g->http_code, 304);
+	ck_assert_ptr_null(g->error);
+	ck_assert_str_eq(g->etag, ETAG);
+}
+END_TEST
+
+START_TEST(test_conditional_changed)
+{
+	struct got *g;
+
+	/* A different validator is sent as is, and gets the body. */
+	make_fetcher(NULL);
+	g = fetch_one("/cond", "\"other\"", NULL);
+	ck_assert_str_eq(seen_inm, "\"other\"");
+	ck_assert_str_eq(seen_ims, "(none)");
+	ck_assert_int_eq(g->status, FETCH_OK);
+	ck_assert_str_eq(g->body, "full body");
+}
+END_TEST
+
+START_TEST(test_header_injection)
+{
+	struct fetch_request req;
+	char url[128];
+
+	make_fetcher(NULL);
+	snprintf(url, sizeof(url), "%s/ok", base);
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.etag = "\"a\"\r\nX-Evil: 1";
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[0]), -1);
+	req.etag = NULL;
+	req.last_modified = "x\ny";
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[0]), -1);
+}
+END_TEST
+
+START_TEST(test_404)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/missing", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_HTTP_ERROR);
+	ck_assert_int_eq(g->http_code, 404);
+	ck_assert_str_eq(g->error, "HTTP 404 Not Found");
+}
+END_TEST
+
+START_TEST(test_503_retry_after)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/busy", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_HTTP_ERROR);
+	ck_assert_int_eq(g->http_code, 503);
+	ck_assert_str_eq(g->retry_after, "120");
+}
+END_TEST
+
+START_TEST(test_refused)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct fetch_request req;
+	char url[128];
+	int fd;
+
+	/* A port that was just free: bind, learn it, close. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+
+	make_fetcher(NULL);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/",
+	    ntohs(sin.sin_port));
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[0]), 0);
+	nwant = 1;
+	run_for(10.);
+	ck_assert_int_eq(got[0].done, 1);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_int_eq(got[0].http_code, 0);
+	ck_assert_ptr_nonnull(got[0].error);
+	ck_assert_msg(strstr(got[0].error, "onnect") != NULL, "error: %s",
+	    got[0].error);
+	ck_assert_ptr_null(strchr(got[0].error, '\n'));
+}
+END_TEST
+
+START_TEST(test_chunked_cap)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/chunked", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_NET_ERROR);
+	ck_assert_str_eq(g->error, "response larger than 65536 bytes");
+	ck_assert_ptr_null(g->body);
+}
+END_TEST
+
+START_TEST(test_gzip)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/gzip", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_OK);
+	ck_assert_uint_eq(g->len, strlen(plain_text));
+	ck_assert_int_eq(memcmp(g->body, plain_text, g->len), 0);
+	ck_assert_uint_lt(gz_text_len, g->len);	/* it was compressed */
+}
+END_TEST
+
+START_TEST(test_gzip_bomb)
+{
+	struct got *g;
+
+	/* Small on the wire, 8 MiB decoded: the cap counts decoded bytes. */
+	make_fetcher(NULL);
+	g = fetch_one("/bomb", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_NET_ERROR);
+	ck_assert_str_eq(g->error, "response larger than 65536 bytes");
+}
+END_TEST
+
+START_TEST(test_redirect)
+{
+	struct got *g;
+	char url[128];
+
+	make_fetcher(NULL);
+	g = fetch_one("/redirect", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_OK);
+	ck_assert_str_eq(g->body, "hello feed");
+	snprintf(url, sizeof(url), "%s/ok", base);
+	ck_assert_str_eq(g->effective_url, url);
+	ck_assert_int_eq(g->redirects, 1);
+	ck_assert_int_eq(g->permanent, 0);
+	ck_assert_str_eq(g->etag, ETAG);
+}
+END_TEST
+
+START_TEST(test_redirect_permanent)
+{
+	make_fetcher(NULL);
+	start("/moved", NULL, NULL, &got[0]);
+	start("/mixed", NULL, NULL, &got[1]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 2);
+	/* 301 then 308: permanent. */
+	ck_assert_int_eq(got[0].status, FETCH_OK);
+	ck_assert_int_eq(got[0].redirects, 2);
+	ck_assert_int_eq(got[0].permanent, 1);
+	/* 301 then 302: not. */
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	ck_assert_int_eq(got[1].redirects, 2);
+	ck_assert_int_eq(got[1].permanent, 0);
+}
+END_TEST
+
+START_TEST(test_redirect_bad_scheme)
+{
+	make_fetcher(NULL);
+	start("/file", NULL, NULL, &got[0]);
+	start("/ftp", NULL, NULL, &got[1]);
+	start("/loop", NULL, NULL, &got[2]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 3);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_ptr_null(got[0].body);
+	ck_assert_int_eq(got[1].status, FETCH_NET_ERROR);
+	/* At most 5 redirects. */
+	ck_assert_int_eq(got[2].status, FETCH_NET_ERROR);
+	ck_assert_msg(strstr(got[2].error, "edirect") != NULL, "error: %s",
+	    got[2].error);
+	ck_assert_int_eq(nrequests, 1 + 1 + 6);
+}
+END_TEST
+
+START_TEST(test_scheme_refused)
+{
+	struct fetch_request req;
+
+	make_fetcher(NULL);
+	memset(&req, 0, sizeof(req));
+	req.url = "file:///etc/passwd";
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[0]), 0);
+	nwant = 1;
+	run_for(10.);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_ptr_null(got[0].body);
+}
+END_TEST
+
+static void
+run_slow(int max_connections, long timeout)
+{
+	struct fetch_opts opts;
+	int i;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.max_connections = max_connections;
+	opts.max_size = CAP;
+	opts.timeout = timeout;
+	make_fetcher(&opts);
+	for (i = 0; i < 3; i++)
+		start("/slow", NULL, NULL, &got[i]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_msg(got[i].status == FETCH_OK, "%d: %s", i,
+		    got[i].error);
+		ck_assert_str_eq(got[i].body, "slow");
+	}
+}
+
+START_TEST(test_max_connections)
+{
+	/*
+	 * Three 0.4 s responses one at a time take 1.2 s, longer than the
+	 * 1 s timeout: they only pass if queueing is not timed.
+	 */
+	run_slow(1, 1);
+	ck_assert_int_eq(max_in_flight, 1);
+}
+END_TEST
+
+START_TEST(test_parallel)
+{
+	/* The control for the case above: the server can see overlap. */
+	run_slow(3, 0);
+	ck_assert_int_eq(max_in_flight, 3);
+}
+END_TEST
+
+START_TEST(test_per_host)
+{
+	struct fetch_opts opts;
+	char url[128];
+	int i;
+
+	/*
+	 * One at a time per host name: 127.0.0.1 and localhost are two
+	 * hosts (the same server), so two run at once, never more.
+	 */
+	memset(&opts, 0, sizeof(opts));
+	opts.max_connections = 8;
+	opts.max_size = CAP;
+	opts.per_host_connections = 1;
+	make_fetcher(&opts);
+	snprintf(url, sizeof(url), "http://localhost:%d/slow", port);
+	for (i = 0; i < 2; i++) {
+		start("/slow", NULL, NULL, &got[2 * i]);
+		start_url(url, NULL, NULL, &got[2 * i + 1]);
+	}
+	run_for(10.);
+	ck_assert_int_eq(ndone, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_msg(got[i].status == FETCH_OK, "%d: %s", i,
+		    got[i].error);
+	ck_assert_int_eq(max_in_flight, 2);
+}
+END_TEST
+
+START_TEST(test_host_delay)
+{
+	struct fetch_opts opts;
+	int i;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.max_connections = 8;
+	opts.max_size = CAP;
+	opts.host_delay = 0.3;
+	make_fetcher(&opts);
+	for (i = 0; i < 3; i++)
+		start("/stamp", NULL, NULL, &got[i]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 3);
+	ck_assert_int_eq(nstamps, 3);
+	/* A little slack: the connect after the start takes its time. */
+	for (i = 1; i < 3; i++)
+		ck_assert_msg(stamps[i] - stamps[i - 1] > 0.25,
+		    "gap %d: %.3f s", i, stamps[i] - stamps[i - 1]);
+}
+END_TEST
+
+START_TEST(test_no_delay)
+{
+	/* The control for the case above. */
+	make_fetcher(NULL);
+	start("/stamp", NULL, NULL, &got[0]);
+	start("/stamp", NULL, NULL, &got[1]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 2);
+	ck_assert_int_eq(nstamps, 2);
+	ck_assert_double_lt(stamps[1] - stamps[0], 0.25);
+}
+END_TEST
+
+START_TEST(test_silent_server)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct fetch_opts opts;
+	char url[128];
+	int fd;
+
+	/* Accepts (the kernel does, from the backlog) and never answers. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+
+	memset(&opts, 0, sizeof(opts));
+	opts.max_size = CAP;
+	opts.timeout = 2;
+	make_fetcher(&opts);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/",
+	    ntohs(sin.sin_port));
+	start_url(url, NULL, NULL, &got[0]);
+	start("/ok", NULL, NULL, &got[1]);
+	/* The other request is not held up by the silent one. */
+	nwant = 1;
+	run_for(10.);
+	ck_assert_int_eq(got[1].done, 1);
+	ck_assert_int_eq(got[0].done, 0);
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	/* And the silent one times out. */
+	nwant = 2;
+	run_for(10.);
+	ck_assert_int_eq(got[0].done, 1);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_msg(strstr(got[0].error, "imeout") != NULL, "error: %s",
+	    got[0].error);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_user_agent)
+{
+	struct fetch_opts opts;
+	struct fetch_request req;
+	char url[128];
+
+	make_fetcher(NULL);
+	fetch_one("/ok", NULL, NULL);
+	ck_assert_str_eq(seen_ua, DEFAULT_UA);
+	fetch_free(fetcher);
+
+	memset(&opts, 0, sizeof(opts));
+	opts.user_agent = "global/1";
+	make_fetcher(&opts);
+	fetch_one("/ok", NULL, NULL);
+	ck_assert_str_eq(seen_ua, "global/1");
+
+	/* Per request beats global. */
+	snprintf(url, sizeof(url), "%s/ok", base);
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.user_agent = "feed/2";
+	nwant++;
+	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[2]), 0);
+	run_for(10.);
+	ck_assert_int_eq(got[2].status, FETCH_OK);
+	ck_assert_str_eq(seen_ua, "feed/2");
+}
+END_TEST
+
+START_TEST(test_trickle)
+{
+	struct fetch_opts opts;
+
+	/* 5 B/s against a limit of 100 B/s over 1 s. */
+	memset(&opts, 0, sizeof(opts));
+	opts.max_size = CAP;
+	opts.low_speed_limit = 100;
+	opts.low_speed_time = 1;
+	make_fetcher(&opts);
+	start("/trickle", NULL, NULL, &got[0]);
+	run_for(5.);
+	ck_assert_int_eq(got[0].done, 1);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_msg(strstr(got[0].error, "imeout") != NULL, "error: %s",
+	    got[0].error);
+}
+END_TEST
+
+/* Chains a second request from inside the first one's callback. */
+static void
+chain_cb(void *arg, const struct fetch_result *res)
+{
+	done_cb(arg, res);
+	start("/ok", NULL, NULL, &got[1]);
+}
+
+START_TEST(test_start_from_callback)
+{
+	struct fetch_request req;
+	char url[128];
+
+	make_fetcher(NULL);
+	snprintf(url, sizeof(url), "%s/redirect", base);
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	ck_assert_int_eq(fetch_start(fetcher, &req, chain_cb, &got[0]), 0);
+	nwant = 1;
+	run_for(10.);
+	ck_assert_int_eq(got[0].done, 1);
+	run_for(10.);
+	ck_assert_int_eq(got[1].done, 1);
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+}
+END_TEST
+
+static int nok;
+
+static void
+count_cb(void *arg, const struct fetch_result *res)
+{
+	if (res->status == FETCH_OK && res->len == 10)
+		nok++;
+	if (++ndone == nwant)
+		ev_break(loop, EVBREAK_ALL);
+}
+
+START_TEST(test_many)
+{
+	struct fetch_request req;
+	char url[128];
+	int i;
+
+	/* Many transfers through few slots: connections are reused. */
+	make_fetcher(NULL);
+	snprintf(url, sizeof(url), "%s/ok", base);
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	nok = 0;
+	for (i = 0; i < 200; i++)
+		ck_assert_int_eq(fetch_start(fetcher, &req, count_cb, NULL),
+		    0);
+	nwant = 200;
+	run_for(15.);
+	ck_assert_int_eq(ndone, 200);
+	ck_assert_int_eq(nok, 200);
+	ck_assert_int_eq(nrequests, 200);
+}
+END_TEST
+
+static void
+stop_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	int *n = w->data;
+
+	lock();
+	*n = in_flight;
+	unlock();
+	if (*n > 0)
+		ev_break(l, EVBREAK_ALL);
+}
+
+START_TEST(test_abort)
+{
+	struct fetch_opts opts;
+	ev_timer poll;
+	int i, n = 0;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.max_connections = 1;
+	opts.max_size = CAP;
+	make_fetcher(&opts);
+	for (i = 0; i < 3; i++)
+		start("/slow", NULL, NULL, &got[i]);
+	/* Run until the first request is at the server. */
+	ev_timer_init(&poll, stop_cb, 0.01, 0.01);
+	poll.data = &n;
+	ev_timer_start(loop, &poll);
+	run_for(5.);
+	ev_timer_stop(loop, &poll);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(ndone, 0);
+
+	fetch_free(fetcher);
+	fetcher = NULL;
+	ck_assert_int_eq(ndone, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(got[i].done, 1);
+		ck_assert_int_eq(got[i].status, FETCH_ABORTED);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s;
+	TCase *tc;
+	SRunner *sr;
+	int nf;
+
+	s = suite_create("fetch");
+	tc = tcase_create("http");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_ok);
+	tcase_add_test(tc, test_conditional);
+	tcase_add_test(tc, test_conditional_changed);
+	tcase_add_test(tc, test_header_injection);
+	tcase_add_test(tc, test_404);
+	tcase_add_test(tc, test_503_retry_after);
+	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_chunked_cap);
+	tcase_add_test(tc, test_gzip);
+	tcase_add_test(tc, test_gzip_bomb);
+	tcase_add_test(tc, test_redirect);
+	tcase_add_test(tc, test_redirect_permanent);
+	tcase_add_test(tc, test_redirect_bad_scheme);
+	tcase_add_test(tc, test_scheme_refused);
+	tcase_add_test(tc, test_max_connections);
+	tcase_add_test(tc, test_parallel);
+	tcase_add_test(tc, test_per_host);
+	tcase_add_test(tc, test_host_delay);
+	tcase_add_test(tc, test_no_delay);
+	tcase_add_test(tc, test_silent_server);
+	tcase_add_test(tc, test_user_agent);
+	tcase_add_test(tc, test_trickle);
+	tcase_add_test(tc, test_start_from_callback);
+	tcase_add_test(tc, test_many);
+	tcase_add_test(tc, test_abort);
+	suite_add_tcase(s, tc);
+
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
