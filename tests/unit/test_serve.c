@@ -1,0 +1,670 @@
+/*
+ * test_serve.c: the HTTP server end to end, over loopback TCP (port 0)
+ * and a Unix socket in a temporary directory, against a real store.
+ *
+ * The server runs on a libev loop in the test's main thread; requests
+ * are made with libcurl's easy API from a second (C11) thread, which records
+ * each response and wakes the loop with an ev_async when it is done.  All
+ * assertions are made afterwards in the main thread.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <threads.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <ev.h>
+#include <sqlite3.h>
+
+#include "daemon/conf.h"
+#include "daemon/serve.h"
+#include "parsers/feed.h"
+#include "parsers/util.h"
+#include "storage/store.h"
+
+#define T0	1700000000
+#define MAXREQ	16
+
+static char tmpdir[64];
+static char dbpath[128];
+static char sockpath[128];
+static struct store *store;
+static struct ev_loop *loop;
+static struct server *srv;
+static struct conf conf;
+static struct conf_listen listens[2];
+static int64_t feed_a, feed_b;
+
+struct req {
+	const char	*method;	/* "GET", "HEAD", "POST" */
+	const char	*path;
+	int		 unix_sock;
+	const char	*header;	/* one extra header, or NULL */
+	int		 gzip;		/* Accept-Encoding: gzip */
+	/* results */
+	long		 status;
+	int		 curl_rc;
+	struct buf	 body;
+	struct buf	 head;
+};
+
+struct batch {
+	struct req	*reqs;
+	size_t		 n;
+	int		 port;
+	ev_async	 done;
+};
+
+static struct entry
+mk(const char *id, const char *title, const char *link, int64_t published)
+{
+	struct entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.id = (char *)id;
+	e.title = (char *)title;
+	e.link = (char *)link;
+	e.summary = (char *)"<p>summary &amp; more</p>";
+	e.published = published;
+	e.updated = FEED_NO_DATE;
+	return e;
+}
+
+static void
+put(int64_t feed, const struct entry *v, size_t n, int64_t now)
+{
+	struct feed_info info;
+	size_t i;
+	int added;
+
+	memset(&info, 0, sizeof(info));
+	info.title = (char *)"Channel";
+	info.link = (char *)"http://site.example/";
+	info.updated = FEED_NO_DATE;
+	ck_assert_int_eq(store_doc_begin(store, feed), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(store_doc_entry(store, &v[i], now, &added),
+		    0);
+	ck_assert_int_eq(store_doc_info(store, &info), 0);
+	ck_assert_int_eq(store_doc_commit(store), 0);
+}
+
+static void
+setup(void)
+{
+	struct entry e[3];
+	char *err = NULL;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_serve.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(dbpath, sizeof(dbpath), "%s/feedd.db", tmpdir);
+	snprintf(sockpath, sizeof(sockpath), "%s/feedd.sock", tmpdir);
+	store = store_open(dbpath, &err);
+	ck_assert_msg(store != NULL, "store_open: %s", err ? err : "?");
+	feed_a = store_feed_ensure(store, "alpha",
+	    "http://alpha.example/feed.xml", "Alpha & Co");
+	feed_b = store_feed_ensure(store, "beta", "http://beta.example/rss",
+	    NULL);
+	ck_assert_int_gt(feed_a, 0);
+	ck_assert_int_gt(feed_b, 0);
+	e[0] = mk("a1", "Alpha one", "http://alpha.example/1", T0 - 300);
+	e[1] = mk("a2", "Alpha <two>", "http://alpha.example/2", T0 - 200);
+	put(feed_a, e, 2, T0);
+	e[0] = mk("b1", "Beta one", "http://beta.example/1", T0 - 100);
+	put(feed_b, e, 1, T0);
+
+	memset(&conf, 0, sizeof(conf));
+	memset(listens, 0, sizeof(listens));
+	listens[0].kind = CONF_LISTEN_TCP;
+	listens[0].text = (char *)"127.0.0.1:0";
+	listens[0].host = (char *)"127.0.0.1";
+	listens[0].port = (char *)"0";
+	listens[1].kind = CONF_LISTEN_UNIX;
+	listens[1].text = sockpath;
+	listens[1].path = sockpath;
+	conf.listen = listens;
+	conf.nlisten = 2;
+
+	loop = ev_loop_new(EVFLAG_AUTO);
+	ck_assert_ptr_nonnull(loop);
+	srv = NULL;
+}
+
+static void
+teardown(void)
+{
+	serve_free(srv);
+	srv = NULL;
+	ev_loop_destroy(loop);
+	store_close(store);
+	unlink(dbpath);
+	snprintf(dbpath + strlen(dbpath), 8, "-wal");
+	unlink(dbpath);
+	dbpath[strlen(dbpath) - 4] = '\0';
+	snprintf(dbpath + strlen(dbpath), 8, "-shm");
+	unlink(dbpath);
+	unlink(sockpath);
+	rmdir(tmpdir);
+}
+
+static void
+start_server(void)
+{
+	char *err = NULL;
+
+	srv = serve_new(loop, &conf, store, &err);
+	ck_assert_msg(srv != NULL, "serve_new: %s", err ? err : "?");
+	ck_assert_int_gt(serve_tcp_port(srv, 0), 0);
+	ck_assert_int_eq(serve_tcp_port(srv, 1), -1);
+}
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+static void
+do_req(struct req *r, int port)
+{
+	struct curl_slist *hdrs = NULL;
+	char url[256];
+	CURL *c;
+
+	buf_init(&r->body, 0);
+	buf_init(&r->head, 0);
+	c = curl_easy_init();
+	if (r->unix_sock) {
+		snprintf(url, sizeof(url), "http://localhost%s", r->path);
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sockpath);
+	} else
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port,
+		    r->path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->head);
+	if (strcmp(r->method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (strcmp(r->method, "POST") == 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "a=b");
+	else if (strcmp(r->method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+	if (r->gzip)	/* curl then decodes the body for us */
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+	if (r->header != NULL) {
+		hdrs = curl_slist_append(hdrs, r->header);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	}
+	r->curl_rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hdrs);
+}
+
+static int
+client(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		do_req(&b->reqs[i], b->port);
+	ev_async_send(loop, &b->done);
+	return 0;
+}
+
+static void
+done_cb(struct ev_loop *l, ev_async *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(l, EVBREAK_ALL);
+}
+
+/* Runs the requests against the server, the loop serving meanwhile. */
+static void
+run(struct req *reqs, size_t n)
+{
+	struct batch b;
+	thrd_t t;
+
+	b.reqs = reqs;
+	b.n = n;
+	b.port = serve_tcp_port(srv, 0);
+	ev_async_init(&b.done, done_cb);
+	ev_async_start(loop, &b.done);
+	/* C11 threads: <pthread.h> would pull in <sched.h>, which
+	 * daemon/sched.h shadows on this include path. */
+	ck_assert_int_eq(thrd_create(&t, client, &b), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &b.done);
+}
+
+static void
+reqs_free(struct req *reqs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(&reqs[i].body);
+		buf_reset(&reqs[i].head);
+	}
+}
+
+/* The value of header name in the response, or NULL; static storage. */
+static const char *
+hdr(const struct req *r, const char *name)
+{
+	static char val[512];
+	const char *p = r->head.data, *eol;
+	size_t n = strlen(name), len;
+
+	while (p != NULL && *p != '\0') {
+		eol = strstr(p, "\r\n");
+		if (eol == NULL)
+			break;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			len = (size_t)(eol - p);
+			if (len >= sizeof(val))
+				len = sizeof(val) - 1;
+			memcpy(val, p, len);
+			val[len] = '\0';
+			return val;
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while (hay != NULL && (hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+#define ck_status(r, want) \
+	ck_assert_msg((r)->curl_rc == 0 && (r)->status == (want), \
+	    "%s %s: curl %d, status %ld, want %d", (r)->method, (r)->path, \
+	    (r)->curl_rc, (r)->status, (want))
+
+static void
+ck_hdr(const struct req *r, const char *name, const char *want)
+{
+	const char *v = hdr(r, name);
+
+	ck_assert_msg(v != NULL && strcmp(v, want) == 0,
+	    "%s %s: %s is \"%s\", want \"%s\"", r->method, r->path, name,
+	    v ? v : "(none)", want);
+}
+
+/* The merged feed over TCP: both formats, newest first, with sources. */
+START_TEST(test_feeds)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom" },
+		{ .method = "GET", .path = "/feed.rss" },
+	};
+	const char *a, *b;
+
+	start_server();
+	run(r, 2);
+	ck_status(&r[0], 200);
+	ck_hdr(&r[0], "Content-Type", "application/atom+xml; charset=utf-8");
+	ck_assert_ptr_nonnull(hdr(&r[0], "ETag"));
+	ck_assert_ptr_nonnull(hdr(&r[0], "Last-Modified"));
+	ck_assert_int_eq(count(r[0].body.data, "<entry>"), 3);
+	/* Newest first: b1, a2, a1. */
+	a = strstr(r[0].body.data, "http://beta.example/1");
+	b = strstr(r[0].body.data, "http://alpha.example/2");
+	ck_assert(a != NULL && b != NULL && a < b);
+	b = strstr(r[0].body.data, "http://alpha.example/1\"");
+	ck_assert(b != NULL && strstr(r[0].body.data,
+	    "http://alpha.example/2") < b);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "<title type=\"text\">Alpha &lt;two&gt;</title>"));
+	ck_assert_int_eq(count(r[0].body.data,
+	    "<link rel=\"self\" href=\"http://alpha.example/feed.xml\"/>"), 2);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "href=\"http://127.0.0.1:"));
+
+	ck_status(&r[1], 200);
+	ck_hdr(&r[1], "Content-Type", "application/rss+xml; charset=utf-8");
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 3);
+	ck_assert_int_eq(count(r[1].body.data, "<channel>"), 1);
+	ck_assert_int_eq(count(r[1].body.data,
+	    "<source url=\"http://alpha.example/feed.xml\">Alpha &amp; Co"
+	    "</source>"), 2);
+	ck_assert_int_eq(count(r[1].body.data,
+	    "<source url=\"http://beta.example/rss\">"), 1);
+	ck_assert_str_ne(hdr(&r[0], "ETag"), "");
+	reqs_free(r, 2);
+}
+END_TEST
+
+/* Conditional requests, HEAD and gzip. */
+START_TEST(test_validators)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom" },
+	};
+	struct req c[8];
+	char inm[600], ims[600], weak[600], etag[512];
+
+	start_server();
+	run(r, 1);
+	ck_status(&r[0], 200);
+	snprintf(etag, sizeof(etag), "%s", hdr(&r[0], "ETag"));
+	ck_assert_int_eq(etag[0], '"');
+	snprintf(inm, sizeof(inm), "If-None-Match: \"x\", %s", etag);
+	snprintf(weak, sizeof(weak), "If-None-Match: W/%s", etag);
+	snprintf(ims, sizeof(ims), "If-Modified-Since: %s",
+	    hdr(&r[0], "Last-Modified"));
+
+	memset(c, 0, sizeof(c));
+	c[0].method = "GET";
+	c[0].path = "/feed.atom";
+	c[0].header = inm;
+	c[1].method = "GET";
+	c[1].path = "/feed.atom";
+	c[1].header = "If-None-Match: \"nope\"";
+	c[2].method = "HEAD";
+	c[2].path = "/feed.atom";
+	c[3].method = "GET";
+	c[3].path = "/feed.atom";
+	c[3].gzip = 1;
+	c[4].method = "GET";
+	c[4].path = "/feed.atom";
+	c[4].header = ims;
+	c[5].method = "GET";
+	c[5].path = "/feed.rss";
+	c[5].header = inm;	/* another document's tag */
+	c[6].method = "GET";
+	c[6].path = "/feed.atom";
+	c[6].header = weak;
+	c[7].method = "GET";
+	c[7].path = "/feed.atom";
+	c[7].header = "Accept-Encoding: gzip;q=0, identity";
+	run(c, 8);
+
+	ck_status(&c[0], 304);
+	ck_assert_uint_eq(c[0].body.len, 0);
+	ck_hdr(&c[0], "ETag", etag);
+	ck_status(&c[1], 200);
+	ck_assert_uint_eq(c[1].body.len, r[0].body.len);
+	/* HEAD: the headers of a GET, no body. */
+	ck_status(&c[2], 200);
+	ck_assert_uint_eq(c[2].body.len, 0);
+	ck_hdr(&c[2], "ETag", etag);
+	ck_hdr(&c[2], "Content-Type", "application/atom+xml; charset=utf-8");
+	snprintf(inm, sizeof(inm), "%zu", r[0].body.len);
+	ck_hdr(&c[2], "Content-Length", inm);
+	/* gzip: a different representation with its own tag, the same
+	 * document once decoded. */
+	ck_status(&c[3], 200);
+	ck_hdr(&c[3], "Content-Encoding", "gzip");
+	ck_hdr(&c[3], "Vary", "Accept-Encoding");
+	ck_assert_str_ne(hdr(&c[3], "ETag"), etag);
+	ck_assert_uint_eq(c[3].body.len, r[0].body.len);
+	ck_assert_int_eq(memcmp(c[3].body.data, r[0].body.data,
+	    r[0].body.len), 0);
+	ck_assert_ptr_null(hdr(&r[0], "Content-Encoding"));
+	ck_status(&c[4], 304);
+	ck_status(&c[5], 200);
+	/* If-None-Match compares weakly (RFC 9110 13.1.2). */
+	ck_status(&c[6], 304);
+	/* q=0 means "not gzip". */
+	ck_status(&c[7], 200);
+	ck_assert_ptr_null(hdr(&c[7], "Content-Encoding"));
+	ck_assert_uint_eq(c[7].body.len, r[0].body.len);
+	reqs_free(r, 1);
+	reqs_free(c, 8);
+}
+END_TEST
+
+/* A store change gives a new document and a new tag. */
+START_TEST(test_generation)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.rss" },
+		{ .method = "GET", .path = "/feed.rss" },
+	};
+	struct req c[1];
+	struct entry e;
+	char etag[512], inm[600];
+
+	start_server();
+	run(r, 2);
+	ck_status(&r[0], 200);
+	ck_status(&r[1], 200);
+	snprintf(etag, sizeof(etag), "%s", hdr(&r[0], "ETag"));
+	/* Unchanged store: the same bytes and tag. */
+	ck_hdr(&r[1], "ETag", etag);
+	ck_assert_str_eq(r[0].body.data, r[1].body.data);
+
+	e = mk("a3", "Alpha three", "http://alpha.example/3", T0 - 10);
+	put(feed_a, &e, 1, T0 + 60);
+	memset(c, 0, sizeof(c));
+	c[0].method = "GET";
+	c[0].path = "/feed.rss";
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	c[0].header = inm;
+	run(c, 1);
+	ck_status(&c[0], 200);
+	ck_assert_str_ne(hdr(&c[0], "ETag"), etag);
+	ck_assert_int_eq(count(c[0].body.data, "<item>"), 4);
+	ck_assert_ptr_nonnull(strstr(c[0].body.data, "Alpha three"));
+	reqs_free(r, 2);
+	reqs_free(c, 1);
+}
+END_TEST
+
+/*
+ * Polls are answered from the cache until the generation moves: a
+ * change made behind the store's back (so without a new generation) is
+ * not seen, and the next real store change brings it in.
+ */
+START_TEST(test_cache)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.rss" },
+	};
+	struct req c[2];
+	struct entry e;
+	sqlite3 *db;
+	char etag[512];
+
+	start_server();
+	run(r, 1);
+	ck_status(&r[0], 200);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, ">Alpha &amp; Co<"));
+	snprintf(etag, sizeof(etag), "%s", hdr(&r[0], "ETag"));
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE feeds SET conf_title = "
+	    "'Renamed' WHERE name = 'alpha'", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+
+	memset(c, 0, sizeof(c));
+	c[0].method = "GET";
+	c[0].path = "/feed.rss";
+	run(c, 1);
+	ck_status(&c[0], 200);
+	ck_hdr(&c[0], "ETag", etag);
+	ck_assert_str_eq(c[0].body.data, r[0].body.data);
+
+	e = mk("b2", "Beta two", "http://beta.example/2", T0 - 5);
+	put(feed_b, &e, 1, T0 + 60);
+	c[1].method = "GET";
+	c[1].path = "/feed.rss";
+	run(c + 1, 1);
+	ck_status(&c[1], 200);
+	ck_assert_ptr_nonnull(strstr(c[1].body.data, ">Renamed<"));
+	ck_assert_ptr_null(strstr(c[1].body.data, ">Alpha &amp; Co<"));
+	reqs_free(r, 1);
+	reqs_free(c, 2);
+}
+END_TEST
+
+/* The other routes and the errors, with their plain-text reasons. */
+START_TEST(test_errors)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/healthz" },
+		{ .method = "GET", .path = "/nope" },
+		{ .method = "POST", .path = "/feed.rss" },
+		{ .method = "DELETE", .path = "/feed.atom" },
+		{ .method = "HEAD", .path = "/healthz" },
+		{ .method = "GET", .path = "/feed.atom?limit=5" },
+	};
+
+	start_server();
+	run(r, 6);
+	ck_status(&r[0], 200);
+	ck_assert_str_eq(r[0].body.data, "ok\n");
+	ck_hdr(&r[0], "Content-Type", "text/plain; charset=utf-8");
+	ck_status(&r[1], 404);
+	ck_hdr(&r[1], "Content-Type", "text/plain; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr(r[1].body.data, "not found"));
+	ck_status(&r[2], 405);
+	ck_hdr(&r[2], "Allow", "GET, HEAD");
+	ck_hdr(&r[2], "Content-Type", "text/plain; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr(r[2].body.data, "not allowed"));
+	ck_status(&r[3], 405);
+	ck_hdr(&r[3], "Allow", "GET, HEAD");
+	ck_status(&r[4], 200);
+	ck_assert_uint_eq(r[4].body.len, 0);
+	ck_status(&r[5], 200);
+	ck_assert_int_eq(count(r[5].body.data, "<entry>"), 3);
+	reqs_free(r, 6);
+}
+END_TEST
+
+/* The Unix socket: same documents, self link from the Host header, mode
+ * 0660, removed by serve_free. */
+START_TEST(test_unix)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom", .unix_sock = 1 },
+		{ .method = "GET", .path = "/feed.rss", .unix_sock = 1 },
+		{ .method = "GET", .path = "/feed.rss", .unix_sock = 1,
+		  .header = "Host: feeds.example:8080" },
+		{ .method = "GET", .path = "/feed.rss", .unix_sock = 1,
+		  .header = "Host: bad<host>" },
+		{ .method = "GET", .path = "/healthz", .unix_sock = 1 },
+	};
+	struct stat st;
+	char etag[512];
+
+	start_server();
+	ck_assert_int_eq(lstat(sockpath, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0660);
+	run(r, 5);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<entry>"), 3);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "<link rel=\"self\" href=\"http://localhost/feed.atom\""));
+	ck_status(&r[1], 200);
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 3);
+	ck_status(&r[2], 200);
+	ck_assert_ptr_nonnull(strstr(r[2].body.data,
+	    "href=\"http://feeds.example:8080/feed.rss\""));
+	/* Per-Host documents have their own tags. */
+	snprintf(etag, sizeof(etag), "%s", hdr(&r[1], "ETag"));
+	ck_assert_str_ne(hdr(&r[2], "ETag"), etag);
+	ck_status(&r[3], 200);
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "href=\"http://localhost/feed.rss\""));
+	ck_status(&r[4], 200);
+	ck_assert_str_eq(r[4].body.data, "ok\n");
+	serve_free(srv);
+	srv = NULL;
+	ck_assert_int_eq(lstat(sockpath, &st), -1);
+	reqs_free(r, 5);
+}
+END_TEST
+
+/* A stale socket file is replaced; a regular file is left alone. */
+START_TEST(test_socket_files)
+{
+	struct sockaddr_un sun;
+	char *err = NULL;
+	int fd;
+	FILE *f;
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	ck_assert_uint_lt(strlen(sockpath), sizeof(sun.sun_path));
+	memcpy(sun.sun_path, sockpath, strlen(sockpath) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);	/* the file stays: a dead daemon's */
+	start_server();
+	serve_free(srv);
+	srv = NULL;
+
+	f = fopen(sockpath, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	srv = serve_new(loop, &conf, store, &err);
+	ck_assert_ptr_null(srv);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, "not a socket"));
+	free(err);
+	ck_assert_int_eq(access(sockpath, F_OK), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s;
+	TCase *tc;
+	SRunner *sr;
+	int nf;
+
+	signal(SIGPIPE, SIG_IGN);	/* as the daemon does */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s = suite_create("serve");
+	tc = tcase_create("serve");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_feeds);
+	tcase_add_test(tc, test_validators);
+	tcase_add_test(tc, test_generation);
+	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_unix);
+	tcase_add_test(tc, test_socket_files);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	curl_global_cleanup();
+	return nf ? 1 : 0;
+}
