@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "daemon/conf.h"
 
 static char conf_path[] = "/tmp/feedd-test-conf-XXXXXX";
 
