@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,16 @@
 
 #define DEFAULT_INTERVAL	(30 * 60)
 #define DEFAULT_MIN_INTERVAL	(5 * 60)
+#define DEFAULT_MAX_INTERVAL	(24 * 60 * 60)
 #define DEFAULT_MAX_CONNECTIONS	16
+#define DEFAULT_PER_HOST	2
+#define DEFAULT_HOST_DELAY	1
+#define DEFAULT_MAX_SIZE	((size_t)16 << 20)
+#define DEFAULT_KEEP_DAYS	90
+#define DEFAULT_KEEP_ENTRIES	500
+#define DEFAULT_SOCKET_MODE	0660
+#define DEFAULT_HTTP_CLIENTS	64
+#define DEFAULT_HTTP_TIMEOUT	30
 #define DEFAULT_LISTEN		"127.0.0.1:8080"
 #define DEFAULT_DATABASE	LOCALSTATEDIR "/lib/feedd/feedd.db"
 
@@ -36,6 +46,7 @@ enum section_kind {
 	SECTION_NONE,		/* before the first section header */
 	SECTION_MAIN,		/* [feedd] */
 	SECTION_FEED,		/* [feed NAME] */
+	SECTION_VIEW,		/* [view NAME] */
 	SECTION_BAD		/* unknown: its keys are not checked again */
 };
 
@@ -48,10 +59,13 @@ struct loader {
 	int		 nerrors;
 	enum section_kind section;
 	struct conf_feed *feed;		/* current [feed] section */
+	struct conf_view *view;		/* current [view] section */
 	char		*line;		/* getline buffer */
 	size_t		 linesize;
 	int		 has_interval;	/* seen in [feedd], for min checks */
 	int		 interval_line;
+	int		 max_interval_line;
+	int		 opml_line;
 };
 
 static void	loader_error(struct loader *, int, const char *, ...)
@@ -115,11 +129,87 @@ conf_feed_interval(const struct conf *conf, const struct conf_feed *feed)
 	int iv;
 
 	iv = feed->interval > 0 ? feed->interval : conf->interval;
+	if (iv > conf->max_interval)
+		iv = conf->max_interval;
 	return iv < conf->min_interval ? conf->min_interval : iv;
 }
 
+int
+conf_feed_auto(const struct conf *conf, const struct conf_feed *feed)
+{
+	return feed->interval_auto == CONF_INHERIT ? conf->interval_auto :
+	    feed->interval_auto;
+}
+
+const char *
+conf_feed_user_agent(const struct conf *conf, const struct conf_feed *feed)
+{
+	return feed->user_agent != NULL ? feed->user_agent : conf->user_agent;
+}
+
+const struct conf_feed *
+conf_find_feed(const struct conf *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nfeeds; i++)
+		if (strcmp(conf->feeds[i].name, name) == 0)
+			return &conf->feeds[i];
+	return NULL;
+}
+
+const struct conf_view *
+conf_find_view(const struct conf *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nviews; i++)
+		if (strcmp(conf->views[i].name, name) == 0)
+			return &conf->views[i];
+	return NULL;
+}
+
+int
+conf_parse_size(const char *s, size_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	int shift;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		shift = 0;
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (v > (SIZE_MAX >> shift))
+		return -1;
+	*bytes = (size_t)v << shift;
+	return 0;
+}
+
+/* A decimal number from min to max. */
 static int
-parse_positive(const char *s, int *out)
+parse_number(const char *s, int min, int max, int *out)
 {
 	char *end;
 	long v;
@@ -128,9 +218,23 @@ parse_positive(const char *s, int *out)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0 || v > INT_MAX)
+	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* "auto" or a duration; *interval is left alone for auto. */
+static int
+parse_interval(const char *s, int *interval, int *is_auto)
+{
+	if (strcmp(s, "auto") == 0) {
+		*is_auto = 1;
+		return 0;
+	}
+	if (conf_parse_duration(s, interval) == -1 || *interval == 0)
+		return -1;
+	*is_auto = 0;
 	return 0;
 }
 
@@ -247,8 +351,9 @@ set_string(char **dst, const char *value)
 	*dst = xstrdup(value);
 }
 
+/* A comma-separated list, items trimmed, empty items dropped. */
 static void
-parse_tags(struct conf_feed *feed, const char *value)
+parse_list(char ***list, size_t *n, const char *value)
 {
 	const char *p, *comma, *start, *end;
 
@@ -261,14 +366,23 @@ parse_tags(struct conf_feed *feed, const char *value)
 		while (end > start && isspace((unsigned char)end[-1]))
 			end--;
 		if (end > start) {
-			feed->tags = xreallocarray(feed->tags, feed->ntags + 1,
-			    sizeof(*feed->tags));
-			feed->tags[feed->ntags++] = xstrndup(start,
+			*list = xreallocarray(*list, *n + 1, sizeof(**list));
+			(*list)[(*n)++] = xstrndup(start,
 			    (size_t)(end - start));
 		}
 		if (comma == NULL)
 			break;
 	}
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 }
 
 static void
@@ -292,11 +406,34 @@ main_key(struct loader *ld, const char *name, const char *value)
 		conf->listen = xreallocarray(conf->listen, conf->nlisten + 1,
 		    sizeof(*conf->listen));
 		conf->listen[conf->nlisten++] = l;
+	} else if (strcmp(name, "socket_mode") == 0) {
+		char *end;
+		long mode;
+
+		errno = 0;
+		mode = strtol(value, &end, 8);
+		if (*value == '\0' || *end != '\0' || errno != 0 ||
+		    mode < 0 || mode > 0777)
+			loader_error(ld, ld->lineno, "socket_mode: expected "
+			    "an octal mode such as 0660, got '%s'", value);
+		else
+			conf->socket_mode = (int)mode;
+	} else if (strcmp(name, "http_max_clients") == 0) {
+		if (parse_number(value, 1, 10000,
+		    &conf->http_max_clients) == -1)
+			loader_error(ld, ld->lineno, "http_max_clients: "
+			    "expected a number from 1 to 10000, got '%s'",
+			    value);
+	} else if (strcmp(name, "http_timeout") == 0) {
+		if (conf_parse_duration(value, &conf->http_timeout) == -1 ||
+		    conf->http_timeout == 0)
+			loader_error(ld, ld->lineno, "http_timeout: bad "
+			    "duration '%s' (use e.g. 30s)", value);
 	} else if (strcmp(name, "interval") == 0) {
-		if (conf_parse_duration(value, &conf->interval) == -1 ||
-		    conf->interval == 0)
+		if (parse_interval(value, &conf->interval,
+		    &conf->interval_auto) == -1)
 			loader_error(ld, ld->lineno, "interval: bad duration "
-			    "'%s' (use e.g. 90s, 30m, 2h, 1d)", value);
+			    "'%s' (use e.g. 90s, 30m, 2h, 1d, or auto)", value);
 		ld->has_interval = 1;
 		ld->interval_line = ld->lineno;
 	} else if (strcmp(name, "min_interval") == 0) {
@@ -304,14 +441,51 @@ main_key(struct loader *ld, const char *name, const char *value)
 		    conf->min_interval == 0)
 			loader_error(ld, ld->lineno, "min_interval: bad "
 			    "duration '%s' (use e.g. 1s, 5m)", value);
+	} else if (strcmp(name, "max_interval") == 0) {
+		if (conf_parse_duration(value, &conf->max_interval) == -1 ||
+		    conf->max_interval == 0)
+			loader_error(ld, ld->lineno, "max_interval: bad "
+			    "duration '%s' (use e.g. 6h, 1d)", value);
+		ld->max_interval_line = ld->lineno;
+	} else if (strcmp(name, "per_host_connections") == 0) {
+		if (parse_number(value, 1, 64,
+		    &conf->per_host_connections) == -1)
+			loader_error(ld, ld->lineno, "per_host_connections: "
+			    "expected a number from 1 to 64, got '%s'", value);
+	} else if (strcmp(name, "host_delay") == 0) {
+		if (conf_parse_duration(value, &conf->host_delay) == -1)
+			loader_error(ld, ld->lineno, "host_delay: bad "
+			    "duration '%s' (use e.g. 0, 1s, 2s)", value);
+	} else if (strcmp(name, "max_size") == 0) {
+		if (conf_parse_size(value, &conf->max_size) == -1 ||
+		    conf->max_size < 1024)
+			loader_error(ld, ld->lineno, "max_size: expected a "
+			    "size of at least 1k such as 512k, 16M, got '%s'",
+			    value);
+	} else if (strcmp(name, "keep_days") == 0) {
+		if (parse_number(value, 0, 100000, &conf->keep_days) == -1)
+			loader_error(ld, ld->lineno, "keep_days: expected a "
+			    "number of days (0 = keep forever), got '%s'",
+			    value);
+	} else if (strcmp(name, "keep_entries") == 0) {
+		if (parse_number(value, 0, 10000000,
+		    &conf->keep_entries) == -1)
+			loader_error(ld, ld->lineno, "keep_entries: expected "
+			    "a number (0 = no limit), got '%s'", value);
+	} else if (strcmp(name, "opml") == 0) {
+		if (*value == '\0')
+			loader_error(ld, ld->lineno, "opml: empty path");
+		else
+			set_string(&conf->opml, value);
+		ld->opml_line = ld->lineno;
 	} else if (strcmp(name, "user_agent") == 0) {
 		if (*value == '\0')
 			loader_error(ld, ld->lineno, "user_agent: empty");
 		else
 			set_string(&conf->user_agent, value);
 	} else if (strcmp(name, "max_connections") == 0) {
-		if (parse_positive(value, &conf->max_connections) == -1 ||
-		    conf->max_connections > 1024)
+		if (parse_number(value, 1, 1024,
+		    &conf->max_connections) == -1)
 			loader_error(ld, ld->lineno, "max_connections: "
 			    "expected a number from 1 to 1024, got '%s'",
 			    value);
@@ -339,15 +513,50 @@ feed_key(struct loader *ld, const char *name, const char *value)
 		if (*value != '\0')
 			set_string(&feed->title, value);
 	} else if (strcmp(name, "tags") == 0) {
-		parse_tags(feed, value);
+		parse_list(&feed->tags, &feed->ntags, value);
 	} else if (strcmp(name, "interval") == 0) {
-		if (conf_parse_duration(value, &feed->interval) == -1 ||
-		    feed->interval == 0)
+		if (parse_interval(value, &feed->interval,
+		    &feed->interval_auto) == -1)
 			loader_error(ld, ld->lineno, "interval: bad duration "
-			    "'%s' (use e.g. 90s, 30m, 2h, 1d)", value);
+			    "'%s' (use e.g. 90s, 30m, 2h, 1d, or auto)", value);
+	} else if (strcmp(name, "user_agent") == 0) {
+		if (*value == '\0')
+			loader_error(ld, ld->lineno, "user_agent: empty");
+		else
+			set_string(&feed->user_agent, value);
+	} else if (strcmp(name, "keep_days") == 0) {
+		if (parse_number(value, 0, 100000, &feed->keep_days) == -1)
+			loader_error(ld, ld->lineno, "keep_days: expected a "
+			    "number of days (0 = keep forever), got '%s'",
+			    value);
+	} else if (strcmp(name, "keep_entries") == 0) {
+		if (parse_number(value, 0, 10000000,
+		    &feed->keep_entries) == -1)
+			loader_error(ld, ld->lineno, "keep_entries: expected "
+			    "a number (0 = no limit), got '%s'", value);
 	} else
 		loader_error(ld, ld->lineno, "unknown option '%s' in "
 		    "[feed %s]", name, feed->name);
+}
+
+static void
+view_key(struct loader *ld, const char *name, const char *value)
+{
+	struct conf_view *view = ld->view;
+
+	if (strcmp(name, "title") == 0) {
+		if (*value != '\0')
+			set_string(&view->title, value);
+	} else if (strcmp(name, "tags") == 0) {
+		parse_list(&view->tags, &view->ntags, value);
+	} else if (strcmp(name, "feeds") == 0) {
+		parse_list(&view->feeds, &view->nfeeds, value);
+	} else if (strcmp(name, "query") == 0) {
+		if (*value != '\0')
+			set_string(&view->query, value);
+	} else
+		loader_error(ld, ld->lineno, "unknown option '%s' in "
+		    "[view %s]", name, view->name);
 }
 
 static int
@@ -367,6 +576,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case SECTION_FEED:
 		feed_key(ld, name, value);
 		break;
+	case SECTION_VIEW:
+		view_key(ld, name, value);
+		break;
 	case SECTION_BAD:
 		break;
 	}
@@ -383,6 +595,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 
 	name = xstrndup(text, len);
 	ld->feed = NULL;
+	ld->view = NULL;
 	if (strcmp(name, "feedd") == 0) {
 		ld->section = SECTION_MAIN;
 	} else if (strncmp(name, "feed ", 5) == 0) {
@@ -409,9 +622,40 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		feed = &conf->feeds[conf->nfeeds++];
 		memset(feed, 0, sizeof(*feed));
 		feed->name = xstrdup(fname);
+		feed->interval_auto = CONF_INHERIT;
+		feed->keep_days = CONF_INHERIT;
+		feed->keep_entries = CONF_INHERIT;
 		feed->line = ld->lineno;
 		ld->feed = feed;
 		ld->section = SECTION_FEED;
+	} else if (strncmp(name, "view ", 5) == 0) {
+		const char *vname = name + 5;
+		struct conf_view *view;
+
+		while (*vname == ' ')
+			vname++;
+		ld->section = SECTION_BAD;
+		if (!valid_feed_name(vname)) {
+			loader_error(ld, ld->lineno, "[view %s]: a view name "
+			    "is letters, digits, '-', '_' and '.'", vname);
+			goto out;
+		}
+		for (i = 0; i < conf->nviews; i++) {
+			if (strcmp(conf->views[i].name, vname) == 0) {
+				loader_error(ld, ld->lineno, "[view %s] "
+				    "already defined at line %d", vname,
+				    conf->views[i].line);
+				goto out;
+			}
+		}
+		conf->views = xreallocarray(conf->views, conf->nviews + 1,
+		    sizeof(*conf->views));
+		view = &conf->views[conf->nviews++];
+		memset(view, 0, sizeof(*view));
+		view->name = xstrdup(vname);
+		view->line = ld->lineno;
+		ld->view = view;
+		ld->section = SECTION_VIEW;
 	} else {
 		loader_error(ld, ld->lineno, "unknown section [%s]", name);
 		ld->section = SECTION_BAD;
@@ -486,8 +730,9 @@ finish(struct loader *ld)
 	struct conf *conf = ld->conf;
 	struct conf_listen l;
 	const char *why;
-	const char *statedir;
-	size_t i;
+	const char *statedir, *slash;
+	char *resolved;
+	size_t i, j;
 
 	for (i = 0; i < conf->nfeeds; i++)
 		if (conf->feeds[i].url == NULL)
@@ -497,6 +742,29 @@ finish(struct loader *ld)
 	    conf->interval < conf->min_interval)
 		loader_error(ld, ld->interval_line, "interval is shorter "
 		    "than min_interval");
+	/* A test config may lower min_interval below the default maximum's
+	 * floor; only an explicit max_interval below it is an error. */
+	if (ld->max_interval_line > 0 &&
+	    conf->max_interval < conf->min_interval)
+		loader_error(ld, ld->max_interval_line, "max_interval is "
+		    "shorter than min_interval");
+	for (i = 0; i < conf->nviews; i++) {
+		struct conf_view *v = &conf->views[i];
+
+		for (j = 0; j < v->nfeeds; j++)
+			if (conf_find_feed(conf, v->feeds[j]) == NULL)
+				loader_error(ld, v->line, "[view %s]: no "
+				    "feed named '%s'", v->name, v->feeds[j]);
+	}
+	/* A relative OPML path is relative to the config file, so the
+	 * pair can be moved together. */
+	if (conf->opml != NULL && conf->opml[0] != '/' &&
+	    (slash = strrchr(conf->path, '/')) != NULL) {
+		resolved = xasprintf("%.*s/%s", (int)(slash - conf->path),
+		    conf->path, conf->opml);
+		free(conf->opml);
+		conf->opml = resolved;
+	}
 	if (conf->nlisten == 0) {
 		if (parse_listen(DEFAULT_LISTEN, &l, &why) == -1)
 			abort();
@@ -529,7 +797,16 @@ conf_load(const char *path, char **errstr)
 	conf->path = xstrdup(path);
 	conf->interval = DEFAULT_INTERVAL;
 	conf->min_interval = DEFAULT_MIN_INTERVAL;
+	conf->max_interval = DEFAULT_MAX_INTERVAL;
 	conf->max_connections = DEFAULT_MAX_CONNECTIONS;
+	conf->per_host_connections = DEFAULT_PER_HOST;
+	conf->host_delay = DEFAULT_HOST_DELAY;
+	conf->max_size = DEFAULT_MAX_SIZE;
+	conf->keep_days = DEFAULT_KEEP_DAYS;
+	conf->keep_entries = DEFAULT_KEEP_ENTRIES;
+	conf->socket_mode = DEFAULT_SOCKET_MODE;
+	conf->http_max_clients = DEFAULT_HTTP_CLIENTS;
+	conf->http_timeout = DEFAULT_HTTP_TIMEOUT;
 	conf->log_level = LOG_LEVEL_INFO;
 	ld.conf = conf;
 	ld.path = path;
@@ -556,7 +833,7 @@ conf_load(const char *path, char **errstr)
 void
 conf_free(struct conf *conf)
 {
-	size_t i, j;
+	size_t i;
 
 	if (conf == NULL)
 		return;
@@ -567,11 +844,19 @@ conf_free(struct conf *conf)
 		free(conf->feeds[i].name);
 		free(conf->feeds[i].url);
 		free(conf->feeds[i].title);
-		for (j = 0; j < conf->feeds[i].ntags; j++)
-			free(conf->feeds[i].tags[j]);
-		free(conf->feeds[i].tags);
+		free(conf->feeds[i].user_agent);
+		free_list(conf->feeds[i].tags, conf->feeds[i].ntags);
 	}
 	free(conf->feeds);
+	for (i = 0; i < conf->nviews; i++) {
+		free(conf->views[i].name);
+		free(conf->views[i].title);
+		free(conf->views[i].query);
+		free_list(conf->views[i].tags, conf->views[i].ntags);
+		free_list(conf->views[i].feeds, conf->views[i].nfeeds);
+	}
+	free(conf->views);
+	free(conf->opml);
 	free(conf->path);
 	free(conf->database);
 	free(conf->user_agent);

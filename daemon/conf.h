@@ -26,6 +26,9 @@ struct conf_listen {
 	char		*path;		/* UNIX */
 };
 
+/* A tri-state for per-feed settings that may inherit the global one. */
+#define CONF_INHERIT	(-1)
+
 struct conf_feed {
 	char		*name;		/* the section name: unique, stable key */
 	char		*url;
@@ -33,7 +36,24 @@ struct conf_feed {
 	char		**tags;
 	size_t		 ntags;
 	int		 interval;	/* seconds, or 0 for the global one */
-	int		 line;		/* where the section starts */
+	int		 interval_auto;	/* 1, 0 or CONF_INHERIT */
+	char		*user_agent;	/* NULL: the global one */
+	int		 keep_days;	/* days (0 = off) or CONF_INHERIT */
+	int		 keep_entries;	/* count (0 = off) or CONF_INHERIT */
+	int		 line;		/* where the section starts (0: from
+					 * the OPML file) */
+};
+
+/* [view NAME]: a named filter of the merged feed, /view/NAME.{rss,atom,json}. */
+struct conf_view {
+	char		*name;
+	char		*title;		/* or NULL */
+	char		**tags;		/* any of them; none = no tag filter */
+	size_t		 ntags;
+	char		**feeds;	/* feed names, any of them */
+	size_t		 nfeeds;
+	char		*query;		/* full-text query, or NULL */
+	int		 line;
 };
 
 struct conf {
@@ -41,13 +61,27 @@ struct conf {
 	char		*database;
 	struct conf_listen *listen;
 	size_t		 nlisten;
+	int		 socket_mode;	/* Unix sockets, default 0660 */
+	int		 http_max_clients; /* concurrent HTTP connections */
+	int		 http_timeout;	/* seconds a client may stay idle */
 	int		 interval;	/* seconds */
+	int		 interval_auto;	/* adapt to the feed's publishing */
 	int		 min_interval;	/* seconds */
+	int		 max_interval;	/* seconds */
 	char		*user_agent;	/* NULL: feedd's own */
 	int		 max_connections;
+	int		 per_host_connections;
+	int		 host_delay;	/* seconds between starts, per host */
+	size_t		 max_size;	/* bytes of decoded body */
+	int		 keep_days;	/* 0 = off */
+	int		 keep_entries;	/* 0 = off */
+	char		*opml;		/* subscriptions file, or NULL; its
+					 * feeds are appended to feeds[] */
 	enum log_level	 log_level;
 	struct conf_feed *feeds;
 	size_t		 nfeeds;
+	struct conf_view *views;
+	size_t		 nviews;
 };
 
 /*
@@ -57,10 +91,27 @@ struct conf {
 struct conf	*conf_load(const char *path, char **errstr);
 void		 conf_free(struct conf *conf);
 
-/* A feed's effective polling interval in seconds (its own or the global
- * one, never below min_interval). */
+/* A feed's configured polling interval in seconds (its own or the global
+ * one, clamped to min_interval..max_interval); with auto, the base that
+ * adaptation starts from. */
 int		 conf_feed_interval(const struct conf *conf,
 		    const struct conf_feed *feed);
+
+/* Whether the feed's interval adapts to how often it publishes. */
+int		 conf_feed_auto(const struct conf *conf,
+		    const struct conf_feed *feed);
+/* The feed's user agent: its own, the global one, or NULL (feedd's). */
+const char	*conf_feed_user_agent(const struct conf *conf,
+		    const struct conf_feed *feed);
+/* Look-ups by name; NULL if absent. */
+const struct conf_feed *conf_find_feed(const struct conf *conf,
+		    const char *name);
+const struct conf_view *conf_find_view(const struct conf *conf,
+		    const char *name);
+
+/* Parses a size such as "512", "64k", "16M", "1G" (binary units) into
+ * bytes; returns 0 or -1. */
+int		 conf_parse_size(const char *s, size_t *bytes);
 
 /* Parses a duration such as "90", "30s", "5m", "2h", "1d" into seconds;
  * returns 0 or -1. */

@@ -261,6 +261,180 @@ START_TEST(test_duration)
 }
 END_TEST
 
+START_TEST(test_polling_and_retention)
+{
+	struct conf *conf;
+	char *err;
+
+	conf = load(
+	    "[feedd]\n"
+	    "interval = auto\n"
+	    "max_interval = 6h\n"
+	    "per_host_connections = 3\n"
+	    "host_delay = 0\n"
+	    "max_size = 512k\n"
+	    "keep_days = 30\n"
+	    "keep_entries = 0\n"
+	    "socket_mode = 0600\n"
+	    "http_max_clients = 8\n"
+	    "http_timeout = 10s\n"
+	    "user_agent = global/1\n"
+	    "[feed a]\n"
+	    "url = http://127.0.0.1/a\n"
+	    "interval = 3d\n"
+	    "user_agent = special/2\n"
+	    "keep_days = 7\n"
+	    "keep_entries = 50\n"
+	    "[feed b]\n"
+	    "url = http://127.0.0.1/b\n"
+	    "interval = 1h\n", &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	ck_assert_int_eq(conf->interval_auto, 1);
+	ck_assert_int_eq(conf->interval, 30 * 60);	/* auto's base */
+	ck_assert_int_eq(conf->max_interval, 6 * 3600);
+	ck_assert_int_eq(conf->per_host_connections, 3);
+	ck_assert_int_eq(conf->host_delay, 0);
+	ck_assert_uint_eq(conf->max_size, 512 * 1024);
+	ck_assert_int_eq(conf->keep_days, 30);
+	ck_assert_int_eq(conf->keep_entries, 0);
+	ck_assert_int_eq(conf->socket_mode, 0600);
+	ck_assert_int_eq(conf->http_max_clients, 8);
+	ck_assert_int_eq(conf->http_timeout, 10);
+	/* 3d is clamped to max_interval; the feed's own interval turns
+	 * auto off for it, b inherits auto. */
+	ck_assert_int_eq(conf_feed_interval(conf, &conf->feeds[0]), 6 * 3600);
+	ck_assert_int_eq(conf_feed_auto(conf, &conf->feeds[0]), 0);
+	ck_assert_int_eq(conf_feed_auto(conf, &conf->feeds[1]), 0);
+	ck_assert_str_eq(conf_feed_user_agent(conf, &conf->feeds[0]),
+	    "special/2");
+	ck_assert_str_eq(conf_feed_user_agent(conf, &conf->feeds[1]),
+	    "global/1");
+	ck_assert_int_eq(conf->feeds[0].keep_days, 7);
+	ck_assert_int_eq(conf->feeds[0].keep_entries, 50);
+	ck_assert_int_eq(conf->feeds[1].keep_days, CONF_INHERIT);
+	ck_assert_ptr_eq(conf_find_feed(conf, "b"), &conf->feeds[1]);
+	ck_assert_ptr_null(conf_find_feed(conf, "c"));
+	conf_free(conf);
+	cleanup();
+
+	/* Defaults of the same options. */
+	conf = load("[feed a]\nurl = http://127.0.0.1/a\ninterval = auto\n",
+	    &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	ck_assert_int_eq(conf->interval_auto, 0);
+	ck_assert_int_eq(conf_feed_auto(conf, &conf->feeds[0]), 1);
+	ck_assert_int_eq(conf->max_interval, 24 * 3600);
+	ck_assert_int_eq(conf->per_host_connections, 2);
+	ck_assert_int_eq(conf->host_delay, 1);
+	ck_assert_uint_eq(conf->max_size, 16 << 20);
+	ck_assert_int_eq(conf->keep_days, 90);
+	ck_assert_int_eq(conf->keep_entries, 500);
+	ck_assert_int_eq(conf->socket_mode, 0660);
+	ck_assert_ptr_null(conf->opml);
+	ck_assert_uint_eq(conf->nviews, 0);
+	ck_assert_ptr_null(conf_feed_user_agent(conf, &conf->feeds[0]));
+	conf_free(conf);
+	cleanup();
+}
+END_TEST
+
+START_TEST(test_views_and_opml)
+{
+	struct conf *conf;
+	const struct conf_view *v;
+	char *err, want[300];
+
+	conf = load(
+	    "[feedd]\n"
+	    "opml = subs.opml\n"
+	    "[feed a]\n"
+	    "url = http://127.0.0.1/a\n"
+	    "[feed b]\n"
+	    "url = http://127.0.0.1/b\n"
+	    "[view europe]\n"
+	    "title = Europe desk\n"
+	    "tags = eu, uk\n"
+	    "feeds = a, b\n"
+	    "query = sanctions\n"
+	    "[view all-a]\n"
+	    "feeds = a\n", &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	/* relative to the config file's directory (/tmp) */
+	ck_assert_str_eq(conf->opml, "/tmp/subs.opml");
+	ck_assert_uint_eq(conf->nviews, 2);
+	v = conf_find_view(conf, "europe");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v->title, "Europe desk");
+	ck_assert_uint_eq(v->ntags, 2);
+	ck_assert_str_eq(v->tags[1], "uk");
+	ck_assert_uint_eq(v->nfeeds, 2);
+	ck_assert_str_eq(v->feeds[0], "a");
+	ck_assert_str_eq(v->query, "sanctions");
+	v = conf_find_view(conf, "all-a");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_null(v->query);
+	ck_assert_ptr_null(conf_find_view(conf, "nope"));
+	conf_free(conf);
+	cleanup();
+
+	conf = load(
+	    "[feedd]\n"			/* 1 */
+	    "socket_mode = 0999\n"		/* 2 */
+	    "max_size = 16X\n"			/* 3 */
+	    "keep_days = -1\n"			/* 4 */
+	    "min_interval = 1h\n"		/* 5 */
+	    "max_interval = 10m\n"		/* 6 */
+	    "per_host_connections = 0\n"	/* 7 */
+	    "[feed a]\n"			/* 8 */
+	    "url = http://127.0.0.1/a\n"	/* 9 */
+	    "interval = automatic\n"		/* 10 */
+	    "[view v]\n"			/* 11 */
+	    "feeds = a, ghost\n"		/* 12 */
+	    "color = red\n"			/* 13 */
+	    "[view v]\n", &err);		/* 14 */
+	ck_assert_ptr_null(conf);
+#define HAS_LINE(n) do {						\
+	snprintf(want, sizeof(want), "%s:%d: ", conf_path, (n));	\
+	ck_assert_msg(strstr(err, want) != NULL, "no error for line %d in:\n%s", \
+	    (n), err);							\
+} while (0)
+	HAS_LINE(2);
+	HAS_LINE(3);
+	HAS_LINE(4);
+	HAS_LINE(6);
+	HAS_LINE(7);
+	HAS_LINE(10);
+	HAS_LINE(11);	/* no feed named 'ghost' */
+	HAS_LINE(13);
+	HAS_LINE(14);
+#undef HAS_LINE
+	ck_assert_int_eq(count_lines(err), 9);
+	ck_assert_ptr_nonnull(strstr(err, "no feed named 'ghost'"));
+	free(err);
+	cleanup();
+}
+END_TEST
+
+START_TEST(test_size)
+{
+	size_t n;
+
+	ck_assert_int_eq(conf_parse_size("512", &n), 0);
+	ck_assert_uint_eq(n, 512);
+	ck_assert_int_eq(conf_parse_size("64k", &n), 0);
+	ck_assert_uint_eq(n, 65536);
+	ck_assert_int_eq(conf_parse_size("16M", &n), 0);
+	ck_assert_uint_eq(n, 16 << 20);
+	ck_assert_int_eq(conf_parse_size("1G", &n), 0);
+	ck_assert_uint_eq(n, 1 << 30);
+	ck_assert_int_eq(conf_parse_size("", &n), -1);
+	ck_assert_int_eq(conf_parse_size("M", &n), -1);
+	ck_assert_int_eq(conf_parse_size("1MB", &n), -1);
+	ck_assert_int_eq(conf_parse_size("-1k", &n), -1);
+	ck_assert_int_eq(conf_parse_size("99999999999999999999G", &n), -1);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -276,6 +450,9 @@ conf_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_polling_and_retention);
+	tcase_add_test(tc, test_views_and_opml);
+	tcase_add_test(tc, test_size);
 	suite_add_tcase(s, tc);
 	return s;
 }
