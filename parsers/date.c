@@ -296,18 +296,23 @@ static int
 lookup(const struct name *t, size_t nt, const char *w)
 {
 	size_t i, wl = strlen(w);
+	int prefix_ok = u8len(w) >= 3;
 
+	/* Every match starts with w's first byte: that test alone skips
+	 * most entries (this runs for every date of every entry). */
 	for (i = 0; i < nt; i++) {
 		const char *s = t[i].s;
 
 		if (s[0] == '=') {
-			if (strcmp(s + 1, w) == 0)
+			if (s[1] == w[0] && strcmp(s + 1, w) == 0)
 				return t[i].v;
 			continue;
 		}
+		if (s[0] != w[0])
+			continue;
 		if (strcmp(s, w) == 0)
 			return t[i].v;
-		if (u8len(w) >= 3 && wl < strlen(s) && strncmp(s, w, wl) == 0)
+		if (prefix_ok && wl < strlen(s) && strncmp(s, w, wl) == 0)
 			return t[i].v;
 	}
 	return -1;

@@ -49,21 +49,41 @@ feed_format_name(enum feed_format format)
 	return NULL;
 }
 
+/*
+ * Every string of every entry goes through here, so the common case is
+ * made cheap: eight bytes of printable ASCII are checked (and, once
+ * something was dropped, moved) at a time, with the usual word tricks:
+ * a byte with its top bit set, or one below 0x20 (x - 0x20 borrows into
+ * the top bit where ~x has it set).  A borrow can flag a byte above a real
+ * hit as well; that only sends the word to the byte loop.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
 void
 feed_fix_utf8(char *s)
 {
-	unsigned char *r, *w;
+	unsigned char *r, *w, *end;
 	size_t n, i;
+	uint64_t x;
 	uint32_t c;
 
 	if (s == NULL)
 		return;
 	r = w = (unsigned char *)s;
-	/* Fast path: the clean prefix needs no copying. */
-	while (*r >= 0x20 && *r < 0x80)
-		r++;
-	w = r;
-	while (*r != '\0') {
+	end = r + strlen(s);
+	while (r < end) {
+		while (end - r >= 8) {
+			memcpy(&x, r, 8);
+			if ((x & HIGHS) != 0 || ((x - 0x20 * ONES) & ~x &
+			    HIGHS) != 0)
+				break;
+			memcpy(w, &x, 8);
+			r += 8;
+			w += 8;
+		}
+		if (r >= end)
+			break;
 		if (*r < 0x80) {
 			if (*r >= 0x20 || *r == '\t' || *r == '\n' ||
 			    *r == '\r')
@@ -81,6 +101,7 @@ feed_fix_utf8(char *s)
 			r++;
 			continue;
 		}
+		/* The terminating NUL fails the test, so no overrun. */
 		for (i = 1; i <= n; i++) {
 			if ((r[i] & 0xc0) != 0x80)
 				break;
@@ -94,7 +115,9 @@ feed_fix_utf8(char *s)
 			r++;
 			continue;
 		}
-		memmove(w, r, n + 1);
+		/* w <= r: a forward copy is safe. */
+		for (i = 0; i <= n; i++)
+			w[i] = r[i];
 		w += n + 1;
 		r += n + 1;
 	}
@@ -127,6 +150,56 @@ feed_collapse(char *s)
 	return s;
 }
 
+/*
+ * C1 controls (U+0080-U+009F) read as windows-1252, as feedparser does for
+ * every value it hands out: they are never text, but cp1252 bytes that
+ * were mis-decoded or references such as &#146; ("don&#146;t").  The five
+ * code points cp1252 leaves undefined stay.  html.c does the same for the
+ * HTML it writes; this covers the plain-text fields.
+ */
+static void
+fix_c1(char **p)
+{
+	static const uint16_t cp[32] = {
+		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178
+	};
+	unsigned char *s = (unsigned char *)*p, *q, *out, *w;
+	unsigned int c;
+
+	for (q = s; (q = (unsigned char *)strchr((char *)q, 0xc2)) != NULL;
+	    q++)
+		if (q[1] >= 0x80 && q[1] < 0xa0 && cp[q[1] - 0x80] >= 0x100)
+			break;
+	if (q == NULL)
+		return;
+	/* Each 2-byte C1 becomes at most 3 bytes. */
+	out = w = xmalloc(strlen((char *)s) / 2 * 3 + 2);
+	memcpy(w, s, (size_t)(q - s));
+	w += q - s;
+	while (*q != '\0') {
+		if (q[0] == 0xc2 && q[1] >= 0x80 && q[1] < 0xa0) {
+			c = cp[q[1] - 0x80];
+			q += 2;
+			if (c < 0x800) {
+				*w++ = (unsigned char)(0xc0 | (c >> 6));
+				*w++ = (unsigned char)(0x80 | (c & 0x3f));
+			} else {
+				*w++ = (unsigned char)(0xe0 | (c >> 12));
+				*w++ = (unsigned char)(0x80 |
+				    ((c >> 6) & 0x3f));
+				*w++ = (unsigned char)(0x80 | (c & 0x3f));
+			}
+		} else
+			*w++ = *q++;
+	}
+	*w = '\0';
+	free(*p);
+	*p = (char *)out;
+}
+
 /* Valid UTF-8, and "" made NULL: the contract treats both as missing. */
 static void
 fix_str(char **p)
@@ -140,6 +213,16 @@ fix_str(char **p)
 	}
 }
 
+/* fix_str, and C1 controls mapped: for text and HTML, not for ids and
+ * URLs, which are kept as written. */
+static void
+fix_text(char **p)
+{
+	fix_str(p);
+	if (*p != NULL)
+		fix_c1(p);
+}
+
 int
 feed_emit(struct feed_run *run, struct entry *e)
 {
@@ -148,13 +231,13 @@ feed_emit(struct feed_run *run, struct entry *e)
 	if (run->seen++ < run->delivered)
 		return 0;
 	fix_str(&e->id);
-	fix_str(&e->title);
+	fix_text(&e->title);
 	fix_str(&e->link);
-	fix_str(&e->author);
-	fix_str(&e->summary);
-	fix_str(&e->content);
+	fix_text(&e->author);
+	fix_text(&e->summary);
+	fix_text(&e->content);
 	for (i = j = 0; i < e->ncategories; i++) {
-		fix_str(&e->categories[i]);
+		fix_text(&e->categories[i]);
 		if (e->categories[i] != NULL)
 			e->categories[j++] = e->categories[i];
 	}
@@ -181,12 +264,12 @@ feed_emit(struct feed_run *run, struct entry *e)
 static void
 fix_info(struct feed_info *info)
 {
-	fix_str(&info->title);
+	fix_text(&info->title);
 	fix_str(&info->link);
 	fix_str(&info->id);
-	fix_str(&info->author);
+	fix_text(&info->author);
 	fix_str(&info->language);
-	fix_str(&info->subtitle);
+	fix_text(&info->subtitle);
 }
 
 int

@@ -81,8 +81,14 @@ struct feed_info {
 	char		*language;
 	char		*subtitle;
 	int64_t		 updated;	/* or FEED_NO_DATE */
-	/* RSS <ttl> in minutes, or 0; a scheduling hint. */
+	/* Scheduling hints from the publisher.  RSS <ttl> in minutes, or 0;
+	 * RSS skipHours (bit h: hour h, UTC) and skipDays (bit d: day d,
+	 * 0 = Sunday); sy:updatePeriod / sy:updateFrequency in seconds
+	 * between updates, or 0. */
 	int		 ttl;
+	uint32_t	 skip_hours;
+	uint32_t	 skip_days;
+	int		 update_period;
 };
 
 struct feed_parse_opts {

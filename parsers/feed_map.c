@@ -50,6 +50,7 @@ static const struct {
 	{ "http://www.w3.org/2005/Atom", NS_ATOM },
 	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
 	{ "http://search.yahoo.com/mrss", NS_MEDIA },
+	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
 };
 
 /* Children of the channel (RSS) or feed (Atom).  Sorted at init. */
@@ -63,6 +64,10 @@ static struct map channel_map[] = {
 	{ NS_RSS, "author", F_AUTHOR, 2 },
 	{ NS_RSS, "managingEditor", F_AUTHOR, 4 },
 	{ NS_RSS, "ttl", F_TTL, 0 },
+	{ NS_RSS, "skipHours", F_SKIPHOURS, 0 },
+	{ NS_RSS, "skipDays", F_SKIPDAYS, 0 },
+	{ NS_SY, "updatePeriod", F_SYPERIOD, 0 },
+	{ NS_SY, "updateFrequency", F_SYFREQ, 0 },
 	{ NS_ATOM, "title", F_TITLE, 0 },
 	{ NS_ATOM, "link", F_ALINK, 0 },
 	{ NS_ATOM, "subtitle", F_SUBTITLE, 0 },
@@ -132,6 +137,14 @@ static struct map entry_map[] = {
 
 const struct map fmap_alink_text = { NS_ATOM, "link", F_LINK, 1 };
 
+/* Children of RSS skipHours and skipDays. */
+static struct map hours_map[] = {
+	{ NS_RSS, "hour", F_HOUR, 0 },
+};
+static struct map days_map[] = {
+	{ NS_RSS, "day", F_DAY, 0 },
+};
+
 /* Children of an Atom author. */
 static struct map author_map[] = {
 	{ NS_ATOM, "name", F_NAME, 0 },
@@ -199,6 +212,14 @@ fmap_find(enum ctx ctx, enum ns ns, const char *name)
 	case C_AUTHOR:
 		tab = author_map;
 		n = NELEM(author_map);
+		break;
+	case C_SKIPHOURS:
+		tab = hours_map;
+		n = NELEM(hours_map);
+		break;
+	case C_SKIPDAYS:
+		tab = days_map;
+		n = NELEM(days_map);
 		break;
 	default:
 		return NULL;
@@ -430,6 +451,24 @@ fmap_level_add_enc(struct level *l, char *url, char *type, const char *len)
 
 /* -------------------------------------------------- capturing a field */
 
+/*
+ * Undoes base64 once.  An empty capture has no buffer at all (raw.data is
+ * NULL: decoding a "" literal in place wrote to read-only memory, found by
+ * tests/fuzz/fuzz_parse), and the flag is cleared so that a capture read
+ * as text and as HTML is not decoded twice.
+ */
+static void
+cap_unbase64(struct xstate *st)
+{
+	if (!st->cap_b64)
+		return;
+	st->cap_b64 = 0;
+	if (st->raw.data != NULL) {
+		b64_decode(st->raw.data);
+		st->raw.len = strlen(st->raw.data);
+	}
+}
+
 /* The captured value, as plain text. */
 static char *
 cap_text(struct xstate *st)
@@ -437,8 +476,7 @@ cap_text(struct xstate *st)
 	const char *src;
 	size_t n;
 
-	if (st->cap_b64)
-		b64_decode(st->raw.data != NULL ? st->raw.data : (char *)"");
+	cap_unbase64(st);
 	if (st->cap_children || st->cap_type == T_XHTML) {
 		src = st->markup.data;
 		n = st->markup.len;
@@ -447,8 +485,6 @@ cap_text(struct xstate *st)
 		n = st->raw.len;
 		if (src == NULL)
 			return NULL;
-		if (st->cap_b64)
-			n = strlen(src);
 		if (st->cap_type == T_TEXT ||
 		    (st->cap_type != T_HTML && !st->cap_escaped &&
 		    !looks_like_html(src)))
@@ -513,8 +549,7 @@ cap_html(struct xstate *st)
 	const char *src;
 	size_t n;
 
-	if (st->cap_b64 && st->raw.data != NULL)
-		b64_decode(st->raw.data);
+	cap_unbase64(st);
 	if (st->cap_children || st->cap_type == T_XHTML) {
 		src = st->markup.data;
 		n = st->markup.len;
@@ -522,7 +557,7 @@ cap_html(struct xstate *st)
 		src = st->raw.data;
 		if (src == NULL)
 			return NULL;
-		n = st->cap_b64 ? strlen(src) : st->raw.len;
+		n = st->raw.len;
 		/* Atom type="text" is literal text (RFC 4287 3.1.1.1). */
 		if (st->cap_type == T_TEXT && !st->cap_escaped)
 			return html_escape(src, n);
@@ -538,6 +573,54 @@ cap_plain(struct xstate *st)
 	if (st->raw.data == NULL)
 		return NULL;
 	return fmap_trim(xstrndup(st->raw.data, st->raw.len));
+}
+
+/*
+ * The publisher's scheduling hints (RSS 2.0 skipHours/skipDays, the
+ * syndication module's updatePeriod/updateFrequency).  Unreadable values
+ * are ignored: a hint never makes a feed fail.
+ */
+static void
+schedule_hint(struct xstate *st, enum field f, const char *v)
+{
+	static const char *const days[7] = { "Sunday", "Monday", "Tuesday",
+	    "Wednesday", "Thursday", "Friday", "Saturday" };
+	static const struct {
+		const char	*name;
+		int		 seconds;
+	} periods[] = {
+		{ "hourly", 3600 }, { "daily", 86400 }, { "weekly", 604800 },
+		{ "monthly", 2592000 }, { "yearly", 31536000 },
+	};
+	char *end;
+	long n;
+	size_t i;
+
+	switch (f) {
+	case F_HOUR:
+		n = strtol(v, &end, 10);
+		/* The spec says 0-23; some publishers write 24 for 0. */
+		if (end != v && *end == '\0' && n >= 0 && n <= 24)
+			st->skip_hours |= (uint32_t)1 << (n % 24);
+		break;
+	case F_DAY:
+		for (i = 0; i < 7; i++)
+			if (strcasecmp(v, days[i]) == 0)
+				st->skip_days |= (uint32_t)1 << i;
+		break;
+	case F_SYPERIOD:
+		for (i = 0; i < NELEM(periods); i++)
+			if (strcasecmp(v, periods[i].name) == 0)
+				st->sy_period = periods[i].seconds;
+		break;
+	case F_SYFREQ:
+		n = strtol(v, &end, 10);
+		if (end != v && *end == '\0' && n > 0 && n <= 100000)
+			st->sy_freq = (int)n;
+		break;
+	default:
+		break;
+	}
 }
 
 void
@@ -615,6 +698,15 @@ fmap_cap_finish(struct xstate *st)
 	case F_PUBLISHED:
 	case F_UPDATED:
 		fmap_level_set_date(l, f, st->cap_prio, cap_plain(st));
+		break;
+	case F_HOUR:
+	case F_DAY:
+	case F_SYPERIOD:
+	case F_SYFREQ:
+		v = cap_plain(st);
+		if (v != NULL)
+			schedule_hint(st, f, v);
+		free(v);
 		break;
 	default:
 		break;
@@ -697,4 +789,5 @@ fmap_init(void)
 	qsort(channel_map, NELEM(channel_map), sizeof(struct map), map_cmp);
 	qsort(entry_map, NELEM(entry_map), sizeof(struct map), map_cmp);
 	qsort(author_map, NELEM(author_map), sizeof(struct map), map_cmp);
+	/* hours_map and days_map hold one entry each. */
 }

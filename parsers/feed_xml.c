@@ -17,7 +17,8 @@
  * feeds use them freely and a recovering parse would drop them silently.
  *
  * Broken documents: a strict pass first; if it fails on the encoding, a
- * strict pass in UTF-8 and then in windows-1252; if it still fails, a
+ * strict pass in UTF-8 and then in windows-1252 (ISO-8859-2 when it
+ * cannot be windows-1252, as in feedparser); if it still fails, a
  * recovering pass, flagged FEED_RECOVERED.  Entries a failed pass already
  * handed to the sink are counted and skipped by the next pass, so none is
  * seen twice. */
@@ -46,6 +47,7 @@
 #define CHUNK	65536
 
 static int tables_sorted;
+static void markup_text(struct xstate *, const xmlChar *, size_t);
 static xmlParserInputPtr no_loader(const char *, const char *,
 	    xmlParserCtxtPtr);
 
@@ -240,6 +242,9 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 	int i;
 	char *v;
 
+	if (!st->cap_children && st->cap_type != T_XHTML &&
+	    st->raw.len > 0)
+		markup_text(st, (const xmlChar *)st->raw.data, st->raw.len);
 	st->cap_children = 1;
 	if (st->cap_stripdiv && st->depth == st->cap_depth + 1 &&
 	    strcmp(name, "div") == 0 && st->cap_divdepth == 0 &&
@@ -368,6 +373,8 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		}
 		break;
 	case C_AUTHOR:
+	case C_SKIPHOURS:
+	case C_SKIPDAYS:
 		break;
 	default:
 		return;
@@ -383,6 +390,12 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	case F_GROUP:
 		st->frames[st->depth - 1].ctx = parent;
+		return;
+	case F_SKIPHOURS:
+		st->frames[st->depth - 1].ctx = C_SKIPHOURS;
+		return;
+	case F_SKIPDAYS:
+		st->frames[st->depth - 1].ctx = C_SKIPDAYS;
 		return;
 	case F_ALINK:
 		v = attr_get(st, attrs, nattrs, NULL, "rel");
@@ -506,17 +519,12 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	st->depth--;
 }
 
+/* Text into the markup copy, escaped; runs of plain text in one go. */
 static void
-sax_chars(void *ctx, const xmlChar *ch, int len)
+markup_text(struct xstate *st, const xmlChar *ch, size_t len)
 {
-	struct xstate *st = state_of(ctx);
 	const xmlChar *p, *run, *end = ch + len;
 
-	if (!st->cap)
-		return;
-	if (buf_add(&st->raw, ch, len) == -1)
-		return;
-	/* The markup copy: runs of plain text in one go. */
 	for (p = run = ch; p < end; p++) {
 		if (*p != '&' && *p != '<' && *p != '>')
 			continue;
@@ -526,6 +534,25 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 		run = p + 1;
 	}
 	buf_add(&st->markup, run, end - run);
+}
+
+/*
+ * The markup copy is only read when the field turns out to have child
+ * elements (or is Atom xhtml), which most never do: it is started from the
+ * raw text when the first child shows up (cap_start) rather than kept up
+ * to date for every field.
+ */
+static void
+sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+	struct xstate *st = state_of(ctx);
+
+	if (!st->cap)
+		return;
+	if (buf_add(&st->raw, ch, len) == -1)
+		return;
+	if (st->cap_children || st->cap_type == T_XHTML)
+		markup_text(st, ch, (size_t)len);
 }
 
 /*
@@ -646,19 +673,29 @@ is_reference(const char *doc, size_t len, size_t i)
 static size_t
 filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 {
-	static unsigned char special[256];
-	size_t off = *offp, w = 0, n;
+	/* The bytes that need a look, per section: markup, CDATA, comment
+	 * (the C0 controls other than tab, newline and return, and what may
+	 * open or close something there). */
+#define C0 [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, \
+	[7] = 1, [8] = 1, [11] = 1, [12] = 1, [14] = 1, [15] = 1, [16] = 1, \
+	[17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1, \
+	[24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, \
+	[31] = 1
+	static const unsigned char special[3][256] = {
+		{ C0, ['<'] = 1, ['&'] = 1 },
+		{ C0, [']'] = 1 },
+		{ C0, ['-'] = 1 },
+	};
+#undef C0
+	const unsigned char *sp;
+	size_t off = *offp, w = 0, n, lim;
 	unsigned char c;
 
-	if (!special['<']) {
-		for (n = 0; n < 0x20; n++)
-			special[n] = n != '\t' && n != '\n' && n != '\r';
-		special['<'] = special['&'] = special[']'] = special['-'] = 1;
-	}
 	while (off < len && w < CHUNK) {
 		/* Plain bytes go in runs. */
-		for (n = 0; off + n < len && w + n < CHUNK &&
-		    !special[(unsigned char)doc[off + n]]; n++)
+		sp = special[*mode];
+		lim = len - off < CHUNK - w ? len - off : CHUNK - w;
+		for (n = 0; n < lim && !sp[(unsigned char)doc[off + n]]; n++)
 			;
 		memcpy(out + w, doc + off, n);
 		w += n;
@@ -822,18 +859,24 @@ state_reset(struct xstate *st)
 	st->any = 0;
 	st->run->seen = 0;
 	st->ttl = 0;
+	st->skip_hours = st->skip_days = 0;
+	st->sy_period = st->sy_freq = 0;
 	free(st->rootns);
 	st->rootns = NULL;
 	st->last_uri = NULL;
 }
 
 /*
- * windows-1252 to UTF-8, done here rather than by iconv because iconv
- * rejects the five bytes the code page leaves undefined (0x81, 0x8d, 0x8f,
- * 0x90, 0x9d); like feedparser, they pass through as U+0080-U+009F.
+ * The last-resort decoding of a document that is not UTF-8, in
+ * feedparser's order: windows-1252, or, when the document holds one of the
+ * five bytes that code page leaves undefined (0x81, 0x8d, 0x8f, 0x90,
+ * 0x9d) and so cannot be windows-1252, ISO-8859-2, which maps 0x80-0x9f to
+ * the C1 controls (html.c later reads those as windows-1252, as feedparser
+ * does, except the five undefined ones).  Done here rather than by iconv
+ * because iconv rejects the undefined bytes outright.
  */
 static char *
-cp1252_to_utf8(const char *doc, size_t len, size_t *outlen)
+legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 {
 	static const uint16_t c1[32] = {
 		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -841,15 +884,38 @@ cp1252_to_utf8(const char *doc, size_t len, size_t *outlen)
 		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
 		0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178
 	};
+	static const uint16_t latin2[96] = {
+		0xa0, 0x104, 0x2d8, 0x141, 0xa4, 0x13d, 0x15a, 0xa7,
+		0xa8, 0x160, 0x15e, 0x164, 0x179, 0xad, 0x17d, 0x17b,
+		0xb0, 0x105, 0x2db, 0x142, 0xb4, 0x13e, 0x15b, 0x2c7,
+		0xb8, 0x161, 0x15f, 0x165, 0x17a, 0x2dd, 0x17e, 0x17c,
+		0x154, 0xc1, 0xc2, 0x102, 0xc4, 0x139, 0x106, 0xc7,
+		0x10c, 0xc9, 0x118, 0xcb, 0x11a, 0xcd, 0xce, 0x10e,
+		0x110, 0x143, 0x147, 0xd3, 0xd4, 0x150, 0xd6, 0xd7,
+		0x158, 0x16e, 0xda, 0x170, 0xdc, 0xdd, 0x162, 0xdf,
+		0x155, 0xe1, 0xe2, 0x103, 0xe4, 0x13a, 0x107, 0xe7,
+		0x10d, 0xe9, 0x119, 0xeb, 0x11b, 0xed, 0xee, 0x10f,
+		0x111, 0x144, 0x148, 0xf3, 0xf4, 0x151, 0xf6, 0xf7,
+		0x159, 0x16f, 0xfa, 0x171, 0xfc, 0xfd, 0x163, 0x2d9
+	};
 	unsigned char *out, *w;
 	unsigned int c;
 	size_t i;
+	int is1252 = 1;
 
+	for (i = 0; i < len && is1252; i++) {
+		c = (unsigned char)doc[i];
+		if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 ||
+		    c == 0x9d)
+			is1252 = 0;
+	}
 	out = w = xmalloc(len * 3 + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)doc[i];
-		if (c >= 0x80 && c < 0xa0)
+		if (c >= 0x80 && c < 0xa0 && is1252)
 			c = c1[c - 0x80];
+		else if (c >= 0xa0 && !is1252)
+			c = latin2[c - 0xa0];
 		if (c < 0x80)
 			*w++ = (unsigned char)c;
 		else if (c < 0x800) {
@@ -952,7 +1018,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	if (rc == -1 && !run->aborted && !wide &&
 	    is_encoding_error(st.errcode)) {
 		/* Not what it claims: feedparser falls back to UTF-8, then
-		 * to windows-1252. */
+		 * to windows-1252 or ISO-8859-2 (legacy_to_utf8). */
 		if (run->delivered < run->seen)
 			run->delivered = run->seen;
 		if (enc == NULL || strcasecmp(enc, "UTF-8") != 0) {
@@ -965,7 +1031,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			if (run->delivered < run->seen)
 				run->delivered = run->seen;
 			state_reset(&st);
-			conv = cp1252_to_utf8(doc, len, &convlen);
+			conv = legacy_to_utf8(doc, len, &convlen);
 			doc = conv;
 			len = convlen;
 			p.enc = "UTF-8";
@@ -1002,6 +1068,11 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		st.feed.v[F_SUBTITLE] = NULL;
 		info->updated = st.feed.date[F_UPDATED];
 		info->ttl = st.ttl;
+		info->skip_hours = st.skip_hours;
+		info->skip_days = st.skip_days;
+		if (st.sy_period > 0)
+			info->update_period = st.sy_period /
+			    (st.sy_freq > 0 ? st.sy_freq : 1);
 	} else if (*errstr == NULL && !run->aborted)
 		*errstr = xstrdup("not a feed: no RSS, RDF or Atom root "
 		    "element");

@@ -18,7 +18,7 @@
  * dialect (NS_RSS under <rss>/<rdf:RDF>, NS_ATOM under <feed>). */
 enum ns {
 	NS_OTHER, NS_RSS, NS_ATOM, NS_DC, NS_DCTERMS, NS_CONTENT, NS_ITUNES,
-	NS_XHTML, NS_RDF, NS_MEDIA, NS_CDF
+	NS_XHTML, NS_RDF, NS_MEDIA, NS_CDF, NS_SY
 };
 
 #define ATOM10_NS	"http://www.w3.org/2005/Atom"
@@ -39,7 +39,10 @@ enum field {
 	F_ALINK,	/* Atom link attributes */
 	F_AUTHORS,	/* Atom author/contributor container */
 	F_NAME, F_EMAIL,	/* inside an Atom author */
-	F_GROUP		/* media:group: its children count as the entry's */
+	F_GROUP,	/* media:group: its children count as the entry's */
+	F_SKIPHOURS, F_SKIPDAYS,	/* RSS containers of ... */
+	F_HOUR, F_DAY,			/* ... these */
+	F_SYPERIOD, F_SYFREQ	/* sy:updatePeriod, sy:updateFrequency */
 };
 
 struct map {
@@ -52,7 +55,8 @@ struct map {
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Where an element sits, which decides which table maps its children. */
-enum ctx { C_SKIP, C_ROOT, C_CHANNEL, C_ENTRY, C_AUTHOR };
+enum ctx { C_SKIP, C_ROOT, C_CHANNEL, C_ENTRY, C_AUTHOR, C_SKIPHOURS,
+    C_SKIPDAYS };
 
 /* Content types (Atom type=, RSS none). */
 enum ctype { T_NONE, T_TEXT, T_HTML, T_XHTML, T_OTHER };
@@ -110,6 +114,10 @@ struct xstate {
 	int		 nitems;
 	int		 any;		/* saw a feed element at all */
 	int		 ttl;
+	uint32_t	 skip_hours;	/* bit h: hour h (UTC) */
+	uint32_t	 skip_days;	/* bit d: day d, 0 = Sunday */
+	int		 sy_period;	/* seconds, or 0 */
+	int		 sy_freq;	/* times per period, or 0 */
 	char		*rootns;	/* the root element's namespace */
 	int		 cap_stripdiv;	/* Atom 1.0 type="xhtml" */
 	int		 cap_rss_author;	/* "email (Name)" style */

@@ -21,7 +21,11 @@
  * feedparser's rules (css_clean); URL attributes of allowed pairs are
  * resolved against the base, and a URL with an unsafe scheme becomes "".
  * Unlike feedparser, the scheme check covers every URL attribute, also
- * when there is no base (feedparser checks only href then).
+ * when there is no base (feedparser checks only href then).  Also unlike
+ * feedparser: a stray </script> with no script open changes nothing here,
+ * where feedparser's counter of dropped elements goes below zero and the
+ * body of the next <script> is kept as text (its *_crazy test cases).
+ * Showing script source to readers is clearly wrong for an aggregator.
  *
  * Bounds: nesting deeper than HTML_MAXDEPTH stops the parse (what came
  * before is kept), since libxml2's HTML parser has no depth limit of its
@@ -68,6 +72,7 @@
 
 struct frame {
 	const char	*name;		/* as written (dictionary or table) */
+	unsigned	 mask;		/* allow_mask(name) */
 	unsigned char	 written;	/* start tag written */
 	unsigned char	 dropping;	/* opened a dropped element */
 	unsigned char	 ns;		/* opened <svg> (1) or <math> (2) */
@@ -601,8 +606,9 @@ write_attr(struct san *s, enum allow_table set, const char *tag,
 	char pair[128];
 	char *owned = NULL;
 	size_t i;
+	unsigned m = allow_mask(name);
 
-	if (!allow_has(set, name))
+	if (!ALLOW_IN(m, set))
 		return;
 	if (value == NULL)
 		value = name;		/* <input checked>, as sgmllib */
@@ -618,7 +624,7 @@ write_attr(struct san *s, enum allow_table set, const char *tag,
 		for (i = 0; owned[i] != '\0'; i++)
 			owned[i] = (char)tolower((unsigned char)owned[i]);
 		value = owned;
-	} else if (allow_has(ALLOW_URL_ATTR, name)) {
+	} else if (ALLOW_IN(m, ALLOW_URL_ATTR)) {
 		/* Judge what was written too: "java\tscript:" is not
 		 * relative to a browser, even if RFC 3986 says it is. */
 		if (uri_is_unsafe(value))
@@ -704,11 +710,12 @@ foreign(struct san *s, struct frame *f, const xmlChar **atts,
 	return ALLOW_ATTRIBUTE;
 }
 
+/* A start tag; mask is allow_mask(name). */
 static void
-sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+start_elem(struct san *s, const char *name, const xmlChar **atts,
+    unsigned mask)
 {
-	struct san *s = ctx;
-	const char *name = (const char *)xname, *xmlns = NULL;
+	const char *xmlns = NULL;
 	struct frame *f;
 	int i, set = ALLOW_ATTRIBUTE, allowed, found;
 
@@ -721,17 +728,18 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	}
 	f = &s->stack[s->depth++];
 	f->name = name;
+	f->mask = mask;
 	f->written = 0;
 	f->dropping = 0;
 	f->ns = 0;
-	if (allow_has(ALLOW_DROPPED, name)) {
+	if (ALLOW_IN(mask, ALLOW_DROPPED)) {
 		f->dropping = 1;
 		s->skip++;
 		return;
 	}
 	if (s->skip > 0 || s->text_only)
 		return;
-	allowed = allow_has(ALLOW_ELEMENT, name);
+	allowed = ALLOW_IN(mask, ALLOW_ELEMENT);
 	if (!allowed || s->svg > 0) {
 		set = foreign(s, f, atts, &xmlns, allowed);
 		if (set < 0)
@@ -758,7 +766,15 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 		    !found)
 			add(s, " xmlns:xlink=\"" XLINK_NS "\"");
 	}
-	add(s, allow_has(ALLOW_VOID, f->name) ? " />" : ">");
+	/* f->name may be the SVG spelling now; no void element has one. */
+	add(s, ALLOW_IN(mask, ALLOW_VOID) ? " />" : ">");
+}
+
+static void
+sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	start_elem(ctx, (const char *)xname, atts,
+	    allow_mask((const char *)xname));
 }
 
 static void
@@ -777,7 +793,7 @@ sax_end(void *ctx, const xmlChar *xname)
 		s->svg--;
 	if (f->ns == 2 && s->math > 0)
 		s->math--;
-	if (f->written && !allow_has(ALLOW_VOID, f->name)) {
+	if (f->written && !ALLOW_IN(f->mask, ALLOW_VOID)) {
 		add(s, "</");
 		add(s, f->name);
 		add(s, ">");
@@ -979,12 +995,14 @@ fast_start(struct san *s, struct fast *fs, const char *p)
 	char *name = fs->names[s->depth];
 	size_t i, n, na = 0, k, ol;
 	int empty = 0;
+	unsigned mask;
 
 	if (s->depth + 1 >= HTML_MAXDEPTH)
 		return 0;
 	if ((i = fast_name(p, name)) == 0)
 		return 0;
-	if (allow_has(ALLOW_FAST_REFUSED, name))
+	mask = allow_mask(name);
+	if (ALLOW_IN(mask, ALLOW_FAST_REFUSED))
 		return 0;
 	buf_clear(&fs->val);
 	for (;;) {
@@ -1058,8 +1076,8 @@ fast_start(struct san *s, struct fast *fs, const char *p)
 		    (const xmlChar *)fs->val.data + fs->voff[k];
 	}
 	fs->atts[2 * na] = NULL;
-	sax_start(s, (const xmlChar *)name, na > 0 ? fs->atts : NULL);
-	if (empty || allow_has(ALLOW_VOID, name))
+	start_elem(s, name, na > 0 ? fs->atts : NULL, mask);
+	if (empty || ALLOW_IN(mask, ALLOW_VOID))
 		sax_end(s, (const xmlChar *)name);
 	return i;
 }

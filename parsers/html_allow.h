@@ -24,6 +24,10 @@ enum allow_table {
 
 /* 1 if name (lower case) is in table t. */
 int	allow_has(enum allow_table t, const char *name);
+/* The set of tables name is in, bit t for table t: one look-up for
+ * several questions about the same name. */
+unsigned allow_mask(const char *name);
+#define ALLOW_IN(mask, t)	(((mask) >> (t)) & 1u)
 /* The SVG spelling of a lowercased name ("viewbox" -> "viewBox"). */
 const char *allow_svg_name(const char *lower);
 /* Set to make html.c always use libxml2 (tests compare both paths). */

@@ -13,9 +13,11 @@
  */
 char	*uri_resolve(const char *base, const char *ref);
 
-/* 1 if url has a scheme that is unsafe in served HTML (javascript:,
- * vbscript:, data: other than images, ...), else 0.  Case, whitespace and
- * control characters inside the scheme are ignored, as browsers do. */
+/* 1 if url has a scheme that is unsafe in served HTML, else 0.  Like
+ * feedparser, only an allow-list of schemes (http, https, ftp, mailto, ...)
+ * is safe: javascript:, vbscript: and every data: URL, images included, are
+ * unsafe.  Case, whitespace and control characters inside the scheme are
+ * ignored, as browsers do. */
 int	 uri_is_unsafe(const char *url);
 
 #endif

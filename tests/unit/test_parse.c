@@ -11,6 +11,7 @@
 
 #include "parsers/date.h"
 #include "parsers/feed.h"
+#include "parsers/feed_int.h"
 #include "parsers/util.h"
 
 struct got {
@@ -264,6 +265,50 @@ parse_str(const char *doc, struct got *g, struct feed_info *info)
 	ck_assert_msg(rc == 0, "parse failed: %s", err ? err : "?");
 }
 
+START_TEST(test_schedule_hints)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	/* RSS 2.0 skipHours/skipDays (24 taken as 0, junk ignored). */
+	parse_str("<rss version=\"2.0\"><channel><title>t</title>"
+	    "<ttl>60</ttl><skipHours><hour>0</hour><hour> 7 </hour>"
+	    "<hour>23</hour><hour>24</hour><hour>25</hour><hour>x</hour>"
+	    "</skipHours><skipDays><day>Saturday</day><day>sunday</day>"
+	    "<day>Caturday</day></skipDays><item><title>i</title></item>"
+	    "</channel></rss>", &g, &info);
+	ck_assert_int_eq(info.ttl, 60);
+	ck_assert_uint_eq(info.skip_hours, (1u << 0) | (1u << 7) | (1u << 23));
+	ck_assert_uint_eq(info.skip_days, (1u << 0) | (1u << 6));
+	ck_assert_int_eq(info.update_period, 0);
+	/* An <hour> outside skipHours means nothing. */
+	ck_assert_uint_eq(g.n, 1);
+	got_free(&g);
+	feed_info_reset(&info);
+
+	/* The syndication module, in RSS 1.0. */
+	parse_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
+	    "22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\" "
+	    "xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\">"
+	    "<channel><title>t</title><sy:updatePeriod>daily"
+	    "</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>"
+	    "</channel><item><title>i</title></item></rdf:RDF>", &g, &info);
+	ck_assert_int_eq(info.update_period, 86400 / 4);
+	ck_assert_uint_eq(info.skip_hours, 0);
+	got_free(&g);
+	feed_info_reset(&info);
+
+	parse_str("<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/"
+	    "modules/syndication/\"><channel><title>t</title>"
+	    "<sy:updatePeriod>hourly</sy:updatePeriod><item><hour>3</hour>"
+	    "</item></channel></rss>", &g, &info);
+	ck_assert_int_eq(info.update_period, 3600);
+	ck_assert_uint_eq(info.skip_hours, 0);
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
 START_TEST(test_entities)
 {
 	struct got g = { 0 };
@@ -308,6 +353,56 @@ START_TEST(test_windows1252_fallback)
 	ck_assert_int_eq(parse_file("cp1252.xml", &g, &info, &err), 0);
 	ck_assert_str_eq(info.title,
 	    "\xe2\x80\x9cQuoted\xe2\x80\x9d caf\xc3\xa9");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
+ * A byte windows-1252 leaves undefined (0x9d) means the document is not
+ * windows-1252 either: feedparser then reads ISO-8859-2 (0xa9 is S with
+ * caron, not the copyright sign), and C1 controls become cp1252 in text.
+ */
+START_TEST(test_latin2_fallback)
+{
+	static const char doc[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<rss version=\"2.0\"><channel><item><description>"
+	    "\x93x\x9d\xa9</description></item></channel></rss>";
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse_mem(doc, sizeof(doc) - 1, NULL, &g, &info,
+	    &err), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.e[0].summary, "\xe2\x80\x9cx\xc2\x9d\xc5\xa0");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* &#146; and friends are windows-1252 in every text field, as in
+ * feedparser; ids stay as written. */
+START_TEST(test_c1_references)
+{
+	static const char doc[] = "<rss version=\"2.0\"><channel>"
+	    "<title>It&#146;s &#150; x&#157;</title><item>"
+	    "<title>a&#x92;b</title><category>&#147;c&#148;</category>"
+	    "<guid isPermaLink=\"false\">g&#146;</guid>"
+	    "</item></channel></rss>";
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse_mem(doc, sizeof(doc) - 1, NULL, &g, &info,
+	    &err), 0);
+	ck_assert_str_eq(info.title,
+	    "It\xe2\x80\x99s \xe2\x80\x93 x\xc2\x9d");
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.e[0].title, "a\xe2\x80\x99" "b");
+	ck_assert_str_eq(g.e[0].categories[0],
+	    "\xe2\x80\x9c" "c\xe2\x80\x9d");
+	ck_assert_str_eq(g.e[0].id, "g\xc2\x92");
 	got_free(&g);
 	feed_info_reset(&info);
 }
@@ -437,6 +532,97 @@ START_TEST(test_jsonfeed)
 }
 END_TEST
 
+/*
+ * Found by tests/fuzz/fuzz_parse: an empty Atom text construct of a
+ * base64 media type decoded a string literal in place (SIGSEGV).  The
+ * base64 value beside it must still be decoded, once.
+ */
+START_TEST(test_empty_base64)
+{
+	static const char doc[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+	    "<title type=\"application/octet-stream\"></title>"
+	    "<summary type=\"application/octet-stream\"/>"
+	    "<content type=\"image/png\">PGI+aGk8L2I+</content>"
+	    "</entry></feed>";
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse_mem(doc, sizeof(doc) - 1, NULL, &g, &info,
+	    &err), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_ptr_null(g.e[0].title);
+	ck_assert_ptr_null(g.e[0].summary);
+	ck_assert_str_eq(g.e[0].content, "<b>hi</b>");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
+ * feed_fix_utf8 checks eight bytes at a time: bad bytes at every offset
+ * around and across the word boundaries, against a byte-by-byte model.
+ */
+static void
+fix_model(const char *in, char *out)
+{
+	const unsigned char *r = (const unsigned char *)in;
+	unsigned int c, n, i;
+
+	while (*r != '\0') {
+		if (*r < 0x80) {
+			if (*r >= 0x20 || *r == '\t' || *r == '\n' ||
+			    *r == '\r')
+				*out++ = (char)*r;
+			r++;
+			continue;
+		}
+		n = *r >= 0xc2 && *r <= 0xdf ? 1 : *r >= 0xe0 && *r <= 0xef ?
+		    2 : *r >= 0xf0 && *r <= 0xf4 ? 3 : 0;
+		c = n == 1 ? *r & 0x1f : n == 2 ? *r & 0x0f : *r & 0x07;
+		for (i = 1; n > 0 && i <= n; i++) {
+			if ((r[i] & 0xc0) != 0x80)
+				break;
+			c = (c << 6) | (r[i] & 0x3f);
+		}
+		if (n == 0 || i <= n || (n == 2 && c < 0x800) ||
+		    (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+		    (c >= 0xd800 && c <= 0xdfff)) {
+			r++;
+			continue;
+		}
+		memcpy(out, r, n + 1);
+		out += n + 1;
+		r += n + 1;
+	}
+	*out = '\0';
+}
+
+START_TEST(test_fix_utf8)
+{
+	static const char *bad[] = {
+		"\x01", "\n", "\xff", "\xc3", "\xc3\xa9", "\xe2\x80\x99",
+		"\xe2\x80", "\xed\xa0\x80", "\xe0\x80\xaf", "\xf0\x9f\x98\x80",
+		"\xf4\x90\x80\x80", "\xc0\xaf", "\x7f", "\"\\",
+	};
+	char in[64], got[64], want[64];
+	size_t i, off;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (off = 0; off < 20; off++) {
+			memset(in, 'a', off);
+			strcpy(in + off, bad[i]);
+			strcat(in, "bcdefghijklmnopq");
+			fix_model(in, want);
+			strcpy(got, in);
+			feed_fix_utf8(got);
+			ck_assert_msg(strcmp(got, want) == 0,
+			    "case %zu at offset %zu", i, off);
+		}
+}
+END_TEST
+
 /* A canonical dump, to compare two parses. */
 static char *
 dump(const struct got *g, const struct feed_info *info)
@@ -537,6 +723,7 @@ main(void)
 
 	feed_init();
 	tcase_add_test(tc, test_rss20);
+	tcase_add_test(tc, test_schedule_hints);
 	tcase_add_test(tc, test_atom10);
 	tcase_add_test(tc, test_truncated_no_duplicates);
 	tcase_add_test(tc, test_xxe);
@@ -544,12 +731,16 @@ main(void)
 	tcase_add_test(tc, test_entities);
 	tcase_add_test(tc, test_controls_and_junk);
 	tcase_add_test(tc, test_windows1252_fallback);
+	tcase_add_test(tc, test_latin2_fallback);
+	tcase_add_test(tc, test_c1_references);
 	tcase_add_test(tc, test_charset_option);
 	tcase_add_test(tc, test_utf16);
 	tcase_add_test(tc, test_unreadable);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_sink_abort);
 	tcase_add_test(tc, test_jsonfeed);
+	tcase_add_test(tc, test_empty_base64);
+	tcase_add_test(tc, test_fix_utf8);
 	tcase_add_test(tc, test_reparse_identical);
 	tcase_add_test(tc, test_formats);
 	suite_add_tcase(s, tc);
