@@ -40,7 +40,9 @@ fnv64(uint64_t h, const void *p, size_t n)
 /* Query parameters that only say where a reader came from. */
 static const char *const tracking_exact[] = {
 	"dclid", "fbclid", "gclid", "gclsrc", "igshid", "mc_cid", "mc_eid",
-	"msclkid", "_hsenc", "_hsmi", "yclid"
+	"msclkid", "_hsenc", "_hsmi", "yclid",
+	/* The BBC's feeds tag every link with these. */
+	"at_medium", "at_campaign", "at_link_origin", "at_ptr_name"
 };
 
 static int
@@ -297,8 +299,13 @@ store_html_text(const char *html)
 				n = 1;
 			}
 			p += n;
-		} else
-			buf_addch(&b, *p++);
+		} else {
+			/* Plain text up to the next tag or reference, at
+			 * once: this runs for every entry indexed. */
+			n = strcspn(p, "<&");
+			buf_add(&b, p, n);
+			p += n;
+		}
 	}
 	return buf_steal(&b);
 }

@@ -72,6 +72,39 @@
  *	Not triggers: FTS5 flushes its pending changes at every statement
  *	boundary, and a trigger per row made ingest five times slower than
  *	indexing each document's rows in one statement at commit.
+ *
+ * Step 4 adds what the scheduler and /status need:
+ *	feeds.http_status, error_class
+ *			the last fetch's HTTP status and class of failure
+ *	feeds.current_url
+ *			the URL polled after adopting permanent redirects
+ *			(NULL = url); redirect_target, redirect_seen: a
+ *			permanent redirect seen but not yet adopted
+ *	feeds.gone	1 after HTTP 410; retry_after: unix time or 0
+ *	feeds.hint_ttl, skip_hours, skip_days
+ *			the publisher's hints (seconds; bitmasks of hours
+ *			0-23 and of days 0 = Sunday)
+ *	feeds.poll_interval
+ *			the scheduler's adapted interval, seconds, 0 = none
+ *	feeds.retired	when the feed left the config (0 = configured);
+ *			its entries stay and are served until retention
+ *			(store_maintain) purges them, then the row goes
+ *	feeds.n_entries	its entries, counted by the store at each commit
+ *			(so /status need not count a million rows)
+ * feed_tags: the config's tags of each feed, for the merged feed's tag
+ *	filter.  (tag, feed_id) primary key; feed_tags_feed by feed.
+ * entries_sort gains feed_id and entries_feed_seen gains sort_time, so
+ *	that a tag or feed filter is decided from the index alone.
+ * entries_fts is rebuilt with detail = none and columnsize = 0: searches
+ *	are words ANDed (and word prefixes), never phrases or rankings, so
+ *	positions and sizes were dead weight that tripled indexing time.
+ *	store.c splits a reader's words into single tokens with this very
+ *	tokenizer, as a query of detail = none may hold no phrase.
+ * fts_state: one row.  watermark: every entry whose id is at most this
+ *	is in entries_fts, and no entry above it is.  New entries above it
+ *	are indexed in batches (store.c) rather than by each document,
+ *	because FTS5 writes a segment per statement and that cost four
+ *	fifths of ingest; a search indexes what is pending first.
  */
 #include <stddef.h>
 
@@ -152,6 +185,52 @@ static const char *const migrations[] = {
 	"  categories) SELECT id, title, feedd_text(summary),"
 	"  feedd_text(content), author, (SELECT group_concat(value, ' ')"
 	"  FROM json_each(categories)) FROM entries;",
+
+	/* 4: fetch outcome, redirects, hints, tags, retired feeds. */
+	"ALTER TABLE feeds ADD COLUMN http_status INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN error_class TEXT;"
+	"ALTER TABLE feeds ADD COLUMN current_url TEXT;"
+	"ALTER TABLE feeds ADD COLUMN redirect_target TEXT;"
+	"ALTER TABLE feeds ADD COLUMN redirect_seen INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN retry_after INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN hint_ttl INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN skip_hours INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN skip_days INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN poll_interval INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN n_entries INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE feeds SET n_entries ="
+	"  (SELECT count(*) FROM entries WHERE feed_id = feeds.id);"
+	"CREATE TABLE feed_tags ("
+	"  tag           TEXT NOT NULL,"
+	"  feed_id       INTEGER NOT NULL"
+	"                REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (tag, feed_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX feed_tags_feed ON feed_tags (feed_id);"
+	/* Indexes that answer the merged feed's filters without reading
+	 * rows: the order with each row's feed, a feed's rows with their
+	 * order times. */
+	"DROP INDEX entries_sort;"
+	"CREATE INDEX entries_sort ON entries"
+	"  (sort_time DESC, id DESC, feed_id);"
+	"DROP INDEX entries_feed_seen;"
+	"CREATE INDEX entries_feed_seen ON entries"
+	"  (feed_id, first_seen, id, sort_time);"
+	/* The index again, leaner: no positions, no column sizes. */
+	"DROP TABLE entries_fts;"
+	"CREATE VIRTUAL TABLE entries_fts USING fts5 (title, summary,"
+	"  content, author, categories, content = '', detail = none,"
+	"  columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO entries_fts (rowid, title, summary, content, author,"
+	"  categories) SELECT id, title, feedd_text(summary),"
+	"  feedd_text(content), author, (SELECT group_concat(value, ' ')"
+	"  FROM json_each(categories)) FROM entries;"
+	"CREATE TABLE fts_state (watermark INTEGER NOT NULL);"
+	"INSERT INTO fts_state SELECT coalesce(max(id), 0) FROM entries;",
 };
 
 const char *

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* The version a fully migrated database has (PRAGMA user_version). */
-#define SCHEMA_VERSION		3
+#define SCHEMA_VERSION		4
 /* PRAGMA application_id of feedd's databases: "feed" in ASCII. */
 #define SCHEMA_APPLICATION_ID	0x66656564
 
@@ -37,10 +37,18 @@ char		*store_canon_link(const char *url);
 char		*store_html_text(const char *html);
 
 struct store;
-/* Sets the match count from which a search walks the merged order rather
- * than sorting its matches (store.c), so that tests can reach both
- * plans. */
-void		 store_set_dense_matches(struct store *s, int n);
+/* Sets the size of the blocks of row ids by which a search bounds order
+ * times (store.c): 2^shift ids.  For tests. */
+void		 store_set_block_shift(struct store *s, int shift);
+/* Sets how many new entries wait to be indexed together (store.c,
+ * FTS_BATCH).  For tests. */
+void		 store_set_fts_batch(struct store *s, int n);
+/* Caps the database at n pages (PRAGMA max_page_count), as a full
+ * disk would.  For tests. */
+void		 store_set_max_pages(struct store *s, int64_t n);
+/* Forces the plan of a tags/feeds filter (store.c): 0 chooses by cost,
+ * 1 walks the merged order, 2 gathers the feeds' rows.  For tests. */
+void		 store_set_feed_plan(struct store *s, int plan);
 
 /* FNV-1a 64: a small stable hash for keys and content (not secure). */
 #define FNV64_INIT	0xcbf29ce484222325ULL

@@ -20,8 +20,12 @@
  * summary.  Within one document each key is used once: an entry whose id
  * an earlier entry of the same document already used falls back to its
  * link, then to the hash, so a feed that repeats one id for different
- * articles never has them merged.  When a key is new to the feed but the
- * feed already holds exactly one entry with the same canonical link and
+ * articles never has them merged.  Across documents, an id whose stored
+ * row has both another canonical link and another title is taken for a
+ * reused id (a shop that gives every item its home page as guid) and the
+ * entry falls back to its next key the same way.  When a key is new to
+ * the feed but the feed already holds exactly one entry with the same
+ * canonical link (or the same under the other of http and https) and
  * title, the entry is that one under a new id (http became https, a
  * fragment or tracking parameters were added) and updates it instead of
  * adding a second.
@@ -47,20 +51,41 @@
  * commit.
  *
  * Full-text search is a contentless FTS5 index (schema.c) kept in step
- * here: a changed row leaves the index before it is overwritten (its old
- * text names the tokens to remove), purged rows leave it in one
- * statement, and every row the document wrote enters it in one statement
- * at commit, because FTS5 flushes pending changes at each statement
- * boundary.  The SQL function feedd_text() it needs is registered on the
- * connection before anything touches the schema.  A reader's query is
- * never passed to FTS5 as syntax: each word becomes a quoted string, so
- * no input can make the MATCH fail to parse.
+ * here.  New rows are indexed off the ingest path: the rows above a
+ * watermark (fts_state) wait for store_index_pending (the loop's idle
+ * moments), a search, maintenance or close, and then enter the index in
+ * one statement per chunk of FTS_CHUNK, in a transaction that also moves
+ * the watermark, because FTS5 writes a segment at every statement
+ * boundary and tokenizing was ~40% of ingest even in batches.  A commit
+ * finding FTS_BATCH rows waiting indexes them itself, a backstop that
+ * bounds what a search may find to do.  Rows
+ * at or below the watermark are in the index: a changed one leaves it
+ * before it is overwritten (its old text names the tokens to remove) and
+ * comes back at commit, and purged ones leave it in one statement; rows
+ * above it are simply written or deleted.  A crash loses nothing: the
+ * watermark commits with the rows it covers.  The SQL function
+ * feedd_text() it needs is registered on the connection before anything
+ * touches the schema.  A reader's query is never passed to FTS5 as
+ * syntax: each word is cut into tokens by the index's own tokenizer and
+ * each token quoted, so no input can make the MATCH fail to parse.
+ *
+ * Queries (store_items) are built per combination of filters and kept
+ * prepared (items_stmt).  A search walks the matches newest row id first
+ * and stops as soon as no row left can rank among the best found, which
+ * a per-block bound on order times (bound[]) tells; see search_walk.
+ * The bounds are kept by this connection's writes, so the file must
+ * have no other writer while the store is open (feedd has one).
+ *
+ * Feeds that leave the config are retired, not deleted: their entries
+ * stay in the merged feed until retention, which store_maintain applies
+ * to them since no document of theirs will ever commit again.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -70,13 +95,28 @@
 
 #define BUSY_TIMEOUT_MS		100
 #define JOURNAL_SIZE_LIMIT	(64 * 1024 * 1024)
+/* The page cache, in KiB (SQLite's negative form): the indexes that
+ * every new entry probes stay in memory at a million entries. */
+#define CACHE_KIB		(-32768)
 /* An entry dated further than this past its first sighting is ordered by
  * the sighting: a publisher's bad clock cannot pin it to the top. */
 #define FUTURE_SLACK		(24 * 60 * 60)
 /* Tombstones unseen this long are dropped; their entries could return. */
 #define TOMBSTONE_KEEP		(365 * 24 * 60 * 60)
-/* A search with at least this many matches walks the merged order. */
-#define DENSE_MATCHES		30000
+/* A search bounds the order times of rows by blocks of 2^BLOCK_SHIFT
+ * row ids (store_items). */
+#define BLOCK_SHIFT		8
+/* New entries wait for store_index_pending, a search, maintenance or
+ * close to be indexed; a commit indexes them itself only once this many
+ * wait (a backstop for a caller that never calls store_index_pending,
+ * which bounds the work a search may find waiting). */
+#define FTS_BATCH		10000
+/* store_index_pending indexes at most this many entries per
+ * transaction. */
+#define FTS_CHUNK		1000
+/* WAL pages between automatic checkpoints (SQLite's default is 1000):
+ * fewer, larger checkpoints during ingest; store_maintain truncates. */
+#define WAL_AUTOCHECKPOINT	4000
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
 
@@ -89,13 +129,9 @@ enum stmt_id {
 	ST_STATE_GET,
 	ST_STATE_PUT,
 	ST_INFO_PUT,
-	ST_ENTRY_KEY,
-	ST_ENTRY_CANON,
+	ST_ENTRY_FIND,
 	ST_ENTRY_UPSERT,
-	ST_ITEMS,
-	ST_ITEMS_Q,
-	ST_ITEMS_QDENSE,
-	ST_FTS_COUNT,
+	ST_ENTRY_INSERT,
 	ST_JSON_STRINGS,
 	ST_JSON_ENCLOSURES,
 	ST_FEED_RETENTION,
@@ -104,33 +140,80 @@ enum stmt_id {
 	ST_ENTRY_DELETE,
 	ST_FTS_DELETE,
 	ST_FTS_INSERT,
-	ST_TOMB_GET,
+	ST_FTS_FLUSH,
+	ST_FTS_MARK,
+	ST_FTS_STATE,
+	ST_FTS_PENDING,
+	ST_FTS_RANGE,
 	ST_TOMB_PUT,
 	ST_TOMB_EXPIRE,
+	ST_FEED_COUNT,
+	ST_FEED_TAGS_CLEAR,
+	ST_FEED_TAG_ADD,
+	ST_FEED_TAGS,
+	ST_FEED_RETIRE,
+	ST_FEED_RETIRE_ABSENT,
+	ST_FEEDS,
+	ST_FEED_SELECT,
+	ST_ENTRIES_TOTAL,
+	ST_RETIRED,
+	ST_FEED_DROP,
+	ST_PUBLISH_TIMES,
 	ST_COUNT
 };
 
 /*
  * The merged feed.  An article several feeds carry (same canonical link)
  * is shown once, from the feed that stored it first; each feed keeps its
- * own row.
+ * own row.  store_items assembles its statements from these pieces
+ * (items_sql) for each combination of filters and plans.
  */
 #define ITEMS_SELECT \
 	"SELECT e.id, e.guid, e.src_id, e.title, e.link, e.author," \
 	" e.summary, e.content, e.published, e.updated, e.categories," \
 	" e.enclosures, e.first_seen, e.changed, f.name," \
 	" coalesce(f.conf_title, f.title), f.url, f.link" \
-	" FROM entries AS e JOIN feeds AS f ON f.id = e.feed_id" \
+	" FROM entries AS e"
+#define ITEMS_JOIN " JOIN feeds AS f ON f.id = e.feed_id"
+/* ?3 is the JSON array of the selected feeds' ids. */
+#define ITEMS_FEEDSET "(SELECT value FROM json_each(?3))"
+#define ITEMS_DEDUP_HEAD \
 	" WHERE (e.canon_link IS NULL OR NOT EXISTS (SELECT 1" \
 	"  FROM entries AS d WHERE d.canon_link = e.canon_link" \
-	"  AND d.feed_id <> e.feed_id AND (d.first_seen < e.first_seen" \
+	"  AND d.feed_id <> e.feed_id"
+#define ITEMS_DEDUP_TAIL \
+	"  AND (d.first_seen < e.first_seen" \
 	"  OR (d.first_seen = e.first_seen AND d.id < e.id))))"
+/* struct store_feed_state, in its order. */
+#define STATE_COLUMNS \
+	"etag, last_modified, next_due, last_attempt, last_success," \
+	" last_error, failures, http_status, error_class, current_url," \
+	" redirect_target, redirect_seen, gone, retry_after, hint_ttl," \
+	" skip_hours, skip_days, poll_interval"
 /* An entry as the search index sees it (schema.c, step 3). */
 #define FTS_COLUMNS \
 	"id, title, feedd_text(summary), feedd_text(content), author," \
 	" (SELECT group_concat(value, ' ') FROM json_each(categories))"
+/* An entry's row; ?1 to ?17 bound by entry_write. */
+#define ENTRY_INSERT \
+	"INSERT INTO entries (feed_id, key, guid, canon_link," \
+	" content_hash, src_id, title, link, author, summary, content," \
+	" published, updated, categories, enclosures, first_seen," \
+	" sort_time)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
+	"  ?14, ?15, ?16, ?17)"
 #define ITEMS_ORDER \
 	" ORDER BY e.sort_time DESC, e.id DESC LIMIT ?1"
+
+/* The shapes of store_items' statement (bits of an index into
+ * store.items_st). */
+#define IQ_SEARCH	0x01	/* q: candidates, newest row id first */
+#define IQ_IDS		0x02	/* the items of listed ids */
+#define IQ_FEEDS	0x04	/* tags/feeds filter, walking the order */
+#define IQ_GATHER	0x08	/* tags/feeds filter, rows gathered by feed */
+#define IQ_SINCE	0x10
+#define IQ_ONEFEED	0x20	/* tags/feeds select one feed: no dedup */
+#define IQ_SHAPES	0x40
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -144,17 +227,32 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "  etag = CASE WHEN feeds.url IS excluded.url"
 	    "   THEN feeds.etag END,"
 	    "  last_modified = CASE WHEN feeds.url IS excluded.url"
-	    "   THEN feeds.last_modified END"
+	    "   THEN feeds.last_modified END,"
+	    "  current_url = CASE WHEN feeds.url IS excluded.url"
+	    "   THEN feeds.current_url END,"
+	    "  redirect_target = CASE WHEN feeds.url IS excluded.url"
+	    "   THEN feeds.redirect_target END,"
+	    "  redirect_seen = CASE WHEN feeds.url IS excluded.url"
+	    "   THEN feeds.redirect_seen ELSE 0 END,"
+	    "  gone = CASE WHEN feeds.url IS excluded.url"
+	    "   THEN feeds.gone ELSE 0 END,"
+	    "  retry_after = CASE WHEN feeds.url IS excluded.url"
+	    "   THEN feeds.retry_after ELSE 0 END,"
+	    "  retired = 0"
 	    " RETURNING id",
 	[ST_FEED_NAME] =
-	    "SELECT name, keep_days, keep_entries FROM feeds WHERE id = ?1",
+	    "SELECT name, keep_days, keep_entries, n_entries FROM feeds"
+	    " WHERE id = ?1",
 	[ST_STATE_GET] =
-	    "SELECT etag, last_modified, next_due, last_attempt,"
-	    " last_success, last_error, failures FROM feeds WHERE id = ?1",
+	    "SELECT " STATE_COLUMNS " FROM feeds WHERE id = ?1",
 	[ST_STATE_PUT] =
 	    "UPDATE feeds SET etag = ?2, last_modified = ?3, next_due = ?4,"
 	    " last_attempt = ?5, last_success = ?6, last_error = ?7,"
-	    " failures = ?8 WHERE id = ?1",
+	    " failures = ?8, http_status = ?9, error_class = ?10,"
+	    " current_url = ?11, redirect_target = ?12, redirect_seen = ?13,"
+	    " gone = ?14, retry_after = ?15, hint_ttl = ?16,"
+	    " skip_hours = ?17, skip_days = ?18, poll_interval = ?19"
+	    " WHERE id = ?1",
 	/* Writes only when something differs. */
 	[ST_INFO_PUT] =
 	    "UPDATE feeds SET title = ?2, link = ?3, ch_id = ?4, author = ?5,"
@@ -162,20 +260,21 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ttl = ?10 WHERE id = ?1 AND (title, link, ch_id, author,"
 	    " language, subtitle, updated, format, ttl) IS NOT"
 	    " (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_ENTRY_KEY] =
-	    "SELECT id, content_hash FROM entries"
-	    " WHERE feed_id = ?1 AND key = ?2",
-	[ST_ENTRY_CANON] =
-	    "SELECT id, content_hash, key FROM entries"
-	    " WHERE canon_link = ?2 AND feed_id = ?1 AND title IS ?3 LIMIT 2",
+	/*
+	 * The row of a key (0), its tombstone (1), and at most two rows
+	 * with its canonical link (?4, or ?5, the same under the other of
+	 * http and https) and title (2).
+	 */
+	[ST_ENTRY_FIND] =
+	    "SELECT 0, id, content_hash, canon_link, title, NULL FROM entries"
+	    " WHERE feed_id = ?1 AND key = ?2"
+	    " UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL FROM tombstones"
+	    " WHERE feed_id = ?1 AND key_hash = ?3"
+	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash, NULL, NULL,"
+	    "  key FROM entries WHERE canon_link IN (?4, ?5) AND feed_id = ?1"
+	    "  AND title IS ?6 LIMIT 2)",
 	[ST_ENTRY_UPSERT] =
-	    "INSERT INTO entries (feed_id, key, guid, canon_link,"
-	    " content_hash, src_id, title, link, author, summary, content,"
-	    " published, updated, categories, enclosures, first_seen,"
-	    " sort_time)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    "  ?14, ?15, ?16, ?17)"
-	    " ON CONFLICT (feed_id, key) DO UPDATE SET"
+	    ENTRY_INSERT " ON CONFLICT (feed_id, key) DO UPDATE SET"
 	    "  canon_link = excluded.canon_link,"
 	    "  content_hash = excluded.content_hash,"
 	    "  src_id = excluded.src_id, title = excluded.title,"
@@ -192,24 +291,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "   THEN entries.first_seen"
 	    "   ELSE coalesce(excluded.published, excluded.updated) END"
 	    " WHERE entries.content_hash IS NOT excluded.content_hash",
-	[ST_ITEMS] = ITEMS_SELECT ITEMS_ORDER,
-	/*
-	 * Two plans for a search.  Few matches: collect them from the index
-	 * and sort them.  Many: walk the merged order and test each row
-	 * against the index, stopping at the limit.  Each is slow exactly
-	 * where the other is fast (the first must gather every match, the
-	 * second may walk far for a rare word), so store_items picks by a
-	 * capped count of the matches.
-	 */
-	[ST_ITEMS_Q] = ITEMS_SELECT
-	    " AND e.id IN (SELECT rowid FROM entries_fts"
-	    "  WHERE entries_fts MATCH ?2)" ITEMS_ORDER,
-	[ST_ITEMS_QDENSE] = ITEMS_SELECT
-	    " AND EXISTS (SELECT 1 FROM entries_fts"
-	    "  WHERE entries_fts MATCH ?2 AND rowid = e.id)" ITEMS_ORDER,
-	[ST_FTS_COUNT] =
-	    "SELECT count(*) FROM (SELECT rowid FROM entries_fts"
-	    " WHERE entries_fts MATCH ?1 LIMIT ?2)",
+	/* A key the look-up found new: no conflict clause to set up. */
+	[ST_ENTRY_INSERT] = ENTRY_INSERT,
 	[ST_JSON_STRINGS] =
 	    "SELECT value FROM json_each(?1) ORDER BY key",
 	[ST_JSON_ENCLOSURES] =
@@ -235,8 +318,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "INSERT INTO entries_fts (rowid, title, summary, content, author,"
 	    " categories) SELECT " FTS_COLUMNS
 	    " FROM entries WHERE id IN (SELECT value FROM json_each(?1))",
-	[ST_TOMB_GET] =
-	    "SELECT 1 FROM tombstones WHERE feed_id = ?1 AND key_hash = ?2",
+	/* The entries above the watermark up to ?2, into the index. */
+	[ST_FTS_FLUSH] =
+	    "INSERT INTO entries_fts (rowid, title, summary, content, author,"
+	    " categories) SELECT " FTS_COLUMNS
+	    " FROM entries WHERE id > ?1 AND id <= ?2",
+	[ST_FTS_MARK] = "UPDATE fts_state SET watermark = ?1",
+	[ST_FTS_STATE] = "SELECT watermark FROM fts_state",
+	[ST_FTS_PENDING] = "SELECT count(*) FROM entries WHERE id > ?1",
+	/* The last id and the number of the next ?2 (-1: all) entries
+	 * above the watermark. */
+	[ST_FTS_RANGE] =
+	    "SELECT max(id), count(*) FROM (SELECT id FROM entries"
+	    " WHERE id > ?1 ORDER BY id LIMIT ?2)",
 	/* Refreshes an existing tombstone at most once a day. */
 	[ST_TOMB_PUT] =
 	    "INSERT INTO tombstones (feed_id, key_hash, seen)"
@@ -244,6 +338,38 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " SET seen = excluded.seen"
 	    " WHERE tombstones.seen < excluded.seen - 86400",
 	[ST_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE seen < ?1",
+	[ST_FEED_COUNT] =
+	    "UPDATE feeds SET n_entries = n_entries + ?2 WHERE id = ?1",
+	[ST_FEED_TAGS_CLEAR] = "DELETE FROM feed_tags WHERE feed_id = ?1",
+	[ST_FEED_TAG_ADD] =
+	    "INSERT OR IGNORE INTO feed_tags (tag, feed_id) VALUES (?2, ?1)",
+	[ST_FEED_TAGS] =
+	    "SELECT tag FROM feed_tags WHERE feed_id = ?1 ORDER BY tag",
+	[ST_FEED_RETIRE] =
+	    "UPDATE feeds SET retired = ?2 WHERE id = ?1 AND retired = 0",
+	[ST_FEED_RETIRE_ABSENT] =
+	    "UPDATE feeds SET retired = ?2 WHERE retired = 0"
+	    " AND name NOT IN (SELECT value FROM json_each(?1))",
+	[ST_FEEDS] =
+	    "SELECT id, name, url, coalesce(conf_title, title), link,"
+	    " n_entries, (SELECT max(first_seen) FROM entries"
+	    "  WHERE feed_id = feeds.id), retired, " STATE_COLUMNS
+	    " FROM feeds ORDER BY name",
+	/* The feeds a query's tags and names select, with their sizes. */
+	[ST_FEED_SELECT] =
+	    "SELECT id, n_entries FROM feeds WHERE (?1 IS NULL OR id IN"
+	    " (SELECT feed_id FROM feed_tags WHERE tag IN"
+	    "  (SELECT value FROM json_each(?1))))"
+	    " AND (?2 IS NULL OR name IN (SELECT value FROM json_each(?2)))"
+	    " ORDER BY id",
+	[ST_ENTRIES_TOTAL] = "SELECT total(n_entries) FROM feeds",
+	[ST_RETIRED] = "SELECT id FROM feeds WHERE retired <> 0",
+	[ST_FEED_DROP] =
+	    "DELETE FROM feeds WHERE id = ?1 AND retired <> 0"
+	    " AND NOT EXISTS (SELECT 1 FROM entries WHERE feed_id = ?1)",
+	[ST_PUBLISH_TIMES] =
+	    "SELECT sort_time FROM entries WHERE feed_id = ?1"
+	    " AND sort_time >= ?2 ORDER BY sort_time",
 };
 
 /* The keys used so far by the open document, as hashes, each with the
@@ -264,22 +390,46 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[ST_COUNT];
 	uint64_t	 generation;
+	uint64_t	 feeds_generation;
+	sqlite3_stmt	*items_st[IQ_SHAPES];	/* prepared on first use */
 	char		 err[256];
 	int		 keep_days;	/* defaults; 0 = off */
 	int		 keep_entries;
 	int64_t		 tomb_expired;	/* when tombstones last expired */
-	int		 dense_matches;	/* DENSE_MATCHES; tests lower it */
+	/*
+	 * For searches: bound[b] is at least the order time of every row
+	 * whose id >> block_shift is at most b (a running maximum over the
+	 * blocks); nbound 0 until the first search loads it.
+	 */
+	int64_t		*bound;
+	size_t		 nbound;
+	int		 block_shift;
+	fts5_tokenizer	 tok_api;	/* entries_fts's tokenizer */
+	Fts5Tokenizer	*tok;
+	int		 feed_plan;	/* 0 by cost; tests force 1 or 2 */
 
 	/* The open document, if any. */
 	int		 in_doc;
 	int64_t		 doc_feed;
 	char		*doc_feed_name;
+	uint64_t	 doc_name_hash;	/* of doc_feed_name, for guids */
 	int		 doc_keep_days;
 	int		 doc_keep_entries;
+	int64_t		 doc_feed_rows;	/* feeds.n_entries at begin */
 	int64_t		 doc_now;	/* latest "now" of its entries */
 	size_t		 doc_nentries;
+	int64_t		 doc_added;	/* rows inserted */
+	int64_t		 doc_updated;	/* rows whose content changed */
 	int		 doc_changed;
 	int		 doc_failed;	/* a write failed: rollback only */
+	/* The search index: rows up to fts_w are in it (schema.c,
+	 * fts_state), fts_pending rows above it wait for a batch of
+	 * fts_batch. */
+	int64_t		 fts_w;
+	int64_t		 fts_pending;
+	int64_t		 fts_batch;
+	int64_t		 doc_fts_w;	/* as the document found them */
+	int64_t		 doc_fts_pending;
 	int64_t		*doc_index;	/* rows to add to the search index */
 	size_t		 doc_nindex;
 	struct keyset	 doc_keys;
@@ -288,6 +438,10 @@ struct store {
 static void
 store_seterr(struct store *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static char	*json_strings(const char *const *v, size_t n);
+static void	 bound_raise(struct store *s, int64_t id, int64_t t);
+static int	 fts_catch_up(struct store *s);
+static int	 tokenizer_open(struct store *s);
 
 static void
 store_seterr(struct store *s, const char *fmt, ...)
@@ -485,7 +639,7 @@ store_open(const char *path, char **errstr)
 	s = xcalloc(1, sizeof(*s));
 	s->keep_days = STORE_KEEP_DAYS;
 	s->keep_entries = STORE_KEEP_ENTRIES;
-	s->dense_matches = DENSE_MATCHES;
+	s->block_shift = BLOCK_SHIFT;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (s->db == NULL)
@@ -506,8 +660,9 @@ store_open(const char *path, char **errstr)
 		goto fail;
 	snprintf(pragmas, sizeof(pragmas),
 	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	    " PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = %d;",
-	    JOURNAL_SIZE_LIMIT);
+	    " PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = %d;"
+	    " PRAGMA cache_size = %d; PRAGMA wal_autocheckpoint = %d;",
+	    JOURNAL_SIZE_LIMIT, CACHE_KIB, WAL_AUTOCHECKPOINT);
 	if (exec_sql(s, pragmas, "setting pragmas") == -1)
 		goto fail;
 	for (i = 0; i < ST_COUNT; i++) {
@@ -517,6 +672,26 @@ store_open(const char *path, char **errstr)
 			store_dberr(s, "preparing statements");
 			goto fail;
 		}
+	}
+	s->fts_batch = FTS_BATCH;
+	if (tokenizer_open(s) == -1)
+		goto fail;
+	if (sqlite3_step(s->stmt[ST_FTS_STATE]) == SQLITE_ROW)
+		s->fts_w = sqlite3_column_int64(s->stmt[ST_FTS_STATE], 0);
+	else
+		s->fts_w = -1;
+	stmt_done(s->stmt[ST_FTS_STATE]);
+	sqlite3_bind_int64(s->stmt[ST_FTS_PENDING], 1, s->fts_w);
+	if (s->fts_w >= 0 &&
+	    sqlite3_step(s->stmt[ST_FTS_PENDING]) == SQLITE_ROW)
+		s->fts_pending = sqlite3_column_int64(s->stmt[ST_FTS_PENDING],
+		    0);
+	else
+		s->fts_w = -1;
+	stmt_done(s->stmt[ST_FTS_PENDING]);
+	if (s->fts_w < 0) {
+		store_dberr(s, "reading the search index's state");
+		goto fail;
 	}
 	return s;
 fail:
@@ -534,12 +709,20 @@ store_close(struct store *s)
 		return;
 	if (s->in_doc)
 		store_doc_rollback(s);
+	/* What is pending would wait for the next search otherwise. */
+	if (s->stmt[ST_COUNT - 1] != NULL)
+		fts_catch_up(s);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < IQ_SHAPES; i++)
+		sqlite3_finalize(s->items_st[i]);
+	if (s->tok != NULL)
+		s->tok_api.xDelete(s->tok);
 	if (s->db != NULL && s->stmt[ST_COUNT - 1] != NULL)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s->doc_keys.slot);
+	free(s->bound);
 	free(s->doc_feed_name);
 	free(s->doc_index);
 	free(s);
@@ -562,7 +745,38 @@ store_feed_ensure(struct store *s, const char *name, const char *url,
 	else
 		store_dberr(s, "saving feed");
 	stmt_done(st);
+	if (id > 0) {
+		/* The config title shows in items. */
+		s->generation++;
+		s->feeds_generation++;
+	}
 	return id;
+}
+
+/* Fills st from the current row of st, whose columns from i on are
+ * STATE_COLUMNS. */
+static void
+load_state(sqlite3_stmt *q, int i, struct store_feed_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->etag = column_strdup(q, i + 0);
+	st->last_modified = column_strdup(q, i + 1);
+	st->next_due = sqlite3_column_int64(q, i + 2);
+	st->last_attempt = sqlite3_column_int64(q, i + 3);
+	st->last_success = sqlite3_column_int64(q, i + 4);
+	st->last_error = column_strdup(q, i + 5);
+	st->failures = sqlite3_column_int(q, i + 6);
+	st->http_status = sqlite3_column_int(q, i + 7);
+	st->error_class = column_strdup(q, i + 8);
+	st->current_url = column_strdup(q, i + 9);
+	st->redirect_target = column_strdup(q, i + 10);
+	st->redirect_seen = sqlite3_column_int(q, i + 11);
+	st->gone = sqlite3_column_int(q, i + 12);
+	st->retry_after = sqlite3_column_int64(q, i + 13);
+	st->ttl = sqlite3_column_int(q, i + 14);
+	st->skip_hours = (uint32_t)sqlite3_column_int64(q, i + 15);
+	st->skip_days = (uint32_t)sqlite3_column_int64(q, i + 16);
+	st->interval = sqlite3_column_int64(q, i + 17);
 }
 
 int
@@ -575,15 +789,9 @@ store_feed_state_get(struct store *s, int64_t feed_id,
 	memset(st, 0, sizeof(*st));
 	sqlite3_bind_int64(q, 1, feed_id);
 	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		st->etag = column_strdup(q, 0);
-		st->last_modified = column_strdup(q, 1);
-		st->next_due = sqlite3_column_int64(q, 2);
-		st->last_attempt = sqlite3_column_int64(q, 3);
-		st->last_success = sqlite3_column_int64(q, 4);
-		st->last_error = column_strdup(q, 5);
-		st->failures = sqlite3_column_int(q, 6);
-	} else if (rc == SQLITE_DONE)
+	if (rc == SQLITE_ROW)
+		load_state(q, 0, st);
+	else if (rc == SQLITE_DONE)
 		store_seterr(s, "reading feed state: no feed %" PRId64,
 		    feed_id);
 	else
@@ -606,6 +814,17 @@ store_feed_state_put(struct store *s, int64_t feed_id,
 	sqlite3_bind_int64(q, 6, st->last_success);
 	bind_text(q, 7, st->last_error);
 	sqlite3_bind_int(q, 8, st->failures);
+	sqlite3_bind_int(q, 9, st->http_status);
+	bind_text(q, 10, st->error_class);
+	bind_text(q, 11, st->current_url);
+	bind_text(q, 12, st->redirect_target);
+	sqlite3_bind_int(q, 13, st->redirect_seen);
+	sqlite3_bind_int(q, 14, st->gone);
+	sqlite3_bind_int64(q, 15, st->retry_after);
+	sqlite3_bind_int(q, 16, st->ttl);
+	sqlite3_bind_int64(q, 17, st->skip_hours);
+	sqlite3_bind_int64(q, 18, st->skip_days);
+	sqlite3_bind_int64(q, 19, st->interval);
 	if (step_done(s, ST_STATE_PUT, "saving feed state") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
@@ -613,6 +832,7 @@ store_feed_state_put(struct store *s, int64_t feed_id,
 		    feed_id);
 		return -1;
 	}
+	s->feeds_generation++;
 	return 0;
 }
 
@@ -622,7 +842,188 @@ store_feed_state_reset(struct store_feed_state *st)
 	free(st->etag);
 	free(st->last_modified);
 	free(st->last_error);
+	free(st->error_class);
+	free(st->current_url);
+	free(st->redirect_target);
 	memset(st, 0, sizeof(*st));
+}
+
+/* --- tags, retired feeds, the list of feeds */
+
+int
+store_feed_set_tags(struct store *s, int64_t feed_id, char *const *tags,
+    size_t ntags)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (s->in_doc) {
+		store_seterr(s, "setting tags inside a document");
+		return -1;
+	}
+	if (step_done(s, ST_BEGIN, "saving tags") == -1)
+		return -1;
+	st = s->stmt[ST_FEED_TAGS_CLEAR];
+	sqlite3_bind_int64(st, 1, feed_id);
+	rc = step_done(s, ST_FEED_TAGS_CLEAR, "saving tags");
+	for (i = 0; rc == 0 && i < ntags; i++) {
+		if (tags[i] == NULL)
+			continue;
+		st = s->stmt[ST_FEED_TAG_ADD];
+		sqlite3_bind_int64(st, 1, feed_id);
+		bind_text(st, 2, tags[i]);
+		rc = step_done(s, ST_FEED_TAG_ADD, "saving tags");
+	}
+	if (rc == 0)
+		rc = step_done(s, ST_COMMIT, "saving tags");
+	if (rc == -1) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	/* What a tag filter returns may have changed. */
+	s->generation++;
+	s->feeds_generation++;
+	return 0;
+}
+
+int
+store_feed_retire(struct store *s, int64_t feed_id, int64_t now)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEED_RETIRE];
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
+	if (step_done(s, ST_FEED_RETIRE, "retiring feed") == -1)
+		return -1;
+	s->feeds_generation++;
+	return 0;
+}
+
+int
+store_feed_retire_absent(struct store *s, const char *const *names,
+    size_t nnames, int64_t now)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEED_RETIRE_ABSENT];
+
+	sqlite3_bind_text(st, 1, json_strings(names, nnames), -1, free);
+	sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
+	if (step_done(s, ST_FEED_RETIRE_ABSENT, "retiring feeds") == -1)
+		return -1;
+	s->feeds_generation++;
+	return 0;
+}
+
+/* Loads the tags of row->id into row. */
+static int
+load_tags(struct store *s, struct store_feed_row *row)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEED_TAGS];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, row->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row->tags = xreallocarray(row->tags, row->ntags + 1,
+		    sizeof(*row->tags));
+		row->tags[row->ntags++] = column_strdup(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		store_dberr(s, "reading tags");
+	stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_feeds(struct store *s, struct store_feed_row **rows, size_t *n)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEEDS];
+	struct store_feed_row *v = NULL, *r;
+	size_t i, nv = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		r = &v[nv++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->name = column_strdup(st, 1);
+		r->url = column_strdup(st, 2);
+		r->title = column_strdup(st, 3);
+		r->link = column_strdup(st, 4);
+		r->entries = sqlite3_column_int64(st, 5);
+		r->newest = sqlite3_column_int64(st, 6);
+		r->retired = sqlite3_column_int64(st, 7);
+		load_state(st, 8, &r->state);
+	}
+	if (rc != SQLITE_DONE)
+		store_dberr(s, "listing feeds");
+	stmt_done(st);
+	for (i = 0; rc == SQLITE_DONE && i < nv; i++)
+		if (load_tags(s, &v[i]) == -1)
+			rc = SQLITE_ERROR;
+	if (rc != SQLITE_DONE) {
+		store_feeds_free(v, nv);
+		return -1;
+	}
+	*rows = v;
+	*n = nv;
+	return 0;
+}
+
+void
+store_feeds_free(struct store_feed_row *rows, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].url);
+		free(rows[i].title);
+		free(rows[i].link);
+		for (j = 0; j < rows[i].ntags; j++)
+			free(rows[i].tags[j]);
+		free(rows[i].tags);
+		store_feed_state_reset(&rows[i].state);
+	}
+	free(rows);
+}
+
+uint64_t
+store_feeds_generation(const struct store *s)
+{
+	return s->feeds_generation;
+}
+
+int
+store_feed_publish_times(struct store *s, int64_t feed_id, int64_t since,
+    int64_t **times, size_t *n)
+{
+	sqlite3_stmt *st = s->stmt[ST_PUBLISH_TIMES];
+	int64_t *v = NULL;
+	size_t nv = 0;
+	int rc;
+
+	*times = NULL;
+	*n = 0;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		v[nv++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_dberr(s, "reading publication times");
+		free(v);
+		v = NULL;
+		nv = 0;
+	}
+	stmt_done(st);
+	*times = v;
+	*n = nv;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* --- retention */
@@ -728,6 +1129,122 @@ keyset_clear(struct keyset *ks)
 	ks->used = 0;
 }
 
+/*
+ * Indexes the rows above the watermark, at most limit of them (-1: all),
+ * in the open transaction, and raises the watermark past them.  One
+ * statement for the whole batch: FTS5 then writes one segment, not one
+ * per document.
+ */
+static int
+fts_flush(struct store *s, int64_t limit)
+{
+	sqlite3_stmt *st;
+	int64_t w, hi = 0, n = 0;
+	int rc;
+
+	if (s->fts_pending == 0)
+		return 0;
+	/* The watermark as committed, in case another connection moved it
+	 * (there should be none: see the note on bounds above). */
+	st = s->stmt[ST_FTS_STATE];
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		s->fts_w = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (rc != SQLITE_ROW) {
+		store_dberr(s, "indexing");
+		return -1;
+	}
+	w = s->fts_w;
+	st = s->stmt[ST_FTS_RANGE];
+	sqlite3_bind_int64(st, 1, w);
+	sqlite3_bind_int64(st, 2, limit);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		hi = sqlite3_column_int64(st, 0);
+		n = sqlite3_column_int64(st, 1);
+	}
+	stmt_done(st);
+	if (rc != SQLITE_ROW) {
+		store_dberr(s, "indexing");
+		return -1;
+	}
+	if (n > 0) {
+		st = s->stmt[ST_FTS_FLUSH];
+		sqlite3_bind_int64(st, 1, w);
+		sqlite3_bind_int64(st, 2, hi);
+		if (step_done(s, ST_FTS_FLUSH, "indexing") == -1)
+			return -1;
+		st = s->stmt[ST_FTS_MARK];
+		sqlite3_bind_int64(st, 1, hi);
+		if (step_done(s, ST_FTS_MARK, "indexing") == -1)
+			return -1;
+		s->fts_w = hi;
+	}
+	if (limit < 0 || n < limit || n >= s->fts_pending)
+		s->fts_pending = 0;
+	else
+		s->fts_pending -= n;
+	return 0;
+}
+
+/* Indexes up to limit (-1: all) of what is pending in a transaction of
+ * its own (not inside a document).  Returns 0 or -1, leaving the index
+ * as it was. */
+static int
+fts_catch_up_some(struct store *s, int64_t limit)
+{
+	int64_t w = s->fts_w, pending = s->fts_pending;
+
+	if (s->in_doc || s->fts_pending == 0)
+		return 0;
+	if (step_done(s, ST_BEGIN, "indexing") == -1)
+		return -1;
+	if (fts_flush(s, limit) == 0 &&
+	    step_done(s, ST_COMMIT, "indexing") == 0)
+		return 0;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->fts_w = w;
+	s->fts_pending = pending;
+	return -1;
+}
+
+static int
+fts_catch_up(struct store *s)
+{
+	return fts_catch_up_some(s, -1);
+}
+
+int64_t
+store_index_pending(struct store *s, int budget_ms)
+{
+	struct timespec t0, t;
+	int64_t ms;
+
+	if (s->in_doc) {
+		store_seterr(s, "indexing inside a document");
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (s->fts_pending > 0) {
+		if (fts_catch_up_some(s, FTS_CHUNK) == -1)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (int64_t)(t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= budget_ms)
+			break;
+	}
+	return s->fts_pending;
+}
+
+int64_t
+store_index_backlog(const struct store *s)
+{
+	return s->fts_pending;
+}
+
 int
 store_doc_begin(struct store *s, int64_t feed_id)
 {
@@ -743,10 +1260,13 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	if (rc == SQLITE_ROW) {
 		free(s->doc_feed_name);
 		s->doc_feed_name = column_strdup(st, 0);
+		s->doc_name_hash = fnv64(FNV64_INIT, s->doc_feed_name,
+		    strlen(s->doc_feed_name));
 		s->doc_keep_days = sqlite3_column_type(st, 1) == SQLITE_NULL ?
 		    s->keep_days : sqlite3_column_int(st, 1);
 		s->doc_keep_entries = sqlite3_column_type(st, 2) ==
 		    SQLITE_NULL ? s->keep_entries : sqlite3_column_int(st, 2);
+		s->doc_feed_rows = sqlite3_column_int64(st, 3);
 	} else if (rc == SQLITE_DONE)
 		store_seterr(s, "no feed %" PRId64, feed_id);
 	else
@@ -762,7 +1282,11 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	s->doc_now = 0;
 	s->doc_failed = 0;
 	s->doc_nentries = 0;
+	s->doc_added = 0;
+	s->doc_updated = 0;
 	s->doc_nindex = 0;
+	s->doc_fts_w = s->fts_w;
+	s->doc_fts_pending = s->fts_pending;
 	keyset_clear(&s->doc_keys);
 	return 0;
 }
@@ -862,42 +1386,75 @@ entry_date(const struct entry *e)
 }
 
 /*
- * The entry's identity key in the open document: the first of id, link
- * and hash that no earlier entry of the document used.  NULL when an
- * earlier entry with the same content used one of them (the same entry
- * twice in one document), or when all three are used.
+ * The entry's next candidate identity key in the open document, trying
+ * from *stage on (0 its id, 1 its link, 2 a hash of title, date and
+ * summary) for one that no earlier entry of the document used; built
+ * only when needed (caller frees).  NULL when none is left, or when the
+ * first key that exists was used by an earlier entry with the same
+ * content (the same entry twice in one document; *found tells whether a
+ * candidate was offered already).
  */
 static char *
-entry_key(struct store *s, const struct entry *e, const char *canon,
-    uint64_t content)
+entry_key_next(struct store *s, const struct entry *e, const char *canon,
+    uint64_t content, int *stage, int *found)
 {
 	const struct keyslot *ks;
-	char *key[3];
+	char *key;
 	uint64_t h;
-	size_t i, n = 0;
-	char *found = NULL;
-	int repeat = 0;
 
-	if (e->id != NULL)
-		key[n++] = xasprintf("i:%s", e->id);
-	if (canon != NULL)
-		key[n++] = xasprintf("l:%s", canon);
-	h = hash_str(FNV64_INIT, e->title);
-	h = hash_int(h, entry_date(e));
-	h = hash_str(h, e->summary);
-	key[n++] = xasprintf("h:%016" PRIx64, h);
-
-	for (i = 0; i < n && found == NULL && !repeat; i++) {
-		ks = keyset_find(&s->doc_keys, key[i]);
+	while (*stage < 3) {
+		key = NULL;
+		switch ((*stage)++) {
+		case 0:
+			if (e->id != NULL)
+				key = xasprintf("i:%s", e->id);
+			break;
+		case 1:
+			if (canon != NULL)
+				key = xasprintf("l:%s", canon);
+			break;
+		default:
+			h = hash_str(FNV64_INIT, e->title);
+			h = hash_int(h, entry_date(e));
+			h = hash_str(h, e->summary);
+			key = xasprintf("h:%016" PRIx64, h);
+		}
+		if (key == NULL)
+			continue;
+		ks = keyset_find(&s->doc_keys, key);
 		if (ks == NULL) {
-			found = key[i];
-			key[i] = NULL;
-		} else if (ks->content == content)
-			repeat = 1;
+			*found = 1;
+			return key;
+		}
+		free(key);
+		if (ks->content == content && !*found) {
+			*stage = 3;
+			return NULL;
+		}
 	}
-	for (i = 0; i < n; i++)
-		free(key[i]);
-	return found;
+	return NULL;
+}
+
+/* Whether two optional strings differ (NULL equals only NULL). */
+static int
+str_differ(const char *a, const unsigned char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != NULL || b != NULL;
+	return strcmp(a, (const char *)b) != 0;
+}
+
+/* The same URL under the other of http and https, or NULL. */
+static char *
+other_scheme(const char *canon)
+{
+	if (canon == NULL)
+		return NULL;
+	if (strncmp(canon, "http://", 7) == 0)
+		return xasprintf("https://%s", canon + 7);
+	if (strncmp(canon, "https://", 8) == 0)
+		return xasprintf("http://%s", canon + 8);
+	return NULL;
 }
 
 /*
@@ -906,71 +1463,80 @@ entry_key(struct store *s, const struct entry *e, const char *canon,
  * the same canonical link and title that no earlier entry of this
  * document matched, that is the row (the same article under a new id)
  * and *oldkey is its key.  If neither, *buried tells whether retention
- * purged the key.  Returns 0 or -1.
+ * purged the key.
+ *
+ * An id key whose row has another link and another title names another
+ * article: the feed reuses ids across documents (a shop that gives every
+ * item its home page as guid).  Then *conflict is set and the caller
+ * tries the next key.  Returns 0 or -1.
  */
 static int
 entry_lookup(struct store *s, const struct entry *e, const char *canon,
     const char *key, int64_t *row_id, int64_t *row_hash, int *buried,
-    char **oldkey)
+    char **oldkey, int *conflict)
 {
-	sqlite3_stmt *st;
-	int rc, n = 0;
+	sqlite3_stmt *st = s->stmt[ST_ENTRY_FIND];
+	char *alt;
+	int rc, n = 0, tomb = 0;
 
 	*oldkey = NULL;
 	*buried = 0;
+	*conflict = 0;
 	*row_id = 0;
-	st = s->stmt[ST_ENTRY_KEY];
+	/* One statement for the three questions; its arms run in order and
+	 * only as far as it is stepped, so a known key costs one probe. */
 	sqlite3_bind_int64(st, 1, s->doc_feed);
 	bind_text(st, 2, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*row_id = sqlite3_column_int64(st, 0);
-		*row_hash = sqlite3_column_int64(st, 1);
+	sqlite3_bind_int64(st, 3, (int64_t)keyset_hash(key));
+	/* The same article moved between http and https counts too. */
+	if (canon != NULL) {
+		bind_text(st, 4, canon);
+		alt = other_scheme(canon);
+		if (alt != NULL)
+			sqlite3_bind_text(st, 5, alt, -1, free);
+		bind_text(st, 6, e->title);
 	}
-	stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_dberr(s, "looking up entry");
-		return -1;
-	}
-	if (*row_id != 0)
-		return 0;
-	if (canon == NULL)
-		goto tomb;
-
-	st = s->stmt[ST_ENTRY_CANON];
-	sqlite3_bind_int64(st, 1, s->doc_feed);
-	bind_text(st, 2, canon);
-	bind_text(st, 3, e->title);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n == 1) {
-		*row_id = sqlite3_column_int64(st, 0);
-		*row_hash = sqlite3_column_int64(st, 1);
-		*oldkey = column_strdup(st, 2);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		switch (sqlite3_column_int(st, 0)) {
+		case 0:
+			*row_id = sqlite3_column_int64(st, 1);
+			*row_hash = sqlite3_column_int64(st, 2);
+			if (key[0] == 'i' && canon != NULL &&
+			    sqlite3_column_type(st, 3) != SQLITE_NULL &&
+			    str_differ(canon, sqlite3_column_text(st, 3)) &&
+			    str_differ(e->title, sqlite3_column_text(st, 4))) {
+				*conflict = 1;
+				*row_id = 0;
+			}
+			break;
+		case 1:
+			tomb = 1;
+			continue;
+		default:
+			if (++n == 1) {
+				*row_id = sqlite3_column_int64(st, 1);
+				*row_hash = sqlite3_column_int64(st, 2);
+				*oldkey = column_strdup(st, 5);
+			}
+			continue;
+		}
+		break;
 	}
 	stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		store_dberr(s, "looking up link");
-		n = 0;
+		store_dberr(s, "looking up entry");
+		free(*oldkey);
+		*oldkey = NULL;
+		return -1;
 	}
-	if (n != 1 || keyset_find(&s->doc_keys, *oldkey) != NULL) {
+	if (*oldkey != NULL && (n != 1 ||
+	    keyset_find(&s->doc_keys, *oldkey) != NULL)) {
 		free(*oldkey);
 		*oldkey = NULL;
 		*row_id = 0;
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return -1;
-	if (*row_id != 0)
-		return 0;
-tomb:
-	st = s->stmt[ST_TOMB_GET];
-	sqlite3_bind_int64(st, 1, s->doc_feed);
-	sqlite3_bind_int64(st, 2, (int64_t)keyset_hash(key));
-	rc = sqlite3_step(st);
-	stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_dberr(s, "looking up tombstone");
-		return -1;
-	}
-	*buried = rc == SQLITE_ROW;
+	if (*row_id == 0 && !*conflict)
+		*buried = tomb;
 	return 0;
 }
 
@@ -1028,19 +1594,19 @@ entry_write(struct store *s, const struct entry *e, const char *key,
     const char *canon, uint64_t h, const char *cats, const char *encls,
     int64_t row_id, int64_t now)
 {
-	sqlite3_stmt *st = s->stmt[ST_ENTRY_UPSERT];
+	sqlite3_stmt *st = s->stmt[row_id == 0 ? ST_ENTRY_INSERT :
+	    ST_ENTRY_UPSERT];
 	char *guid;
-	int64_t date;
+	int64_t date, sort_time;
 	int rc;
 
 	/* A changed row leaves the search index now, while its old text
 	 * still names the tokens to remove; it comes back at commit. */
-	if (row_id != 0 &&
+	if (row_id != 0 && row_id <= s->fts_w &&
 	    run_ids(s, ST_FTS_DELETE, &row_id, 1, "indexing") == -1)
 		return -1;
 	guid = xasprintf("tag:feedd,2026:%016" PRIx64 "%016" PRIx64,
-	    fnv64(FNV64_INIT, s->doc_feed_name, strlen(s->doc_feed_name)),
-	    fnv64(FNV64_INIT, key, strlen(key)));
+	    s->doc_name_hash, fnv64(FNV64_INIT, key, strlen(key)));
 	date = entry_date(e);
 
 	sqlite3_bind_int64(st, 1, s->doc_feed);
@@ -1059,19 +1625,34 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 	bind_text(st, 14, cats);
 	bind_text(st, 15, encls);
 	sqlite3_bind_int64(st, 16, now);
-	sqlite3_bind_int64(st, 17, date == FEED_NO_DATE ||
-	    date > now + FUTURE_SLACK ? now : date);
+	sort_time = date == FEED_NO_DATE || date > now + FUTURE_SLACK ? now :
+	    date;
+	sqlite3_bind_int64(st, 17, sort_time);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		store_dberr(s, "storing entry");
 	else {
-		/* An updated row left the index above: back it goes. */
-		if (row_id != 0)
+		/* The search's bounds.  An update keeps first_seen, which
+		 * is at most now: its order time is at most the later of
+		 * now and the date (capped as above). */
+		if (row_id == 0)
+			bound_raise(s, sqlite3_last_insert_rowid(s->db),
+			    sort_time);
+		else
+			bound_raise(s, row_id, date == FEED_NO_DATE ? now :
+			    date > now + FUTURE_SLACK ? now + FUTURE_SLACK :
+			    date > now ? date : now);
+		/* An updated row left the index above: back it goes.  A
+		 * row above the watermark waits for the next batch. */
+		if (row_id != 0 && row_id <= s->fts_w)
 			index_later(s, row_id);
 		if (sqlite3_changes(s->db) > 0) {
-			if (row_id == 0)
+			if (row_id == 0 &&
+			    sqlite3_last_insert_rowid(s->db) <= s->fts_w)
 				index_later(s,
 				    sqlite3_last_insert_rowid(s->db));
+			else if (row_id == 0)
+				s->fts_pending++;
 			s->doc_changed = 1;
 		}
 	}
@@ -1084,10 +1665,10 @@ int
 store_doc_entry(struct store *s, const struct entry *e, int64_t now,
     int *added)
 {
-	char *canon, *key, *oldkey = NULL, *cats, *encls;
+	char *canon, *key = NULL, *oldkey = NULL, *cats, *encls, *cand;
 	uint64_t h;
 	int64_t row_id = 0, row_hash = 0;
-	int rc = 0, buried = 0;
+	int rc = 0, buried = 0, conflict = 0, stage = 0, found = 0;
 
 	*added = 0;
 	if (!s->in_doc) {
@@ -1115,10 +1696,15 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	 * already, or (rarely) one that differs from two earlier ones only
 	 * in content, which cannot be told apart from them: keep the first.
 	 */
-	key = entry_key(s, e, canon, h);
-	if (key != NULL)
-		rc = entry_lookup(s, e, canon, key, &row_id, &row_hash,
-		    &buried, &oldkey);
+	while (rc == 0 && key == NULL && (cand = entry_key_next(s, e, canon,
+	    h, &stage, &found)) != NULL) {
+		rc = entry_lookup(s, e, canon, cand, &row_id, &row_hash,
+		    &buried, &oldkey, &conflict);
+		if (rc == 0 && !conflict)
+			key = cand;
+		else
+			free(cand);
+	}
 	if (key != NULL && rc == 0) {
 		keyset_add(&s->doc_keys, key, h);
 		if (oldkey != NULL) {
@@ -1133,8 +1719,11 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 		else if (row_id == 0 || (uint64_t)row_hash != h) {
 			rc = entry_write(s, e, key, canon, h, cats, encls,
 			    row_id, now);
-			if (rc == 0 && row_id == 0)
+			if (rc == 0 && row_id == 0) {
 				*added = 1;
+				s->doc_added++;
+			} else if (rc == 0)
+				s->doc_updated++;
 		}
 	}
 	free(canon);
@@ -1239,7 +1828,10 @@ store_purge(struct store *s, size_t *purged)
 		rc = purge_collect(s, ST_PURGE_OLD,
 		    now - (int64_t)s->doc_keep_days * 24 * 60 * 60,
 		    &victims, &keys, &n);
-	if (rc == 0 && s->doc_keep_entries > 0)
+	/* The count limit walks the feed's newest keep_entries rows: not
+	 * worth it while the feed holds fewer (feeds.n_entries counts). */
+	if (rc == 0 && s->doc_keep_entries > 0 &&
+	    s->doc_feed_rows + s->doc_added > s->doc_keep_entries)
 		rc = purge_collect(s, ST_PURGE_EXCESS, s->doc_keep_entries,
 		    &victims, &keys, &n);
 	/* Both passes may list a row; the index and the count must see it
@@ -1253,8 +1845,12 @@ store_purge(struct store *s, size_t *purged)
 	for (i = j = 0; i < n; i++)
 		if (j == 0 || victims[j - 1] != victims[i])
 			victims[j++] = victims[i];
+	/* Only rows up to the watermark are in the index (ids sorted). */
+	for (i = 0; i < j && victims[i] <= s->fts_w; i++)
+		;
+	s->fts_pending -= (int64_t)(j - i);
 	if (rc == 0)
-		rc = run_ids(s, ST_FTS_DELETE, victims, j, "unindexing");
+		rc = run_ids(s, ST_FTS_DELETE, victims, i, "unindexing");
 	if (rc == 0)
 		rc = run_ids(s, ST_ENTRY_DELETE, victims, j, "purging");
 	if (rc == 0 && j > 0)
@@ -1277,6 +1873,7 @@ store_purge(struct store *s, size_t *purged)
 int
 store_doc_commit(struct store *s)
 {
+	sqlite3_stmt *st;
 	size_t purged;
 
 	if (!s->in_doc) {
@@ -1298,11 +1895,21 @@ store_doc_commit(struct store *s)
 	    run_ids(s, ST_FTS_INSERT, s->doc_index, s->doc_nindex,
 	    "indexing") == -1)
 		return -1;
+	if (s->fts_pending >= s->fts_batch && fts_flush(s, -1) == -1)
+		return -1;
+	if (s->doc_added != (int64_t)purged) {
+		st = s->stmt[ST_FEED_COUNT];
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+		sqlite3_bind_int64(st, 2, s->doc_added - (int64_t)purged);
+		if (step_done(s, ST_FEED_COUNT, "counting entries") == -1)
+			return -1;
+	}
 	if (step_done(s, ST_COMMIT, "committing") == -1)
 		return -1;
 	s->in_doc = 0;
 	if (s->doc_changed || purged > 0)
 		s->generation++;
+	s->feeds_generation++;
 	/* Hands the pages the purge freed back to the file system; a
 	 * failure here loses nothing, they are reused. */
 	if (purged > 0)
@@ -1319,6 +1926,8 @@ store_doc_rollback(struct store *s)
 	/* SQLite may have rolled back already (a full disk, say). */
 	if (!sqlite3_get_autocommit(s->db))
 		step_done(s, ST_ROLLBACK, "rolling back");
+	s->fts_w = s->doc_fts_w;
+	s->fts_pending = s->doc_fts_pending;
 	s->in_doc = 0;
 	s->doc_changed = 0;
 }
@@ -1407,39 +2016,427 @@ load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 	return rc;
 }
 
-/*
- * The FTS5 query for a reader's words: each whitespace-separated word as
- * a quoted string ('"' doubled inside), all required.  NULL if there is
- * no word.
- */
-static char *
-fts_query(const char *q)
-{
-	struct buf b;
-	const char *p, *c;
-	size_t n;
+/* The tokenizer of entries_fts (schema.c), for reader's words. */
+static const char *const tokenizer_args[] = { "remove_diacritics", "2" };
 
+/* Gets FTS5's tokenizer for store_fts_words; 0 or -1. */
+static int
+tokenizer_open(struct store *s)
+{
+	sqlite3_stmt *st;
+	fts5_api *api = NULL;
+	void *ud;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_dberr(s, "finding FTS5");
+		return -1;
+	}
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->xFindTokenizer(api, "unicode61", &ud,
+	    &s->tok_api) != SQLITE_OK || s->tok_api.xCreate(ud,
+	    (const char **)tokenizer_args, 2, &s->tok) != SQLITE_OK) {
+		s->tok = NULL;
+		store_seterr(s, "no FTS5 unicode61 tokenizer");
+		return -1;
+	}
+	return 0;
+}
+
+struct fts_words {
+	struct buf	 b;
+	size_t		 last;	/* where the last token starts in b */
+	int		 any;	/* a token of the current word was added */
+};
+
+static int
+fts_token(void *ctx, int tflags, const char *tok, int ntok, int start,
+    int end)
+{
+	struct fts_words *w = ctx;
+	int i;
+
+	(void)tflags;
+	(void)start;
+	(void)end;
+	w->last = w->b.len;
+	buf_addstr(&w->b, w->b.len > 0 ? " \"" : "\"");
+	for (i = 0; i < ntok; i++) {
+		if (tok[i] == '"')
+			buf_addch(&w->b, '"');
+		buf_addch(&w->b, tok[i]);
+	}
+	buf_addch(&w->b, '"');
+	w->any = 1;
+	return SQLITE_OK;
+}
+
+/*
+ * The FTS5 query for a reader's words: every token of every
+ * whitespace-separated word as a quoted string, all required, so no
+ * input is FTS5 syntax; a word ending in '*' is a prefix (its last
+ * token).  The words are cut into tokens by the index's own tokenizer:
+ * an index without positions (schema.c, step 4) refuses the phrase a
+ * word like "e-mail" would otherwise be.  *out is NULL if there is no
+ * token.  Returns 0, or -1 if q is too long.
+ */
+static int
+fts_query(struct store *s, const char *q, char **out)
+{
+	struct fts_words w;
+	const char *p;
+	size_t n, len, words = 0;
+
+	*out = NULL;
 	if (q == NULL)
-		return NULL;
-	buf_init(&b, 0);
+		return 0;
+	if (strlen(q) > STORE_Q_MAX)
+		return -1;
+	memset(&w, 0, sizeof(w));
+	buf_init(&w.b, 0);
 	for (p = q; *p != '\0'; p += n) {
 		n = strspn(p, " \t\r\n\f\v");
 		if (n > 0)
 			continue;
 		n = strcspn(p, " \t\r\n\f\v");
-		buf_addstr(&b, b.len > 0 ? " \"" : "\"");
-		for (c = p; c < p + n; c++) {
-			if (*c == '"')
-				buf_addch(&b, '"');
-			buf_addch(&b, *c);
+		if (++words > STORE_Q_MAX_WORDS) {
+			buf_reset(&w.b);
+			return -1;
 		}
-		buf_addch(&b, '"');
+		for (len = n; len > 0 && p[len - 1] == '*'; len--)
+			;
+		w.any = 0;
+		if (len > 0 && s->tok != NULL)
+			s->tok_api.xTokenize(s->tok, &w, FTS5_TOKENIZE_QUERY,
+			    p, (int)len, fts_token);
+		if (w.any && len < n)
+			buf_addstr(&w.b, " *");
 	}
-	if (b.len == 0) {
-		buf_reset(&b);
-		return NULL;
+	if (w.b.len == 0)
+		buf_reset(&w.b);
+	else
+		*out = buf_steal(&w.b);
+	return 0;
+}
+
+/*
+ * The statement of one shape (IQ_*), prepared on first use and kept.
+ *
+ * A tags/feeds filter has two plans: walking the merged order (index
+ * entries_sort) finds the newest rows of feeds that hold a good share of
+ * all entries quickly; gathering the selected feeds' rows (index
+ * entries_feed_seen) and sorting them is quick for feeds holding few.
+ * INDEXED BY pins each plan: the planner has no statistics on the
+ * selection to choose by.
+ *
+ * A search (IQ_SEARCH) lists the matching rows that pass every filter,
+ * newest row id first, as FTS5 walks its doclists backwards; store_items
+ * keeps the best and stops early (search_walk), then fetches them with
+ * IQ_IDS.
+ */
+static sqlite3_stmt *
+items_stmt(struct store *s, int shape)
+{
+	struct buf b;
+	int feeds = shape & (IQ_FEEDS | IQ_GATHER);
+
+	if (s->items_st[shape] != NULL)
+		return s->items_st[shape];
+	buf_init(&b, 0);
+	if (shape & IQ_IDS) {
+		buf_addstr(&b, ITEMS_SELECT ITEMS_JOIN
+		    " WHERE e.id IN (SELECT value FROM json_each(?2))"
+		    ITEMS_ORDER);
+		goto prepare;
 	}
+	if (shape & IQ_SEARCH)
+		buf_addstr(&b, "SELECT e.id, e.sort_time FROM entries_fts"
+		    " JOIN entries AS e ON e.id = entries_fts.rowid");
+	else if (shape & IQ_GATHER)
+		/* Sorts row ids, not whole rows, then reads limit rows. */
+		buf_addstr(&b, ITEMS_SELECT ITEMS_JOIN " WHERE e.id IN"
+		    " (SELECT e.id FROM entries AS e");
+	else
+		buf_addstr(&b, ITEMS_SELECT);
+	if (shape & IQ_GATHER)
+		buf_addstr(&b, " INDEXED BY entries_feed_seen");
+	else if ((shape & IQ_FEEDS) && !(shape & IQ_SEARCH))
+		buf_addstr(&b, " INDEXED BY entries_sort");
+	if (!(shape & (IQ_SEARCH | IQ_GATHER)))
+		buf_addstr(&b, ITEMS_JOIN);
+	/* A per-feed or per-tag view: the first among the selected feeds
+	 * shows a shared article, so each feed's view shows its own, and
+	 * one feed's view shows all of its own. */
+	if (shape & IQ_ONEFEED)
+		buf_addstr(&b, " WHERE 1");
+	else {
+		buf_addstr(&b, ITEMS_DEDUP_HEAD);
+		if (feeds)
+			buf_addstr(&b, "  AND d.feed_id IN " ITEMS_FEEDSET);
+		buf_addstr(&b, ITEMS_DEDUP_TAIL);
+	}
+	if (feeds)
+		buf_addstr(&b, " AND e.feed_id IN " ITEMS_FEEDSET);
+	if (shape & IQ_SINCE)
+		buf_addstr(&b, " AND e.sort_time >= ?4");
+	if (shape & IQ_SEARCH)
+		buf_addstr(&b, " AND entries_fts MATCH ?2"
+		    " ORDER BY entries_fts.rowid DESC");
+	else if (shape & IQ_GATHER)
+		buf_addstr(&b, ITEMS_ORDER ")" ITEMS_ORDER);
+	else
+		buf_addstr(&b, ITEMS_ORDER);
+prepare:
+	if (sqlite3_prepare_v3(s->db, b.data, (int)b.len,
+	    SQLITE_PREPARE_PERSISTENT, &s->items_st[shape], NULL) !=
+	    SQLITE_OK) {
+		store_dberr(s, "preparing query");
+		s->items_st[shape] = NULL;
+	}
+	buf_reset(&b);
+	return s->items_st[shape];
+}
+
+/* Raises the bound of row id's block to at least t (and so the bounds
+ * of every later block, a running maximum). */
+static void
+bound_raise(struct store *s, int64_t id, int64_t t)
+{
+	size_t b, i;
+
+	if (s->nbound == 0 || id < 0)
+		return;
+	b = (size_t)((uint64_t)id >> s->block_shift);
+	if (b >= s->nbound) {
+		s->bound = xreallocarray(s->bound, b + 1, sizeof(*s->bound));
+		for (i = s->nbound; i <= b; i++)
+			s->bound[i] = s->bound[s->nbound - 1];
+		s->nbound = b + 1;
+	}
+	for (i = b; i < s->nbound && s->bound[i] < t; i++)
+		s->bound[i] = t;
+}
+
+/* Loads the bounds from every row (once: writes keep them). */
+static int
+bound_load(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t id, t;
+	int rc;
+
+	if (s->nbound > 0)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, sort_time FROM entries"
+	    " INDEXED BY entries_sort", -1, &st, NULL) != SQLITE_OK) {
+		store_dberr(s, "searching");
+		return -1;
+	}
+	s->bound = xcalloc(1, sizeof(*s->bound));
+	s->bound[0] = INT64_MIN;
+	s->nbound = 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		t = sqlite3_column_int64(st, 1);
+		bound_raise(s, id, t);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_dberr(s, "searching");
+		free(s->bound);
+		s->bound = NULL;
+		s->nbound = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* A candidate of a search: its order time and row id. */
+struct cand {
+	int64_t		 t;
+	int64_t		 id;
+};
+
+/* Whether a ranks below b in the merged order. */
+static int
+cand_less(const struct cand *a, const struct cand *b)
+{
+	return a->t < b->t || (a->t == b->t && a->id < b->id);
+}
+
+/* Min-heap of the best n candidates so far: h[0] is the worst. */
+static void
+heap_down(struct cand *h, size_t n, size_t i)
+{
+	struct cand tmp;
+	size_t c;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && cand_less(&h[c + 1], &h[c]))
+			c++;
+		if (!cand_less(&h[c], &h[i]))
+			break;
+		tmp = h[i];
+		h[i] = h[c];
+		h[c] = tmp;
+	}
+}
+
+static void
+heap_up(struct cand *h, size_t i)
+{
+	struct cand tmp;
+	size_t p;
+
+	for (; i > 0; i = p) {
+		p = (i - 1) / 2;
+		if (!cand_less(&h[i], &h[p]))
+			break;
+		tmp = h[i];
+		h[i] = h[p];
+		h[p] = tmp;
+	}
+}
+
+/*
+ * Runs the IQ_SEARCH statement st and keeps the best limit candidates
+ * in *ids, a JSON array (NULL if none).  The matches come newest row id
+ * first, which is almost the merged order but not quite (an entry's
+ * date may be older than its arrival, or up to a day past it), so the
+ * walk goes on until the bound of the blocks still ahead (bound_raise)
+ * falls below the worst candidate kept: no row ahead can rank higher
+ * (or below since: none can qualify).  It reads about limit matches
+ * plus a block's worth, not all of them.
+ */
+static int
+search_walk(struct store *s, sqlite3_stmt *st, size_t limit, int64_t since,
+    char **ids)
+{
+	struct cand *h, c;
+	int64_t *v, bound;
+	size_t n = 0, i, blk;
+	int rc;
+
+	*ids = NULL;
+	h = xreallocarray(NULL, limit, sizeof(*h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c.id = sqlite3_column_int64(st, 0);
+		c.t = sqlite3_column_int64(st, 1);
+		blk = (size_t)((uint64_t)c.id >> s->block_shift);
+		bound = blk < s->nbound ? s->bound[blk] : INT64_MAX;
+		/* Nothing ahead is recent enough for since. */
+		if (since != 0 && bound < since)
+			break;
+		if (n == limit) {
+			if (bound < h[0].t)
+				break;
+			if (cand_less(&c, &h[0]))
+				continue;
+			h[0] = c;
+			heap_down(h, n, 0);
+		} else {
+			h[n] = c;
+			heap_up(h, n++);
+		}
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		if (rc == SQLITE_ERROR)
+			store_seterr(s, "bad search: %s",
+			    sqlite3_errmsg(s->db));
+		else
+			store_dberr(s, "searching");
+	}
+	stmt_done(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		v = xreallocarray(NULL, n + 1, sizeof(*v));
+		for (i = 0; i < n; i++)
+			v[i] = h[i].id;
+		if (n > 0)
+			*ids = ids_json(v, n);
+		free(v);
+	}
+	free(h);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_ERROR ? -2 : -1;
+}
+
+/* A JSON array of the strings v[0..n) (NULLs skipped). */
+static char *
+json_strings(const char *const *v, size_t n)
+{
+	struct buf b;
+	size_t i;
+	int first = 1;
+
+	buf_init(&b, 0);
+	buf_addch(&b, '[');
+	for (i = 0; i < n; i++) {
+		if (v[i] == NULL)
+			continue;
+		if (!first)
+			buf_addch(&b, ',');
+		first = 0;
+		json_add_str(&b, v[i]);
+	}
+	buf_addch(&b, ']');
 	return buf_steal(&b);
+}
+
+/*
+ * The feeds q's tags and names select: *ids, a JSON array of their ids
+ * (NULL if none is selected), and *rows, how many entries they hold.
+ */
+static int
+items_feeds(struct store *s, const struct store_query *q, char **ids,
+    int64_t *rows, size_t *nids)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEED_SELECT];
+	int64_t *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	*ids = NULL;
+	*rows = 0;
+	if (q->tags != NULL && q->ntags > 0)
+		sqlite3_bind_text(st, 1, json_strings(q->tags, q->ntags), -1,
+		    free);
+	if (q->feeds != NULL && q->nfeeds > 0)
+		sqlite3_bind_text(st, 2, json_strings(q->feeds, q->nfeeds),
+		    -1, free);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = sqlite3_column_int64(st, 0);
+		*rows += sqlite3_column_int64(st, 1);
+	}
+	if (rc != SQLITE_DONE)
+		store_dberr(s, "selecting feeds");
+	stmt_done(st);
+	if (rc == SQLITE_DONE && n > 0)
+		*ids = ids_json(v, n);
+	*nids = n;
+	free(v);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether walking the merged order beats gathering the selected feeds'
+ * rows: a walk reads about limit * total / rows rows to find limit of
+ * them; a gather reads and sorts all rows. */
+static int
+items_walk(struct store *s, size_t limit, int64_t rows)
+{
+	sqlite3_stmt *st = s->stmt[ST_ENTRIES_TOTAL];
+	double total = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_double(st, 0);
+	stmt_done(st);
+	if (rows <= 0)
+		return 0;
+	/* Gathering costs about twice a walked row per row (the sort). */
+	return (double)limit * total / (double)rows < 2.0 * (double)rows;
 }
 
 int
@@ -1448,36 +2445,80 @@ store_items(struct store *s, const struct store_query *q,
 {
 	sqlite3_stmt *st;
 	struct store_item *v = NULL;
-	char *match;
-	size_t n = 0;
-	int rc, bad = 0;
+	char *match = NULL, *feedset = NULL;
+	int64_t rows;
+	size_t n = 0, nsel;
+	int rc, bad = 0, shape = 0;
 
 	*items = NULL;
 	*nitems = 0;
 	if (q->limit == 0)
 		return 0;
-	match = fts_query(q->q);
-	st = s->stmt[ST_ITEMS];
-	if (match != NULL) {
-		st = s->stmt[ST_FTS_COUNT];
-		bind_text(st, 1, match);
-		sqlite3_bind_int(st, 2, s->dense_matches);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			st = s->stmt[sqlite3_column_int(st, 0) <
-			    s->dense_matches ? ST_ITEMS_Q : ST_ITEMS_QDENSE];
-		else
-			store_dberr(s, "searching");
-		stmt_done(s->stmt[ST_FTS_COUNT]);
-		if (rc != SQLITE_ROW) {
+	if (fts_query(s, q->q, &match) == -1) {
+		store_seterr(s, "search too long (at most %d bytes and %d "
+		    "words)", STORE_Q_MAX, STORE_Q_MAX_WORDS);
+		return -2;
+	}
+	if ((q->tags != NULL && q->ntags > 0) ||
+	    (q->feeds != NULL && q->nfeeds > 0)) {
+		if (items_feeds(s, q, &feedset, &rows, &nsel) == -1) {
 			free(match);
 			return -1;
 		}
+		if (feedset == NULL) {
+			/* Nothing selected: no items. */
+			free(match);
+			return 0;
+		}
+		if (nsel == 1)
+			shape |= IQ_ONEFEED;
+		/* (A search has its own plan.) */
+		if (s->feed_plan != 0 && match == NULL)
+			shape |= s->feed_plan == 1 ? IQ_FEEDS : IQ_GATHER;
+		else
+			shape |= match != NULL ||
+			    items_walk(s, q->limit, rows) ? IQ_FEEDS :
+			    IQ_GATHER;
+	}
+	if (q->since != 0)
+		shape |= IQ_SINCE;
+	if (match != NULL) {
+		/* On failure (a full disk, say) the search still runs,
+		 * without the entries not yet indexed. */
+		fts_catch_up(s);
+		if (bound_load(s) == -1 ||
+		    (st = items_stmt(s, shape | IQ_SEARCH)) == NULL) {
+			free(match);
+			free(feedset);
+			return -1;
+		}
+		sqlite3_bind_text(st, 2, match, -1, free);
+		if (feedset != NULL)
+			sqlite3_bind_text(st, 3, feedset, -1, free);
+		if (shape & IQ_SINCE)
+			sqlite3_bind_int64(st, 4, q->since);
+		rc = search_walk(s, st, q->limit, q->since, &match);
+		if (rc != 0)
+			return rc;
+		if (match == NULL)
+			return 0;
+		/* The rows found, in order: only their ids matter now. */
+		shape = IQ_IDS;
+		feedset = NULL;
+	}
+	if ((st = items_stmt(s, shape)) == NULL) {
+		free(match);
+		free(feedset);
+		return -1;
 	}
 	sqlite3_bind_int64(st, 1, q->limit > INT64_MAX ? INT64_MAX :
 	    (int64_t)q->limit);
 	if (match != NULL)
 		sqlite3_bind_text(st, 2, match, -1, free);
+	if (feedset != NULL)
+		sqlite3_bind_text(st, 3, feedset, -1, free);
+	if (shape & IQ_SINCE)
+		sqlite3_bind_int64(st, 4, q->since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		memset(&v[n], 0, sizeof(v[n]));
@@ -1498,36 +2539,15 @@ store_items(struct store *s, const struct store_query *q,
 	return 0;
 }
 
-/* The entry's fields as load_item allocated them.  (Not entry_reset():
- * what store allocates, store frees.) */
-static void
-item_entry_free(struct entry *e)
-{
-	size_t i;
-
-	free(e->id);
-	free(e->title);
-	free(e->link);
-	free(e->author);
-	free(e->summary);
-	free(e->content);
-	for (i = 0; i < e->ncategories; i++)
-		free(e->categories[i]);
-	free(e->categories);
-	for (i = 0; i < e->nenclosures; i++) {
-		free(e->enclosures[i].url);
-		free(e->enclosures[i].type);
-	}
-	free(e->enclosures);
-}
-
 void
 store_items_free(struct store_item *items, size_t nitems)
 {
 	size_t i;
 
 	for (i = 0; i < nitems; i++) {
-		item_entry_free(&items[i].entry);
+		/* load_item allocates as the parser does (xstrdup,
+		 * xreallocarray), so the parser's reset frees it. */
+		entry_reset(&items[i].entry);
 		free(items[i].guid);
 		free(items[i].feed_name);
 		free(items[i].feed_title);
@@ -1537,6 +2557,51 @@ store_items_free(struct store_item *items, size_t nitems)
 	free(items);
 }
 
+/*
+ * Retention for the feeds no longer configured, which no document will
+ * ever trigger again: each is purged as if an empty-handed document had
+ * been committed (nothing is protected), and its row goes once it has no
+ * entries left (its tombstones with it).
+ */
+static int
+store_purge_retired(struct store *s, int64_t now)
+{
+	sqlite3_stmt *st = s->stmt[ST_RETIRED];
+	int64_t *ids = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		store_dberr(s, "listing retired feeds");
+	stmt_done(st);
+	for (i = 0; rc == SQLITE_DONE && i < n; i++) {
+		if (store_doc_begin(s, ids[i]) == -1) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		/* Counts as a document with entries, so the purge runs. */
+		s->doc_nentries = 1;
+		s->doc_now = now;
+		if (store_doc_commit(s) == -1) {
+			store_doc_rollback(s);
+			rc = SQLITE_ERROR;
+			break;
+		}
+		st = s->stmt[ST_FEED_DROP];
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (step_done(s, ST_FEED_DROP, "dropping feed") == -1)
+			rc = SQLITE_ERROR;
+		else if (sqlite3_changes(s->db) > 0)
+			s->feeds_generation++;
+	}
+	free(ids);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_maintain(struct store *s)
 {
@@ -1544,6 +2609,9 @@ store_maintain(struct store *s)
 		store_seterr(s, "maintenance inside a document");
 		return -1;
 	}
+	if (store_purge_retired(s, (int64_t)time(NULL)) == -1 ||
+	    fts_catch_up(s) == -1)
+		return -1;
 	/* optimize may write (statistics), so it goes first. */
 	if (exec_sql(s, "PRAGMA optimize", "optimizing") == -1 ||
 	    exec_sql(s, "PRAGMA wal_checkpoint(TRUNCATE)",
@@ -1553,9 +2621,39 @@ store_maintain(struct store *s)
 }
 
 void
-store_set_dense_matches(struct store *s, int n)
+store_set_block_shift(struct store *s, int shift)
 {
-	s->dense_matches = n > 0 ? n : 1;
+	free(s->bound);
+	s->bound = NULL;
+	s->nbound = 0;
+	s->block_shift = shift;
+}
+
+void
+store_set_max_pages(struct store *s, int64_t n)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, n);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+void
+store_set_fts_batch(struct store *s, int n)
+{
+	s->fts_batch = n > 0 ? n : 1;
+}
+
+void
+store_set_feed_plan(struct store *s, int plan)
+{
+	s->feed_plan = plan;
+}
+
+int64_t
+store_doc_updated(const struct store *s)
+{
+	return s->doc_updated;
 }
 
 uint64_t

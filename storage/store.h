@@ -25,7 +25,12 @@
 
 struct store;
 
-/* What the scheduler persists per subscription across restarts. */
+/*
+ * What the scheduler persists per subscription across restarts.  All of
+ * it is written by store_feed_state_put and read back by
+ * store_feed_state_get; the store interprets none of it.  Strings are
+ * owned by the struct (store_feed_state_reset frees them); put copies.
+ */
 struct store_feed_state {
 	char		*etag;		/* raw, as received; or NULL */
 	char		*last_modified;	/* raw, as received; or NULL */
@@ -34,6 +39,32 @@ struct store_feed_state {
 	int64_t		 last_success;	/* 0 = never */
 	char		*last_error;	/* NULL after a success */
 	int		 failures;	/* consecutive */
+
+	/* The last fetch's outcome. */
+	int		 http_status;	/* last HTTP status, 0 = none */
+	char		*error_class;	/* "dns", "connect", "tls", "timeout",
+					 * "http", "parse", "store", "gone",
+					 * ...; NULL after a success */
+	/* Redirects (RFC 9110 15.4): the URL polled now, after permanent
+	 * redirects were adopted; NULL = the configured URL.
+	 * store_feed_ensure clears it (and the validators) when the
+	 * configured URL changes. */
+	char		*current_url;
+	/* A permanent redirect not yet adopted, and how many consecutive
+	 * fetches saw it (0 / NULL = none). */
+	char		*redirect_target;
+	int		 redirect_seen;
+	int		 gone;		/* 1 after a 410: stop polling */
+	int64_t		 retry_after;	/* unix time from Retry-After, or 0 */
+
+	/* The publisher's scheduling hints, as last seen. */
+	int		 ttl;		/* seconds (RSS <ttl> is minutes:
+					 * convert), 0 = none */
+	uint32_t	 skip_hours;	/* bit h: skip hour h (0-23, UTC) */
+	uint32_t	 skip_days;	/* bit d set: skip day d (0 = Sunday,
+					 * as struct tm's tm_wday) */
+	int64_t		 interval;	/* the scheduler's own current interval
+					 * in seconds (auto), 0 = none */
 };
 
 /* One entry as the merged feed shows it: the entry and its source. */
@@ -50,12 +81,57 @@ struct store_item {
 	char		*feed_link;	/* the feed's site link, or NULL */
 };
 
+/*
+ * A merged-feed query.  Zero it (memset or "= { 0 }") and set what you
+ * need: every filter left zero/NULL is off, so old callers keep working.
+ * Filters combine with AND; the lists inside one filter with OR.
+ */
 struct store_query {
 	size_t		 limit;		/* at most this many items */
 	/* Only items holding every word of q in their title, summary,
 	 * content, author or categories (full-text search, any case and
-	 * accents); NULL or blank for all. */
+	 * accents); NULL or blank for all.  Words are matched as words,
+	 * never parsed as FTS5 syntax (a word of several tokens, such as
+	 * "e-mail", needs each of them, in any order), except that a
+	 * trailing '*' makes a word a prefix ("stor*").  A q that is too
+	 * long (over STORE_Q_MAX bytes or STORE_Q_MAX_WORDS words) makes
+	 * store_items return -2. */
 	const char	*q;
+	/* Only items of feeds that have at least one of these tags
+	 * (store_feed_set_tags); exact, case-sensitive. */
+	const char *const *tags;
+	size_t		 ntags;
+	/* Only items of these feeds, by config section name. */
+	const char *const *feeds;
+	size_t		 nfeeds;
+	/* Only items whose order time (published, else updated, else first
+	 * seen; see store_items) is at or after since (unix seconds); 0 =
+	 * no limit. */
+	int64_t		 since;
+};
+
+#define STORE_Q_MAX		1024
+#define STORE_Q_MAX_WORDS	32
+
+/*
+ * One subscription as /status and `feedd status` show it (store_feeds).
+ * Every string is owned by the row; store_feeds_free frees them.
+ */
+struct store_feed_row {
+	int64_t		 id;
+	char		*name;		/* config section name */
+	char		*url;		/* configured URL */
+	char		*title;		/* config title, else the feed's own,
+					 * else NULL */
+	char		*link;		/* the feed's site link, or NULL */
+	char		**tags;		/* sorted; ntags of them */
+	size_t		 ntags;
+	int64_t		 entries;	/* entries stored for it */
+	int64_t		 newest;	/* latest first_seen of its entries,
+					 * 0 = none */
+	int64_t		 retired;	/* when store_feed_retire retired it
+					 * (left the config), 0 = active */
+	struct store_feed_state state;
 };
 
 /*
@@ -68,10 +144,57 @@ void		 store_close(struct store *s);
 
 /*
  * Finds or creates the subscription named name (the config section) and
- * sets its URL and configured title; returns its id (> 0) or -1.
+ * sets its URL and configured title; returns its id (> 0) or -1.  A
+ * retired feed becomes active again.  When the URL differs from the one
+ * stored, the state that belonged to the old URL goes: validators,
+ * current_url, the redirect candidate, gone and retry_after.
  */
 int64_t	 store_feed_ensure(struct store *s, const char *name, const char *url,
 	    const char *title);
+
+/*
+ * Replaces the feed's tags with tags[0..ntags) (duplicates and NULLs
+ * ignored; ntags 0 clears them).  Returns 0 or -1.
+ */
+int	 store_feed_set_tags(struct store *s, int64_t feed_id,
+	    char *const *tags, size_t ntags);
+
+/*
+ * Subscriptions no longer in the config.  A retired feed keeps its row,
+ * its state and its entries: the merged feed (and a query by its name)
+ * still serves them, and store_maintain purges them by age (keep_days)
+ * and count like any feed's, deleting the feed's row once it has no
+ * entries left.  store_feed_ensure with its name makes it active again,
+ * with its entries and tombstones intact.
+ * store_feed_retire retires one feed (as of now, unix seconds);
+ * store_feed_retire_absent retires every active feed whose name is not
+ * in names[0..nnames) (the config after a reload).  Return 0 or -1.
+ */
+int	 store_feed_retire(struct store *s, int64_t feed_id, int64_t now);
+int	 store_feed_retire_absent(struct store *s, const char *const *names,
+	    size_t nnames, int64_t now);
+
+/*
+ * All subscriptions (retired ones too, marked), ordered by name, each
+ * with its tags, counts and saved state.  Fills *rows with an array of
+ * *n (free with store_feeds_free).  Returns 0 or -1.
+ */
+int	 store_feeds(struct store *s, struct store_feed_row **rows,
+	    size_t *n);
+void	 store_feeds_free(struct store_feed_row *rows, size_t n);
+
+/* Bumped by every change to what store_feeds returns (feed state, tags,
+ * ensure, retire, stored documents), so /status can cache by it. */
+uint64_t store_feeds_generation(const struct store *s);
+
+/*
+ * When the feed's entries were published, for adapting its polling
+ * interval: the order time (store_items) of each entry whose order time
+ * is at or after since, ascending.  Fills *times with an array of *n
+ * (caller frees; NULL when *n is 0).  Returns 0 or -1.
+ */
+int	 store_feed_publish_times(struct store *s, int64_t feed_id,
+	    int64_t since, int64_t **times, size_t *n);
 
 /* Reads / writes the saved state.  get fills st (reset it afterwards);
  * a feed with no state yet gets zeros and NULLs.  Return 0 or -1. */
@@ -101,9 +224,16 @@ int	 store_feed_retention(struct store *s, int64_t feed_id,
 /* One document's writes, in one transaction.  Return 0 or -1. */
 int	 store_doc_begin(struct store *s, int64_t feed_id);
 /* Inserts a new entry or updates a changed one; *added is set to 1 only
- * when the entry was not stored before. */
+ * when the entry was not stored before (an updated or unchanged entry
+ * leaves it 0: store_doc_updated counts the updates). */
 int	 store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	    int *added);
+/* How many entries of the open document, or of the last one committed
+ * or rolled back, were stored before and changed (updated in place);
+ * entries added or unchanged are not counted.  Read it after a
+ * successful store_doc_commit for metrics (a rolled back document's
+ * updates did not happen). */
+int64_t	 store_doc_updated(const struct store *s);
 /* Saves the channel's metadata (title, link, ...) with the document. */
 int	 store_doc_info(struct store *s, const struct feed_info *info);
 /* After any failed call within a document (commit included), only
@@ -115,9 +245,12 @@ void	 store_doc_rollback(struct store *s);
  * The newest items of all feeds merged, newest first (by published date,
  * else updated; by first_seen for entries without a date or dated more
  * than a day past it).  An article several feeds carry (same canonical
- * link) appears once, from the feed that stored it first.  Fills *items
- * with an array of *nitems (free with store_items_free).  Returns 0 or
- * -1.
+ * link) appears once, from the feed that stored it first; with a tags or
+ * feeds filter, from the first among the feeds selected, so a per-feed
+ * view shows all of that feed's own entries.  Fills *items with an array
+ * of *nitems (free with store_items_free).  Returns 0; -2 when q is
+ * rejected (a bad request: store_errmsg says why, nothing to log); or -1
+ * on a database error.
  */
 int	 store_items(struct store *s, const struct store_query *q,
 	    struct store_item **items, size_t *nitems);
@@ -128,9 +261,25 @@ void	 store_items_free(struct store_item *items, size_t nitems);
 uint64_t store_generation(const struct store *s);
 
 /*
+ * Full-text indexing off the ingest path.  A committed document's new
+ * entries are stored at once but wait to enter the search index; this
+ * indexes them, in transactions of at most 1000 entries, until none wait
+ * or budget_ms milliseconds have passed (at least one transaction when
+ * any wait).  Call it when the loop is idle (not inside a document);
+ * searches stay exact without it (a search indexes what waits first),
+ * and a commit indexes the backlog itself once 10,000 entries wait, so
+ * calling it only keeps that work away from fetches and searches.
+ * Returns how many entries still wait (0: none), or -1.
+ * store_index_backlog tells how many wait, without any work.
+ */
+int64_t	 store_index_pending(struct store *s, int budget_ms);
+int64_t	 store_index_backlog(const struct store *s);
+
+/*
  * Housekeeping for an idle moment (say, hourly, and not inside a
- * document): checkpoints the WAL into the database and truncates it, and
- * refreshes the query planner's statistics.  Returns 0 or -1.
+ * document): applies retention to retired feeds (store_feed_retire),
+ * checkpoints the WAL into the database and truncates it, and refreshes
+ * the query planner's statistics.  Returns 0 or -1.
  */
 int	 store_maintain(struct store *s);
 
