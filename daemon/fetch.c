@@ -33,7 +33,9 @@
  * list round robin, so one host with a thousand feeds cannot starve the
  * others.  Host records live as long as the fetcher (one per distinct
  * host, a few dozen bytes each).  The host is the one of the requested
- * URL; redirects to other hosts are not counted against them.
+ * URL; redirects to other hosts are not counted against them.  A host may
+ * also be held (fetch_hold_host: a Retry-After the scheduler received):
+ * its queue then waits on the same timer as for host_delay.
  *
  * Requests carry the validators exactly as the caller stored them; we add
  * no cookies, no Referer, no query parameters.  Only http and https are
@@ -93,6 +95,7 @@ struct fetch_job {
 	void			*arg;
 
 	struct buf		 body;
+	size_t			 max_size;	/* the cap when started */
 	int			 too_large;
 	long			 status;	/* of the last status line */
 	char			 reason[64];	/* its reason phrase */
@@ -115,7 +118,8 @@ struct fetch_host {
 	int			 nactive;
 	int			 started;	/* last_start is valid */
 	ev_tstamp		 last_start;
-	ev_timer		 wait;		/* host_delay */
+	ev_tstamp		 hold_until;	/* Retry-After; 0: none */
+	ev_timer		 wait;		/* host_delay, hold */
 };
 
 struct fetcher {
@@ -176,6 +180,44 @@ job_header(struct fetch_job *job, const char *name)
 	return xstrdup(h->value);
 }
 
+/* The kind of a transfer failure, for the feed's state and its logs. */
+static const char *
+error_class(CURLcode code)
+{
+	switch (code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		return "tls";
+	case CURLE_TOO_MANY_REDIRECTS:
+		return "redirect";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return "scheme";
+	case CURLE_FILESIZE_EXCEEDED:
+		return "size";
+	default:
+		return "network";
+	}
+}
+
 static void
 job_report(struct fetch_job *job, CURLcode code)
 {
@@ -201,10 +243,12 @@ job_report(struct fetch_job *job, CURLcode code)
 
 	if (job->too_large) {
 		res.status = FETCH_NET_ERROR;
+		res.error_class = "size";
 		error = xasprintf("response larger than %zu bytes",
-		    job->f->max_size);
+		    job->max_size);
 	} else if (code != CURLE_OK) {
 		res.status = FETCH_NET_ERROR;
+		res.error_class = error_class(code);
 		/* The error buffer is often one line with a newline. */
 		n = strlen(job->errbuf);
 		while (n > 0 && isspace((unsigned char)job->errbuf[n - 1]))
@@ -222,6 +266,7 @@ job_report(struct fetch_job *job, CURLcode code)
 		res.status = FETCH_NOT_MODIFIED;
 	} else {
 		res.status = FETCH_HTTP_ERROR;
+		res.error_class = "http";
 		if (job->status == http && job->reason[0] != '\0')
 			error = xasprintf("HTTP %ld %s", http, job->reason);
 		else
@@ -248,6 +293,7 @@ job_abort(struct fetch_job *job)
 	memset(&res, 0, sizeof(res));
 	res.status = FETCH_ABORTED;
 	res.error = "aborted";
+	res.error_class = "aborted";
 	res.effective_url = job->url;
 	job->done(job->arg, &res);
 }
@@ -575,6 +621,14 @@ host_update(struct fetch_host *h)
 		if (left > 0.)
 			ready = 0;
 	}
+	if (!TAILQ_EMPTY(&h->queue) && h->hold_until > 0.) {
+		if (h->hold_until - ev_now(f->loop) > left)
+			left = h->hold_until - ev_now(f->loop);
+		if (left > 0.)
+			ready = 0;
+		else
+			h->hold_until = 0.;
+	}
 	if (ready && !h->in_ready) {
 		TAILQ_INSERT_TAIL(&f->ready, h, ready);
 		h->in_ready = 1;
@@ -605,12 +659,15 @@ fetch_dispatch(struct fetcher *f)
 		TAILQ_REMOVE(&h->queue, job, entry);
 		f->nqueued--;
 		h->started = 1;
-		h->last_start = ev_now(f->loop);
+		/* The real time, not the loop's (maybe stale) one: spacing
+		 * is measured from when the request really starts. */
+		h->last_start = ev_time();
 		if (job_setup(f, job) == -1 ||
 		    curl_multi_add_handle(f->multi, job->easy) != CURLM_OK) {
 			memset(&res, 0, sizeof(res));
 			res.status = FETCH_NET_ERROR;
 			res.error = "cannot set up the transfer";
+			res.error_class = "network";
 			res.effective_url = job->url;
 			host_update(h);
 			job->done(job->arg, &res);
@@ -763,6 +820,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *req,
 		job->user_agent = xstrdup(req->user_agent);
 	job->done = done;
 	job->arg = arg;
+	job->max_size = f->max_size;
 	buf_init(&job->body, f->max_size);
 	job->host = host_get(f, job->url);
 	TAILQ_INSERT_TAIL(&job->host->queue, job, entry);
@@ -772,4 +830,44 @@ fetch_start(struct fetcher *f, const struct fetch_request *req,
 	 * re-enters curl and a failure is reported from the loop too. */
 	ev_timer_start(f->loop, &f->kick);
 	return 0;
+}
+
+void
+fetch_set_limits(struct fetcher *f, int max_connections,
+    int per_host_connections, double host_delay, size_t max_size)
+{
+	struct fetch_host *h;
+	int i;
+
+	f->max_connections = max_connections > 0 ?
+	    max_connections : FETCH_DEFAULT_CONNS;
+	f->per_host = per_host_connections > 0 ? per_host_connections : 0;
+	f->host_delay = host_delay > 0. ? host_delay : 0.;
+	f->max_size = max_size > 0 ? max_size : FETCH_DEFAULT_MAX_SIZE;
+	/* A wider limit may let waiting hosts start now. */
+	for (i = 0; i < FETCH_HOST_BUCKETS; i++)
+		LIST_FOREACH(h, &f->hosts[i], hash) {
+			if (TAILQ_EMPTY(&h->queue))
+				continue;
+			ev_timer_stop(f->loop, &h->wait);
+			host_update(h);
+		}
+	if (f->nqueued > 0 && !f->closing)
+		ev_timer_start(f->loop, &f->kick);
+}
+
+void
+fetch_hold_host(struct fetcher *f, const char *url, double until)
+{
+	struct fetch_host *h;
+
+	if (f->closing || until <= ev_now(f->loop))
+		return;
+	h = host_get(f, url);
+	if (until <= h->hold_until)
+		return;
+	h->hold_until = until;
+	/* The wait timer may be set for an earlier host_delay: re-arm. */
+	ev_timer_stop(f->loop, &h->wait);
+	host_update(h);
 }

@@ -51,6 +51,10 @@ struct fetch_result {
 	enum fetch_status status;
 	long		 http_code;	/* 0 if no response */
 	const char	*error;		/* one-line reason unless FETCH_OK/304 */
+	/* What kind of failure, for the feed's state: "dns", "connect",
+	 * "tls", "timeout", "size", "redirect", "scheme", "network" or
+	 * "http"; NULL for FETCH_OK/304. */
+	const char	*error_class;
 	const char	*body;
 	size_t		 len;
 	const char	*etag;		/* from the final response, or NULL */
@@ -76,5 +80,23 @@ void		 fetch_free(struct fetcher *f);
  * is then not called). */
 int		 fetch_start(struct fetcher *f, const struct fetch_request *req,
 		    fetch_done_fn done, void *arg);
+
+/*
+ * Changes the limits of fetch_new for requests started from now on
+ * (a config reload): max_connections and max_size <= 0 pick the
+ * defaults, per_host_connections 0 and host_delay 0 mean no limit.
+ */
+void		 fetch_set_limits(struct fetcher *f, int max_connections,
+		    int per_host_connections, double host_delay,
+		    size_t max_size);
+
+/*
+ * Retry-After for a whole host: no request to the host of url (as the
+ * queues count hosts) starts before until (unix seconds, as ev_now).
+ * Requests already queued wait; a later hold replaces an earlier one
+ * only if it ends later.
+ */
+void		 fetch_hold_host(struct fetcher *f, const char *url,
+		    double until);
 
 #endif

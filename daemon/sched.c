@@ -2,22 +2,53 @@
  * sched.c: when each feed is polled, and the path of one poll:
  * timer -> fetch -> parse -> store -> next due time.
  *
- * Each configured feed gets a struct feed holding its ev_timer (the
- * callback recovers the feed from the watcher), its store id and its saved
- * state (validators, due time, error).  A feed has at most one fetch in
- * flight: its timer is re-armed only when the fetch is over, and only
- * through feed_reschedule(), the one place that turns interval, failures
- * and jitter into a due time.
+ * Each configured feed gets a struct feed (allocated on its own, so that
+ * a fetch in flight can keep pointing at it across a reload) holding its
+ * ev_timer (the callback recovers the feed from the watcher), its store
+ * id and its saved state (validators, due time, error, redirects, hints).
+ * A feed has at most one fetch in flight: its timer is re-armed only when
+ * the fetch is over, and only through feed_reschedule(), the one place
+ * that turns interval, hints, failures and jitter into a due time:
  *
- * The saved due time survives restarts, so a restart does not refetch
- * everything; feeds never polled before are spread over the first minute
- * rather than fetched in one burst.
+ *	base	the configured interval (conf_feed_interval clamps it), or
+ *		with interval = auto the mean gap between the feed's
+ *		publications over the last four weeks, clamped alike;
+ *	hints	after a success, RSS <ttl> and the response's
+ *		Cache-Control max-age / Expires may widen it (never narrow
+ *		it, never past max_interval);
+ *	failure	base doubled per consecutive failure, up to max_interval;
+ *		429/503 with Retry-After: no earlier than that;
+ *	jitter	up to 10% more, so feeds drift apart;
+ *	host	no earlier than a Retry-After hold on the feed's host;
+ *	skip	moved out of the feed's skipHours/skipDays (UTC).
+ *
+ * The due time is saved with the rest of the state after every poll, so
+ * a restart fetches nothing before it is due; feeds never polled before
+ * are spread over the first minute rather than fetched in one burst.
+ *
+ * Retry-After on 429/503 holds the whole host: the sched keeps one record
+ * per host name (as the fetcher counts hosts) with the hold's end, timers
+ * of other feeds on the host that fire before it re-arm to after it, and
+ * the fetcher holds requests already queued for the host.  Holds are
+ * rebuilt from the feeds' saved retry_after at start-up.
+ *
+ * Redirects: the URL polled is the configured one until a permanent
+ * redirect (every hop 301/308) has led to the same target on
+ * REDIRECT_ADOPT consecutive successful fetches; then the target becomes
+ * the feed's current_url, logged.  Temporary redirects change nothing.
  *
  * A fetched document is written in one store transaction: either every
  * entry of it is stored or, if parsing fails, none is and what was stored
- * before stays.  Errors are logged once per distinct message at warning
- * level; repeats of the same error go to debug.
+ * before stays.  A 304 costs no parse and no entry writes (only the
+ * feed's state row).  A failing feed logs its first failure and each
+ * change of error (class or HTTP status) at warning level, repeats at
+ * debug level; a 410 Gone stops polling it, saying so in its state.
  */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,36 +56,57 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <ev.h>
 
 #include "conf.h"
 #include "fetch.h"
 #include "log.h"
+#include "metrics.h"
 #include "sched.h"
+#include "parsers/date.h"
 #include "parsers/feed.h"
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define STARTUP_SPREAD	60		/* seconds over which new feeds start */
-#define MAX_BACKOFF	(24 * 60 * 60)	/* longest wait after failures */
+#define STARTUP_SPREAD	60		/* seconds to spread new feeds over */
 #define JITTER		0.10		/* up to 10% added to each interval */
+#define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */
+#define AUTO_WINDOW	(28 * 24 * 60 * 60)	/* history for auto */
+#define HOST_BUCKETS	1024
+
+struct sched_host {
+	LIST_ENTRY(sched_host)	 hash;
+	char			*name;
+	int64_t			 hold_until;	/* Retry-After, or 0 */
+};
 
 struct feed {
 	ev_timer		 timer;	/* first: see timer_cb */
 	struct sched		*sched;
-	const struct conf_feed	*conf;
+	const struct conf_feed	*conf;	/* NULL once removed by a reload */
+	char			*name;	/* own copy: outlives a reload */
+	struct sched_host	*host;
 	int64_t			 id;
 	struct store_feed_state	 state;
 	int			 in_flight;
+	int			 refresh;	/* asked to poll while in flight */
+	int			 stale;	/* URL changed while in flight */
+	int			 kept;	/* sched_reload: still configured */
+	TAILQ_ENTRY(feed)	 removed;
 };
+
+TAILQ_HEAD(feed_list, feed);
 
 struct sched {
 	struct ev_loop		*loop;
 	const struct conf	*conf;
 	struct store		*store;
 	struct fetcher		*fetcher;
-	struct feed		*feeds;
+	struct feed		**feeds;
 	size_t			 nfeeds;
+	struct feed_list	 removed;	/* dropped while in flight */
+	LIST_HEAD(, sched_host)	 hosts[HOST_BUCKETS];
 };
 
 /* What one document's entries did to the store. */
@@ -63,6 +115,7 @@ struct doc_count {
 	int64_t		 now;
 	int		 seen;
 	int		 added;
+	int		 store_failed;
 };
 
 static void	feed_poll(struct feed *);
@@ -80,41 +133,272 @@ random_fraction(void)
 	return (double)(random() % 1000000) / 1000000.0;
 }
 
+static double
+jitter(double wait)
+{
+	return wait * JITTER * random_fraction();
+}
+
+static const char *
+feed_url(const struct feed *f)
+{
+	return f->state.current_url != NULL ? f->state.current_url :
+	    f->conf->url;
+}
+
+/* --- hosts */
+
+static unsigned int
+host_hash(const char *name)
+{
+	unsigned int h = 2166136261u;	/* FNV-1a */
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % HOST_BUCKETS;
+}
+
+/* The URL's host name in lower case ("" if none), as fetch.c counts. */
+static char *
+url_host(const char *url)
+{
+	CURLU *u;
+	char *h = NULL, *name, *p;
+
+	u = curl_url();
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		name = xstrdup(h);
+		curl_free(h);
+	} else
+		name = xstrdup("");
+	curl_url_cleanup(u);
+	for (p = name; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	return name;
+}
+
+static struct sched_host *
+host_get(struct sched *s, const char *url)
+{
+	struct sched_host *h;
+	char *name;
+	unsigned int i;
+
+	name = url_host(url);
+	i = host_hash(name);
+	LIST_FOREACH(h, &s->hosts[i], hash)
+		if (strcmp(h->name, name) == 0) {
+			free(name);
+			return h;
+		}
+	h = xcalloc(1, sizeof(*h));
+	h->name = name;
+	LIST_INSERT_HEAD(&s->hosts[i], h, hash);
+	return h;
+}
+
 static void
-feed_arm(struct feed *f)
+host_hold(struct sched *s, struct feed *f, int64_t until)
+{
+	if (until <= f->host->hold_until)
+		return;
+	f->host->hold_until = until;
+	fetch_hold_host(s->fetcher, feed_url(f), (double)until);
+}
+
+/* --- the due time */
+
+/* Moves t out of skipped hours and days (UTC); a mask that skips every
+ * hour (or day) would stop the feed for good and is ignored. */
+static int64_t
+skip_adjust(const struct feed *f, int64_t t)
+{
+	uint32_t hours = f->state.skip_hours & 0xffffffu;
+	uint32_t days = f->state.skip_days & 0x7fu;
+	struct tm tm;
+	time_t tt;
+	int i;
+
+	if (hours == 0xffffffu)
+		hours = 0;
+	if (days == 0x7fu)
+		days = 0;
+	if (hours == 0 && days == 0)
+		return t;
+	/* At most a week of hours to look at. */
+	for (i = 0; i < 24 * 8; i++) {
+		tt = (time_t)t;
+		if (gmtime_r(&tt, &tm) == NULL)
+			return t;
+		if (!(hours & (1u << tm.tm_hour)) &&
+		    !(days & (1u << tm.tm_wday)))
+			return t;
+		t = t - t % 3600 + 3600;	/* the next hour's start */
+	}
+	return t;
+}
+
+/* The interval that the feed's configuration and publishing ask for,
+ * within the clamps. */
+static int64_t
+feed_base(const struct feed *f)
+{
+	const struct conf *c = f->sched->conf;
+	int64_t base;
+
+	base = conf_feed_interval(c, f->conf);
+	if (conf_feed_auto(c, f->conf) && f->state.interval > 0) {
+		base = f->state.interval;
+		if (base < c->min_interval)
+			base = c->min_interval;
+		if (base > c->max_interval)
+			base = c->max_interval;
+	}
+	return base;
+}
+
+/* Arms the timer for due (unix seconds, as ev_now: the timer then fires
+ * at due whatever time the loop's clock was last updated). */
+static void
+feed_arm_at(struct feed *f, double due)
 {
 	struct sched *s = f->sched;
 	double delay;
 
-	delay = (double)f->state.next_due - ev_now(s->loop);
+	ev_timer_stop(s->loop, &f->timer);
+	if (f->state.gone)
+		return;
+	delay = due - ev_now(s->loop);
 	if (delay < 0)
 		delay = 0;
-	ev_timer_stop(s->loop, &f->timer);
 	ev_timer_set(&f->timer, delay, 0.);
 	ev_timer_start(s->loop, &f->timer);
 }
 
+static void
+feed_arm(struct feed *f)
+{
+	feed_arm_at(f, (double)f->state.next_due);
+}
+
 /*
- * The one function that sets a feed's next due time: its interval, widened
- * by exponential backoff after consecutive failures (capped), plus jitter
- * so feeds drift apart instead of polling in lockstep.
+ * The one function that sets a feed's next due time (see the top of the
+ * file).  hint: seconds the last response said it stays fresh, or 0.
  */
 static void
-feed_reschedule(struct feed *f)
+feed_reschedule(struct feed *f, int64_t hint)
 {
 	struct sched *s = f->sched;
-	int64_t wait;
+	int64_t base, wait, t;
+	double now = ev_now(s->loop), due;
 	int i;
 
-	wait = conf_feed_interval(s->conf, f->conf);
-	for (i = 1; i < f->state.failures && wait < MAX_BACKOFF; i++)
-		wait *= 2;
-	if (wait > MAX_BACKOFF)
-		wait = MAX_BACKOFF;
-	wait += (int64_t)((double)wait * JITTER * random_fraction());
-	f->state.next_due = wall_now(s) + wait;
-	feed_arm(f);
+	base = wait = feed_base(f);
+	if (f->state.failures > 0) {
+		for (i = 1; i < f->state.failures &&
+		    wait < s->conf->max_interval; i++)
+			wait *= 2;
+		if (wait > s->conf->max_interval)
+			wait = s->conf->max_interval;
+	} else {
+		if (f->state.ttl > wait)
+			wait = f->state.ttl;
+		if (hint > wait)
+			wait = hint;
+		/* A hint never stretches past max_interval, but neither
+		 * does it shorten a longer configured interval. */
+		if (wait > s->conf->max_interval)
+			wait = base > s->conf->max_interval ? base :
+			    s->conf->max_interval;
+	}
+	/* Fractions of a second kept for the timer; the saved due time is
+	 * rounded up, so a restart is never early. */
+	due = now + (double)wait + jitter((double)wait);
+	if (f->state.failures > 0 && f->state.retry_after > due)
+		due = (double)f->state.retry_after +
+		    jitter((double)f->state.retry_after - now);
+	if (f->host->hold_until > due)
+		due = (double)f->host->hold_until +
+		    jitter((double)f->host->hold_until - now);
+	f->state.next_due = (int64_t)due + 1;
+	t = skip_adjust(f, f->state.next_due);
+	if (t != f->state.next_due) {
+		f->state.next_due = t;
+		due = (double)t;
+	}
+	feed_arm_at(f, due);
 }
+
+/* --- HTTP hints */
+
+/* Seconds from Cache-Control max-age, else from Expires; 0 if none. */
+static int64_t
+http_freshness(const struct fetch_result *res, int64_t now)
+{
+	const char *p;
+	int64_t t;
+	long long v;
+	char *end;
+
+	if (res->cache_control != NULL) {
+		for (p = res->cache_control; *p != '\0'; p++) {
+			if ((p == res->cache_control || p[-1] == ',' ||
+			    p[-1] == ' ' || p[-1] == '\t') &&
+			    strncasecmp(p, "max-age", 7) == 0) {
+				p += 7;
+				while (*p == ' ')
+					p++;
+				if (*p != '=')
+					break;
+				p++;
+				if (*p == '"')
+					p++;
+				if (!isdigit((unsigned char)*p))
+					break;
+				v = strtoll(p, &end, 10);
+				return v > 0 ? (int64_t)v : 0;
+			}
+		}
+		/* max-age wins over Expires (RFC 9111 5.3), even when it
+		 * could not be read: then there is no hint. */
+		if (strcasestr(res->cache_control, "max-age") != NULL)
+			return 0;
+	}
+	if (res->expires != NULL && date_parse(res->expires, &t) == 0 &&
+	    t > now)
+		return t - now;
+	return 0;
+}
+
+/* Retry-After as unix seconds (delay-seconds or an HTTP date), 0 if
+ * absent, unreadable or past. */
+static int64_t
+retry_after(const char *v, int64_t now)
+{
+	long long n;
+	int64_t t;
+	char *end;
+
+	if (v == NULL)
+		return 0;
+	while (*v == ' ')
+		v++;
+	if (isdigit((unsigned char)*v)) {
+		n = strtoll(v, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (*end == '\0' && n > 0)
+			return now + (int64_t)n;
+		return 0;
+	}
+	if (date_parse(v, &t) == 0 && t > now)
+		return t;
+	return 0;
+}
+
+/* --- outcomes */
 
 static void
 feed_save(struct feed *f)
@@ -122,42 +406,127 @@ feed_save(struct feed *f)
 	struct sched *s = f->sched;
 
 	if (store_feed_state_put(s->store, f->id, &f->state) == -1)
-		log_warnx("feed %s: saving state: %s", f->conf->name,
+		log_warnx("feed %s: saving state: %s", f->name,
 		    store_errmsg(s->store));
 }
 
 static void
-feed_failed(struct feed *f, const char *error)
+set_string(char **dst, const char *value)
 {
+	char *v;
+
+	v = value != NULL && *value != '\0' ? xstrdup(value) : NULL;
+	free(*dst);
+	*dst = v;
+}
+
+/* A failure of class cls (see store.h) with a one-line message. */
+static void
+feed_failed(struct feed *f, const char *cls, int http_status,
+    const char *error)
+{
+	int same;
+
+	same = f->state.failures > 0 && f->state.error_class != NULL &&
+	    strcmp(f->state.error_class, cls) == 0 &&
+	    f->state.http_status == http_status;
 	f->state.failures++;
-	if (f->state.last_error != NULL &&
-	    strcmp(f->state.last_error, error) == 0) {
-		log_debug("feed %s: %s (again, %d failures)", f->conf->name,
-		    error, f->state.failures);
-		return;
-	}
-	log_warnx("feed %s: %s", f->conf->name, error);
-	free(f->state.last_error);
-	f->state.last_error = xstrdup(error);
+	f->state.http_status = http_status;
+	set_string(&f->state.error_class, cls);
+	set_string(&f->state.last_error, error);
+	if (same)
+		log_debug("feed %s: %s (again, %d failures)", f->name, error,
+		    f->state.failures);
+	else
+		log_warnx("feed %s: %s", f->name, error);
 }
 
 static void
-feed_succeeded(struct feed *f)
+feed_succeeded(struct feed *f, int http_status)
 {
-	if (f->state.last_error != NULL)
-		log_info("feed %s: fetched again after %d failures",
-		    f->conf->name, f->state.failures);
+	if (f->state.failures > 0)
+		log_info("feed %s: fetched again after %d failures", f->name,
+		    f->state.failures);
 	free(f->state.last_error);
 	f->state.last_error = NULL;
+	free(f->state.error_class);
+	f->state.error_class = NULL;
 	f->state.failures = 0;
+	f->state.retry_after = 0;
+	f->state.gone = 0;	/* a refresh found it back */
+	f->state.http_status = http_status;
 	f->state.last_success = wall_now(f->sched);
 }
 
+/* Counts the permanent redirect of a successful fetch toward adopting
+ * its target (see the top of the file). */
 static void
-set_validator(char **dst, const char *value)
+feed_redirects(struct feed *f, const struct fetch_result *res)
 {
-	free(*dst);
-	*dst = value != NULL && *value != '\0' ? xstrdup(value) : NULL;
+	const char *to = res->effective_url;
+
+	if (!res->permanent_redirect || to == NULL ||
+	    strcmp(to, feed_url(f)) == 0) {
+		free(f->state.redirect_target);
+		f->state.redirect_target = NULL;
+		f->state.redirect_seen = 0;
+		if (res->redirects > 0)
+			log_debug("feed %s: temporary redirect to %s",
+			    f->name, to != NULL ? to : "?");
+		return;
+	}
+	if (f->state.redirect_target != NULL &&
+	    strcmp(f->state.redirect_target, to) == 0)
+		f->state.redirect_seen++;
+	else {
+		set_string(&f->state.redirect_target, to);
+		f->state.redirect_seen = 1;
+	}
+	if (f->state.redirect_seen < REDIRECT_ADOPT) {
+		log_info("feed %s: permanently redirected to %s (%d of %d "
+		    "fetches before it is adopted)", f->name, to,
+		    f->state.redirect_seen, REDIRECT_ADOPT);
+		return;
+	}
+	log_warnx("feed %s: moved permanently from %s to %s; polling the new "
+	    "URL from now on (update the configuration)", f->name,
+	    feed_url(f), to);
+	set_string(&f->state.current_url, to);
+	free(f->state.redirect_target);
+	f->state.redirect_target = NULL;
+	f->state.redirect_seen = 0;
+	f->host = host_get(f->sched, feed_url(f));
+}
+
+/* interval = auto: the mean gap between the feed's publications over the
+ * last weeks; with fewer than two, the feed is quiet: max_interval. */
+static void
+feed_adapt(struct feed *f)
+{
+	struct sched *s = f->sched;
+	int64_t *times = NULL, now = wall_now(s), span, iv;
+	size_t n = 0;
+
+	if (!conf_feed_auto(s->conf, f->conf))
+		return;
+	if (store_feed_publish_times(s->store, f->id, now - AUTO_WINDOW,
+	    &times, &n) == -1) {
+		log_warnx("feed %s: reading its publishing history: %s",
+		    f->name, store_errmsg(s->store));
+		return;
+	}
+	if (n < 2)
+		iv = s->conf->max_interval;
+	else {
+		span = times[n - 1] - times[0];
+		/* Undated entries all count as seen now: no evidence. */
+		iv = span > 0 ? span / (int64_t)(n - 1) : 0;
+	}
+	free(times);
+	if (iv > 0 && iv != f->state.interval)
+		log_debug("feed %s: publishes every %lld s on average",
+		    f->name, (long long)iv);
+	f->state.interval = iv;
 }
 
 static int
@@ -169,6 +538,7 @@ count_entry(void *arg, const struct entry *e, char **errstr)
 	if (store_doc_entry(dc->store, e, dc->now, &added) == -1) {
 		*errstr = xasprintf("storing entry: %s",
 		    store_errmsg(dc->store));
+		dc->store_failed = 1;
 		return -1;
 	}
 	dc->seen++;
@@ -200,10 +570,14 @@ content_type_charset(const char *ct)
 	return NULL;
 }
 
-/* Parses a fetched document into the store, in one transaction. */
+/*
+ * Parses a fetched document into the store, in one transaction, and
+ * keeps the document's scheduling hints.  Returns 0, or -1 with a reason
+ * in *errstr and the class ("parse" or "store") in *cls.
+ */
 static int
 feed_store_document(struct feed *f, const struct fetch_result *res,
-    char **errstr)
+    const char **cls, char **errstr)
 {
 	struct sched *s = f->sched;
 	struct feed_parse_opts opts;
@@ -215,22 +589,26 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&info, 0, sizeof(info));
+	memset(&dc, 0, sizeof(dc));
 	charset = content_type_charset(res->content_type);
 	opts.url = res->effective_url != NULL ? res->effective_url :
-	    f->conf->url;
+	    feed_url(f);
 	opts.charset = charset;
+	opts.max_size = s->conf->max_size;
 	dc.store = s->store;
 	dc.now = wall_now(s);
-	dc.seen = dc.added = 0;
 	sink.entry = count_entry;
 	sink.arg = &dc;
 
+	*cls = "store";
 	if (store_doc_begin(s->store, f->id) == -1) {
 		*errstr = xasprintf("database: %s", store_errmsg(s->store));
 		free(charset);
 		return -1;
 	}
 	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
+	if (rc == -1 && !dc.store_failed)
+		*cls = "parse";
 	if (rc == 0 && store_doc_info(s->store, &info) == -1) {
 		*errstr = xasprintf("database: %s", store_errmsg(s->store));
 		rc = -1;
@@ -242,55 +620,162 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 	if (rc == -1)
 		store_doc_rollback(s->store);
 	else {
+		metrics.entries_added += (uint64_t)dc.added;
+		metrics.entries_updated += store_doc_updated(s->store);
+		/* The publisher's hints: the longer of <ttl> and the
+		 * syndication module's period; skipped hours and days. */
+		f->state.ttl = info.ttl > 0 ? info.ttl * 60 : 0;
+		if (info.update_period > f->state.ttl)
+			f->state.ttl = info.update_period;
+		f->state.skip_hours = info.skip_hours;
+		f->state.skip_days = info.skip_days;
 		if (info.flags & FEED_RECOVERED)
 			log_info("feed %s: document is not well-formed; "
-			    "recovered what could be read", f->conf->name);
+			    "recovered what could be read", f->name);
 		if (dc.added > 0)
 			log_info("feed %s: %d new entries (%d in document)",
-			    f->conf->name, dc.added, dc.seen);
+			    f->name, dc.added, dc.seen);
 		else
 			log_debug("feed %s: no new entries (%d in document)",
-			    f->conf->name, dc.seen);
+			    f->name, dc.seen);
 	}
 	feed_info_reset(&info);
 	free(charset);
 	return rc;
 }
 
+/* A 410: polling stops until the configured URL changes or a refresh. */
+static void
+feed_gone(struct feed *f, const struct fetch_result *res)
+{
+	feed_failed(f, "gone", (int)res->http_code,
+	    "HTTP 410 Gone: the feed was removed; polling stopped");
+	f->state.gone = 1;
+	f->state.next_due = 0;
+	ev_timer_stop(f->sched->loop, &f->timer);
+}
+
+static void
+feed_free(struct feed *f)
+{
+	ev_timer_stop(f->sched->loop, &f->timer);
+	store_feed_state_reset(&f->state);
+	free(f->name);
+	free(f);
+}
+
+/* Reads the saved state again (after the URL changed in the store). */
+static void
+feed_reload_state(struct feed *f)
+{
+	struct sched *s = f->sched;
+
+	store_feed_state_reset(&f->state);
+	if (store_feed_state_get(s->store, f->id, &f->state) == -1)
+		log_warnx("feed %s: database: %s", f->name,
+		    store_errmsg(s->store));
+	f->state.next_due = wall_now(s) +
+	    (int64_t)(STARTUP_SPREAD * random_fraction());
+	f->host = host_get(s, feed_url(f));
+	feed_arm(f);
+}
+
 static void
 fetch_done(void *arg, const struct fetch_result *res)
 {
 	struct feed *f = arg;
+	struct sched *s = f->sched;
+	const char *cls;
 	char *error = NULL;
+	int64_t now, hint = 0, until;
 
 	f->in_flight = 0;
+	if (f->conf == NULL) {
+		/* Removed by a reload while in flight. */
+		TAILQ_REMOVE(&s->removed, f, removed);
+		feed_free(f);
+		return;
+	}
 	if (res->status == FETCH_ABORTED)
 		return;		/* shutting down: keep the saved state */
+	if (f->stale) {
+		/* Fetched from the URL of before a reload: drop it. */
+		f->stale = 0;
+		feed_reload_state(f);
+		return;
+	}
 
+	now = wall_now(s);
 	switch (res->status) {
 	case FETCH_OK:
-		if (feed_store_document(f, res, &error) == -1) {
-			feed_failed(f, error != NULL ? error : "parse failed");
+		metrics.fetch_bytes += res->len;
+		if (feed_store_document(f, res, &cls, &error) == -1) {
+			metrics.fetches[strcmp(cls, "parse") == 0 ?
+			    METRICS_FETCH_PARSE_ERROR :
+			    METRICS_FETCH_STORE_ERROR]++;
+			feed_failed(f, cls, (int)res->http_code,
+			    error != NULL ? error : "parse failed");
 			free(error);
 			break;
 		}
-		set_validator(&f->state.etag, res->etag);
-		set_validator(&f->state.last_modified, res->last_modified);
-		feed_succeeded(f);
+		metrics.fetches[METRICS_FETCH_OK]++;
+		set_string(&f->state.etag, res->etag);
+		set_string(&f->state.last_modified, res->last_modified);
+		feed_succeeded(f, (int)res->http_code);
+		feed_redirects(f, res);
+		feed_adapt(f);
+		hint = http_freshness(res, now);
 		break;
 	case FETCH_NOT_MODIFIED:
-		log_debug("feed %s: not modified", f->conf->name);
-		feed_succeeded(f);
+		/* No parse, no entry writes: only the state below. */
+		metrics.fetches[METRICS_FETCH_NOT_MODIFIED]++;
+		log_debug("feed %s: not modified", f->name);
+		feed_succeeded(f, (int)res->http_code);
+		feed_redirects(f, res);
+		hint = http_freshness(res, now);
 		break;
 	case FETCH_HTTP_ERROR:
+		metrics.fetches[METRICS_FETCH_HTTP_ERROR]++;
+		if (res->http_code == 410) {
+			feed_gone(f, res);
+			feed_save(f);
+			return;
+		}
+		until = 0;
+		if (res->http_code == 429 || res->http_code == 503) {
+			/* now + 1: whole seconds, never shorter. */
+			until = retry_after(res->retry_after, now + 1);
+			if (until > now + s->conf->max_interval)
+				until = now + s->conf->max_interval;
+		}
+		f->state.retry_after = until;
+		feed_failed(f, "http", (int)res->http_code,
+		    res->error != NULL ? res->error : "HTTP error");
+		if (until > 0) {
+			log_debug("feed %s: Retry-After: no request to %s "
+			    "for %lld s", f->name, f->host->name,
+			    (long long)(until - now));
+			host_hold(s, f, until);
+		}
+		break;
 	case FETCH_NET_ERROR:
 	case FETCH_ABORTED:
-		feed_failed(f, res->error != NULL ? res->error :
-		    "fetch failed");
+		metrics.fetches[METRICS_FETCH_NET_ERROR]++;
+		f->state.retry_after = 0;
+		feed_failed(f, res->error_class != NULL ? res->error_class :
+		    "network", (int)res->http_code, res->error != NULL ?
+		    res->error : "fetch failed");
 		break;
 	}
-	feed_reschedule(f);
+	feed_reschedule(f, hint);
 	feed_save(f);
+	if (f->refresh) {
+		/* The request in flight may predate what the user wants
+		 * to see: poll once more, now. */
+		f->refresh = 0;
+		ev_timer_stop(s->loop, &f->timer);
+		feed_poll(f);
+	}
 }
 
 static void
@@ -302,14 +787,15 @@ feed_poll(struct feed *f)
 	if (f->in_flight)
 		return;
 	memset(&req, 0, sizeof(req));
-	req.url = f->conf->url;
+	req.url = feed_url(f);
 	req.etag = f->state.etag;
 	req.last_modified = f->state.last_modified;
+	req.user_agent = conf_feed_user_agent(s->conf, f->conf);
 	f->state.last_attempt = wall_now(s);
-	log_debug("feed %s: fetching %s", f->conf->name, req.url);
+	log_debug("feed %s: fetching %s", f->name, req.url);
 	if (fetch_start(s->fetcher, &req, fetch_done, f) == -1) {
-		feed_failed(f, "could not start the request");
-		feed_reschedule(f);
+		feed_failed(f, "network", 0, "could not start the request");
+		feed_reschedule(f, 0);
 		feed_save(f);
 		return;
 	}
@@ -320,27 +806,62 @@ static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct feed *f = (struct feed *)w;	/* timer is the first member */
+	int64_t now = (int64_t)ev_now(loop);
 
-	(void)loop;
 	(void)revents;
+	/* Another feed on this host was told to retry later. */
+	if (f->host->hold_until > now) {
+		f->state.next_due = skip_adjust(f, f->host->hold_until +
+		    (int64_t)jitter((double)(f->host->hold_until - now)));
+		feed_arm(f);
+		return;
+	}
 	feed_poll(f);
 }
 
-static int
-feed_setup(struct sched *s, struct feed *f, const struct conf_feed *cf,
-    int *nnew, char **errstr)
-{
-	int spread;
+/* --- set-up */
 
+static void
+feed_store_settings(struct sched *s, struct feed *f)
+{
+	const struct conf_feed *cf = f->conf;
+
+	if (store_feed_set_tags(s->store, f->id, cf->tags, cf->ntags) == -1 ||
+	    store_feed_retention(s->store, f->id,
+	    cf->keep_days == CONF_INHERIT ? -1 : cf->keep_days,
+	    cf->keep_entries == CONF_INHERIT ? -1 : cf->keep_entries) == -1)
+		log_warnx("feed %s: database: %s", f->name,
+		    store_errmsg(s->store));
+}
+
+/* A new struct feed for cf, its state read and its timer armed. */
+static struct feed *
+feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
+    char **errstr)
+{
+	struct feed *f;
+	int64_t now = wall_now(s), spread;
+
+	f = xcalloc(1, sizeof(*f));
 	f->sched = s;
 	f->conf = cf;
+	f->name = xstrdup(cf->name);
 	ev_timer_init(&f->timer, timer_cb, 0., 0.);
 	f->id = store_feed_ensure(s->store, cf->name, cf->url, cf->title);
 	if (f->id == -1 ||
 	    store_feed_state_get(s->store, f->id, &f->state) == -1) {
 		*errstr = xasprintf("feed %s: database: %s", cf->name,
 		    store_errmsg(s->store));
-		return -1;
+		feed_free(f);
+		return NULL;
+	}
+	feed_store_settings(s, f);
+	f->host = host_get(s, feed_url(f));
+	if (f->state.retry_after > now)
+		host_hold(s, f, f->state.retry_after);
+	if (f->state.gone) {
+		log_info("feed %s: gone (HTTP 410); not polled", f->name);
+		return f;
 	}
 	if (f->state.next_due == 0) {
 		/* Never polled: start within the first minute (or the
@@ -348,12 +869,39 @@ feed_setup(struct sched *s, struct feed *f, const struct conf_feed *cf,
 		spread = conf_feed_interval(s->conf, cf);
 		if (spread > STARTUP_SPREAD)
 			spread = STARTUP_SPREAD;
-		f->state.next_due = wall_now(s) +
-		    (int64_t)(spread * random_fraction());
+		f->state.next_due = skip_adjust(f, now +
+		    (int64_t)((double)spread * random_fraction()));
 		(*nnew)++;
 	}
 	feed_arm(f);
-	return 0;
+	return f;
+}
+
+static void
+apply_fetch_limits(struct sched *s)
+{
+	const struct conf *c = s->conf;
+
+	fetch_set_limits(s->fetcher, c->max_connections,
+	    c->per_host_connections, (double)c->host_delay, c->max_size);
+	store_set_retention(s->store, c->keep_days, c->keep_entries);
+}
+
+/* Retires the store's feeds that the config no longer has. */
+static void
+retire_absent(struct sched *s)
+{
+	const char **names;
+	size_t i;
+
+	names = xcalloc(s->conf->nfeeds + 1, sizeof(*names));
+	for (i = 0; i < s->conf->nfeeds; i++)
+		names[i] = s->conf->feeds[i].name;
+	if (store_feed_retire_absent(s->store, names, s->conf->nfeeds,
+	    wall_now(s)) == -1)
+		log_warnx("retiring removed feeds: %s",
+		    store_errmsg(s->store));
+	free(names);
 }
 
 struct sched *
@@ -361,6 +909,7 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
     struct fetcher *fetcher, char **errstr)
 {
 	struct sched *s;
+	struct feed *f;
 	size_t i;
 	int nnew = 0;
 
@@ -369,17 +918,21 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	s->conf = conf;
 	s->store = store;
 	s->fetcher = fetcher;
+	TAILQ_INIT(&s->removed);
+	for (i = 0; i < HOST_BUCKETS; i++)
+		LIST_INIT(&s->hosts[i]);
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
-	s->feeds = xcalloc(conf->nfeeds, sizeof(*s->feeds));
+	apply_fetch_limits(s);
+	s->feeds = xcalloc(conf->nfeeds + 1, sizeof(*s->feeds));
 	for (i = 0; i < conf->nfeeds; i++) {
-		if (feed_setup(s, &s->feeds[i], &conf->feeds[i], &nnew,
-		    errstr) == -1) {
-			s->nfeeds = i;
+		f = feed_new(s, &conf->feeds[i], &nnew, errstr);
+		if (f == NULL) {
 			sched_free(s);
 			return NULL;
 		}
-		s->nfeeds = i + 1;
+		s->feeds[s->nfeeds++] = f;
 	}
+	retire_absent(s);
 	log_info("%zu feeds, %d new", s->nfeeds, nnew);
 	return s;
 }
@@ -387,14 +940,203 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 void
 sched_free(struct sched *s)
 {
+	struct sched_host *h;
+	struct feed *f;
 	size_t i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nfeeds; i++) {
-		ev_timer_stop(s->loop, &s->feeds[i].timer);
-		store_feed_state_reset(&s->feeds[i].state);
+	for (i = 0; i < s->nfeeds; i++)
+		feed_free(s->feeds[i]);
+	while ((f = TAILQ_FIRST(&s->removed)) != NULL) {
+		TAILQ_REMOVE(&s->removed, f, removed);
+		feed_free(f);
 	}
+	for (i = 0; i < HOST_BUCKETS; i++)
+		while ((h = LIST_FIRST(&s->hosts[i])) != NULL) {
+			LIST_REMOVE(h, hash);
+			free(h->name);
+			free(h);
+		}
 	free(s->feeds);
 	free(s);
+}
+
+static struct feed *
+find_feed(const struct sched *s, const char *name)
+{
+	size_t i;
+
+	/* During a reload, removed feeds leave NULL slots. */
+	for (i = 0; i < s->nfeeds; i++)
+		if (s->feeds[i] != NULL &&
+		    strcmp(s->feeds[i]->name, name) == 0)
+			return s->feeds[i];
+	return NULL;
+}
+
+static int
+feed_cmp(const void *a, const void *b)
+{
+	const struct feed *fa = *(struct feed *const *)a;
+	const struct feed *fb = *(struct feed *const *)b;
+
+	return strcmp(fa->name, fb->name);
+}
+
+static int
+feed_name_cmp(const void *key, const void *elem)
+{
+	const struct feed *f = *(struct feed *const *)elem;
+
+	return strcmp(key, f->name);
+}
+
+int
+sched_reload(struct sched *s, const struct conf *newconf)
+{
+	const struct conf_feed *cf;
+	struct feed **feeds, **old, **match, **p, *f;
+	char *errstr = NULL, *oldurl;
+	size_t i, n = 0;
+	int nnew = 0, rc = 0;
+	int64_t id;
+
+	/* Matched by name through a sorted copy: thousands of feeds must
+	 * not cost a quadratic pause of the loop. */
+	old = xcalloc(s->nfeeds + 1, sizeof(*old));
+	if (s->nfeeds > 0)
+		memcpy(old, s->feeds, s->nfeeds * sizeof(*old));
+	qsort(old, s->nfeeds, sizeof(*old), feed_cmp);
+	match = xcalloc(newconf->nfeeds + 1, sizeof(*match));
+	for (i = 0; i < newconf->nfeeds; i++) {
+		p = bsearch(newconf->feeds[i].name, old, s->nfeeds,
+		    sizeof(*old), feed_name_cmp);
+		if (p != NULL) {
+			match[i] = *p;
+			(*p)->kept = 1;
+		}
+	}
+	free(old);
+
+	feeds = xcalloc(newconf->nfeeds + 1, sizeof(*feeds));
+	/* Removed feeds first, while their old conf is still valid. */
+	for (i = 0; i < s->nfeeds; i++) {
+		f = s->feeds[i];
+		if (f->kept) {
+			f->kept = 0;
+			continue;
+		}
+		log_info("feed %s: removed from the configuration", f->name);
+		ev_timer_stop(s->loop, &f->timer);
+		if (f->in_flight) {
+			f->conf = NULL;
+			TAILQ_INSERT_TAIL(&s->removed, f, removed);
+		} else
+			feed_free(f);
+		s->feeds[i] = NULL;
+	}
+	s->conf = newconf;
+	apply_fetch_limits(s);
+	for (i = 0; i < newconf->nfeeds; i++) {
+		cf = &newconf->feeds[i];
+		f = match[i];
+		if (f == NULL) {
+			f = feed_new(s, cf, &nnew, &errstr);
+			if (f == NULL) {
+				log_warnx("%s", errstr);
+				free(errstr);
+				errstr = NULL;
+				rc = -1;
+				continue;
+			}
+			log_info("feed %s: added", f->name);
+			feeds[n++] = f;
+			continue;
+		}
+		oldurl = xstrdup(f->conf->url);
+		f->conf = cf;
+		feeds[n++] = f;
+		id = store_feed_ensure(s->store, cf->name, cf->url, cf->title);
+		if (id == -1) {
+			log_warnx("feed %s: database: %s", f->name,
+			    store_errmsg(s->store));
+			rc = -1;
+		} else
+			feed_store_settings(s, f);
+		if (strcmp(oldurl, cf->url) != 0) {
+			/* The store dropped the old URL's validators,
+			 * redirects and gone flag: start over, spread. */
+			log_info("feed %s: URL changed to %s", f->name,
+			    cf->url);
+			if (f->in_flight)
+				f->stale = 1;
+			else
+				feed_reload_state(f);
+		}
+		free(oldurl);
+	}
+	/* s->feeds still holds the feeds kept, now also in feeds[]. */
+	free(match);
+	free(s->feeds);
+	s->feeds = feeds;
+	s->nfeeds = n;
+	retire_absent(s);
+	log_info("configuration reloaded: %zu feeds, %d new", n, nnew);
+	return rc;
+}
+
+/* A refresh: poll now, or right after the request in flight. */
+static void
+feed_poll_now(struct feed *f)
+{
+	if (f->in_flight) {
+		f->refresh = 1;
+		return;
+	}
+	ev_timer_stop(f->sched->loop, &f->timer);
+	feed_poll(f);
+}
+
+int
+sched_refresh(struct sched *s, const char *name)
+{
+	struct feed *f;
+	size_t i;
+
+	if (name != NULL) {
+		f = find_feed(s, name);
+		if (f == NULL)
+			return -1;
+		feed_poll_now(f);
+		return 0;
+	}
+	for (i = 0; i < s->nfeeds; i++)
+		feed_poll_now(s->feeds[i]);
+	return 0;
+}
+
+void
+sched_summary(const struct sched *s, size_t *nfeeds, size_t *nfailing)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nfeeds; i++)
+		if (s->feeds[i]->state.failures > 0 || s->feeds[i]->state.gone)
+			n++;
+	*nfeeds = s->nfeeds;
+	*nfailing = n;
+}
+
+int64_t
+sched_next_due(const struct sched *s, const char *name)
+{
+	struct feed *f;
+
+	f = find_feed(s, name);
+	if (f == NULL)
+		return -1;
+	if (f->in_flight || f->state.gone || !ev_is_active(&f->timer))
+		return 0;
+	return f->state.next_due;
 }

@@ -98,6 +98,8 @@ listen = 127.0.0.1:$port
 listen = unix:$sock
 interval = 2s
 min_interval = 1s
+; world.rss says <ttl>30</ttl>, a hint that widens the interval: cap it.
+max_interval = 2s
 log_level = debug
 
 [feed world-rss]

@@ -164,3 +164,59 @@ origin_count() {
 origin_at_least() {
 	[ "$(origin_count "$2")" -ge "$1" ]
 }
+
+# start_notify SOCKET LOG: a stand-in for systemd's $NOTIFY_SOCKET: a
+# datagram socket whose messages are appended to LOG, one per line, with
+# the message's own newlines written as '|'.  Sets notify_pid.
+start_notify() {
+	rm -f "$1"
+	"$PYTHON3" -c 'import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as f:
+    while True:
+        m = s.recv(65536).decode("utf-8", "replace")
+        f.write(m.replace("\n", "|") + "\n")' "$1" "$2" &
+	notify_pid=$!
+	wait_for 10 test -S "$1"
+}
+
+# notified PATTERN [LOG]: whether a notify message matched the extended
+# regular expression (LOG defaults to $notify_log).
+notified() {
+	grep -Eq -- "$1" "${2:-$notify_log}" 2>/dev/null
+}
+
+# http_code METHOD URL [UNIX_SOCKET]: prints the response's status code
+# (000 when there was none), over TCP or the Unix socket.
+http_code() {
+	"$PYTHON3" -c 'import http.client, socket, sys, urllib.parse
+method, url = sys.argv[1], urllib.parse.urlsplit(sys.argv[2])
+class UnixConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        self.sock.connect(sys.argv[3])
+try:
+    if len(sys.argv) > 3:
+        c = UnixConnection("localhost", timeout=10)
+    else:
+        c = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    path = url.path + ("?" + url.query if url.query else "")
+    c.request(method, path, body=b"" if method == "POST" else None)
+    r = c.getresponse()
+    r.read()
+    print(r.status)
+except OSError:
+    print("000")' "$@"
+}
+
+# db_check DB: PRAGMA integrity_check through Python's sqlite3; prints
+# "ok" and the number of stored entries, or what is wrong.
+db_check() {
+	"$PYTHON3" -c 'import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+r = db.execute("PRAGMA integrity_check").fetchall()
+n = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+print(" ".join(x[0] for x in r), n)' "$1"
+}

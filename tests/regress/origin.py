@@ -20,20 +20,51 @@ and ims are their values, etag and lm the validators of the file as
 served (so a test can check that the client sent them back exactly).
 Spaces inside values are written as '_'; absent values as '-'.
 
+Each line also carries, after those fields: host (the address the
+request came in on, so that --bind can make several "hosts" on loopback),
+t (arrival, unix seconds), te (when the response was sent or the
+connection dropped), active and hactive (requests in progress at the
+server, overall and on that address, when this one arrived, itself
+included), ua (User-Agent), ae (Accept-Encoding), hdrs (the request's
+header names, lower case, comma-separated) and fault (the fault injected,
+or -).
+
+Fault injection (--faults FILE): a JSON object mapping a path ("/a.rss")
+to a behaviour, or to a list of them used one per request in turn (the
+last one repeats).  The file is read again on every request, and the
+per-path request counts start over whenever its contents change, so a
+test rewrites it (atomically) to change behaviour.  A behaviour is an
+object; with none of the keys below it serves the file as usual:
+
+    "status": N        answer N with "body" (default empty) and, for 3xx,
+                       "location"; a path with no status and no body
+                       serves the file, N 304 included
+    "headers": {...}   extra response headers (with the file too)
+    "delay": S         sleep S seconds before answering
+    "hang": true       accept, read the request, never answer
+    "size": N          a 200 body of N bytes of filler, sent as "mode":
+                       "length" (Content-Length), "chunked", or "gzip"
+                       (N zero bytes gzip-compressed: a bomb)
+    "trickle": S       send the file one byte every S seconds
+
 Once listening, the chosen port is written to --port-file (atomically) or
-to stdout.  SIGTERM and SIGINT stop the server cleanly with status 0.
+to stdout.  With several --bind addresses every one listens on the same
+port.  SIGTERM and SIGINT stop the server cleanly with status 0.
 
 Python 3 standard library only.
 """
 
 import argparse
 import email.utils
+import gzip
 import hashlib
 import http.server
+import json
 import os
 import signal
 import sys
 import threading
+import time
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml",
@@ -67,6 +98,57 @@ def logvalue(value):
     return value.replace(" ", "_")
 
 
+class State:
+    """What every listening address shares."""
+
+    def __init__(self, root, log, faults):
+        self.root = root
+        self.log = log
+        self.faults = faults
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.active = 0
+        self.hactive = {}
+        self.counts = {}
+        self.faults_text = None
+
+
+def load_fault(state, path):
+    """The behaviour for this request of path, or None."""
+    if state.faults is None:
+        return None
+    try:
+        with open(state.faults, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return None
+    with state.lock:
+        if text != state.faults_text:
+            state.faults_text = text
+            state.counts = {}
+        try:
+            table = json.loads(text) if text.strip() else {}
+        except ValueError:
+            return None
+        rule = table.get(path)
+        if rule is None:
+            return None
+        n = state.counts.get(path, 0)
+        state.counts[path] = n + 1
+    if isinstance(rule, list):
+        if not rule:
+            return None
+        rule = rule[min(n, len(rule) - 1)]
+    return rule if isinstance(rule, dict) else None
+
+
+def describe(rule):
+    if rule is None:
+        return "-"
+    return ",".join("%s:%s" % (k, rule[k]) for k in sorted(rule)
+                    if k != "headers") or "file"
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "feedd-test-origin/1"
@@ -78,12 +160,115 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def record(self, status, inm, ims, etag=None, lastmod=None):
         cond = "+".join(n for n, v in (("inm", inm), ("ims", ims))
                         if v is not None) or "none"
-        line = "%s %s %d cond=%s inm=%s ims=%s etag=%s lm=%s\n" % (
+        line = "%s %s %d cond=%s inm=%s ims=%s etag=%s lm=%s" % (
             self.command, self.path, status, cond, logvalue(inm),
             logvalue(ims), logvalue(etag), logvalue(lastmod))
-        with self.server.log_lock:
-            self.server.log.write(line)
-            self.server.log.flush()
+        line += (" host=%s t=%.3f te=%.3f active=%d hactive=%d ua=%s"
+                 " ae=%s hdrs=%s fault=%s\n") % (
+            self.server.server_address[0], self.t_arrival, time.time(),
+            self.n_active, self.n_hactive,
+            logvalue(self.headers.get("User-Agent")),
+            logvalue(self.headers.get("Accept-Encoding")),
+            ",".join(sorted(k.lower() for k in self.headers.keys())),
+            logvalue(describe(self.rule)))
+        state = self.server.state
+        with state.lock:
+            state.log.write(line)
+            state.log.flush()
+
+    def arrive(self):
+        state = self.server.state
+        host = self.server.server_address[0]
+        self.t_arrival = time.time()
+        with state.lock:
+            state.active += 1
+            state.hactive[host] = state.hactive.get(host, 0) + 1
+            self.n_active = state.active
+            self.n_hactive = state.hactive[host]
+        self.left = False
+
+    def leave(self):
+        # Called before the last bytes go out, so that a client that
+        # starts its next request at once is never counted twice.
+        if self.left:
+            return
+        self.left = True
+        state = self.server.state
+        host = self.server.server_address[0]
+        with state.lock:
+            state.active -= 1
+            state.hactive[host] -= 1
+
+    def faulty(self, rule, inm, ims):
+        """Answers with an injected fault; False to serve the file."""
+        if rule.get("delay"):
+            self.server.state.stop.wait(float(rule["delay"]))
+        if rule.get("hang"):
+            self.record(0, inm, ims)
+            self.server.state.stop.wait()
+            self.close_connection = True
+            return True
+        if "size" in rule:
+            self.send_size(int(rule["size"]), rule.get("mode", "length"),
+                           rule.get("headers", {}))
+            self.record(200, inm, ims)
+            return True
+        if "status" in rule or "body" in rule:
+            status = int(rule.get("status", 200))
+            body = rule.get("body", "").encode("utf-8")
+            self.send_response(status)
+            if "location" in rule:
+                self.send_header("Location", rule["location"])
+            for k, v in rule.get("headers", {}).items():
+                self.send_header(k, str(v))
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            # With no body the headers are the last bytes.
+            self.leave()
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.record(status, inm, ims)
+            return True
+        return False
+
+    def send_size(self, size, mode, headers):
+        filler = b"<!-- feedd origin filler -->\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        for k, v in headers.items():
+            self.send_header(k, str(v))
+        try:
+            if mode == "gzip":
+                body = gzip.compress(b"\0" * size, 9)
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.leave()
+                self.wfile.write(body)
+            elif mode == "chunked":
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.leave()
+                sent = 0
+                while sent < size:
+                    n = min(16384, size - sent)
+                    chunk = (filler * (n // len(filler) + 1))[:n]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (n, chunk))
+                    sent += n
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.send_header("Content-Length", str(size))
+                self.end_headers()
+                self.leave()
+                sent = 0
+                while sent < size:
+                    n = min(16384, size - sent)
+                    self.wfile.write((filler * (n // len(filler) + 1))[:n])
+                    sent += n
+        except OSError:
+            # The client gave up (as it should past its cap).
+            self.close_connection = True
 
     def send_plain(self, status, text, inm, ims):
         body = text.encode("utf-8")
@@ -91,19 +276,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.leave()
         if self.command != "HEAD":
             self.wfile.write(body)
         self.record(status, inm, ims)
 
     def do_GET(self):
+        self.rule = None
+        self.arrive()
+        try:
+            self.answer()
+        except OSError:
+            self.close_connection = True
+        finally:
+            self.leave()
+
+    def answer(self):
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
+        self.rule = rule = load_fault(self.server.state,
+                                      self.path.split("?", 1)[0])
+        if rule is not None and self.faulty(rule, inm, ims):
+            return
         name = self.path.split("?", 1)[0].lstrip("/")
         # Only plain names inside the directory: no traversal, no subdirs.
         if not name or "/" in name or name.startswith("."):
             self.send_plain(404, "not found\n", inm, ims)
             return
-        path = os.path.join(self.server.root, name)
+        path = os.path.join(self.server.state.root, name)
         try:
             with open(path, "rb") as f:
                 body = f.read()
@@ -130,15 +330,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", lastmod)
-        self.send_header("Cache-Control", "max-age=0")
+        extra = rule.get("headers", {}) if rule is not None else {}
+        if "Cache-Control" not in extra:
+            self.send_header("Cache-Control", "max-age=0")
+        for k, v in extra.items():
+            self.send_header(k, str(v))
         if status == 200:
             ext = os.path.splitext(name)[1]
             self.send_header("Content-Type",
                              CONTENT_TYPES.get(ext, "application/octet-stream"))
             self.send_header("Content-Length", str(len(body)))
+        if status != 200 or self.command == "HEAD":
+            self.leave()
         self.end_headers()
         if status == 200 and self.command != "HEAD":
-            self.wfile.write(body)
+            if rule is not None and rule.get("trickle"):
+                for i in range(len(body)):
+                    if i == len(body) - 1:
+                        self.leave()
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    if self.server.state.stop.wait(float(rule["trickle"])):
+                        break
+            else:
+                self.leave()
+                self.wfile.write(body)
         self.record(status, inm, ims, etag, lastmod)
 
     do_HEAD = do_GET
@@ -162,29 +378,43 @@ def main():
     ap.add_argument("--log", required=True, help="request log file")
     ap.add_argument("--port", type=int, default=0,
                     help="port to bind (default 0: any free port)")
+    ap.add_argument("--bind", action="append",
+                    help="address to listen on (repeatable; default "
+                    "127.0.0.1)")
+    ap.add_argument("--faults", help="fault injection table (JSON)")
     args = ap.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port),
-                                             Handler)
-    server.daemon_threads = True
-    server.root = os.path.abspath(args.dir)
-    server.log = open(args.log, "a", encoding="utf-8")
-    server.log_lock = threading.Lock()
+    state = State(os.path.abspath(args.dir),
+                  open(args.log, "a", encoding="utf-8"), args.faults)
+    servers = []
+    port = args.port
+    for addr in args.bind or ["127.0.0.1"]:
+        server = http.server.ThreadingHTTPServer((addr, port), Handler)
+        server.daemon_threads = True
+        server.state = state
+        port = server.server_address[1]
+        servers.append(server)
 
     def stop(signum, frame):
         # shutdown() waits for serve_forever() to return, which runs on
-        # this very thread: ask from another one.
-        threading.Thread(target=server.shutdown, daemon=True).start()
+        # the main thread for the first server: ask from another one.
+        state.stop.set()
+        for server in servers:
+            threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
-    write_port(server.server_address[1], args.port_file)
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, args=(0.1,),
+                         daemon=True).start()
+    write_port(port, args.port_file)
     try:
-        server.serve_forever(poll_interval=0.1)
+        servers[0].serve_forever(poll_interval=0.1)
     finally:
-        server.server_close()
-        server.log.close()
+        for server in servers:
+            server.server_close()
+        state.log.close()
     return 0
 
 

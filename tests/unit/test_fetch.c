@@ -318,6 +318,7 @@ struct got {
 	enum fetch_status	 status;
 	long			 http_code;
 	char			*error;
+	char			*error_class;
 	char			*body;
 	size_t			 len;
 	char			*etag;
@@ -351,6 +352,7 @@ done_cb(void *arg, const struct fetch_result *res)
 	g->status = res->status;
 	g->http_code = res->http_code;
 	g->error = dup_or_null(res->error);
+	g->error_class = dup_or_null(res->error_class);
 	if (res->body != NULL) {
 		g->body = malloc(res->len + 1);
 		memcpy(g->body, res->body, res->len);
@@ -463,6 +465,7 @@ teardown(void)
 	origin_stop();
 	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
 		free(got[i].error);
+		free(got[i].error_class);
 		free(got[i].body);
 		free(got[i].etag);
 		free(got[i].last_modified);
@@ -602,6 +605,7 @@ START_TEST(test_refused)
 	ck_assert_ptr_nonnull(got[0].error);
 	ck_assert_msg(strstr(got[0].error, "onnect") != NULL, "error: %s",
 	    got[0].error);
+	ck_assert_str_eq(got[0].error_class, "connect");
 	ck_assert_ptr_null(strchr(got[0].error, '\n'));
 }
 END_TEST
@@ -753,6 +757,73 @@ START_TEST(test_parallel)
 }
 END_TEST
 
+START_TEST(test_error_class)
+{
+	struct got *g;
+
+	make_fetcher(NULL);
+	g = fetch_one("/ok", NULL, NULL);
+	ck_assert_ptr_null(g->error_class);
+	g = fetch_one("/missing", NULL, NULL);
+	ck_assert_str_eq(g->error_class, "http");
+	g = fetch_one("/chunked", NULL, NULL);
+	ck_assert_str_eq(g->error_class, "size");
+	g = fetch_one("/loop", NULL, NULL);
+	ck_assert_str_eq(g->error_class, "redirect");
+	g = fetch_one("/ftp", NULL, NULL);
+	ck_assert_str_eq(g->error_class, "scheme");
+}
+END_TEST
+
+START_TEST(test_hold_host)
+{
+	struct timespec ts;
+	double t0;
+	char url[128];
+
+	/* A held host waits (queued here, not in curl); another does not. */
+	make_fetcher(NULL);
+	snprintf(url, sizeof(url), "%s/stamp", base);
+	fetch_hold_host(fetcher, url, ev_now(loop) + 0.6);
+	/* An earlier end does not shorten the hold. */
+	fetch_hold_host(fetcher, url, ev_now(loop) + 0.1);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	start("/stamp", NULL, NULL, &got[0]);
+	snprintf(url, sizeof(url), "http://localhost:%d/stamp", port);
+	start_url(url, NULL, NULL, &got[1]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 2);
+	ck_assert_int_eq(got[0].status, FETCH_OK);
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	ck_assert_int_eq(nstamps, 2);
+	/* localhost first, at once; 127.0.0.1 after the hold. */
+	ck_assert_double_lt(stamps[0] - t0, 0.3);
+	ck_assert_double_gt(stamps[1] - t0, 0.5);
+}
+END_TEST
+
+START_TEST(test_set_limits)
+{
+	struct got *g;
+	int i;
+
+	/* Made without per-host limit, then limited as a reload would. */
+	make_fetcher(NULL);
+	fetch_set_limits(fetcher, 8, 1, 0., 1024);
+	for (i = 0; i < 3; i++)
+		start("/slow", NULL, NULL, &got[i]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(got[i].status, FETCH_OK);
+	ck_assert_int_eq(max_in_flight, 1);
+	g = fetch_one("/gzip", NULL, NULL);
+	ck_assert_int_eq(g->status, FETCH_NET_ERROR);
+	ck_assert_str_eq(g->error, "response larger than 1024 bytes");
+}
+END_TEST
+
 START_TEST(test_per_host)
 {
 	struct fetch_opts opts;
@@ -856,6 +927,7 @@ START_TEST(test_silent_server)
 	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
 	ck_assert_msg(strstr(got[0].error, "imeout") != NULL, "error: %s",
 	    got[0].error);
+	ck_assert_str_eq(got[0].error_class, "timeout");
 	close(fd);
 }
 END_TEST
@@ -906,6 +978,7 @@ START_TEST(test_trickle)
 	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
 	ck_assert_msg(strstr(got[0].error, "imeout") != NULL, "error: %s",
 	    got[0].error);
+	ck_assert_str_eq(got[0].error_class, "timeout");
 }
 END_TEST
 
@@ -1041,6 +1114,9 @@ main(void)
 	tcase_add_test(tc, test_scheme_refused);
 	tcase_add_test(tc, test_max_connections);
 	tcase_add_test(tc, test_parallel);
+	tcase_add_test(tc, test_error_class);
+	tcase_add_test(tc, test_hold_host);
+	tcase_add_test(tc, test_set_limits);
 	tcase_add_test(tc, test_per_host);
 	tcase_add_test(tc, test_host_delay);
 	tcase_add_test(tc, test_no_delay);
