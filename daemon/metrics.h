@@ -38,4 +38,13 @@ struct metrics {
 
 extern struct metrics metrics;
 
+struct buf;
+
+/* Appends every counter to out in the Prometheus text exposition format
+ * (version 0.0.4). */
+void	metrics_render(struct buf *out);
+
+/* Counts one answered HTTP request that took seconds. */
+void	metrics_http_request(double seconds);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * render.c: the merged feed as Atom 1.0 (RFC 4287) or RSS 2.0.
+ * render.c: the merged feed as Atom 1.0 (RFC 4287), RSS 2.0 or JSON Feed
+ * 1.1 (https://jsonfeed.org/version/1.1).
  *
  * Documents are produced with libxml2's xmlTextWriter writing through an
  * output callback into the caller's struct buf; markup is never pasted
@@ -15,6 +16,12 @@
  * channel elements").  An entry's date for readers is updated, else
  * published, else the time feedd first saw it.
  *
+ * JSON Feed is built as a jansson tree and dumped, never printed by hand;
+ * strings go through the same cleaning (jansson refuses invalid UTF-8).
+ * JSON Feed has no element for an item's source, so it goes into the
+ * extension object "_source" (title, feed_url, home_page_url), as the
+ * spec's section on extensions allows.
+ *
  * This module does no I/O and keeps no state; serve.c caches its output.
  */
 #include <inttypes.h>
@@ -22,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libxml/xmlwriter.h>
 
 #include "render.h"
@@ -98,22 +106,15 @@ utf8_seq(const unsigned char *s)
 }
 
 /*
- * s made safe for XML 1.0 character data (see the note at the top).
- * The result lives in wr's scratch until the next call.
+ * Copies s into out (at least strlen(s) * 3 + 1 bytes) made safe for
+ * XML 1.0 character data (see the note at the top).
  */
-static const char *
-xml_text(struct writer *wr, const char *s)
+static void
+clean_into(const char *s, char *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t need, n, j = 0;
+	size_t n, j = 0;
 
-	/* Each input byte becomes at most 3 output bytes (U+FFFD). */
-	need = strlen(s) * 3 + 1;
-	if (need > wr->tmpsize) {
-		free(wr->tmp);
-		wr->tmp = xmalloc(need);
-		wr->tmpsize = need;
-	}
 	while (*p != '\0') {
 		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
 			p++;
@@ -121,7 +122,7 @@ xml_text(struct writer *wr, const char *s)
 		}
 		n = utf8_seq(p);
 		if (n == 0) {
-			memcpy(wr->tmp + j, "\xef\xbf\xbd", 3);
+			memcpy(out + j, "\xef\xbf\xbd", 3);
 			j += 3;
 			p++;
 			continue;
@@ -131,11 +132,37 @@ xml_text(struct writer *wr, const char *s)
 			p += 3;
 			continue;
 		}
-		memcpy(wr->tmp + j, p, n);
+		memcpy(out + j, p, n);
 		j += n;
 		p += n;
 	}
-	wr->tmp[j] = '\0';
+	out[j] = '\0';
+}
+
+char *
+render_text_clean(const char *s)
+{
+	char *out;
+
+	out = xmalloc(strlen(s) * 3 + 1);
+	clean_into(s, out);
+	return out;
+}
+
+/* s cleaned into wr's scratch, valid until the next call. */
+static const char *
+xml_text(struct writer *wr, const char *s)
+{
+	size_t need;
+
+	/* Each input byte becomes at most 3 output bytes (U+FFFD). */
+	need = strlen(s) * 3 + 1;
+	if (need > wr->tmpsize) {
+		free(wr->tmp);
+		wr->tmp = xmalloc(need);
+		wr->tmpsize = need;
+	}
+	clean_into(s, wr->tmp);
 	return wr->tmp;
 }
 
@@ -227,8 +254,8 @@ nonempty(const char *s)
 
 /* The date readers see for an item: updated, else published, else when
  * feedd first saw it. */
-static int64_t
-item_updated(const struct store_item *it)
+int64_t
+render_item_date(const struct store_item *it)
 {
 	if (it->entry.updated != FEED_NO_DATE)
 		return it->entry.updated;
@@ -246,7 +273,7 @@ newest(const struct render_channel *ch, const struct store_item *items,
 	size_t i;
 
 	for (i = 0; i < nitems; i++) {
-		t = item_updated(&items[i]);
+		t = render_item_date(&items[i]);
 		if (t > max)
 			max = t;
 	}
@@ -259,7 +286,7 @@ static int64_t
 source_updated(const struct store_item *items, size_t nitems,
     const struct store_item *it)
 {
-	int64_t t, max = item_updated(it);
+	int64_t t, max = render_item_date(it);
 	size_t i;
 
 	if (it->feed_name == NULL)
@@ -268,7 +295,7 @@ source_updated(const struct store_item *items, size_t nitems,
 		if (items[i].feed_name == NULL ||
 		    strcmp(items[i].feed_name, it->feed_name) != 0)
 			continue;
-		t = item_updated(&items[i]);
+		t = render_item_date(&items[i]);
 		if (t > max)
 			max = t;
 	}
@@ -304,7 +331,7 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 	if (e->published != FEED_NO_DATE &&
 	    date3339(wr, "published", e->published) == -1)
 		return -1;
-	if (date3339(wr, "updated", item_updated(it)) == -1)
+	if (date3339(wr, "updated", render_item_date(it)) == -1)
 		return -1;
 	/* The merged feed has no author of its own, so every entry needs
 	 * one (RFC 4287 4.1.1). */
@@ -434,7 +461,7 @@ rss_item(struct writer *wr, const struct store_item *it)
 	    end(wr) == -1)
 		return -1;
 	date = e->published != FEED_NO_DATE ? e->published :
-	    item_updated(it);
+	    render_item_date(it);
 	if (date822(wr, "pubDate", date) == -1)
 		return -1;
 	if (e->updated != FEED_NO_DATE && e->updated != date &&
@@ -481,6 +508,134 @@ render_rss(struct writer *wr, const struct render_channel *ch,
 	return end(wr);
 }
 
+/* --- JSON Feed 1.1 */
+
+/* Sets key to s cleaned (see xml_text); nothing when s is empty. */
+static void
+json_setstr(json_t *o, const char *key, const char *s)
+{
+	char *c;
+
+	if (!nonempty(s))
+		return;
+	c = render_text_clean(s);
+	json_object_set_new(o, key, json_string(c));
+	free(c);
+}
+
+static void
+json_setdate(json_t *o, const char *key, int64_t t)
+{
+	char d[DATE_RFC3339_LEN];
+
+	json_object_set_new(o, key, json_string(date_format_rfc3339(t, d)));
+}
+
+static json_t *
+json_item(const struct store_item *it)
+{
+	const struct entry *e = &it->entry;
+	const struct enclosure *enc;
+	json_t *o, *a, *x;
+	char idbuf[48];
+	size_t i;
+
+	o = json_object();
+	json_setstr(o, "id", item_guid(it, idbuf, sizeof(idbuf)));
+	json_setstr(o, "url", e->link);
+	json_object_set_new(o, "title", json_string(""));
+	json_setstr(o, "title", e->title);
+	/* One of content_html and content_text is required. */
+	if (nonempty(e->content))
+		json_setstr(o, "content_html", e->content);
+	else if (nonempty(e->summary))
+		json_setstr(o, "content_html", e->summary);
+	else
+		json_object_set_new(o, "content_text", json_string(""));
+	if (nonempty(e->content))
+		json_setstr(o, "summary", e->summary);
+	if (e->published != FEED_NO_DATE)
+		json_setdate(o, "date_published", e->published);
+	json_setdate(o, "date_modified", render_item_date(it));
+	if (nonempty(e->author)) {
+		x = json_object();
+		json_setstr(x, "name", e->author);
+		a = json_array();
+		json_array_append_new(a, x);
+		json_object_set_new(o, "authors", a);
+	}
+	a = json_array();
+	for (i = 0; i < e->ncategories; i++) {
+		if (nonempty(e->categories[i])) {
+			char *c = render_text_clean(e->categories[i]);
+
+			json_array_append_new(a, json_string(c));
+			free(c);
+		}
+	}
+	if (json_array_size(a) > 0)
+		json_object_set_new(o, "tags", a);
+	else
+		json_decref(a);
+	a = json_array();
+	for (i = 0; i < e->nenclosures; i++) {
+		enc = &e->enclosures[i];
+		if (!nonempty(enc->url))
+			continue;
+		x = json_object();
+		json_setstr(x, "url", enc->url);
+		/* mime_type is required for an attachment. */
+		json_setstr(x, "mime_type", nonempty(enc->type) ? enc->type :
+		    "application/octet-stream");
+		if (enc->length >= 0)
+			json_object_set_new(x, "size_in_bytes",
+			    json_integer(enc->length));
+		json_array_append_new(a, x);
+	}
+	if (json_array_size(a) > 0)
+		json_object_set_new(o, "attachments", a);
+	else
+		json_decref(a);
+	x = json_object();
+	json_setstr(x, "title", nonempty(it->feed_title) ? it->feed_title :
+	    it->feed_name);
+	json_setstr(x, "feed_url", it->feed_url);
+	json_setstr(x, "home_page_url", it->feed_link);
+	json_object_set_new(o, "_source", x);
+	return o;
+}
+
+static int
+render_json(const struct render_channel *ch, const struct store_item *items,
+    size_t nitems, struct buf *out)
+{
+	json_t *root, *a;
+	char *s;
+	size_t i;
+	int rc;
+
+	root = json_object();
+	json_object_set_new(root, "version",
+	    json_string("https://jsonfeed.org/version/1.1"));
+	json_setstr(root, "title", ch->title);
+	json_setstr(root, "home_page_url", ch->site_url);
+	json_setstr(root, "feed_url", ch->self_url);
+	json_setstr(root, "description", ch->title);
+	a = json_array();
+	for (i = 0; i < nitems; i++)
+		json_array_append_new(a, json_item(&items[i]));
+	json_object_set_new(root, "items", a);
+	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		return -1;
+	rc = buf_add(out, s, strlen(s));
+	if (rc == 0)
+		rc = buf_addch(out, '\n');
+	free(s);
+	return rc;
+}
+
 int
 render_feed(enum render_format format, const struct render_channel *ch,
     const struct store_item *items, size_t nitems, struct buf *out)
@@ -495,6 +650,15 @@ render_feed(enum render_format format, const struct render_channel *ch,
 		c.title = "feedd";
 	if (c.self_url == NULL || *c.self_url == '\0')
 		c.self_url = "http://localhost/";
+	if (format == RENDER_JSON) {
+		rc = render_json(&c, items, nitems, out);
+		if (rc == -1) {
+			out->len = oldlen;
+			if (out->data != NULL)
+				out->data[oldlen] = '\0';
+		}
+		return rc;
+	}
 	memset(&wr, 0, sizeof(wr));
 	wr.out = out;
 	ob = xmlOutputBufferCreateIO(out_write, out_close, &wr, NULL);
@@ -528,6 +692,12 @@ render_feed(enum render_format format, const struct render_channel *ch,
 const char *
 render_content_type(enum render_format format)
 {
-	return format == RENDER_ATOM ? "application/atom+xml; charset=utf-8" :
-	    "application/rss+xml; charset=utf-8";
+	switch (format) {
+	case RENDER_ATOM:
+		return "application/atom+xml; charset=utf-8";
+	case RENDER_JSON:
+		return "application/feed+json; charset=utf-8";
+	default:
+		return "application/rss+xml; charset=utf-8";
+	}
 }

@@ -1,7 +1,7 @@
 /*
  * render.h: the merged feed as RSS 2.0 or Atom 1.0, written with libxml2's
- * xmlTextWriter (never by pasting strings), so the output is well-formed
- * whatever the stored text holds.
+ * xmlTextWriter (never by pasting strings), or as JSON Feed 1.1 built with
+ * jansson, so the output is well-formed whatever the stored text holds.
  */
 #ifndef FEEDD_RENDER_H
 #define FEEDD_RENDER_H
@@ -14,7 +14,8 @@
 
 enum render_format {
 	RENDER_RSS,
-	RENDER_ATOM
+	RENDER_ATOM,
+	RENDER_JSON
 };
 
 struct render_channel {
@@ -24,11 +25,19 @@ struct render_channel {
 	int64_t		 now;		/* used as updated time when empty */
 };
 
-/* Appends the document to out.  Returns 0 or -1. */
+/* Appends the document to out.  Returns 0, or -1 with out unchanged. */
 int	render_feed(enum render_format format, const struct render_channel *ch,
 	    const struct store_item *items, size_t nitems, struct buf *out);
 
 /* The Content-Type for a format, with charset. */
 const char *render_content_type(enum render_format format);
+
+/* The date readers see for an item: updated, else published, else when
+ * feedd first saw it. */
+int64_t	render_item_date(const struct store_item *it);
+
+/* s as valid UTF-8 without the control characters XML forbids (invalid
+ * bytes become U+FFFD).  Caller frees. */
+char	*render_text_clean(const char *s);
 
 #endif

@@ -1,38 +1,48 @@
 /*
- * serve.c: the HTTP server: the merged feed as /feed.atom and /feed.rss,
- * and /healthz, on every configured listener.
+ * serve.c: the HTTP server: the merged feed and its views, the operator's
+ * pages, and the refresh hook, on every configured listener.
  *
  * Sockets.  Every listener is bound here (libmicrohttpd's own binding
  * cannot do AF_UNIX): TCP with SO_REUSEADDR (and IPV6_V6ONLY, so "[::1]"
  * and "127.0.0.1" can both be configured), Unix sockets after removing a
  * stale socket file (never a live one, nor a file that is not a socket),
- * then chmod 0660.  Each socket gets its own MHD daemon with no internal
- * thread, driven from the libev loop (TECH-NOTES 2): an ev_io watches the
- * daemon's epoll fd and an ev_timer MHD's next timeout; both run MHD_run()
- * and re-arm the timer from MHD_get_timeout() afterwards.  MHD limits
- * connections, per-connection memory (so request size) and idle time.
+ * then chmod to socket_mode.  Sockets handed over by systemd socket
+ * activation (sd_listen_fds(3); the same LISTEN_PID/LISTEN_FDS protocol
+ * parsed by hand when built without libsystemd) are matched to the
+ * configured listeners by address and used instead of binding; the rest
+ * are served as extra listeners.  Their socket files belong to systemd
+ * and are never removed here.  Each socket gets its own MHD daemon with
+ * no internal thread, driven from the libev loop (TECH-NOTES 2): an ev_io
+ * watches the daemon's epoll fd and an ev_timer MHD's next timeout; both
+ * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards.
+ * MHD limits connections (http_max_clients), per-connection memory (so
+ * the request line and headers) and idle time (http_timeout); bodies,
+ * which no route needs, are counted and refused past SERVE_BODY_MAX.
  *
- * Handlers run on the loop thread and never wait: a feed is answered from
- * a rendered document cached per (format, Host) and tagged with the store
- * generation it was rendered from, so a reader polling every minute costs
- * no database query until a fetch changes the store.  Documents are
- * reference counted: a slow client keeps the bytes it is being sent alive
- * after the cache moved on.  The cache has a fixed number of slots
- * (replacing the least recently used), because the Host header is chosen
- * by the client.
+ * Handlers run on the loop thread and never wait: documents are answered
+ * from a cache keyed by (Host, path, the query parameters that matter)
+ * and tagged with the store generation(s) they were rendered from, so a
+ * reader polling every minute costs no database query until a fetch
+ * changes the store.  Documents are reference counted: a slow client
+ * keeps the bytes it is being sent alive after the cache moved on.  The
+ * cache has a fixed number of slots (replacing the least recently used),
+ * because the Host header and the query are chosen by the client.
  *
  * Validators.  The ETag names the process (start time and pid), the
- * store generation, the format, the Host and the coding, so it changes
- * whenever the bytes can (and does not repeat across restarts, when
- * generations start over).  Last-Modified is the newest time the store
- * saw one of the listed entries appear or change (not the entries' own
- * dates, which publishers set and may set in the past), so it moves
- * forward with every new or changed entry.  If-None-Match wins over
+ * store generations, a hash of the cache key and the coding, so it
+ * changes whenever the bytes can (and does not repeat across restarts,
+ * when generations start over).  Last-Modified of a feed is the newest
+ * time the store saw one of the listed entries appear or change (not the
+ * entries' own dates, which publishers set and may set in the past), so
+ * it moves forward with every new or changed entry; of the other
+ * documents, the time they were rendered.  If-None-Match wins over
  * If-Modified-Since (RFC 9110 13.2.2).
  *
- * Not here yet: query parameters, JSON Feed, views, /, /status, /metrics,
- * socket activation.
+ * Metrics: every answered request is counted with its latency (from the
+ * first handler call to MHD's completion notice) in metrics.c.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -42,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -51,25 +62,37 @@
 #include <ev.h>
 #include <microhttpd.h>
 #include <zlib.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
+#include "opml.h"
+#include "page.h"
 #include "render.h"
 #include "serve.h"
 #include "parsers/date.h"
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define SERVE_LIMIT		50	/* entries in the merged feed */
+#define SERVE_LIMIT		50	/* default entries per feed */
+#define SERVE_LIMIT_MAX		500
+#define SERVE_PAGE_ITEMS	50	/* the river on / and /status */
+#define SERVE_MAX_VALUES	32	/* tag= plus feed= per request */
+#define SERVE_BODY_MAX		4096	/* bytes of request body */
 #define SERVE_BACKLOG		128
-#define SERVE_CONN_LIMIT	64
-#define SERVE_CONN_TIMEOUT	10	/* seconds idle */
-#define SERVE_CONN_MEMORY	((size_t)65536)
-#define CACHE_SLOTS		8
+#define SERVE_CONN_LIMIT	64	/* when the config says 0 */
+#define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
+#define SERVE_SOCKET_MODE	0660	/* idem */
+#define SERVE_CONN_MEMORY	((size_t)16384)	/* MHD zeroes it per request */
+#define CACHE_SLOTS		32
 #define HOST_MAX		255
 #define FEED_TITLE		"feedd: all feeds"
 #define ALLOW			"GET, HEAD"
 #define TEXT_PLAIN		"text/plain; charset=utf-8"
+#define SD_FDS_START		3	/* SD_LISTEN_FDS_START */
 
 /* A rendered body shared by the cache and the responses sending it. */
 struct doc {
@@ -80,14 +103,14 @@ struct doc {
 
 struct cache_slot {
 	int		 used;
-	enum render_format format;
-	char		*host;
-	uint64_t	 gen;
+	char		*key;
+	uint64_t	 gen, gen2;
 	unsigned long	 tick;		/* last use (replacement) */
+	const char	*ctype;		/* static */
 	struct doc	*plain;
 	struct doc	*gz;		/* made on first gzip request */
-	char		 etag[96];
-	char		 etag_gz[96];
+	char		 etag[128];
+	char		 etag_gz[128];
 	char		 last_modified[40];
 	int64_t		 mtime;
 };
@@ -98,18 +121,66 @@ struct listener {
 	int		 fd;		/* owned by mhd once started */
 	ev_io		 io;
 	ev_timer	 timer;
+	/* What it was opened for (copies), to compare on reload. */
+	enum conf_listen_kind kind;
+	char		*text, *host, *port, *path;
+	int		 configured;	/* 0: an extra systemd socket */
+	int		 is_unix;
+	int		 activated;	/* handed over by systemd */
 	char		*unix_path;	/* our socket file, or NULL */
-	int		 port;		/* TCP: bound port; else -1 */
+	int		 bound_port;	/* TCP: bound port; else -1 */
 };
 
 struct server {
 	struct ev_loop	*loop;
 	struct store	*store;
-	struct listener	*ls;
+	const struct conf *conf;
+	struct listener	**ls;
 	size_t		 nls;
+	int		*sd_fds;	/* activated sockets not yet used */
+	size_t		 nsd;
+	int		 (*refresh_cb)(void *, const char *);
+	void		*refresh_arg;
 	struct cache_slot cache[CACHE_SLOTS];
 	unsigned long	 tick;
 	int64_t		 started;
+};
+
+enum route {
+	ROUTE_NONE,
+	ROUTE_FEED,
+	ROUTE_VIEW,
+	ROUTE_INDEX,
+	ROUTE_STATUS,
+	ROUTE_METRICS,
+	ROUTE_OPML,
+	ROUTE_HEALTHZ,
+	ROUTE_REFRESH
+};
+
+/* One request, from its first handler call to MHD's completion notice. */
+struct request {
+	double		 start;		/* monotonic seconds */
+	enum route	 route;
+	enum render_format format;
+	char		*view;		/* ROUTE_VIEW: the name */
+	size_t		 body;		/* bytes of body seen */
+	int		 answered;
+};
+
+/* The query of a feed request, validated. */
+struct params {
+	size_t		 limit;
+	const char	*tags[SERVE_MAX_VALUES];
+	size_t		 ntags;
+	const char	*feeds[SERVE_MAX_VALUES];
+	size_t		 nfeeds;
+	const char	*q;
+	int64_t		 since;
+	int		 nvalues;
+	char		*err;		/* first problem (freed by reset) */
+	struct buf	 key;		/* canonical, for the cache */
+	struct buf	 query;		/* re-encoded for the self link */
 };
 
 static struct doc *
@@ -138,10 +209,28 @@ doc_unref(void *arg)
 static void
 slot_clear(struct cache_slot *c)
 {
-	free(c->host);
+	free(c->key);
 	doc_unref(c->plain);
 	doc_unref(c->gz);
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, sizeof(c[0]));
+}
+
+static void
+cache_clear(struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		slot_clear(&srv->cache[i]);
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* --- the MHD daemons inside libev */
@@ -305,7 +394,7 @@ etag_matches(const char *header, const char *etag)
 }
 
 static enum MHD_Result
-queue(struct MHD_Connection *conn, unsigned int status,
+queue(struct request *req, struct MHD_Connection *conn, unsigned int status,
     struct MHD_Response *r)
 {
 	enum MHD_Result ret;
@@ -314,27 +403,56 @@ queue(struct MHD_Connection *conn, unsigned int status,
 		return MHD_NO;
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
+	if (ret == MHD_YES)
+		req->answered = 1;
 	return ret;
 }
 
-/* A short plain-text answer (static text). */
+/* A short plain-text answer; text is copied.  allow: the Allow header
+ * of a 405. */
 static enum MHD_Result
-reply_text(struct MHD_Connection *conn, unsigned int status,
-    const char *text)
+reply_text(struct request *req, struct MHD_Connection *conn,
+    unsigned int status, const char *text, const char *allow)
 {
 	struct MHD_Response *r;
 
 	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
-	    MHD_RESPMEM_PERSISTENT);
+	    MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, TEXT_PLAIN);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, ALLOW);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+		    allow != NULL ? allow : ALLOW);
 	if (status != MHD_HTTP_OK)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
-	return queue(conn, status, r);
+	return queue(req, conn, status, r);
+}
+
+/* The same with a formatted reason (a newline is added). */
+static enum MHD_Result
+reply_fmt(struct request *req, struct MHD_Connection *conn,
+    unsigned int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static enum MHD_Result
+reply_fmt(struct request *req, struct MHD_Connection *conn,
+    unsigned int status, const char *fmt, ...)
+{
+	enum MHD_Result ret;
+	va_list ap;
+	char text[512];
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text) - 1, fmt, ap);
+	va_end(ap);
+	n = strlen(text);
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	ret = reply_text(req, conn, status, text, NULL);
+	return ret;
 }
 
 static uint32_t
@@ -378,109 +496,410 @@ gzip_doc(const struct doc *in, struct doc **out)
 	return 0;
 }
 
+/* --- query parameters */
+
+static int
+digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
 /*
- * The cache slot for (format, host), rendered for the current store
- * generation, or NULL if the store or the renderer failed.
+ * A date-time as RFC 3339 section 5.6 writes it (full-date "T"
+ * full-time, offset "Z" or +hh:mm; 't', 'z' and a space for 'T' are
+ * allowed, fractions of a second ignored), into unix seconds.
  */
-static struct cache_slot *
-cache_get(struct server *srv, enum render_format format, const char *host)
+static int
+parse_rfc3339(const char *s, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	time_t tt;
+
+	if (strlen(s) < 20 || digits(s, 4, &y) == -1 || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) == -1 || s[7] != '-' ||
+	    digits(s + 8, 2, &d) == -1 ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s + 11, 2, &h) == -1 || s[13] != ':' ||
+	    digits(s + 14, 2, &mi) == -1 || s[16] != ':' ||
+	    digits(s + 17, 2, &sec) == -1)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		sign = 0;
+	else if ((*s == '+' || *s == '-') && strlen(s) == 6 &&
+	    digits(s + 1, 2, &oh) == 0 && s[3] == ':' &&
+	    digits(s + 4, 2, &om) == 0 && oh <= 23 && om <= 59)
+		sign = *s == '-' ? -1 : 1;
+	else
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	tt = timegm(&tm);
+	/* timegm normalizes 31 February into March: refuse it. */
+	if (tm.tm_mday != d)
+		return -1;
+	*t = (int64_t)tt - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* Appends s percent-encoded (RFC 3986 unreserved kept). */
+static void
+url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			buf_addch(b, (char)*p);
+		else {
+			buf_addch(b, '%');
+			buf_addch(b, hex[*p >> 4]);
+			buf_addch(b, hex[*p & 15]);
+		}
+	}
+}
+
+static void
+param_record(struct params *p, const char *k, const char *v)
+{
+	/* The key separates fields with bytes MHD never leaves in a
+	 * decoded value of a well-formed request; a client that sends
+	 * them only splits its own cache entries. */
+	buf_printf(&p->key, "%s\x1f%s\x1e", k, v);
+	if (p->query.len > 0)
+		buf_addch(&p->query, '&');
+	buf_printf(&p->query, "%s=", k);
+	url_encode(&p->query, v);
+}
+
+static void
+param_error(struct params *p, char *msg)
+{
+	if (p->err == NULL)
+		p->err = msg;
+	else
+		free(msg);
+}
+
+/* MHD_KeyValueIterator over the GET arguments.  Unknown parameters are
+ * ignored (clients add cache-busters). */
+static enum MHD_Result
+param_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	struct params *p = cls;
+	char *end;
+	unsigned long n;
+	int64_t t;
+
+	(void)kind;
+	if (v == NULL)
+		v = "";
+	if (strcmp(k, "limit") == 0) {
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 ||
+		    n < 1 || n > SERVE_LIMIT_MAX) {
+			param_error(p, xasprintf("bad limit \"%.40s\": want a "
+			    "number from 1 to %d", v, SERVE_LIMIT_MAX));
+			return MHD_YES;
+		}
+		p->limit = n;
+	} else if (strcmp(k, "tag") == 0 || strcmp(k, "feed") == 0) {
+		if (*v == '\0') {
+			param_error(p, xasprintf("bad %s: empty", k));
+			return MHD_YES;
+		}
+		if (p->ntags + p->nfeeds >= SERVE_MAX_VALUES) {
+			param_error(p, xasprintf("too many tag and feed "
+			    "parameters: at most %d", SERVE_MAX_VALUES));
+			return MHD_YES;
+		}
+		if (*k == 't')
+			p->tags[p->ntags++] = v;
+		else
+			p->feeds[p->nfeeds++] = v;
+	} else if (strcmp(k, "q") == 0) {
+		p->q = v;
+	} else if (strcmp(k, "since") == 0) {
+		if (parse_rfc3339(v, &t) == -1) {
+			param_error(p, xasprintf("bad since \"%.40s\": want "
+			    "an RFC 3339 date-time such as "
+			    "2024-03-01T12:00:00Z", v));
+			return MHD_YES;
+		}
+		/* 0 means "no limit" to the store. */
+		p->since = t == 0 ? 1 : t;
+	} else
+		return MHD_YES;
+	param_record(p, k, v);
+	return MHD_YES;
+}
+
+static int
+params_read(struct MHD_Connection *conn, struct params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->limit = SERVE_LIMIT;
+	buf_init(&p->key, 0);
+	buf_init(&p->query, 0);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, param_cb, p);
+	return p->err != NULL ? -1 : 0;
+}
+
+static void
+params_reset(struct params *p)
+{
+	free(p->err);
+	buf_reset(&p->key);
+	buf_reset(&p->query);
+}
+
+/* --- the document cache */
+
+/* What a builder made: a body, its type and its Last-Modified time; or
+ * an error status with a reason. */
+struct built {
+	struct buf	 out;
+	const char	*ctype;
+	int64_t		 mtime;
+	unsigned int	 status;	/* 0 when fine */
+	char		*reason;
+};
+
+static const char *const format_ext[] = { "rss", "atom", "json" };
+
+/* The newest time the store saw one of the items appear or change. */
+static int64_t
+items_mtime(const struct store_item *items, size_t n, int64_t dflt)
+{
+	int64_t m = n == 0 ? dflt : 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].first_seen > m)
+			m = items[i].first_seen;
+		if (items[i].changed > m)
+			m = items[i].changed;
+	}
+	return m;
+}
+
+static void
+build_feed(struct server *srv, const struct request *req,
+    const struct params *p, const struct conf_view *view, const char *host,
+    struct built *b)
 {
 	struct store_query q;
 	struct store_item *items = NULL;
 	struct render_channel ch;
-	struct cache_slot *c = NULL, *victim = NULL;
-	struct buf out;
-	char *self;
-	uint64_t gen = store_generation(srv->store);
-	size_t i, nitems = 0;
-	int64_t mtime;
+	char *self, *site, *title = NULL;
+	size_t nitems = 0;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = p->limit;
+	q.since = p->since;
+	if (view != NULL) {
+		q.tags = (const char *const *)view->tags;
+		q.ntags = view->ntags;
+		q.feeds = (const char *const *)view->feeds;
+		q.nfeeds = view->nfeeds;
+		q.q = view->query;
+	} else {
+		q.tags = p->tags;
+		q.ntags = p->ntags;
+		q.feeds = p->feeds;
+		q.nfeeds = p->nfeeds;
+		q.q = p->q;
+	}
+	rc = store_items(srv->store, &q, &items, &nitems);
+	if (rc == -2) {
+		b->status = MHD_HTTP_BAD_REQUEST;
+		b->reason = xasprintf("bad q: %s", store_errmsg(srv->store));
+		return;
+	}
+	if (rc != 0) {
+		log_warnx("serving: cannot read entries: %s",
+		    store_errmsg(srv->store));
+		b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		b->reason = xstrdup("internal error: cannot read the feed");
+		return;
+	}
+	if (view != NULL)
+		self = xasprintf("http://%s/view/%s.%s%s%s", host, view->name,
+		    format_ext[req->format], p->query.len ? "?" : "",
+		    p->query.len ? p->query.data : "");
+	else
+		self = xasprintf("http://%s/feed.%s%s%s", host,
+		    format_ext[req->format], p->query.len ? "?" : "",
+		    p->query.len ? p->query.data : "");
+	site = xasprintf("http://%s/", host);
+	memset(&ch, 0, sizeof(ch));
+	if (view != NULL && view->title != NULL)
+		ch.title = view->title;
+	else if (view != NULL)
+		ch.title = title = xasprintf("feedd: %s", view->name);
+	else if (p->ntags + p->nfeeds > 0 || p->q != NULL || p->since != 0)
+		ch.title = "feedd: selected entries";
+	else
+		ch.title = FEED_TITLE;
+	ch.self_url = self;
+	ch.site_url = site;
+	ch.now = srv->started;
+	if (render_feed(req->format, &ch, items, nitems, &b->out) == -1) {
+		log_warnx("serving: cannot render %s", self);
+		b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		b->reason = xstrdup("internal error: cannot render the feed");
+	}
+	b->ctype = render_content_type(req->format);
+	b->mtime = items_mtime(items, nitems, srv->started);
+	free(self);
+	free(site);
+	free(title);
+	store_items_free(items, nitems);
+}
+
+/* / and /status: the newest entries and every feed's state. */
+static void
+build_page(struct server *srv, const struct request *req, struct built *b)
+{
+	struct store_query q;
+	struct store_item *items = NULL;
+	struct store_feed_row *rows = NULL;
+	struct page_data d;
+	size_t nitems = 0, nrows = 0;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = SERVE_PAGE_ITEMS;
+	if (store_items(srv->store, &q, &items, &nitems) != 0 ||
+	    store_feeds(srv->store, &rows, &nrows) != 0) {
+		log_warnx("serving: cannot read the status: %s",
+		    store_errmsg(srv->store));
+		store_items_free(items, nitems);
+		b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		b->reason = xstrdup("internal error: cannot read the status");
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	d.title = "feedd";
+	d.items = items;
+	d.nitems = nitems;
+	d.feeds = rows;
+	d.nfeeds = nrows;
+	d.now = (int64_t)time(NULL);
+	if (req->route == ROUTE_INDEX) {
+		page_html(&d, &b->out);
+		b->ctype = "text/html; charset=utf-8";
+	} else {
+		if (page_status_json(&d, &b->out) == -1) {
+			b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			b->reason = xstrdup("internal error: cannot render "
+			    "the status");
+		}
+		b->ctype = "application/json; charset=utf-8";
+	}
+	b->mtime = d.now;
+	store_items_free(items, nitems);
+	store_feeds_free(rows, nrows);
+}
+
+static void
+build_opml(struct server *srv, struct built *b)
+{
+	opml_write(srv->conf, &b->out);
+	b->ctype = "text/x-opml; charset=utf-8";
+	b->mtime = srv->started;
+}
+
+/* The slot holding key, or the one to replace. */
+static struct cache_slot *
+cache_find(struct server *srv, const char *key, int *hit)
+{
+	struct cache_slot *c, *victim = NULL;
+	size_t i;
 
 	srv->tick++;
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		c = &srv->cache[i];
-		if (c->used && c->format == format &&
-		    strcmp(c->host, host) == 0)
-			break;
+		if (c->used && strcmp(c->key, key) == 0) {
+			*hit = 1;
+			return c;
+		}
 		if (victim == NULL || !c->used ||
 		    (victim->used && c->tick < victim->tick))
 			victim = c;
-		c = NULL;
 	}
-	if (c != NULL && c->gen == gen) {
-		c->tick = srv->tick;
-		return c;
-	}
-	if (c == NULL)
-		c = victim;
+	*hit = 0;
+	return victim;
+}
 
-	memset(&q, 0, sizeof(q));
-	q.limit = SERVE_LIMIT;
-	if (store_items(srv->store, &q, &items, &nitems) == -1) {
-		log_warnx("serving: cannot read entries: %s",
-		    store_errmsg(srv->store));
-		return NULL;
-	}
-	self = xasprintf("http://%s/feed.%s", host,
-	    format == RENDER_ATOM ? "atom" : "rss");
-	memset(&ch, 0, sizeof(ch));
-	ch.title = FEED_TITLE;
-	ch.self_url = self;
-	ch.now = (int64_t)time(NULL);
-	buf_init(&out, 0);
-	if (render_feed(format, &ch, items, nitems, &out) == -1) {
-		log_warnx("serving: cannot render %s", self);
-		buf_reset(&out);
-		free(self);
-		store_items_free(items, nitems);
-		return NULL;
-	}
-	mtime = nitems == 0 ? srv->started : 0;
-	for (i = 0; i < nitems; i++) {
-		if (items[i].first_seen > mtime)
-			mtime = items[i].first_seen;
-		if (items[i].changed > mtime)
-			mtime = items[i].changed;
-	}
-	free(self);
-	store_items_free(items, nitems);
+static void
+cache_fill(struct server *srv, struct cache_slot *c, const char *key,
+    uint64_t gen, uint64_t gen2, struct built *b)
+{
+	size_t len, n;
 
 	slot_clear(c);
 	c->used = 1;
-	c->format = format;
-	c->host = xstrdup(host);
+	c->key = xstrdup(key);
 	c->gen = gen;
+	c->gen2 = gen2;
 	c->tick = srv->tick;
-	c->mtime = mtime;
-	i = out.len;
-	c->plain = doc_new(buf_steal(&out), i);
-	snprintf(c->etag, sizeof(c->etag), "\"%" PRIx64 "%x-%" PRIx64
-	    "-%s-%08" PRIx32 "\"", srv->started, (unsigned)getpid(), gen,
-	    format == RENDER_ATOM ? "atom" : "rss", fnv1a(host));
+	c->ctype = b->ctype;
+	c->mtime = b->mtime;
+	len = b->out.len;
+	c->plain = doc_new(buf_steal(&b->out), len);
+	snprintf(c->etag, sizeof(c->etag), "\"%" PRIx64 "%x-%" PRIx64 ".%"
+	    PRIx64 "-%08" PRIx32 "\"", srv->started, (unsigned)getpid(), gen,
+	    gen2, fnv1a(key));
 	snprintf(c->etag_gz, sizeof(c->etag_gz), "%.*s-gz\"",
 	    (int)strlen(c->etag) - 1, c->etag);
 	/* HTTP dates are RFC 822 dates in GMT (RFC 9110 5.6.7). */
-	date_format_rfc822(mtime, c->last_modified);
-	i = strlen(c->last_modified);
-	if (i > 5 && strcmp(c->last_modified + i - 5, "+0000") == 0)
-		strcpy(c->last_modified + i - 5, "GMT");
-	return c;
+	date_format_rfc822(c->mtime, c->last_modified);
+	n = strlen(c->last_modified);
+	if (n > 5 && strcmp(c->last_modified + n - 5, "+0000") == 0)
+		strcpy(c->last_modified + n - 5, "GMT");
 }
 
+/* Sends the slot's document, or 304 when the validators match. */
 static enum MHD_Result
-serve_feed(struct server *srv, struct MHD_Connection *conn,
-    enum render_format format)
+send_slot(struct request *req, struct MHD_Connection *conn,
+    struct cache_slot *c)
 {
-	struct cache_slot *c;
 	struct MHD_Response *r;
 	struct doc *d;
 	const char *inm, *ims, *etag;
 	int64_t t;
 	int gz, fresh = 0;
 
-	c = cache_get(srv, format, request_host(conn));
-	if (c == NULL)
-		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "internal error: cannot read the feed\n");
 	gz = accepts_gzip(conn);
 	if (gz && c->gz == NULL && gzip_doc(c->plain, &c->gz) == -1)
 		gz = 0;
@@ -510,7 +929,7 @@ serve_feed(struct server *srv, struct MHD_Connection *conn,
 		return MHD_NO;
 	if (!fresh) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-		    render_content_type(format));
+		    c->ctype);
 		if (gz)
 			MHD_add_response_header(r,
 			    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -520,7 +939,178 @@ serve_feed(struct server *srv, struct MHD_Connection *conn,
 	    c->last_modified);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	return queue(conn, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+	return queue(req, conn, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK,
+	    r);
+}
+
+/* The cached routes: feeds, views, /, /status, /feeds.opml. */
+static enum MHD_Result
+serve_cached(struct server *srv, struct request *req,
+    struct MHD_Connection *conn, const char *url)
+{
+	const struct conf_view *view = NULL;
+	struct cache_slot *c;
+	struct params p;
+	struct built b;
+	struct buf key;
+	uint64_t gen = 0, gen2 = 0;
+	const char *host;
+	enum MHD_Result ret;
+	int hit;
+
+	if (params_read(conn, &p) == -1 && (req->route == ROUTE_FEED ||
+	    req->route == ROUTE_VIEW)) {
+		ret = reply_fmt(req, conn, MHD_HTTP_BAD_REQUEST, "%s", p.err);
+		params_reset(&p);
+		return ret;
+	}
+	if (req->route == ROUTE_VIEW) {
+		view = conf_find_view(srv->conf, req->view);
+		if (view == NULL) {
+			params_reset(&p);
+			return reply_fmt(req, conn, MHD_HTTP_NOT_FOUND,
+			    "not found: no view named \"%.100s\"", req->view);
+		}
+		if (p.ntags + p.nfeeds > 0 || p.q != NULL) {
+			params_reset(&p);
+			return reply_fmt(req, conn, MHD_HTTP_BAD_REQUEST,
+			    "view \"%.100s\" has its own filters: only limit "
+			    "and since apply to it", req->view);
+		}
+	}
+	host = request_host(conn);
+	buf_init(&key, 0);
+	buf_printf(&key, "%s\n%s\n", host, url);
+	if (req->route == ROUTE_FEED || req->route == ROUTE_VIEW) {
+		buf_addstr(&key, p.key.len > 0 ? p.key.data : "");
+		gen = store_generation(srv->store);
+	} else if (req->route == ROUTE_INDEX || req->route == ROUTE_STATUS) {
+		gen = store_generation(srv->store);
+		gen2 = store_feeds_generation(srv->store);
+	}
+	c = cache_find(srv, key.data, &hit);
+	if (!hit || c->gen != gen || c->gen2 != gen2) {
+		memset(&b, 0, sizeof(b));
+		buf_init(&b.out, 0);
+		if (req->route == ROUTE_FEED || req->route == ROUTE_VIEW)
+			build_feed(srv, req, &p, view, host, &b);
+		else if (req->route == ROUTE_OPML)
+			build_opml(srv, &b);
+		else
+			build_page(srv, req, &b);
+		if (b.status != 0) {
+			ret = reply_fmt(req, conn, b.status, "%s", b.reason);
+			free(b.reason);
+			buf_reset(&b.out);
+			buf_reset(&key);
+			params_reset(&p);
+			return ret;
+		}
+		cache_fill(srv, c, key.data, gen, gen2, &b);
+	}
+	c->tick = srv->tick;
+	buf_reset(&key);
+	params_reset(&p);
+	return send_slot(req, conn, c);
+}
+
+/* --- routes */
+
+static const char not_found[] = "not found: this server has /, /status, "
+    "/metrics, /feeds.opml, /healthz, /feed.{rss,atom,json} and "
+    "/view/NAME.{rss,atom,json}\n";
+
+/* Sets req->route (and format, view) from the path. */
+static void
+route_parse(struct request *req, const char *url)
+{
+	const char *dot, *name;
+	size_t i;
+
+	req->route = ROUTE_NONE;
+	if (strcmp(url, "/") == 0)
+		req->route = ROUTE_INDEX;
+	else if (strcmp(url, "/status") == 0)
+		req->route = ROUTE_STATUS;
+	else if (strcmp(url, "/metrics") == 0)
+		req->route = ROUTE_METRICS;
+	else if (strcmp(url, "/feeds.opml") == 0)
+		req->route = ROUTE_OPML;
+	else if (strcmp(url, "/healthz") == 0)
+		req->route = ROUTE_HEALTHZ;
+	else if (strcmp(url, "/refresh") == 0)
+		req->route = ROUTE_REFRESH;
+	if (req->route != ROUTE_NONE)
+		return;
+	if (strncmp(url, "/feed.", 6) == 0) {
+		name = NULL;
+		dot = url + 5;
+	} else if (strncmp(url, "/view/", 6) == 0) {
+		name = url + 6;
+		dot = strrchr(name, '.');
+		if (dot == NULL || dot == name || memchr(name, '/',
+		    (size_t)(dot - name)) != NULL)
+			return;
+	} else
+		return;
+	for (i = 0; i < sizeof(format_ext) / sizeof(format_ext[0]); i++) {
+		if (strcmp(dot + 1, format_ext[i]) == 0) {
+			req->format = (enum render_format)i;
+			req->route = name == NULL ? ROUTE_FEED : ROUTE_VIEW;
+			if (name != NULL)
+				req->view = xasprintf("%.*s",
+				    (int)(dot - name), name);
+			return;
+		}
+	}
+}
+
+static enum MHD_Result
+serve_metrics(struct request *req, struct MHD_Connection *conn)
+{
+	struct MHD_Response *r;
+	struct buf out;
+	size_t len;
+	char *data;
+
+	buf_init(&out, 0);
+	metrics_render(&out);
+	len = out.len;
+	data = buf_steal(&out);
+	r = MHD_create_response_from_buffer_with_free_callback(len, data,
+	    free);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return queue(req, conn, MHD_HTTP_OK, r);
+}
+
+static enum MHD_Result
+serve_refresh(struct server *srv, struct request *req,
+    struct MHD_Connection *conn)
+{
+	const char *name;
+
+	if (srv->refresh_cb == NULL)
+		return reply_text(req, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "refresh is not available\n", NULL);
+	name = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+	    "feed");
+	if (name != NULL && *name == '\0')
+		name = NULL;
+	if (srv->refresh_cb(srv->refresh_arg, name) == -1)
+		return reply_fmt(req, conn, MHD_HTTP_NOT_FOUND,
+		    "not found: no feed named \"%.100s\"", name ? name : "");
+	if (name != NULL)
+		log_info("refresh of %s requested", name);
+	else
+		log_info("refresh of every feed requested");
+	return reply_fmt(req, conn, MHD_HTTP_ACCEPTED,
+	    "refresh requested: %.100s", name ? name : "every feed");
 }
 
 static enum MHD_Result
@@ -528,55 +1118,97 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	static int seen;
-	struct server *srv = cls;
-	int route;
+	struct listener *l = cls;
+	struct server *srv = l->srv;
+	struct request *req = *con_cls;
+	const char *clen;
+	int get;
 
 	(void)version;
 	(void)upload_data;
-	if (strcmp(url, "/feed.atom") == 0)
-		route = 1;
-	else if (strcmp(url, "/feed.rss") == 0)
-		route = 2;
-	else if (strcmp(url, "/healthz") == 0)
-		route = 3;
-	else
-		route = 0;
 	/*
 	 * Errors are answered on the first call, before any body is read
 	 * (MHD then closes the connection).  Good requests wait for the
-	 * second call: answering while MHD still expects the rest of the
+	 * last call: answering while MHD still expects the rest of the
 	 * request would cost the keep-alive connection.
 	 */
-	if (*con_cls == NULL) {
+	if (req == NULL) {
+		req = xcalloc(1, sizeof(*req));
+		req->start = mono_now();
+		*con_cls = req;
 		log_debug("http: %s %s", method, url);
-		if (route == 0)
-			return reply_text(conn, MHD_HTTP_NOT_FOUND,
-			    "not found: this server has /feed.atom, "
-			    "/feed.rss and /healthz\n");
+		route_parse(req, url);
+		get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		if (req->route == ROUTE_REFRESH && !l->is_unix)
+			return reply_text(req, conn, MHD_HTTP_FORBIDDEN,
+			    "forbidden: /refresh is served only on Unix "
+			    "sockets\n", NULL);
+		if (req->route == ROUTE_NONE)
+			return reply_text(req, conn, MHD_HTTP_NOT_FOUND,
+			    not_found, NULL);
+		if (req->route == ROUTE_REFRESH &&
+		    strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+			return reply_text(req, conn,
+			    MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method not allowed: /refresh takes POST\n",
+			    "POST");
 		/* MHD leaves the body out for HEAD itself. */
-		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-			return reply_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method not allowed: only GET and HEAD\n");
-		*con_cls = &seen;
+		if (req->route != ROUTE_REFRESH && !get)
+			return reply_text(req, conn,
+			    MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method not allowed: only GET and HEAD\n", NULL);
+		/* Refused before a client waiting for "100 Continue"
+		 * sends it. */
+		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (clen != NULL && strtoull(clen, NULL, 10) > SERVE_BODY_MAX)
+			return reply_text(req, conn,
+			    MHD_HTTP_CONTENT_TOO_LARGE,
+			    "request body too large\n", NULL);
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		*upload_data_size = 0;	/* a GET with a body: ignored */
-		return MHD_YES;
+		/* No route reads a body: count it against the cap, and
+		 * drop the connection of a chunked one that passes it. */
+		req->body += *upload_data_size;
+		*upload_data_size = 0;
+		return req->body > SERVE_BODY_MAX ? MHD_NO : MHD_YES;
 	}
-	switch (route) {
-	case 1:
-		return serve_feed(srv, conn, RENDER_ATOM);
-	case 2:
-		return serve_feed(srv, conn, RENDER_RSS);
+	if (req->answered)
+		return MHD_YES;
+	switch (req->route) {
+	case ROUTE_HEALTHZ:
+		return reply_text(req, conn, MHD_HTTP_OK, "ok\n", NULL);
+	case ROUTE_METRICS:
+		return serve_metrics(req, conn);
+	case ROUTE_REFRESH:
+		return serve_refresh(srv, req, conn);
 	default:
-		return reply_text(conn, MHD_HTTP_OK, "ok\n");
+		return serve_cached(srv, req, conn, url);
 	}
 }
 
-/* --- listeners */
+/* MHD's notice that a request is over: count it, free its state. */
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (req == NULL)
+		return;
+	if (req->answered)
+		metrics_http_request(mono_now() - req->start);
+	free(req->view);
+	free(req);
+	*con_cls = NULL;
+}
+
+/* --- binding */
 
 static int
 set_nonblock(int fd)
@@ -590,11 +1222,9 @@ set_nonblock(int fd)
 }
 
 static int
-bind_tcp(const struct conf_listen *cl, int *portp, char **errstr)
+bind_tcp(const struct conf_listen *cl, char **errstr)
 {
 	struct addrinfo hints, *res = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
 	int fd, on = 1, rc;
 
 	memset(&hints, 0, sizeof(hints));
@@ -616,12 +1246,8 @@ bind_tcp(const struct conf_listen *cl, int *portp, char **errstr)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		goto fail;
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-	    listen(fd, SERVE_BACKLOG) == -1 || set_nonblock(fd) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+	    listen(fd, SERVE_BACKLOG) == -1 || set_nonblock(fd) == -1)
 		goto fail;
-	*portp = ss.ss_family == AF_INET6 ?
-	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
-	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	freeaddrinfo(res);
 	return fd;
 fail:
@@ -633,7 +1259,7 @@ fail:
 }
 
 static int
-bind_unix(const struct conf_listen *cl, char **errstr)
+bind_unix(const struct conf_listen *cl, mode_t mode, char **errstr)
 {
 	struct sockaddr_un sun;
 	struct stat st;
@@ -684,7 +1310,7 @@ bind_unix(const struct conf_listen *cl, char **errstr)
 		    strerror(saved));
 		return -1;
 	}
-	if (chmod(cl->path, 0660) == -1 || listen(fd, SERVE_BACKLOG) == -1 ||
+	if (chmod(cl->path, mode) == -1 || listen(fd, SERVE_BACKLOG) == -1 ||
 	    set_nonblock(fd) == -1) {
 		saved = errno;
 		close(fd);
@@ -696,42 +1322,209 @@ bind_unix(const struct conf_listen *cl, char **errstr)
 	return fd;
 }
 
+/* --- socket activation */
+
+/* Whether fd is a listening stream socket. */
 static int
-listener_start(struct server *srv, struct listener *l,
-    const struct conf_listen *cl, char **errstr)
+is_listening_stream(int fd)
+{
+#ifdef HAVE_SYSTEMD
+	return sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) > 0;
+#else
+	int type = 0, acc = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return 0;
+	len = sizeof(acc);
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == 0 &&
+	    acc != 0;
+#endif
+}
+
+/*
+ * The sockets systemd handed over (sd_listen_fds(3)): LISTEN_PID names
+ * this process and LISTEN_FDS counts the fds from 3.  The variables are
+ * removed so children do not take them for theirs.  Sets *fds (caller
+ * frees) and returns how many.
+ */
+static size_t
+activated_fds(int **fds)
+{
+	size_t i, n = 0, k = 0;
+	int fd, fl;
+#ifdef HAVE_SYSTEMD
+	int r;
+
+	r = sd_listen_fds(1);
+	if (r < 0)
+		log_warnx("socket activation: %s", strerror(-r));
+	n = r > 0 ? (size_t)r : 0;
+#else
+	const char *pid, *nfds;
+	char *end;
+	unsigned long v;
+
+	pid = getenv("LISTEN_PID");
+	nfds = getenv("LISTEN_FDS");
+	if (pid != NULL && nfds != NULL) {
+		errno = 0;
+		v = strtoul(pid, &end, 10);
+		if (errno == 0 && *end == '\0' &&
+		    v == (unsigned long)getpid()) {
+			v = strtoul(nfds, &end, 10);
+			if (errno == 0 && *end == '\0' && v < 1024)
+				n = v;
+		}
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+#endif
+	*fds = NULL;
+	if (n == 0)
+		return 0;
+	*fds = xcalloc(n, sizeof(**fds));
+	for (i = 0; i < n; i++) {
+		fd = SD_FDS_START + (int)i;
+		fl = fcntl(fd, F_GETFD);
+		if (fl == -1 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1 ||
+		    !is_listening_stream(fd) || set_nonblock(fd) == -1) {
+			log_warnx("socket activation: fd %d is not a "
+			    "listening stream socket: ignored", fd);
+			continue;
+		}
+		(*fds)[k++] = fd;
+	}
+	return k;
+}
+
+/* Whether the activated socket fd is bound where cl says. */
+static int
+fd_matches(int fd, const struct conf_listen *cl)
+{
+	struct sockaddr_storage ss;
+	struct addrinfo hints, *res = NULL, *ai;
+	socklen_t len = sizeof(ss);
+	int match = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (cl->kind == CONF_LISTEN_UNIX) {
+		return ss.ss_family == AF_UNIX && strncmp(
+		    ((struct sockaddr_un *)&ss)->sun_path, cl->path,
+		    sizeof(((struct sockaddr_un *)&ss)->sun_path)) == 0;
+	}
+	if (strcmp(cl->port, "0") == 0)
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	if (getaddrinfo(cl->host, cl->port, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai != NULL && !match; ai = ai->ai_next) {
+		if (ai->ai_family != ss.ss_family)
+			continue;
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+			struct sockaddr_in *b = (struct sockaddr_in *)
+			    ai->ai_addr;
+
+			match = a->sin_port == b->sin_port &&
+			    a->sin_addr.s_addr == b->sin_addr.s_addr;
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+			struct sockaddr_in6 *b = (struct sockaddr_in6 *)
+			    ai->ai_addr;
+
+			match = a->sin6_port == b->sin6_port &&
+			    memcmp(&a->sin6_addr, &b->sin6_addr,
+			    sizeof(a->sin6_addr)) == 0;
+		}
+	}
+	freeaddrinfo(res);
+	return match;
+}
+
+/* Takes the activated socket matching cl out of srv's list, or -1. */
+static int
+take_activated(struct server *srv, const struct conf_listen *cl)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < srv->nsd; i++) {
+		if (!fd_matches(srv->sd_fds[i], cl))
+			continue;
+		fd = srv->sd_fds[i];
+		srv->sd_fds[i] = srv->sd_fds[--srv->nsd];
+		return fd;
+	}
+	return -1;
+}
+
+/* --- listeners */
+
+static int
+sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return -1;
+}
+
+static void
+listener_free(struct listener *l)
+{
+	if (l == NULL)
+		return;
+	free(l->text);
+	free(l->host);
+	free(l->port);
+	free(l->path);
+	free(l->unix_path);
+	free(l);
+}
+
+/* Starts MHD on l->fd (which it then owns). */
+static int
+listener_run(struct server *srv, struct listener *l, const struct conf *conf,
+    char **errstr)
 {
 	const union MHD_DaemonInfo *info;
+	unsigned int limit, timeout;
 
-	l->srv = srv;
-	l->port = -1;
-	if (cl->kind == CONF_LISTEN_UNIX) {
-		l->fd = bind_unix(cl, errstr);
-		if (l->fd != -1)
-			l->unix_path = xstrdup(cl->path);
-	} else
-		l->fd = bind_tcp(cl, &l->port, errstr);
-	if (l->fd == -1)
-		return -1;
-
+	limit = conf->http_max_clients > 0 ?
+	    (unsigned int)conf->http_max_clients : SERVE_CONN_LIMIT;
+	timeout = conf->http_timeout > 0 ?
+	    (unsigned int)conf->http_timeout : SERVE_CONN_TIMEOUT;
 	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
-	    NULL, NULL, handler, srv,
+	    NULL, NULL, handler, l,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_CONN_LIMIT,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVE_CONN_MEMORY,
 	    MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
 	    MHD_OPTION_END);
 	if (l->mhd == NULL) {
 		*errstr = xasprintf("listen %s: cannot start the HTTP server",
-		    cl->text);
-		close(l->fd);
-		l->fd = -1;
+		    l->text);
 		return -1;
 	}
 	info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	if (info == NULL) {
-		*errstr = xasprintf("listen %s: no epoll fd", cl->text);
+		*errstr = xasprintf("listen %s: no epoll fd", l->text);
 		return -1;
 	}
 	ev_io_init(&l->io, listener_io_cb, info->epoll_fd, EV_READ);
@@ -740,16 +1533,14 @@ listener_start(struct server *srv, struct listener *l,
 	ev_init(&l->timer, listener_timer_cb);
 	l->timer.data = l;
 	listener_rearm(l);
-	if (l->port != -1 && strcmp(cl->port, "0") == 0)
-		log_info("listening on %s (port %d)", cl->text, l->port);
-	else
-		log_info("listening on %s", cl->text);
 	return 0;
 }
 
 static void
 listener_stop(struct server *srv, struct listener *l)
 {
+	if (l == NULL)
+		return;
 	if (l->mhd != NULL) {
 		ev_io_stop(srv->loop, &l->io);
 		ev_timer_stop(srv->loop, &l->timer);
@@ -759,11 +1550,105 @@ listener_stop(struct server *srv, struct listener *l)
 	} else if (l->fd != -1)
 		close(l->fd);
 	l->fd = -1;
-	if (l->unix_path != NULL) {
+	if (l->unix_path != NULL)
 		unlink(l->unix_path);
-		free(l->unix_path);
-		l->unix_path = NULL;
+	listener_free(l);
+}
+
+/* A listener for cl: the activated socket for its address, or a new
+ * one bound here. */
+static struct listener *
+listener_open(struct server *srv, const struct conf *conf,
+    const struct conf_listen *cl, char **errstr)
+{
+	struct listener *l;
+	int mode;
+
+	l = xcalloc(1, sizeof(*l));
+	l->srv = srv;
+	l->kind = cl->kind;
+	l->text = xstrdup(cl->text != NULL ? cl->text : "?");
+	l->host = cl->host != NULL ? xstrdup(cl->host) : NULL;
+	l->port = cl->port != NULL ? xstrdup(cl->port) : NULL;
+	l->path = cl->path != NULL ? xstrdup(cl->path) : NULL;
+	l->configured = 1;
+	l->is_unix = cl->kind == CONF_LISTEN_UNIX;
+	l->bound_port = -1;
+	l->fd = take_activated(srv, cl);
+	if (l->fd != -1) {
+		l->activated = 1;
+		log_info("listening on %s (from systemd)", l->text);
+	} else if (l->is_unix) {
+		mode = conf->socket_mode > 0 ? conf->socket_mode :
+		    SERVE_SOCKET_MODE;
+		l->fd = bind_unix(cl, (mode_t)mode, errstr);
+		if (l->fd != -1)
+			l->unix_path = xstrdup(cl->path);
+	} else
+		l->fd = bind_tcp(cl, errstr);
+	if (l->fd == -1) {
+		listener_free(l);
+		return NULL;
 	}
+	if (!l->is_unix)
+		l->bound_port = sock_port(l->fd);
+	if (listener_run(srv, l, conf, errstr) == -1) {
+		listener_stop(srv, l);
+		return NULL;
+	}
+	if (!l->activated && !l->is_unix && strcmp(cl->port, "0") == 0)
+		log_info("listening on %s (port %d)", l->text, l->bound_port);
+	else if (!l->activated)
+		log_info("listening on %s", l->text);
+	return l;
+}
+
+/* An activated socket no configured listener named. */
+static struct listener *
+listener_extra(struct server *srv, const struct conf *conf, int fd,
+    char **errstr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct listener *l;
+
+	l = xcalloc(1, sizeof(*l));
+	l->srv = srv;
+	l->fd = fd;
+	l->activated = 1;
+	l->bound_port = -1;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family == AF_UNIX) {
+		l->is_unix = 1;
+		l->kind = CONF_LISTEN_UNIX;
+		l->text = xasprintf("unix:%s (fd %d, from systemd)",
+		    ((struct sockaddr_un *)&ss)->sun_path, fd);
+	} else {
+		l->kind = CONF_LISTEN_TCP;
+		l->bound_port = sock_port(fd);
+		l->text = xasprintf("port %d (fd %d, from systemd)",
+		    l->bound_port, fd);
+	}
+	if (listener_run(srv, l, conf, errstr) == -1) {
+		listener_stop(srv, l);
+		return NULL;
+	}
+	log_info("listening on %s", l->text);
+	return l;
+}
+
+/* Whether l was opened for cl (and so survives a reload to it). */
+static int
+listener_same(const struct listener *l, const struct conf_listen *cl)
+{
+	if (!l->configured || l->kind != cl->kind)
+		return 0;
+	if (cl->kind == CONF_LISTEN_UNIX)
+		return l->path != NULL && cl->path != NULL &&
+		    strcmp(l->path, cl->path) == 0;
+	return l->host != NULL && l->port != NULL && cl->host != NULL &&
+	    cl->port != NULL && strcmp(l->host, cl->host) == 0 &&
+	    strcmp(l->port, cl->port) == 0;
 }
 
 struct server *
@@ -771,32 +1656,110 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
     char **errstr)
 {
 	struct server *srv;
+	struct listener *l;
 	size_t i;
 
 	srv = xcalloc(1, sizeof(*srv));
 	srv->loop = loop;
 	srv->store = store;
+	srv->conf = conf;
 	srv->started = (int64_t)time(NULL);
-	srv->ls = xcalloc(conf->nlisten, sizeof(*srv->ls));
-	for (i = 0; i < conf->nlisten; i++)
-		srv->ls[i].fd = -1;
-	srv->nls = conf->nlisten;
+	srv->nsd = activated_fds(&srv->sd_fds);
+	srv->ls = xcalloc(conf->nlisten + srv->nsd + 1, sizeof(*srv->ls));
 	for (i = 0; i < conf->nlisten; i++) {
-		if (listener_start(srv, &srv->ls[i], &conf->listen[i],
-		    errstr) == -1) {
+		l = listener_open(srv, conf, &conf->listen[i], errstr);
+		if (l == NULL) {
 			serve_free(srv);
 			return NULL;
 		}
+		srv->ls[srv->nls++] = l;
+	}
+	/* The activated sockets left over are served as they are. */
+	while (srv->nsd > 0) {
+		l = listener_extra(srv, conf, srv->sd_fds[--srv->nsd], errstr);
+		if (l == NULL) {
+			serve_free(srv);
+			return NULL;
+		}
+		srv->ls[srv->nls++] = l;
 	}
 	return srv;
 }
 
 int
+serve_reload(struct server *srv, const struct conf *newconf, char **errstr)
+{
+	struct listener **ls, *l;
+	size_t i, j, n = 0, nold = srv->nls;
+	int *keep;
+
+	ls = xcalloc(newconf->nlisten + srv->nls + 1, sizeof(*ls));
+	keep = xcalloc(srv->nls + 1, sizeof(*keep));
+	for (i = 0; i < newconf->nlisten; i++) {
+		l = NULL;
+		for (j = 0; j < nold && l == NULL; j++) {
+			if (!keep[j] && listener_same(srv->ls[j],
+			    &newconf->listen[i])) {
+				keep[j] = 1;
+				l = srv->ls[j];
+			}
+		}
+		if (l == NULL) {
+			l = listener_open(srv, newconf, &newconf->listen[i],
+			    errstr);
+			if (l == NULL)
+				goto fail;
+			l->configured = 2;	/* new: undone on failure */
+		}
+		ls[n++] = l;
+	}
+	/* systemd's extra sockets stay whatever the config says. */
+	for (j = 0; j < nold; j++) {
+		if (!srv->ls[j]->configured) {
+			keep[j] = 1;
+			ls[n++] = srv->ls[j];
+		}
+	}
+	for (j = 0; j < nold; j++) {
+		if (!keep[j]) {
+			log_info("no longer listening on %s",
+			    srv->ls[j]->text);
+			listener_stop(srv, srv->ls[j]);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (ls[i]->configured == 2)
+			ls[i]->configured = 1;
+	free(srv->ls);
+	free(keep);
+	srv->ls = ls;
+	srv->nls = n;
+	srv->conf = newconf;
+	cache_clear(srv);
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		if (ls[i]->configured == 2)
+			listener_stop(srv, ls[i]);
+	free(ls);
+	free(keep);
+	return -1;
+}
+
+void
+serve_set_refresh(struct server *srv, int (*cb)(void *, const char *),
+    void *arg)
+{
+	srv->refresh_cb = cb;
+	srv->refresh_arg = arg;
+}
+
+int
 serve_tcp_port(const struct server *srv, size_t i)
 {
-	if (srv == NULL || i >= srv->nls)
+	if (srv == NULL || i >= srv->nls || srv->ls[i]->is_unix)
 		return -1;
-	return srv->ls[i].port;
+	return srv->ls[i]->bound_port;
 }
 
 void
@@ -807,9 +1770,11 @@ serve_free(struct server *srv)
 	if (srv == NULL)
 		return;
 	for (i = 0; i < srv->nls; i++)
-		listener_stop(srv, &srv->ls[i]);
-	for (i = 0; i < CACHE_SLOTS; i++)
-		slot_clear(&srv->cache[i]);
+		listener_stop(srv, srv->ls[i]);
+	for (i = 0; i < srv->nsd; i++)
+		close(srv->sd_fds[i]);
+	cache_clear(srv);
+	free(srv->sd_fds);
 	free(srv->ls);
 	free(srv);
 }

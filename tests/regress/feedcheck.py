@@ -29,6 +29,14 @@ wrong Content-Type or charset counts as an error too.  Checks:
                parses), then run the checks once; on timeout, fail with
                what was last seen
   --raw        do not parse: only check --status and --body (for /healthz)
+  --body-has T with --raw: the body contains T (a reason, a marker)
+
+--format json reads a JSON Feed instead (no feedparser involved): the
+document must meet the JSON Feed 1.1 spec's requirements (version,
+title, items; each item an id and content_html or content_text; RFC 3339
+dates; attachments with url and mime_type), served as
+application/feed+json; its items are then checked like entries, the
+source being feedd's "_source" extension (feed_url, title).
 
 Exit status 0 when every check passed, 1 when one failed (the reasons go
 to stderr, one per line), 2 on usage errors.  Standard library plus
@@ -37,8 +45,10 @@ feedparser; runs under /usr/bin/python3.
 
 import argparse
 import calendar
+import datetime
 import http.client
 import json
+import re
 import socket
 import sys
 import time
@@ -49,7 +59,10 @@ try:
 except ImportError:  # the shell checks for it first and skips
     feedparser = None
 
-FORMATS = {"atom": "atom10", "rss": "rss20"}
+FORMATS = {"atom": "atom10", "rss": "rss20", "json": "json11"}
+JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?"
+                     r"([Zz]|[+-]\d{2}:\d{2})$")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -156,6 +169,93 @@ def fixture_records(path, source_url, source_title):
     return out
 
 
+def parse_3339(s):
+    """An RFC 3339 date-time as a UTC struct_time."""
+    s = s.replace("z", "Z").replace("t", "T")
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    dt = datetime.datetime.fromisoformat(s)
+    return dt.astimezone(datetime.timezone.utc).timetuple()
+
+
+class JsonFeedDoc:
+    """A JSON Feed checked against the spec, its items shaped like
+    feedparser's entries (so entry_record reads them)."""
+
+    def __init__(self, body, headers):
+        self.problems = []
+        self.entries = []
+        self.version = None
+        ctype = headers.get("content-type", "")
+        if not ctype.startswith("application/feed+json"):
+            self.problems.append("Content-Type %r, want "
+                                 "application/feed+json" % ctype)
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            self.problems.append("not JSON: %s" % exc)
+            return
+        if not isinstance(doc, dict):
+            self.problems.append("top level is not an object")
+            return
+        if doc.get("version") == JSONFEED_VERSION:
+            self.version = "json11"
+        else:
+            self.problems.append("version %r" % doc.get("version"))
+        if not isinstance(doc.get("title"), str):
+            self.problems.append("no title (required)")
+        for key in ("home_page_url", "feed_url"):
+            if key in doc and not isinstance(doc[key], str):
+                self.problems.append("%s is not a string" % key)
+        items = doc.get("items")
+        if not isinstance(items, list):
+            self.problems.append("no items array (required)")
+            return
+        for n, it in enumerate(items):
+            self.entries.append(self.item(n, it))
+
+    def bad(self, n, msg):
+        self.problems.append("item %d: %s" % (n, msg))
+
+    def item(self, n, it):
+        if not isinstance(it, dict):
+            self.bad(n, "not an object")
+            return {}
+        if not isinstance(it.get("id"), str) or not it["id"]:
+            self.bad(n, "no id (required)")
+        if not isinstance(it.get("content_html"), str) and \
+           not isinstance(it.get("content_text"), str):
+            self.bad(n, "neither content_html nor content_text")
+        e = {"title": it.get("title"), "link": it.get("url"),
+             "id": it.get("id")}
+        for key, out in (("date_published", "published_parsed"),
+                         ("date_modified", "updated_parsed")):
+            if key not in it:
+                continue
+            if not isinstance(it[key], str) or not RFC3339.match(it[key]):
+                self.bad(n, "%s %r is not RFC 3339" % (key, it[key]))
+            else:
+                e[out] = parse_3339(it[key])
+        for a in it.get("authors", []):
+            if not isinstance(a, dict) or not (set(a) & {"name", "url",
+                                                         "avatar"}):
+                self.bad(n, "author without name, url or avatar")
+        for a in it.get("attachments", []):
+            if not isinstance(a, dict) or \
+               not isinstance(a.get("url"), str) or \
+               not isinstance(a.get("mime_type"), str):
+                self.bad(n, "attachment without url or mime_type")
+        tags = it.get("tags", [])
+        if not isinstance(tags, list) or \
+           not all(isinstance(t, str) for t in tags):
+            self.bad(n, "tags is not a list of strings")
+        src = it.get("_source")
+        if isinstance(src, dict):
+            e["source"] = {"href": src.get("feed_url"),
+                           "title": src.get("title")}
+        return e
+
+
 def describe(rec):
     return "%r <%s>" % (rec.get("title"), rec.get("link"))
 
@@ -185,6 +285,12 @@ def load_document(args):
                            % (status, args.status, body[:200]))
     if args.raw:
         return body, headers
+    if args.format == "json":
+        d = JsonFeedDoc(body, headers)
+        if d.problems:
+            raise RuntimeError("not a valid JSON Feed 1.1: %s"
+                               % "; ".join(d.problems[:10]))
+        return d, headers
     d = feedparser.parse(body, response_headers=headers)
     if d.bozo:
         raise RuntimeError("bozo: %s: %s (Content-Type %r)"
@@ -318,9 +424,10 @@ def main():
     ap.add_argument("--raw", action="store_true")
     ap.add_argument("--status", type=int, default=200)
     ap.add_argument("--body", help="with --raw: the exact body (stripped)")
+    ap.add_argument("--body-has", help="with --raw: text the body holds")
     args = ap.parse_args()
 
-    if feedparser is None and not args.raw:
+    if feedparser is None and not args.raw and args.format != "json":
         sys.stderr.write("feedcheck: python3-feedparser is not installed\n")
         return 2
     label = args.label or (("unix:%s " % args.unix if args.unix else "")
@@ -341,6 +448,8 @@ def main():
     if args.raw:
         if args.body is not None and d.strip() != args.body.encode():
             ck.fail("body %r, want %r" % (d[:200], args.body))
+        if args.body_has is not None and args.body_has.encode() not in d:
+            ck.fail("body %r does not hold %r" % (d[:200], args.body_has))
         return ck.report()
 
     if args.format and d.version != FORMATS[args.format]:

@@ -5,7 +5,8 @@
  * sources and date formats, and that hostile text (markup, control
  * characters, invalid UTF-8) comes back as text, not as markup or a
  * parse error.  The Atom output is also validated against the RELAX NG
- * schema of RFC 4287 (tests/data/render/atom.rng).
+ * schema of RFC 4287 (tests/data/render/atom.rng).  JSON Feed output is
+ * parsed back with jansson and checked against the spec's required fields.
  */
 #include <check.h>
 #include <regex.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xpath.h>
@@ -494,6 +496,92 @@ START_TEST(test_content_type)
 	    "application/atom+xml; charset=utf-8");
 	ck_assert_str_eq(render_content_type(RENDER_RSS),
 	    "application/rss+xml; charset=utf-8");
+	ck_assert_str_eq(render_content_type(RENDER_JSON),
+	    "application/feed+json; charset=utf-8");
+}
+END_TEST
+
+/* JSON Feed 1.1: the spec's required fields, attachments, sources,
+ * and hostile text kept as valid UTF-8 text. */
+START_TEST(test_json_feed)
+{
+	struct store_item it[3];
+	struct render_channel ch = channel("http://h/feed.json");
+	struct buf out;
+	json_error_t e;
+	json_t *j, *items, *x, *a;
+	size_t i;
+
+	make_items(it);
+	ch.site_url = "http://h/";
+	buf_init(&out, 0);
+	ck_assert_int_eq(render_feed(RENDER_JSON, &ch, it, 3, &out), 0);
+	j = json_loads(out.data, 0, &e);
+	ck_assert_msg(j != NULL, "not JSON: %s\n%s", e.text, out.data);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "version")),
+	    "https://jsonfeed.org/version/1.1");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "title")),
+	    "feedd: all feeds");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "feed_url")),
+	    "http://h/feed.json");
+	ck_assert_str_eq(json_string_value(json_object_get(j,
+	    "home_page_url")), "http://h/");
+	items = json_object_get(j, "items");
+	ck_assert_uint_eq(json_array_size(items), 3);
+	json_array_foreach(items, i, x) {
+		/* id is required; one of content_html, content_text. */
+		ck_assert(json_is_string(json_object_get(x, "id")));
+		ck_assert(json_is_string(json_object_get(x,
+		    "content_html")) || json_is_string(json_object_get(x,
+		    "content_text")));
+		ck_assert(json_is_string(json_object_get(x,
+		    "date_modified")));
+	}
+	x = json_array_get(items, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "id")),
+	    "tag:feedd,2026:one");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "url")),
+	    "http://alpha.example/1?a=1&b=2");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "title")),
+	    "A <b>bold</b> & caf\xc3\xa9 \xe6\x97\xa5");
+	ck_assert_str_eq(json_string_value(json_object_get(x,
+	    "content_html")), "<p>Full <em>content</em></p>]]>");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "summary")),
+	    "<p>Summary &amp; more</p>");
+	ck_assert_str_eq(json_string_value(json_object_get(x,
+	    "date_published")), "2023-11-14T21:13:20Z");
+	ck_assert_str_eq(json_string_value(json_object_get(x,
+	    "date_modified")), "2023-11-14T22:12:20Z");
+	a = json_object_get(x, "authors");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(a, 0), "name")), "Jane Doe");
+	ck_assert_uint_eq(json_array_size(json_object_get(x, "tags")), 2);
+	a = json_array_get(json_object_get(x, "attachments"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(a, "mime_type")),
+	    "audio/mpeg");
+	ck_assert_int_eq(json_integer_value(json_object_get(a,
+	    "size_in_bytes")), 12345);
+	a = json_object_get(x, "_source");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "title")),
+	    "Alpha & Sons");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "feed_url")),
+	    "http://alpha.example/feed.xml");
+	/* A bare item: empty title, text content, the feed name as its
+	 * source's title. */
+	x = json_array_get(items, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(x,
+	    "content_text")), "");
+	ck_assert_ptr_null(json_object_get(x, "date_published"));
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_object_get(x, "_source"), "title")), "beta");
+	/* Unknown type and length: the required mime_type still there. */
+	a = json_array_get(json_object_get(json_array_get(items, 2),
+	    "attachments"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(a, "mime_type")),
+	    "application/octet-stream");
+	ck_assert_ptr_null(json_object_get(a, "size_in_bytes"));
+	json_decref(j);
+	buf_reset(&out);
 }
 END_TEST
 
@@ -515,6 +603,7 @@ main(void)
 	tcase_add_test(tc, test_site_url);
 	tcase_add_test(tc, test_append_and_cap);
 	tcase_add_test(tc, test_content_type);
+	tcase_add_test(tc, test_json_feed);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

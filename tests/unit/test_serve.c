@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <threads.h>
@@ -21,6 +23,7 @@
 
 #include <curl/curl.h>
 #include <ev.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "daemon/conf.h"
@@ -35,11 +38,18 @@
 static char tmpdir[64];
 static char dbpath[128];
 static char sockpath[128];
+static char sockpath2[128];
 static struct store *store;
 static struct ev_loop *loop;
 static struct server *srv;
 static struct conf conf;
 static struct conf_listen listens[2];
+static char *tags_a[] = { "news", "world" };
+static char *tags_b[] = { "tech" };
+static char *view_tags[] = { "tech" };
+static char *view_feeds[] = { "alpha" };
+static struct conf_view views[2];
+static struct conf_feed cfeeds[2];
 static int64_t feed_a, feed_b;
 
 struct req {
@@ -48,6 +58,8 @@ struct req {
 	int		 unix_sock;
 	const char	*header;	/* one extra header, or NULL */
 	int		 gzip;		/* Accept-Encoding: gzip */
+	const char	*post;		/* a body to send, or NULL */
+	long		 timeout_ms;	/* 0: 10 s */
 	/* results */
 	long		 status;
 	int		 curl_rc;
@@ -106,6 +118,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(dbpath, sizeof(dbpath), "%s/feedd.db", tmpdir);
 	snprintf(sockpath, sizeof(sockpath), "%s/feedd.sock", tmpdir);
+	snprintf(sockpath2, sizeof(sockpath2), "%s/other.sock", tmpdir);
 	store = store_open(dbpath, &err);
 	ck_assert_msg(store != NULL, "store_open: %s", err ? err : "?");
 	feed_a = store_feed_ensure(store, "alpha",
@@ -114,6 +127,8 @@ setup(void)
 	    NULL);
 	ck_assert_int_gt(feed_a, 0);
 	ck_assert_int_gt(feed_b, 0);
+	ck_assert_int_eq(store_feed_set_tags(store, feed_a, tags_a, 2), 0);
+	ck_assert_int_eq(store_feed_set_tags(store, feed_b, tags_b, 1), 0);
 	e[0] = mk("a1", "Alpha one", "http://alpha.example/1", T0 - 300);
 	e[1] = mk("a2", "Alpha <two>", "http://alpha.example/2", T0 - 200);
 	put(feed_a, e, 2, T0);
@@ -131,6 +146,29 @@ setup(void)
 	listens[1].path = sockpath;
 	conf.listen = listens;
 	conf.nlisten = 2;
+	memset(views, 0, sizeof(views));
+	views[0].name = (char *)"tech";
+	views[0].title = (char *)"Tech view";
+	views[0].tags = view_tags;
+	views[0].ntags = 1;
+	views[1].name = (char *)"alpha-two";
+	views[1].feeds = view_feeds;
+	views[1].nfeeds = 1;
+	views[1].query = (char *)"two";
+	conf.views = views;
+	conf.nviews = 2;
+	memset(cfeeds, 0, sizeof(cfeeds));
+	cfeeds[0].name = (char *)"alpha";
+	cfeeds[0].url = (char *)"http://alpha.example/feed.xml";
+	cfeeds[0].title = (char *)"Alpha & Co";
+	cfeeds[0].tags = tags_a;
+	cfeeds[0].ntags = 2;
+	cfeeds[1].name = (char *)"beta";
+	cfeeds[1].url = (char *)"http://beta.example/rss";
+	cfeeds[1].tags = tags_b;
+	cfeeds[1].ntags = 1;
+	conf.feeds = cfeeds;
+	conf.nfeeds = 2;
 
 	loop = ev_loop_new(EVFLAG_AUTO);
 	ck_assert_ptr_nonnull(loop);
@@ -151,6 +189,7 @@ teardown(void)
 	snprintf(dbpath + strlen(dbpath), 8, "-shm");
 	unlink(dbpath);
 	unlink(sockpath);
+	unlink(sockpath2);
 	rmdir(tmpdir);
 }
 
@@ -184,13 +223,15 @@ do_req(struct req *r, int port)
 	c = curl_easy_init();
 	if (r->unix_sock) {
 		snprintf(url, sizeof(url), "http://localhost%s", r->path);
-		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sockpath);
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH,
+		    r->unix_sock == 2 ? sockpath2 : sockpath);
 	} else
 		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port,
 		    r->path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	    r->timeout_ms > 0 ? r->timeout_ms : 10000L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
@@ -198,9 +239,13 @@ do_req(struct req *r, int port)
 	if (strcmp(r->method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(r->method, "POST") == 0)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "a=b");
-	else if (strcmp(r->method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+		    r->post != NULL ? r->post : "a=b");
+	else {
+		if (r->post != NULL)
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->post);
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+	}
 	if (r->gzip)	/* curl then decodes the body for us */
 		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
 	if (r->header != NULL) {
@@ -639,6 +684,540 @@ START_TEST(test_socket_files)
 }
 END_TEST
 
+/* A JSON document's root, parsed strictly; the test fails otherwise. */
+static json_t *
+json_body(const struct req *r)
+{
+	json_error_t e;
+	json_t *j;
+
+	j = json_loads(r->body.data != NULL ? r->body.data : "", 0, &e);
+	ck_assert_msg(j != NULL, "%s: not JSON: %s", r->path, e.text);
+	return j;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* JSON Feed 1.1: the spec's required fields, sources, order. */
+START_TEST(test_json)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.json" },
+	};
+	json_t *j, *items, *it, *src;
+	const char *v;
+	size_t i;
+
+	start_server();
+	run(r, 1);
+	ck_status(&r[0], 200);
+	ck_hdr(&r[0], "Content-Type", "application/feed+json; charset=utf-8");
+	ck_assert_ptr_nonnull(hdr(&r[0], "ETag"));
+	ck_assert_ptr_nonnull(hdr(&r[0], "Last-Modified"));
+	j = json_body(&r[0]);
+	ck_assert_str_eq(jstr(j, "version"),
+	    "https://jsonfeed.org/version/1.1");
+	ck_assert_ptr_nonnull(jstr(j, "title"));
+	v = jstr(j, "feed_url");
+	ck_assert(v != NULL && strstr(v, "/feed.json") != NULL);
+	items = json_object_get(j, "items");
+	ck_assert(json_is_array(items));
+	ck_assert_uint_eq(json_array_size(items), 3);
+	json_array_foreach(items, i, it) {
+		ck_assert_ptr_nonnull(jstr(it, "id"));
+		ck_assert(jstr(it, "content_html") != NULL ||
+		    jstr(it, "content_text") != NULL);
+		ck_assert_ptr_nonnull(jstr(it, "date_published"));
+		src = json_object_get(it, "_source");
+		ck_assert(json_is_object(src));
+		ck_assert_ptr_nonnull(jstr(src, "feed_url"));
+	}
+	it = json_array_get(items, 0);
+	ck_assert_str_eq(jstr(it, "url"), "http://beta.example/1");
+	ck_assert_str_eq(jstr(json_object_get(it, "_source"), "feed_url"),
+	    "http://beta.example/rss");
+	it = json_array_get(items, 1);
+	ck_assert_str_eq(jstr(it, "title"), "Alpha <two>");
+	ck_assert_str_eq(jstr(json_object_get(it, "_source"), "title"),
+	    "Alpha & Co");
+	json_decref(j);
+	reqs_free(r, 1);
+}
+END_TEST
+
+/* Query parameters select exactly the matching entries. */
+START_TEST(test_filters)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom?limit=1" },
+		{ .method = "GET", .path = "/feed.rss?feed=alpha" },
+		{ .method = "GET", .path = "/feed.rss?feed=alpha&feed=beta" },
+		{ .method = "GET", .path = "/feed.rss?tag=tech" },
+		{ .method = "GET", .path = "/feed.rss?tag=world&tag=tech" },
+		{ .method = "GET", .path = "/feed.json?q=two" },
+		/* T0 - 250 = 2023-11-14T22:09:10Z */
+		{ .method = "GET", .path =
+		    "/feed.atom?since=2023-11-14T22:09:10Z" },
+		{ .method = "GET", .path =
+		    "/feed.atom?since=2023-11-14T23:09:10%2B01:00" },
+		{ .method = "GET", .path = "/feed.rss?feed=nobody" },
+		{ .method = "GET", .path = "/feed.atom?limit=500&x=1" },
+		{ .method = "GET", .path = "/feed.rss?tag=tech&feed=alpha" },
+	};
+	json_t *j;
+
+	start_server();
+	run(r, 11);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<entry>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, "beta.example/1"));
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "/feed.atom?limit=1\""));
+	ck_status(&r[1], 200);
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 2);
+	ck_assert_int_eq(count(r[1].body.data,
+	    "<source url=\"http://alpha.example/feed.xml\">"), 2);
+	ck_assert_ptr_nonnull(strstr(r[1].body.data,
+	    "/feed.rss?feed=alpha\""));
+	ck_assert_str_ne(hdr(&r[1], "ETag"), "");
+	ck_status(&r[2], 200);
+	ck_assert_int_eq(count(r[2].body.data, "<item>"), 3);
+	ck_status(&r[3], 200);
+	ck_assert_int_eq(count(r[3].body.data, "<item>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[3].body.data, "Beta one"));
+	ck_status(&r[4], 200);
+	ck_assert_int_eq(count(r[4].body.data, "<item>"), 3);
+	ck_status(&r[5], 200);
+	j = json_body(&r[5]);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "items")), 1);
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(j, "items"), 0),
+	    "url"), "http://alpha.example/2");
+	json_decref(j);
+	ck_status(&r[6], 200);
+	ck_assert_int_eq(count(r[6].body.data, "<entry>"), 2);
+	ck_assert_ptr_null(strstr(r[6].body.data, "alpha.example/1\""));
+	ck_status(&r[7], 200);
+	ck_assert_int_eq(count(r[7].body.data, "<entry>"), 2);
+	ck_status(&r[8], 200);
+	ck_assert_int_eq(count(r[8].body.data, "<item>"), 0);
+	ck_status(&r[9], 200);
+	ck_assert_int_eq(count(r[9].body.data, "<entry>"), 3);
+	/* Filters combine with AND. */
+	ck_status(&r[10], 200);
+	ck_assert_int_eq(count(r[10].body.data, "<item>"), 0);
+	/* Different selections are different documents. */
+	ck_assert_str_ne(hdr(&r[1], "ETag") ? r[1].head.data : "", "");
+	reqs_free(r, 11);
+}
+END_TEST
+
+/* Bad parameters: 400 with a plain-text reason. */
+START_TEST(test_bad_params)
+{
+	static char longq[2048];
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom?limit=0" },
+		{ .method = "GET", .path = "/feed.atom?limit=501" },
+		{ .method = "GET", .path = "/feed.rss?limit=ten" },
+		{ .method = "GET", .path = "/feed.rss?since=yesterday" },
+		{ .method = "GET", .path =
+		    "/feed.rss?since=2023-02-30T00:00:00Z" },
+		{ .method = "GET", .path = "/feed.json?since=2023-11-14" },
+		{ .method = "GET", .path = longq },
+		{ .method = "GET", .path = "/feed.rss?tag=" },
+	};
+	size_t i, n;
+
+	n = (size_t)snprintf(longq, sizeof(longq), "/feed.atom?q=");
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(longq + n, sizeof(longq) - n, "w%zu+",
+		    i);
+	start_server();
+	run(r, 8);
+	for (i = 0; i < 8; i++) {
+		ck_status(&r[i], 400);
+		ck_hdr(&r[i], "Content-Type", "text/plain; charset=utf-8");
+	}
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, "bad limit"));
+	ck_assert_ptr_nonnull(strstr(r[1].body.data, "1 to 500"));
+	ck_assert_ptr_nonnull(strstr(r[2].body.data, "bad limit"));
+	ck_assert_ptr_nonnull(strstr(r[3].body.data, "bad since"));
+	ck_assert_ptr_nonnull(strstr(r[4].body.data, "RFC 3339"));
+	ck_assert_ptr_nonnull(strstr(r[5].body.data, "bad since"));
+	ck_assert_ptr_nonnull(strstr(r[6].body.data, "bad q"));
+	ck_assert_ptr_nonnull(strstr(r[7].body.data, "bad tag"));
+	reqs_free(r, 8);
+}
+END_TEST
+
+/* Named views from the config. */
+START_TEST(test_views)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/view/tech.atom" },
+		{ .method = "GET", .path = "/view/alpha-two.rss" },
+		{ .method = "GET", .path = "/view/tech.json" },
+		{ .method = "GET", .path = "/view/nope.atom" },
+		{ .method = "GET", .path = "/view/tech.atom?tag=world" },
+		{ .method = "GET", .path = "/view/tech.xml" },
+		{ .method = "GET", .path = "/view/tech.atom?limit=0" },
+		{ .method = "GET", .path = "/view/tech.rss?limit=1" },
+	};
+	json_t *j;
+
+	start_server();
+	run(r, 8);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<entry>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "<title type=\"text\">Tech view</title>"));
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, "/view/tech.atom\""));
+	ck_status(&r[1], 200);
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[1].body.data,
+	    "<link>http://alpha.example/2</link>"));
+	ck_status(&r[2], 200);
+	j = json_body(&r[2]);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "items")), 1);
+	ck_assert_str_eq(jstr(j, "title"), "Tech view");
+	json_decref(j);
+	ck_status(&r[3], 404);
+	ck_assert_ptr_nonnull(strstr(r[3].body.data, "no view named"));
+	ck_status(&r[4], 400);
+	ck_assert_ptr_nonnull(strstr(r[4].body.data, "own filters"));
+	ck_status(&r[5], 404);
+	ck_status(&r[6], 400);
+	ck_status(&r[7], 200);
+	ck_assert_int_eq(count(r[7].body.data, "<item>"), 1);
+	reqs_free(r, 8);
+}
+END_TEST
+
+/* /, /status, /metrics and /feeds.opml. */
+START_TEST(test_pages)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/" },
+		{ .method = "GET", .path = "/status" },
+		{ .method = "GET", .path = "/feeds.opml" },
+		{ .method = "GET", .path = "/metrics" },
+	};
+	struct store_feed_state st;
+	json_t *j, *f;
+	const char *fail, *ok;
+
+	memset(&st, 0, sizeof(st));
+	st.last_attempt = T0;
+	st.last_success = T0 - 3600;
+	st.last_error = (char *)"HTTP 500 <Internal>";
+	st.error_class = (char *)"http";
+	st.http_status = 500;
+	st.failures = 2;
+	st.next_due = T0 + 600;
+	ck_assert_int_eq(store_feed_state_put(store, feed_b, &st), 0);
+	memset(&st, 0, sizeof(st));
+	st.last_attempt = T0;
+	st.last_success = T0;
+	st.next_due = T0 + 900;
+	ck_assert_int_eq(store_feed_state_put(store, feed_a, &st), 0);
+
+	start_server();
+	run(r, 4);
+	ck_status(&r[0], 200);
+	ck_hdr(&r[0], "Content-Type", "text/html; charset=utf-8");
+	ck_assert_ptr_nonnull(hdr(&r[0], "ETag"));
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, "Alpha &lt;two&gt;"));
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "HTTP 500 &lt;Internal&gt;"));
+	ck_assert_ptr_null(strstr(r[0].body.data, "<script"));
+	/* The failing feed's row comes first. */
+	fail = strstr(r[0].body.data, "<tr class=\"failing\">");
+	ok = strstr(r[0].body.data, "<tr class=\"ok\">");
+	ck_assert(fail != NULL && ok != NULL && fail < ok);
+	ck_assert(strstr(fail, "beta") < ok);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "datetime=\"2023-11-14T22:23:20Z\""));	/* alpha's next poll */
+
+	ck_status(&r[1], 200);
+	ck_hdr(&r[1], "Content-Type", "application/json; charset=utf-8");
+	j = json_body(&r[1]);
+	ck_assert_int_eq(json_integer_value(json_object_get(j,
+	    "feeds_failing")), 1);
+	f = json_array_get(json_object_get(j, "feeds"), 0);
+	ck_assert_str_eq(jstr(f, "name"), "beta");
+	ck_assert_str_eq(jstr(f, "state"), "failing");
+	ck_assert_str_eq(jstr(f, "last_error"), "HTTP 500 <Internal>");
+	ck_assert_str_eq(jstr(f, "next_poll"), "2023-11-14T22:23:20Z");
+	f = json_array_get(json_object_get(j, "feeds"), 1);
+	ck_assert_str_eq(jstr(f, "name"), "alpha");
+	ck_assert_str_eq(jstr(f, "state"), "ok");
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "entries")), 3);
+	f = json_array_get(json_object_get(j, "entries"), 0);
+	ck_assert_str_eq(jstr(json_object_get(f, "source"), "url"),
+	    "http://beta.example/rss");
+	json_decref(j);
+
+	ck_status(&r[2], 200);
+	ck_assert_ptr_nonnull(strstr(r[2].body.data, "<opml"));
+	ck_assert_ptr_nonnull(strstr(r[2].body.data,
+	    "xmlUrl=\"http://beta.example/rss\""));
+
+	ck_status(&r[3], 200);
+	ck_hdr(&r[3], "Content-Type",
+	    "text/plain; version=0.0.4; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "# TYPE feedd_http_requests_total counter\n"));
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "feedd_fetches_total{outcome=\"ok\"} "));
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "feedd_http_request_duration_seconds_bucket{le=\"+Inf\"} "));
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "feedd_http_request_duration_seconds_count "));
+	/* The three requests before it were counted. */
+	ck_assert_ptr_null(strstr(r[3].body.data,
+	    "feedd_http_requests_total 0\n"));
+	reqs_free(r, 4);
+}
+END_TEST
+
+static char refreshed[256];
+
+static int
+refresh_cb(void *arg, const char *name)
+{
+	(void)arg;
+	if (name != NULL && strcmp(name, "nope") == 0)
+		return -1;
+	snprintf(refreshed + strlen(refreshed),
+	    sizeof(refreshed) - strlen(refreshed), "[%s]",
+	    name != NULL ? name : "*");
+	return 0;
+}
+
+/* POST /refresh: Unix sockets only. */
+START_TEST(test_refresh)
+{
+	struct req r[] = {
+		{ .method = "POST", .path = "/refresh", .unix_sock = 1,
+		  .post = "" },
+		{ .method = "POST", .path = "/refresh?feed=alpha",
+		  .unix_sock = 1, .post = "" },
+		{ .method = "POST", .path = "/refresh?feed=nope",
+		  .unix_sock = 1, .post = "" },
+		{ .method = "POST", .path = "/refresh", .post = "" },
+		{ .method = "GET", .path = "/refresh", .unix_sock = 1 },
+		{ .method = "GET", .path = "/refresh" },
+	};
+	struct req c[] = {
+		{ .method = "POST", .path = "/refresh", .unix_sock = 1,
+		  .post = "" },
+	};
+
+	refreshed[0] = '\0';
+	start_server();
+	serve_set_refresh(srv, refresh_cb, NULL);
+	run(r, 6);
+	ck_status(&r[0], 202);
+	ck_status(&r[1], 202);
+	ck_assert_str_eq(refreshed, "[*][alpha]");
+	ck_status(&r[2], 404);
+	ck_assert_ptr_nonnull(strstr(r[2].body.data, "no feed named"));
+	ck_status(&r[3], 403);
+	ck_assert_ptr_nonnull(strstr(r[3].body.data, "Unix"));
+	ck_status(&r[4], 405);
+	ck_hdr(&r[4], "Allow", "POST");
+	ck_status(&r[5], 403);
+	serve_set_refresh(srv, NULL, NULL);
+	run(c, 1);
+	ck_status(&c[0], 503);
+	reqs_free(r, 6);
+	reqs_free(c, 1);
+}
+END_TEST
+
+/* A reload keeps unchanged listeners, opens new ones, closes removed
+ * ones, and switches views; a failed one changes nothing. */
+START_TEST(test_reload)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/view/tech.atom" },
+	};
+	struct req c[] = {
+		{ .method = "GET", .path = "/view/tech.atom" },
+		{ .method = "GET", .path = "/view/alpha-two.rss" },
+		{ .method = "GET", .path = "/healthz", .unix_sock = 2 },
+	};
+	struct conf_listen l2[2], l3[2];
+	struct conf conf2, conf3;
+	struct stat st;
+	char *err = NULL;
+	int port;
+
+	start_server();
+	port = serve_tcp_port(srv, 0);
+	run(r, 1);
+	ck_status(&r[0], 200);
+
+	conf2 = conf;
+	l2[0] = listens[0];
+	memset(&l2[1], 0, sizeof(l2[1]));
+	l2[1].kind = CONF_LISTEN_UNIX;
+	l2[1].text = sockpath2;
+	l2[1].path = sockpath2;
+	conf2.listen = l2;
+	conf2.nlisten = 2;
+	conf2.views = views + 1;
+	conf2.nviews = 1;
+	conf2.socket_mode = 0600;
+
+	/* A listener that cannot be opened: nothing changes. */
+	conf3 = conf2;
+	l3[0] = l2[0];
+	l3[1] = l2[1];
+	l3[1].path = (char *)"/nonexistent-dir/feedd.sock";
+	l3[1].text = l3[1].path;
+	conf3.listen = l3;
+	ck_assert_int_eq(serve_reload(srv, &conf3, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	free(err);
+	ck_assert_int_eq(lstat(sockpath, &st), 0);
+
+	ck_assert_int_eq(serve_reload(srv, &conf2, &err), 0);
+	ck_assert_int_eq(serve_tcp_port(srv, 0), port);
+	ck_assert_int_eq(lstat(sockpath, &st), -1);
+	ck_assert_int_eq(lstat(sockpath2, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	run(c, 3);
+	ck_status(&c[0], 404);
+	ck_status(&c[1], 200);
+	ck_assert_int_eq(count(c[1].body.data, "<item>"), 1);
+	ck_status(&c[2], 200);
+	serve_free(srv);
+	srv = NULL;
+	ck_assert_int_eq(lstat(sockpath2, &st), -1);
+	reqs_free(r, 1);
+	reqs_free(c, 3);
+}
+END_TEST
+
+/* Request bodies and headers are capped. */
+START_TEST(test_body_limit)
+{
+	static char big[16384], hbig[100000];
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.rss", .post = big },
+		{ .method = "GET", .path = "/feed.rss", .post = "small" },
+		{ .method = "GET", .path = "/feed.rss", .header = hbig },
+	};
+
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(hbig, "X-Big: ", 7);
+	memset(hbig + 7, 'y', sizeof(hbig) - 8);
+	start_server();
+	run(r, 3);
+	ck_status(&r[0], 413);
+	ck_status(&r[1], 200);
+	/* Past the per-connection memory (MHD answers). */
+	ck_status(&r[2], 431);
+	reqs_free(r, 3);
+}
+END_TEST
+
+struct limits_run {
+	int		 port;
+	ev_async	 done;
+	int		 refused;	/* the third got no answer */
+	int		 closed[2];	/* idle ones the server closed */
+	struct req	 after;		/* a request after that */
+};
+
+static int
+raw_connect(int port)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd != -1 && connect(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+limits_client(void *arg)
+{
+	struct limits_run *lr = arg;
+	struct req third;
+	struct timeval tv = { 5, 0 };
+	char c;
+	int fd[2], i;
+
+	for (i = 0; i < 2; i++)
+		fd[i] = raw_connect(lr->port);
+	/* Let the server accept both before the third comes. */
+	usleep(300000);
+	memset(&third, 0, sizeof(third));
+	third.method = "GET";
+	third.path = "/healthz";
+	/* At the limit MHD stops accepting: the connection waits in
+	 * the backlog, unanswered. */
+	third.timeout_ms = 500;
+	do_req(&third, lr->port);
+	lr->refused = third.status != 200;
+	reqs_free(&third, 1);
+	/* Idle for more than http_timeout: the server hangs up. */
+	for (i = 0; i < 2; i++) {
+		setsockopt(fd[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		lr->closed[i] = fd[i] != -1 && recv(fd[i], &c, 1, 0) == 0;
+		if (fd[i] != -1)
+			close(fd[i]);
+	}
+	do_req(&lr->after, lr->port);
+	ev_async_send(loop, &lr->done);
+	return 0;
+}
+
+/* http_max_clients caps connections (more wait in the backlog, served
+ * once others are gone); http_timeout closes idle ones. */
+START_TEST(test_limits)
+{
+	struct limits_run lr;
+	thrd_t t;
+
+	conf.http_max_clients = 2;
+	conf.http_timeout = 1;
+	conf.nlisten = 1;
+	start_server();
+	memset(&lr, 0, sizeof(lr));
+	lr.port = serve_tcp_port(srv, 0);
+	lr.after.method = "GET";
+	lr.after.path = "/healthz";
+	ev_async_init(&lr.done, done_cb);
+	ev_async_start(loop, &lr.done);
+	ck_assert_int_eq(thrd_create(&t, limits_client, &lr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &lr.done);
+	ck_assert_msg(lr.refused, "a third connection was served");
+	ck_assert(lr.closed[0] && lr.closed[1]);
+	ck_status(&lr.after, 200);
+	reqs_free(&lr.after, 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -660,6 +1239,15 @@ main(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_unix);
 	tcase_add_test(tc, test_socket_files);
+	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_filters);
+	tcase_add_test(tc, test_bad_params);
+	tcase_add_test(tc, test_views);
+	tcase_add_test(tc, test_pages);
+	tcase_add_test(tc, test_refresh);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_body_limit);
+	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
