@@ -25,6 +25,7 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "opml.h"
 #include "parsers/util.h"
 
 #define DEFAULT_INTERVAL	(30 * 60)
@@ -66,7 +67,52 @@ struct loader {
 	int		 interval_line;
 	int		 max_interval_line;
 	int		 opml_line;
+	size_t		*feed_slots;	/* hash of feed names: index + 1 */
+	size_t		 feed_slots_cap;	/* a power of two, or 0 */
 };
+
+/*
+ * Feed names seen so far, hashed, so a config of ten thousand feeds is
+ * checked for duplicates in linear time (open addressing, FNV-1a).
+ */
+static size_t
+name_hash(const char *name)
+{
+	size_t h = 2166136261u;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t *
+feed_slot(struct loader *ld, const char *name)
+{
+	size_t i, mask = ld->feed_slots_cap - 1;
+
+	for (i = name_hash(name) & mask; ld->feed_slots[i] != 0;
+	    i = (i + 1) & mask)
+		if (strcmp(ld->conf->feeds[ld->feed_slots[i] - 1].name,
+		    name) == 0)
+			break;
+	return &ld->feed_slots[i];
+}
+
+/* Makes room for one more name, keeping the table at most half full. */
+static void
+feed_slots_grow(struct loader *ld)
+{
+	size_t i;
+
+	if (2 * (ld->conf->nfeeds + 1) <= ld->feed_slots_cap)
+		return;
+	free(ld->feed_slots);
+	ld->feed_slots_cap = ld->feed_slots_cap ? 2 * ld->feed_slots_cap : 64;
+	ld->feed_slots = xcalloc(ld->feed_slots_cap, sizeof(size_t));
+	for (i = 0; i < ld->conf->nfeeds; i++)
+		*feed_slot(ld, ld->conf->feeds[i].name) = i + 1;
+}
 
 static void	loader_error(struct loader *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -591,7 +637,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 	struct conf *conf = ld->conf;
 	struct conf_feed *feed;
 	char *name;
-	size_t i;
+	size_t i, *slot;
 
 	name = xstrndup(text, len);
 	ld->feed = NULL;
@@ -609,14 +655,15 @@ begin_section(struct loader *ld, const char *text, size_t len)
 			    "is letters, digits, '-', '_' and '.'", fname);
 			goto out;
 		}
-		for (i = 0; i < conf->nfeeds; i++) {
-			if (strcmp(conf->feeds[i].name, fname) == 0) {
-				loader_error(ld, ld->lineno, "[feed %s] "
-				    "already defined at line %d", fname,
-				    conf->feeds[i].line);
-				goto out;
-			}
+		feed_slots_grow(ld);
+		slot = feed_slot(ld, fname);
+		if (*slot != 0) {
+			loader_error(ld, ld->lineno, "[feed %s] already "
+			    "defined at line %d", fname,
+			    conf->feeds[*slot - 1].line);
+			goto out;
 		}
+		*slot = conf->nfeeds + 1;
 		conf->feeds = xreallocarray(conf->feeds, conf->nfeeds + 1,
 		    sizeof(*conf->feeds));
 		feed = &conf->feeds[conf->nfeeds++];
@@ -748,14 +795,6 @@ finish(struct loader *ld)
 	    conf->max_interval < conf->min_interval)
 		loader_error(ld, ld->max_interval_line, "max_interval is "
 		    "shorter than min_interval");
-	for (i = 0; i < conf->nviews; i++) {
-		struct conf_view *v = &conf->views[i];
-
-		for (j = 0; j < v->nfeeds; j++)
-			if (conf_find_feed(conf, v->feeds[j]) == NULL)
-				loader_error(ld, v->line, "[view %s]: no "
-				    "feed named '%s'", v->name, v->feeds[j]);
-	}
 	/* A relative OPML path is relative to the config file, so the
 	 * pair can be moved together. */
 	if (conf->opml != NULL && conf->opml[0] != '/' &&
@@ -764,6 +803,19 @@ finish(struct loader *ld)
 		    conf->path, conf->opml);
 		free(conf->opml);
 		conf->opml = resolved;
+	}
+	/* Its feeds come after the [feed] sections, which therefore win
+	 * when both name the same URL (opml.h). */
+	if (conf->opml != NULL && opml_read_feeds(conf->opml, &conf->feeds,
+	    &conf->nfeeds, &ld->errors) == -1)
+		ld->nerrors++;
+	for (i = 0; i < conf->nviews; i++) {
+		struct conf_view *v = &conf->views[i];
+
+		for (j = 0; j < v->nfeeds; j++)
+			if (conf_find_feed(conf, v->feeds[j]) == NULL)
+				loader_error(ld, v->line, "[view %s]: no "
+				    "feed named '%s'", v->name, v->feeds[j]);
 	}
 	if (conf->nlisten == 0) {
 		if (parse_listen(DEFAULT_LISTEN, &l, &why) == -1)
@@ -819,6 +871,7 @@ conf_load(const char *path, char **errstr)
 		loader_error(&ld, rc, "syntax error");
 	fclose(ld.fp);
 	free(ld.line);
+	free(ld.feed_slots);
 	finish(&ld);
 
 	if (ld.nerrors > 0) {

@@ -22,6 +22,9 @@ void	log_set_level(enum log_level level);
 /* Parses "error", "warning", "info", "debug"; returns 0 or -1. */
 int	log_level_parse(const char *s, enum log_level *level);
 
+/* An error that does not end the process (fatalx does). */
+void	log_errorx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

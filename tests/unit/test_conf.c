@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/conf.h"
+#include "parsers/util.h"
 
 static char conf_path[] = "/tmp/feedd-test-conf-XXXXXX";
 
@@ -342,11 +343,21 @@ START_TEST(test_views_and_opml)
 {
 	struct conf *conf;
 	const struct conf_view *v;
-	char *err, want[300];
+	char *err, *text, want[300];
+	char opml[] = "/tmp/feedd-test-subs-XXXXXX";
+	FILE *fp;
+	int fd;
 
-	conf = load(
+	/* The OPML file must exist (it is read: see test_opml.c). */
+	fd = mkstemp(opml);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("<opml version=\"2.0\"><body/></opml>\n", fp);
+	fclose(fp);
+	text = xasprintf(
 	    "[feedd]\n"
-	    "opml = subs.opml\n"
+	    "opml = %s\n"
 	    "[feed a]\n"
 	    "url = http://127.0.0.1/a\n"
 	    "[feed b]\n"
@@ -357,10 +368,13 @@ START_TEST(test_views_and_opml)
 	    "feeds = a, b\n"
 	    "query = sanctions\n"
 	    "[view all-a]\n"
-	    "feeds = a\n", &err);
+	    "feeds = a\n", opml + strlen("/tmp/"));
+	conf = load(text, &err);
+	free(text);
+	unlink(opml);
 	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
 	/* relative to the config file's directory (/tmp) */
-	ck_assert_str_eq(conf->opml, "/tmp/subs.opml");
+	ck_assert_str_eq(conf->opml, opml);
 	ck_assert_uint_eq(conf->nviews, 2);
 	v = conf_find_view(conf, "europe");
 	ck_assert_ptr_nonnull(v);

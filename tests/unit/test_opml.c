@@ -1,0 +1,457 @@
+/*
+ * test_opml.c: OPML subscriptions: a real newsboat export, nested
+ * folders and categories as tags, names, hostile and broken documents,
+ * the round trips (OPML -> feeds -> OPML, and -> feedd.conf sections),
+ * and `opml = PATH` in feedd.conf.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/conf.h"
+#include "daemon/opml.h"
+#include "parsers/util.h"
+
+static char *
+data_path(const char *name)
+{
+	const char *top = getenv("top_srcdir");
+
+	return xasprintf("%s/tests/data/opml/%s", top != NULL ? top : ".",
+	    name);
+}
+
+struct list {
+	struct conf_feed *feeds;
+	size_t		 n;
+	struct buf	 errors;
+	int		 rc;
+};
+
+static void
+read_file(struct list *l, const char *name)
+{
+	char *path = data_path(name);
+
+	memset(l, 0, sizeof(*l));
+	buf_init(&l->errors, 0);
+	l->rc = opml_read_feeds(path, &l->feeds, &l->n, &l->errors);
+	free(path);
+}
+
+static void
+read_mem(struct list *l, const char *doc)
+{
+	memset(l, 0, sizeof(*l));
+	buf_init(&l->errors, 0);
+	l->rc = opml_read_mem("mem.opml", doc, strlen(doc), &l->feeds, &l->n,
+	    &l->errors);
+}
+
+static void
+list_free(struct list *l)
+{
+	opml_feeds_free(l->feeds, l->n);
+	buf_reset(&l->errors);
+}
+
+/* The feed's tags joined with ',' (static buffer). */
+static const char *
+tags_of(const struct conf_feed *f)
+{
+	static char s[256];
+	size_t i;
+
+	s[0] = '\0';
+	for (i = 0; i < f->ntags; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, f->tags[i]);
+	}
+	return s;
+}
+
+static const struct conf_feed *
+by_name(const struct conf_feed *feeds, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(feeds[i].name, name) == 0)
+			return &feeds[i];
+	return NULL;
+}
+
+/* newsboat 2.21's `newsboat -e` of a urls file (tests/data/opml). */
+START_TEST(test_newsboat)
+{
+	struct list l;
+
+	read_file(&l, "newsboat-2.21.opml");
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	/* Seven outlines, one repeating a URL. */
+	ck_assert_uint_eq(l.n, 6);
+	ck_assert_str_eq(l.feeds[0].name,
+	    "feeds-bbci-co-uk-news-world-rss-xml");
+	ck_assert_str_eq(l.feeds[0].url,
+	    "https://feeds.bbci.co.uk/news/world/rss.xml");
+	ck_assert_ptr_null(l.feeds[0].title);	/* title="" */
+	ck_assert_uint_eq(l.feeds[0].ntags, 0);
+	ck_assert_int_eq(l.feeds[0].line, 0);
+	ck_assert_int_eq(l.feeds[0].interval, 0);
+	ck_assert_int_eq(l.feeds[0].keep_days, CONF_INHERIT);
+	ck_assert_int_eq(l.feeds[0].keep_entries, CONF_INHERIT);
+	ck_assert_int_eq(l.feeds[0].interval_auto, CONF_INHERIT);
+	ck_assert_str_eq(l.feeds[1].name, "theguardian-com-world-rss");
+	ck_assert_str_eq(l.feeds[4].name, "ampersands-angles");
+	ck_assert_str_eq(l.feeds[4].url, "https://example.com/feed?a=1&b=2");
+	ck_assert_str_eq(l.feeds[4].title, "Ampersands & <Angles>");
+	ck_assert_str_eq(l.feeds[5].name, "the-guardian-world");
+	ck_assert_str_eq(l.feeds[5].url, "http://news.example.net/rss");
+	list_free(&l);
+}
+END_TEST
+
+START_TEST(test_nested)
+{
+	struct list l;
+	const struct conf_feed *f;
+
+	read_file(&l, "nested.opml");
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	/* Not the gopher: one, the repeated URL nor the link. */
+	ck_assert_uint_eq(l.n, 5);
+	f = by_name(l.feeds, l.n, "world-news");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->url, "https://news.example.com/world.xml");
+	ck_assert_str_eq(tags_of(f), "News");
+	f = by_name(l.feeds, l.n, "le-monde");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(tags_of(f), "News,Europe,fr");
+	/* The same title twice: the second gets -2. */
+	f = by_name(l.feeds, l.n, "world-news-2");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->url, "https://tech.example.org/news.atom");
+	ck_assert_str_eq(tags_of(f), "Tech");
+	/* Latin-1 letters folded; folder without a title adds no tag;
+	 * "tech" repeats "Tech" in another case. */
+	f = by_name(l.feeds, l.n, "unicode-blog");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->title, "\xc3\x9cn\xc3\xaf" "code  Blog!");
+	ck_assert_str_eq(tags_of(f), "Tech,personal");
+	/* No title: from the URL, without "www.". */
+	f = by_name(l.feeds, l.n, "example-org-feeds-all-rss");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_null(f->title);
+	list_free(&l);
+}
+END_TEST
+
+START_TEST(test_names_stable)
+{
+	struct list a, b;
+	size_t i;
+
+	read_file(&a, "nested.opml");
+	read_file(&b, "nested.opml");
+	ck_assert_uint_eq(a.n, b.n);
+	for (i = 0; i < a.n; i++)
+		ck_assert_str_eq(a.feeds[i].name, b.feeds[i].name);
+	list_free(&a);
+	list_free(&b);
+}
+END_TEST
+
+START_TEST(test_entities_refused)
+{
+	struct list l;
+
+	read_file(&l, "entities.opml");
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_ptr_nonnull(strstr(l.errors.data,
+	    "entities.opml:3: entity declarations are not allowed"));
+	list_free(&l);
+}
+END_TEST
+
+/* An external DTD is never fetched (NONET, no DTDLOAD): the document
+ * reads fine and nothing of the DTD shows. */
+START_TEST(test_external_dtd_ignored)
+{
+	struct list l;
+
+	read_mem(&l, "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE opml SYSTEM \"file:///etc/passwd\">\n"
+	    "<opml version=\"2.0\"><body>"
+	    "<outline text=\"A\" xmlUrl=\"https://a.example/f\"/>"
+	    "</body></opml>\n");
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.feeds[0].name, "a");
+	list_free(&l);
+}
+END_TEST
+
+START_TEST(test_broken)
+{
+	struct list l;
+
+	read_file(&l, "broken.opml");
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_ptr_nonnull(strstr(l.errors.data, "broken.opml:8: "
+	    "not well-formed XML"));
+	ck_assert_ptr_null(strchr(l.errors.data, '\n'));
+	list_free(&l);
+
+	read_file(&l, "notopml.opml");
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_ptr_nonnull(strstr(l.errors.data, "notopml.opml:2: "
+	    "not an OPML document"));
+	list_free(&l);
+
+	read_file(&l, "missing.opml");
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_ptr_nonnull(strstr(l.errors.data,
+	    "missing.opml: No such file or directory"));
+	list_free(&l);
+
+	read_mem(&l, "<opml version=\"2.0\"><head/></opml>");
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_ptr_nonnull(strstr(l.errors.data, "mem.opml:1: no <body>"));
+	list_free(&l);
+}
+END_TEST
+
+/* Feeds already in the array (the [feed] sections) win by URL, and
+ * their names are not reused. */
+START_TEST(test_existing_win)
+{
+	static const char doc[] = "<opml version=\"1.0\"><body>\n"
+	    "<outline text=\"World\" xmlUrl=\"https://news.example.com/"
+	    "world.xml\"/>\n"
+	    "<outline text=\"Le Monde\" xmlUrl=\"https://lemonde.example/"
+	    "rss\"/>\n</body></opml>";
+	struct list l;
+
+	memset(&l, 0, sizeof(l));
+	buf_init(&l.errors, 0);
+	l.feeds = xcalloc(2, sizeof(*l.feeds));
+	l.feeds[0].name = xstrdup("mine");
+	l.feeds[0].url = xstrdup("https://news.example.com/world.xml");
+	l.feeds[1].name = xstrdup("le-monde");
+	l.feeds[1].url = xstrdup("https://other.example/feed");
+	l.n = 2;
+	l.rc = opml_read_mem("m.opml", doc, strlen(doc), &l.feeds, &l.n,
+	    &l.errors);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_str_eq(l.feeds[0].name, "mine");
+	ck_assert_str_eq(l.feeds[2].name, "le-monde-2");
+	list_free(&l);
+}
+END_TEST
+
+/* Feeds -> OPML -> feeds gives the same names, URLs, titles and tags. */
+START_TEST(test_round_trip)
+{
+	struct list a, b;
+	struct conf conf;
+	struct buf out;
+	size_t i, j;
+
+	read_file(&a, "nested.opml");
+	ck_assert_int_eq(a.rc, 0);
+	/* A title that needs escaping, and a name that does not come from
+	 * the title. */
+	free(a.feeds[0].title);
+	a.feeds[0].title = xstrdup("A & B <\"quoted\"> 'x'");
+	memset(&conf, 0, sizeof(conf));
+	conf.feeds = a.feeds;
+	conf.nfeeds = a.n;
+	buf_init(&out, 0);
+	opml_write(&conf, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "<opml version=\"2.0\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "A &amp; B &lt;&quot;quoted"));
+	read_mem(&b, out.data);
+	ck_assert_msg(b.rc == 0, "errors: %s\n%s", b.errors.data, out.data);
+	ck_assert_uint_eq(a.n, b.n);
+	for (i = 0; i < a.n; i++) {
+		ck_assert_str_eq(a.feeds[i].name, b.feeds[i].name);
+		ck_assert_str_eq(a.feeds[i].url, b.feeds[i].url);
+		if (a.feeds[i].title == NULL)
+			ck_assert_ptr_null(b.feeds[i].title);
+		else
+			ck_assert_str_eq(a.feeds[i].title, b.feeds[i].title);
+		ck_assert_uint_eq(a.feeds[i].ntags, b.feeds[i].ntags);
+		for (j = 0; j < a.feeds[i].ntags; j++)
+			ck_assert_str_eq(a.feeds[i].tags[j],
+			    b.feeds[i].tags[j]);
+	}
+	/* Deterministic: the same config gives the same bytes. */
+	{
+		struct buf again;
+
+		buf_init(&again, 0);
+		opml_write(&conf, &again);
+		ck_assert_str_eq(out.data, again.data);
+		buf_reset(&again);
+	}
+	buf_reset(&out);
+	list_free(&a);
+	list_free(&b);
+}
+END_TEST
+
+/* import-opml's output is a valid feedd.conf giving the same feeds. */
+START_TEST(test_conf_sections)
+{
+	struct list a;
+	struct buf out;
+	struct conf *conf;
+	const struct conf_feed *f;
+	char path[] = "/tmp/feedd-test-opml-XXXXXX";
+	char *err = NULL;
+	size_t i, j;
+	FILE *fp;
+	int fd;
+
+	read_file(&a, "nested.opml");
+	ck_assert_int_eq(a.rc, 0);
+	free(a.feeds[1].title);
+	a.feeds[1].title = xstrdup("Semi ; colon");
+	buf_init(&out, 0);
+	buf_addstr(&out, "[feedd]\n");
+	opml_write_conf(a.feeds, a.n, &out);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(out.data, fp);
+	fclose(fp);
+	conf = conf_load(path, &err);
+	unlink(path);
+	ck_assert_msg(conf != NULL, "%s\n%s", err, out.data);
+	ck_assert_uint_eq(conf->nfeeds, a.n);
+	for (i = 0; i < a.n; i++) {
+		f = conf_find_feed(conf, a.feeds[i].name);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(f->url, a.feeds[i].url);
+		ck_assert_uint_eq(f->ntags, a.feeds[i].ntags);
+		for (j = 0; j < f->ntags; j++)
+			ck_assert_str_eq(f->tags[j], a.feeds[i].tags[j]);
+	}
+	/* inih would cut " ; colon" as a comment: the space goes. */
+	ck_assert_str_eq(conf_find_feed(conf, a.feeds[1].name)->title,
+	    "Semi; colon");
+	conf_free(conf);
+	buf_reset(&out);
+	list_free(&a);
+}
+END_TEST
+
+/* `opml = PATH` in feedd.conf: relative to the config's directory,
+ * [feed] sections win, views may name OPML feeds, errors carry lines. */
+START_TEST(test_conf_opml)
+{
+	char dir[] = "/tmp/feedd-test-opmldir-XXXXXX";
+	char *cpath, *opath, *err, *text;
+	struct conf *conf;
+	const struct conf_feed *f;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	opath = xasprintf("%s/subs.opml", dir);
+	fp = fopen(opath, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("<opml version=\"2.0\"><body>\n"
+	    "<outline text=\"News\">\n"
+	    "<outline text=\"Mine too\" xmlUrl=\"https://a.example/f\"/>\n"
+	    "<outline text=\"Other\" xmlUrl=\"https://b.example/f\"/>\n"
+	    "</outline></body></opml>\n", fp);
+	fclose(fp);
+
+	cpath = xasprintf("%s/feedd.conf", dir);
+	fp = fopen(cpath, "w");
+	fputs("[feedd]\nopml = subs.opml\n"
+	    "[feed mine]\nurl = https://a.example/f\ntags = x\n"
+	    "[view news]\ntags = News\nfeeds = other\n", fp);
+	fclose(fp);
+	err = NULL;
+	conf = conf_load(cpath, &err);
+	ck_assert_msg(conf != NULL, "%s", err);
+	ck_assert_str_eq(conf->opml, opath);
+	ck_assert_uint_eq(conf->nfeeds, 2);
+	f = conf_find_feed(conf, "mine");
+	ck_assert_str_eq(tags_of(f), "x");
+	ck_assert_int_gt(f->line, 0);
+	f = conf_find_feed(conf, "other");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->url, "https://b.example/f");
+	ck_assert_str_eq(tags_of(f), "News");
+	ck_assert_int_eq(f->line, 0);
+	conf_free(conf);
+
+	/* A broken OPML file rejects the config, with every other error. */
+	fp = fopen(opath, "w");
+	fputs("<opml version=\"2.0\"><body>\n<outline>\n</body></opml>\n",
+	    fp);
+	fclose(fp);
+	fp = fopen(cpath, "w");
+	fputs("[feedd]\nopml = subs.opml\nbogus = 1\n", fp);
+	fclose(fp);
+	conf = conf_load(cpath, &err);
+	ck_assert_ptr_null(conf);
+	/* libxml2 notices the mismatch at the end of the data. */
+	text = xasprintf("%s:4: not well-formed XML", opath);
+	ck_assert_msg(strstr(err, text) != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "feedd.conf:3: unknown option"));
+	free(text);
+	free(err);
+
+	/* A missing one too. */
+	unlink(opath);
+	conf = conf_load(cpath, &err);
+	ck_assert_ptr_null(conf);
+	ck_assert_ptr_nonnull(strstr(err, "subs.opml: No such file"));
+	free(err);
+
+	unlink(cpath);
+	rmdir(dir);
+	free(cpath);
+	free(opath);
+}
+END_TEST
+
+static Suite *
+opml_suite(void)
+{
+	Suite *s = suite_create("opml");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_newsboat);
+	tcase_add_test(tc, test_nested);
+	tcase_add_test(tc, test_names_stable);
+	tcase_add_test(tc, test_entities_refused);
+	tcase_add_test(tc, test_external_dtd_ignored);
+	tcase_add_test(tc, test_broken);
+	tcase_add_test(tc, test_existing_win);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_conf_sections);
+	tcase_add_test(tc, test_conf_opml);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(opml_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
