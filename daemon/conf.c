@@ -73,17 +73,8 @@ struct loader {
 
 /*
  * Feed names seen so far, hashed, so a config of ten thousand feeds is
- * checked for duplicates in linear time (open addressing, FNV-1a).
+ * checked for duplicates in linear time (open addressing).
  */
-static size_t
-name_hash(const char *name)
-{
-	size_t h = 2166136261u;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
 
 /* The slot holding name, or the empty slot where it would go. */
 static size_t *
@@ -91,7 +82,7 @@ feed_slot(struct loader *ld, const char *name)
 {
 	size_t i, mask = ld->feed_slots_cap - 1;
 
-	for (i = name_hash(name) & mask; ld->feed_slots[i] != 0;
+	for (i = str_hash(name) & mask; ld->feed_slots[i] != 0;
 	    i = (i + 1) & mask)
 		if (strcmp(ld->conf->feeds[ld->feed_slots[i] - 1].name,
 		    name) == 0)
@@ -358,8 +349,8 @@ listen_reset(struct conf_listen *l)
 	free(l->path);
 }
 
-static int
-valid_feed_name(const char *name)
+int
+conf_valid_feed_name(const char *name)
 {
 	const char *p;
 
@@ -371,8 +362,8 @@ valid_feed_name(const char *name)
 	return 1;
 }
 
-static int
-valid_url(const char *url)
+int
+conf_valid_url(const char *url)
 {
 	const char *rest;
 
@@ -550,7 +541,7 @@ feed_key(struct loader *ld, const char *name, const char *value)
 	struct conf_feed *feed = ld->feed;
 
 	if (strcmp(name, "url") == 0) {
-		if (!valid_url(value))
+		if (!conf_valid_url(value))
 			loader_error(ld, ld->lineno, "url: '%s' is not an "
 			    "http:// or https:// URL", value);
 		else
@@ -650,7 +641,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		while (*fname == ' ')
 			fname++;
 		ld->section = SECTION_BAD;
-		if (!valid_feed_name(fname)) {
+		if (!conf_valid_feed_name(fname)) {
 			loader_error(ld, ld->lineno, "[feed %s]: a feed name "
 			    "is letters, digits, '-', '_' and '.'", fname);
 			goto out;
@@ -682,7 +673,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		while (*vname == ' ')
 			vname++;
 		ld->section = SECTION_BAD;
-		if (!valid_feed_name(vname)) {
+		if (!conf_valid_feed_name(vname)) {
 			loader_error(ld, ld->lineno, "[view %s]: a view name "
 			    "is letters, digits, '-', '_' and '.'", vname);
 			goto out;

@@ -117,4 +117,10 @@ int		 conf_parse_size(const char *s, size_t *bytes);
  * returns 0 or -1. */
 int		 conf_parse_duration(const char *s, int *seconds);
 
+/* What a [feed NAME] may be called (letters, digits, '-', '_', '.'),
+ * and what its url may be (http or https, a host, no blanks): 1 or 0.
+ * OPML import picks names and URLs by the same rules. */
+int		 conf_valid_feed_name(const char *name);
+int		 conf_valid_url(const char *url);
+
 #endif

@@ -541,19 +541,8 @@ job_setup(struct fetcher *f, struct fetch_job *job)
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-static unsigned int
-host_hash(const char *s)
-{
-	unsigned int h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % FETCH_HOST_BUCKETS;
-}
-
-/* The URL's host name in lower case, or "" if it has none. */
-static char *
-url_host(const char *url)
+char *
+fetch_url_host(const char *url)
 {
 	CURLU *u;
 	char *h = NULL, *name, *p;
@@ -588,8 +577,8 @@ host_get(struct fetcher *f, const char *url)
 	char *name;
 	unsigned int i;
 
-	name = url_host(url);
-	i = host_hash(name);
+	name = fetch_url_host(url);
+	i = str_hash(name) % FETCH_HOST_BUCKETS;
 	LIST_FOREACH(h, &f->hosts[i], hash) {
 		if (strcmp(h->name, name) == 0) {
 			free(name);

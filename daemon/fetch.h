@@ -99,4 +99,8 @@ void		 fetch_set_limits(struct fetcher *f, int max_connections,
 void		 fetch_hold_host(struct fetcher *f, const char *url,
 		    double until);
 
+/* The URL's host name in lower case ("" if it has none), as the
+ * queues count hosts; caller frees. */
+char		*fetch_url_host(const char *url);
+
 #endif

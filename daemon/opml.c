@@ -90,39 +90,6 @@ attr(xmlNode *node, const char *name, const char *ns)
 	return s;
 }
 
-static int
-valid_name(const char *name)
-{
-	const char *p;
-
-	if (*name == '\0' || strlen(name) > 128)
-		return 0;
-	for (p = name; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
-			return 0;
-	return 1;
-}
-
-static int
-valid_url(const char *url)
-{
-	const char *rest;
-
-	if (strncasecmp(url, "http://", 7) == 0)
-		rest = url + 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		rest = url + 8;
-	else
-		return 0;
-	if (*rest == '\0' || *rest == '/')
-		return 0;
-	for (; *rest != '\0'; rest++)
-		if (isspace((unsigned char)*rest) ||
-		    iscntrl((unsigned char)*rest))
-			return 0;
-	return 1;
-}
-
 /*
  * Lower-case ASCII letters and digits; other runs become one '-'.  The
  * Latin-1 letters (U+00C0-U+00FF, two bytes in UTF-8) fold to their base
@@ -179,7 +146,8 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 	const char *u;
 	int n;
 
-	if (wanted != NULL && valid_name(wanted) && !name_taken(rd, wanted))
+	if (wanted != NULL && strlen(wanted) <= 128 &&
+	    conf_valid_feed_name(wanted) && !name_taken(rd, wanted))
 		return xstrdup(wanted);
 	base = title != NULL ? slug(title) : xstrdup("");
 	if (*base == '\0') {
@@ -303,7 +271,7 @@ walk(struct opml_reader *rd, xmlNode *parent, int depth)
 		if (url == NULL)
 			url = attr(n, "xmlurl", NULL); /* in the wild */
 		if (url != NULL) {
-			if (!valid_url(url)) {
+			if (!conf_valid_url(url)) {
 				/* newsboat's query: and exec: feeds and the
 				 * like: nothing feedd could poll. */
 				log_warnx("%s:%ld: skipping %s: not an "

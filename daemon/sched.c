@@ -56,7 +56,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <ev.h>
 
 #include "conf.h"
@@ -148,37 +147,6 @@ feed_url(const struct feed *f)
 
 /* --- hosts */
 
-static unsigned int
-host_hash(const char *name)
-{
-	unsigned int h = 2166136261u;	/* FNV-1a */
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h % HOST_BUCKETS;
-}
-
-/* The URL's host name in lower case ("" if none), as fetch.c counts. */
-static char *
-url_host(const char *url)
-{
-	CURLU *u;
-	char *h = NULL, *name, *p;
-
-	u = curl_url();
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
-		name = xstrdup(h);
-		curl_free(h);
-	} else
-		name = xstrdup("");
-	curl_url_cleanup(u);
-	for (p = name; *p != '\0'; p++)
-		*p = tolower((unsigned char)*p);
-	return name;
-}
-
 static struct sched_host *
 host_get(struct sched *s, const char *url)
 {
@@ -186,8 +154,8 @@ host_get(struct sched *s, const char *url)
 	char *name;
 	unsigned int i;
 
-	name = url_host(url);
-	i = host_hash(name);
+	name = fetch_url_host(url);
+	i = str_hash(name) % HOST_BUCKETS;
 	LIST_FOREACH(h, &s->hosts[i], hash)
 		if (strcmp(h->name, name) == 0) {
 			free(name);

@@ -455,18 +455,6 @@ reply_fmt(struct request *req, struct MHD_Connection *conn,
 	return ret;
 }
 
-static uint32_t
-fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static int
 gzip_doc(const struct doc *in, struct doc **out)
 {
@@ -879,7 +867,7 @@ cache_fill(struct server *srv, struct cache_slot *c, const char *key,
 	c->plain = doc_new(buf_steal(&b->out), len);
 	snprintf(c->etag, sizeof(c->etag), "\"%" PRIx64 "%x-%" PRIx64 ".%"
 	    PRIx64 "-%08" PRIx32 "\"", srv->started, (unsigned)getpid(), gen,
-	    gen2, fnv1a(key));
+	    gen2, str_hash(key));
 	snprintf(c->etag_gz, sizeof(c->etag_gz), "%.*s-gz\"",
 	    (int)strlen(c->etag) - 1, c->etag);
 	/* HTTP dates are RFC 822 dates in GMT (RFC 9110 5.6.7). */

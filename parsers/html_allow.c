@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "html_allow.h"
+#include "util.h"
 
 static const char *const elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
@@ -244,16 +245,6 @@ static struct slot {
 } hash[HASH_SLOTS];
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
-static uint32_t
-name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static void
 hash_build(void)
 {
@@ -262,7 +253,7 @@ hash_build(void)
 
 	for (t = 0; t < NELEM(tables); t++)
 		for (i = 0; i < tables[t].n; i++) {
-			h = name_hash(tables[t].t[i]);
+			h = str_hash(tables[t].t[i]);
 			for (;; h++) {
 				struct slot *sl = &hash[h & (HASH_SLOTS - 1)];
 
@@ -282,7 +273,7 @@ allow_mask(const char *name)
 	uint32_t h;
 
 	(void)pthread_once(&hash_once, hash_build);
-	for (h = name_hash(name);; h++) {
+	for (h = str_hash(name);; h++) {
 		const struct slot *sl = &hash[h & (HASH_SLOTS - 1)];
 
 		if (sl->name == NULL)

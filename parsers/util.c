@@ -100,6 +100,16 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+uint32_t
+str_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 void
 buf_init(struct buf *b, size_t cap)
 {

@@ -11,8 +11,9 @@
 #ifndef FEEDD_UTIL_H
 #define FEEDD_UTIL_H
 
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
@@ -24,6 +25,8 @@ char	*xasprintf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *fmt, va_list ap)
 	    __attribute__((format(printf, 1, 0)));
+/* FNV-1a of a string: for the small hash tables of names and hosts. */
+uint32_t str_hash(const char *s);
 
 /*
  * A growable buffer.  data is always NUL-terminated (when non-NULL) so it
