@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* The version a fully migrated database has (PRAGMA user_version). */
-#define SCHEMA_VERSION		4
+#define SCHEMA_VERSION		5
 /* PRAGMA application_id of feedd's databases: "feed" in ASCII. */
 #define SCHEMA_APPLICATION_ID	0x66656564
 
@@ -53,5 +53,19 @@ void		 store_set_feed_plan(struct store *s, int plan);
 /* FNV-1a 64: a small stable hash for keys and content (not secure). */
 #define FNV64_INIT	0xcbf29ce484222325ULL
 uint64_t	 fnv64(uint64_t h, const void *p, size_t n);
+
+/*
+ * The hashes the entries' indexes hold instead of the strings (schema.c,
+ * step 5); both are stored, so they may never change.  The key hash is
+ * FNV-1a 64 of the key, 1 for a hash of 0 (tombstones use it too).  The
+ * canonical link's hash is the same under http and https, and its top 24
+ * bits come from the host alone, so that a site's links sit together in
+ * the index.  Equal hashes say nothing: the strings are compared.
+ */
+uint64_t	 store_key_hash(const char *key, size_t len);
+/* A faster 64-bit hash of n bytes, continuing from h (start with
+ * FNV64_INIT): the entries' content hash since step 5. */
+uint64_t	 store_hash(uint64_t h, const void *p, size_t n);
+int64_t		 store_canon_hash(const char *canon);
 
 #endif

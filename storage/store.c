@@ -31,14 +31,20 @@
  * adding a second.
  *
  * Writes.  The key lookup that precedes every write returns the stored
- * row's id and content hash (FNV-1a of every field), so an unchanged
- * entry is neither written nor counted and refetching a document costs
- * reads only.  The write is INSERT ... ON CONFLICT(feed_id, key) DO
- * UPDATE ... WHERE content_hash IS NOT excluded.content_hash, whose WHERE
- * repeats that guard in SQL.  It has no RETURNING clause: the lookup
- * already says whether the row is new, and SQLite buffers RETURNING rows
- * in an ephemeral table whose setup cost a third of the ingest rate.  The
- * row id, guid and first_seen of an entry never change.
+ * row's id and content hash (of every field), so an unchanged entry is
+ * neither written nor counted and refetching a document costs reads
+ * only.  The indexes hold 64-bit hashes of key and canonical link, not
+ * the strings (schema.c, step 5): a look-up finds the rows of the hash
+ * and compares the strings, so a collision costs a row read, never a
+ * merge.  Nothing in the schema makes keys unique any more; this look-up
+ * does, before every insert, inside the document's transaction, on the
+ * only connection that writes.  A new key is a plain INSERT, a changed
+ * entry an UPDATE of the row found (WHERE content_hash IS NOT the new
+ * one repeats the guard in SQL); neither has a RETURNING clause, which
+ * SQLite buffers in an ephemeral table whose setup cost a third of the
+ * ingest rate.  The row id, key, guid and first_seen of an entry never
+ * change; the guid, a function of feed name and key, is derived when
+ * read instead of stored.
  *
  * Retention runs when a document is committed, inside its transaction:
  * the feed's entries past its age or count limit are deleted, unless the
@@ -130,7 +136,7 @@ enum stmt_id {
 	ST_STATE_PUT,
 	ST_INFO_PUT,
 	ST_ENTRY_FIND,
-	ST_ENTRY_UPSERT,
+	ST_ENTRY_UPDATE,
 	ST_ENTRY_INSERT,
 	ST_JSON_STRINGS,
 	ST_JSON_ENCLOSURES,
@@ -172,15 +178,15 @@ enum stmt_id {
 	"SELECT e.id, e.guid, e.src_id, e.title, e.link, e.author," \
 	" e.summary, e.content, e.published, e.updated, e.categories," \
 	" e.enclosures, e.first_seen, e.changed, f.name," \
-	" coalesce(f.conf_title, f.title), f.url, f.link" \
+	" coalesce(f.conf_title, f.title), f.url, f.link, e.key" \
 	" FROM entries AS e"
 #define ITEMS_JOIN " JOIN feeds AS f ON f.id = e.feed_id"
 /* ?3 is the JSON array of the selected feeds' ids. */
 #define ITEMS_FEEDSET "(SELECT value FROM json_each(?3))"
 #define ITEMS_DEDUP_HEAD \
-	" WHERE (e.canon_link IS NULL OR NOT EXISTS (SELECT 1" \
-	"  FROM entries AS d WHERE d.canon_link = e.canon_link" \
-	"  AND d.feed_id <> e.feed_id"
+	" WHERE (e.canon_hash IS NULL OR NOT EXISTS (SELECT 1" \
+	"  FROM entries AS d WHERE d.canon_hash = e.canon_hash" \
+	"  AND d.feed_id <> e.feed_id AND d.canon_link = e.canon_link"
 #define ITEMS_DEDUP_TAIL \
 	"  AND (d.first_seen < e.first_seen" \
 	"  OR (d.first_seen = e.first_seen AND d.id < e.id))))"
@@ -194,14 +200,15 @@ enum stmt_id {
 #define FTS_COLUMNS \
 	"id, title, feedd_text(summary), feedd_text(content), author," \
 	" (SELECT group_concat(value, ' ') FROM json_each(categories))"
-/* An entry's row; ?1 to ?17 bound by entry_write. */
+/* An entry's row; ?1 to ?18 bound by entry_write.  No guid: it is
+ * derived from feed name and key when read (load_item). */
 #define ENTRY_INSERT \
-	"INSERT INTO entries (feed_id, key, guid, canon_link," \
-	" content_hash, src_id, title, link, author, summary, content," \
-	" published, updated, categories, enclosures, first_seen," \
+	"INSERT INTO entries (feed_id, key, key_hash, canon_link," \
+	" canon_hash, content_hash, src_id, title, link, author, summary," \
+	" content, published, updated, categories, enclosures, first_seen," \
 	" sort_time)" \
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	"  ?14, ?15, ?16, ?17)"
+	"  ?14, ?15, ?16, ?17, ?18)"
 #define ITEMS_ORDER \
 	" ORDER BY e.sort_time DESC, e.id DESC LIMIT ?1"
 
@@ -261,36 +268,35 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " language, subtitle, updated, format, ttl) IS NOT"
 	    " (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/*
-	 * The row of a key (0), its tombstone (1), and at most two rows
-	 * with its canonical link (?4, or ?5, the same under the other of
-	 * http and https) and title (2).
+	 * The rows of a key's hash (0: the caller compares the keys), its
+	 * tombstone (1), and at most two rows with its canonical link (?4,
+	 * or ?5, the same under the other of http and https, which has the
+	 * same hash ?7) and title (2).  The indexes are pinned: the planner
+	 * might otherwise walk a feed's rows by entries_feed_seen.
 	 */
 	[ST_ENTRY_FIND] =
-	    "SELECT 0, id, content_hash, canon_link, title, NULL FROM entries"
-	    " WHERE feed_id = ?1 AND key = ?2"
+	    "SELECT 0, id, content_hash, canon_link, title, key"
+	    " FROM entries INDEXED BY entries_key"
+	    " WHERE feed_id = ?1 AND key_hash = ?3"
 	    " UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL FROM tombstones"
 	    " WHERE feed_id = ?1 AND key_hash = ?3"
 	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash, NULL, NULL,"
-	    "  key FROM entries WHERE canon_link IN (?4, ?5) AND feed_id = ?1"
-	    "  AND title IS ?6 LIMIT 2)",
-	[ST_ENTRY_UPSERT] =
-	    ENTRY_INSERT " ON CONFLICT (feed_id, key) DO UPDATE SET"
-	    "  canon_link = excluded.canon_link,"
-	    "  content_hash = excluded.content_hash,"
-	    "  src_id = excluded.src_id, title = excluded.title,"
-	    "  link = excluded.link, author = excluded.author,"
-	    "  summary = excluded.summary, content = excluded.content,"
-	    "  published = excluded.published, updated = excluded.updated,"
-	    "  categories = excluded.categories,"
-	    "  enclosures = excluded.enclosures,"
-	    "  changed = excluded.first_seen,"
+	    "  key_hash FROM entries INDEXED BY entries_canon"
+	    "  WHERE canon_hash = ?7 AND feed_id = ?1"
+	    "  AND canon_link IN (?4, ?5) AND title IS ?6 LIMIT 2)",
+	/* A changed entry, row ?19 (bound as for ENTRY_INSERT); its key,
+	 * first_seen and row id stay. */
+	[ST_ENTRY_UPDATE] =
+	    "UPDATE entries SET canon_link = ?4, canon_hash = ?5,"
+	    "  content_hash = ?6, src_id = ?7, title = ?8, link = ?9,"
+	    "  author = ?10, summary = ?11, content = ?12, published = ?13,"
+	    "  updated = ?14, categories = ?15, enclosures = ?16,"
+	    "  changed = ?17,"
 	    "  sort_time = CASE"
-	    "   WHEN coalesce(excluded.published, excluded.updated) IS NULL"
-	    "    OR coalesce(excluded.published, excluded.updated) >"
-	    "     entries.first_seen + " XSTR(FUTURE_SLACK)
-	    "   THEN entries.first_seen"
-	    "   ELSE coalesce(excluded.published, excluded.updated) END"
-	    " WHERE entries.content_hash IS NOT excluded.content_hash",
+	    "   WHEN coalesce(?13, ?14) IS NULL"
+	    "    OR coalesce(?13, ?14) > first_seen + " XSTR(FUTURE_SLACK)
+	    "   THEN first_seen ELSE coalesce(?13, ?14) END"
+	    " WHERE id = ?19 AND content_hash IS NOT ?6",
 	/* A key the look-up found new: no conflict clause to set up. */
 	[ST_ENTRY_INSERT] = ENTRY_INSERT,
 	[ST_JSON_STRINGS] =
@@ -302,10 +308,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FEED_RETENTION] =
 	    "UPDATE feeds SET keep_days = ?2, keep_entries = ?3 WHERE id = ?1",
 	[ST_PURGE_OLD] =
-	    "SELECT id, key FROM entries WHERE feed_id = ?1"
+	    "SELECT id, key_hash FROM entries WHERE feed_id = ?1"
 	    " AND first_seen < ?2",
 	[ST_PURGE_EXCESS] =
-	    "SELECT id, key FROM entries WHERE feed_id = ?1"
+	    "SELECT id, key_hash FROM entries WHERE feed_id = ?1"
 	    " ORDER BY first_seen DESC, id DESC LIMIT -1 OFFSET ?2",
 	/* The rows whose ids the JSON array ?1 lists. */
 	[ST_ENTRY_DELETE] =
@@ -412,7 +418,6 @@ struct store {
 	int		 in_doc;
 	int64_t		 doc_feed;
 	char		*doc_feed_name;
-	uint64_t	 doc_name_hash;	/* of doc_feed_name, for guids */
 	int		 doc_keep_days;
 	int		 doc_keep_entries;
 	int64_t		 doc_feed_rows;	/* feeds.n_entries at begin */
@@ -433,6 +438,10 @@ struct store {
 	int64_t		*doc_index;	/* rows to add to the search index */
 	size_t		 doc_nindex;
 	struct keyset	 doc_keys;
+	/* Reused for every entry: its candidate key, and its canonical
+	 * link under the other scheme. */
+	struct buf	 keybuf;
+	struct buf	 altbuf;
 };
 
 static void
@@ -441,6 +450,10 @@ store_seterr(struct store *s, const char *fmt, ...)
 static char	*json_strings(const char *const *v, size_t n);
 static void	 bound_raise(struct store *s, int64_t id, int64_t t);
 static int	 fts_catch_up(struct store *s);
+static uint64_t	 content_hash(const char *title, const char *link,
+		    const char *author, const char *summary,
+		    const char *content, int64_t published, int64_t updated,
+		    const char *cats, const char *encls);
 static int	 tokenizer_open(struct store *s);
 
 static void
@@ -607,6 +620,12 @@ store_migrate(struct store *s)
 			return -1;
 		}
 	}
+	/* Step 5 rebuilt the entries: their old pages go back to the file
+	 * system now, once, rather than at the first purge in the loop.  A
+	 * failure loses nothing: the pages are reused. */
+	if (version > 0 && version < 5)
+		sqlite3_exec(s->db, "PRAGMA incremental_vacuum", NULL, NULL,
+		    NULL);
 	return 0;
 }
 
@@ -629,6 +648,56 @@ sql_html_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, text, -1, free);
 }
 
+/* feedd_key_hash(key) and feedd_canon_hash(canon_link): the stored
+ * hashes (schema.h), for migrating older rows. */
+static void
+sql_key_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *v;
+
+	(void)argc;
+	if ((v = sqlite3_value_text(argv[0])) == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, (int64_t)store_key_hash(
+		    (const char *)v, (size_t)sqlite3_value_bytes(argv[0])));
+}
+
+/* feedd_content_hash(title, link, author, summary, content, published,
+ * updated, categories, enclosures): content_hash of stored columns. */
+static void
+sql_content_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t d[2];
+	int i;
+
+	(void)argc;
+	for (i = 0; i < 2; i++)
+		d[i] = sqlite3_value_type(argv[5 + i]) == SQLITE_NULL ?
+		    FEED_NO_DATE : sqlite3_value_int64(argv[5 + i]);
+	sqlite3_result_int64(ctx, (int64_t)content_hash(
+	    (const char *)sqlite3_value_text(argv[0]),
+	    (const char *)sqlite3_value_text(argv[1]),
+	    (const char *)sqlite3_value_text(argv[2]),
+	    (const char *)sqlite3_value_text(argv[3]),
+	    (const char *)sqlite3_value_text(argv[4]), d[0], d[1],
+	    (const char *)sqlite3_value_text(argv[7]),
+	    (const char *)sqlite3_value_text(argv[8])));
+}
+
+static void
+sql_canon_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *v;
+
+	(void)argc;
+	if ((v = sqlite3_value_text(argv[0])) == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx,
+		    store_canon_hash((const char *)v));
+}
+
 struct store *
 store_open(const char *path, char **errstr)
 {
@@ -640,6 +709,8 @@ store_open(const char *path, char **errstr)
 	s->keep_days = STORE_KEEP_DAYS;
 	s->keep_entries = STORE_KEEP_ENTRIES;
 	s->block_shift = BLOCK_SHIFT;
+	buf_init(&s->keybuf, 0);
+	buf_init(&s->altbuf, 0);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (s->db == NULL)
@@ -652,7 +723,16 @@ store_open(const char *path, char **errstr)
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (sqlite3_create_function(s->db, "feedd_text", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_html_text,
-	    NULL, NULL) != SQLITE_OK) {
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_key_hash", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_key_hash,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_canon_hash", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	    sql_canon_hash, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_content_hash", 9,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	    sql_content_hash, NULL, NULL) != SQLITE_OK) {
 		store_dberr(s, "registering functions");
 		goto fail;
 	}
@@ -722,6 +802,8 @@ store_close(struct store *s)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s->doc_keys.slot);
+	buf_reset(&s->keybuf);
+	buf_reset(&s->altbuf);
 	free(s->bound);
 	free(s->doc_feed_name);
 	free(s->doc_index);
@@ -1061,20 +1143,11 @@ store_feed_retention(struct store *s, int64_t feed_id, int keep_days,
 
 /* --- documents */
 
-static uint64_t
-keyset_hash(const char *key)
-{
-	uint64_t h;
-
-	h = fnv64(FNV64_INIT, key, strlen(key));
-	return h != 0 ? h : 1;
-}
-
-/* The slot of key, or NULL if the document has not used it. */
+/* The slot of the key of hash h (store_key_hash), or NULL if the
+ * document has not used it. */
 static const struct keyslot *
-keyset_find(const struct keyset *ks, const char *key)
+keyset_find(const struct keyset *ks, uint64_t h)
 {
-	uint64_t h = keyset_hash(key);
 	size_t i;
 
 	if (ks->size == 0)
@@ -1101,7 +1174,7 @@ keyset_put(struct keyset *ks, uint64_t h, uint64_t content)
 }
 
 static void
-keyset_add(struct keyset *ks, const char *key, uint64_t content)
+keyset_add(struct keyset *ks, uint64_t h, uint64_t content)
 {
 	struct keyslot *old;
 	size_t i, oldsize;
@@ -1118,7 +1191,7 @@ keyset_add(struct keyset *ks, const char *key, uint64_t content)
 				keyset_put(ks, old[i].key, old[i].content);
 		free(old);
 	}
-	keyset_put(ks, keyset_hash(key), content);
+	keyset_put(ks, h, content);
 }
 
 static void
@@ -1260,8 +1333,6 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	if (rc == SQLITE_ROW) {
 		free(s->doc_feed_name);
 		s->doc_feed_name = column_strdup(st, 0);
-		s->doc_name_hash = fnv64(FNV64_INIT, s->doc_feed_name,
-		    strlen(s->doc_feed_name));
 		s->doc_keep_days = sqlite3_column_type(st, 1) == SQLITE_NULL ?
 		    s->keep_days : sqlite3_column_int(st, 1);
 		s->doc_keep_entries = sqlite3_column_type(st, 2) ==
@@ -1313,6 +1384,46 @@ hash_int(uint64_t h, int64_t v)
 	for (i = 0; i < 8; i++)
 		b[i] = (unsigned char)(u >> (8 * i));
 	return fnv64(h, b, sizeof(b));
+}
+
+/* content_hash's parts: a string (NULL apart from "") and a date. */
+static uint64_t
+content_str(uint64_t h, const char *v)
+{
+	if (v == NULL)
+		return (h ^ 0xff) * 0x100000001b3ULL;
+	return store_hash(h, v, strlen(v));
+}
+
+static uint64_t
+content_int(uint64_t h, int64_t v)
+{
+	h = (h ^ (uint64_t)v) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+/*
+ * The hash of everything stored of an entry (entries.content_hash): a
+ * refetched entry whose hash is unchanged writes nothing.  Computed from
+ * the stored columns too (sql_content_hash), so the parts are what is
+ * stored: the JSON of categories and enclosures, FEED_NO_DATE for NULL.
+ */
+static uint64_t
+content_hash(const char *title, const char *link, const char *author,
+    const char *summary, const char *content, int64_t published,
+    int64_t updated, const char *cats, const char *encls)
+{
+	uint64_t h = FNV64_INIT;
+
+	h = content_str(h, title);
+	h = content_str(h, link);
+	h = content_str(h, author);
+	h = content_str(h, summary);
+	h = content_str(h, content);
+	h = content_int(h, published);
+	h = content_int(h, updated);
+	h = content_str(h, cats);
+	return content_str(h, encls);
 }
 
 static void
@@ -1389,44 +1500,47 @@ entry_date(const struct entry *e)
  * The entry's next candidate identity key in the open document, trying
  * from *stage on (0 its id, 1 its link, 2 a hash of title, date and
  * summary) for one that no earlier entry of the document used; built
- * only when needed (caller frees).  NULL when none is left, or when the
- * first key that exists was used by an earlier entry with the same
- * content (the same entry twice in one document; *found tells whether a
- * candidate was offered already).
+ * only when needed, in s->keybuf (valid until the next call), with its
+ * hash in *hash.  NULL when none is left, or when the first key that
+ * exists was used by an earlier entry with the same content (the same
+ * entry twice in one document; *found tells whether a candidate was
+ * offered already).
  */
-static char *
+static const char *
 entry_key_next(struct store *s, const struct entry *e, const char *canon,
-    uint64_t content, int *stage, int *found)
+    uint64_t content, int *stage, int *found, uint64_t *hash)
 {
 	const struct keyslot *ks;
-	char *key;
+	struct buf *b = &s->keybuf;
 	uint64_t h;
 
 	while (*stage < 3) {
-		key = NULL;
+		buf_clear(b);
 		switch ((*stage)++) {
 		case 0:
-			if (e->id != NULL)
-				key = xasprintf("i:%s", e->id);
+			if (e->id == NULL)
+				continue;
+			buf_add(b, "i:", 2);
+			buf_addstr(b, e->id);
 			break;
 		case 1:
-			if (canon != NULL)
-				key = xasprintf("l:%s", canon);
+			if (canon == NULL)
+				continue;
+			buf_add(b, "l:", 2);
+			buf_addstr(b, canon);
 			break;
 		default:
 			h = hash_str(FNV64_INIT, e->title);
 			h = hash_int(h, entry_date(e));
 			h = hash_str(h, e->summary);
-			key = xasprintf("h:%016" PRIx64, h);
+			buf_printf(b, "h:%016" PRIx64, h);
 		}
-		if (key == NULL)
-			continue;
-		ks = keyset_find(&s->doc_keys, key);
+		*hash = store_key_hash(b->data, b->len);
+		ks = keyset_find(&s->doc_keys, *hash);
 		if (ks == NULL) {
 			*found = 1;
-			return key;
+			return b->data;
 		}
-		free(key);
 		if (ks->content == content && !*found) {
 			*stage = 3;
 			return NULL;
@@ -1444,26 +1558,30 @@ str_differ(const char *a, const unsigned char *b)
 	return strcmp(a, (const char *)b) != 0;
 }
 
-/* The same URL under the other of http and https, or NULL. */
-static char *
-other_scheme(const char *canon)
+/* The same URL under the other of http and https (in s->altbuf), or
+ * NULL. */
+static const char *
+other_scheme(struct store *s, const char *canon)
 {
-	if (canon == NULL)
+	buf_clear(&s->altbuf);
+	if (strncmp(canon, "http://", 7) == 0) {
+		buf_add(&s->altbuf, "https://", 8);
+		buf_addstr(&s->altbuf, canon + 7);
+	} else if (strncmp(canon, "https://", 8) == 0) {
+		buf_add(&s->altbuf, "http://", 7);
+		buf_addstr(&s->altbuf, canon + 8);
+	} else
 		return NULL;
-	if (strncmp(canon, "http://", 7) == 0)
-		return xasprintf("https://%s", canon + 7);
-	if (strncmp(canon, "https://", 8) == 0)
-		return xasprintf("http://%s", canon + 8);
-	return NULL;
+	return s->altbuf.data;
 }
 
 /*
- * The row of the entry with key in the feed: *row_id (0 if none) and its
- * *row_hash.  If there is none, but the feed holds exactly one entry with
- * the same canonical link and title that no earlier entry of this
- * document matched, that is the row (the same article under a new id)
- * and *oldkey is its key.  If neither, *buried tells whether retention
- * purged the key.
+ * The row of the entry with key (of hash kh) in the feed: *row_id (0 if
+ * none) and its *row_hash.  If there is none, but the feed holds exactly
+ * one entry with the same canonical link (of hash ch) and title that no
+ * earlier entry of this document matched, that is the row (the same
+ * article under a new id) and *oldkey is the hash of its key.  If
+ * neither, *buried tells whether retention purged the key.
  *
  * An id key whose row has another link and another title names another
  * article: the feed reuses ids across documents (a shop that gives every
@@ -1472,33 +1590,35 @@ other_scheme(const char *canon)
  */
 static int
 entry_lookup(struct store *s, const struct entry *e, const char *canon,
-    const char *key, int64_t *row_id, int64_t *row_hash, int *buried,
-    char **oldkey, int *conflict)
+    int64_t ch, const char *key, uint64_t kh, int64_t *row_id,
+    int64_t *row_hash, int *buried, uint64_t *oldkey, int *conflict)
 {
 	sqlite3_stmt *st = s->stmt[ST_ENTRY_FIND];
-	char *alt;
+	const unsigned char *k;
 	int rc, n = 0, tomb = 0;
 
-	*oldkey = NULL;
+	*oldkey = 0;
 	*buried = 0;
 	*conflict = 0;
 	*row_id = 0;
 	/* One statement for the three questions; its arms run in order and
 	 * only as far as it is stepped, so a known key costs one probe. */
 	sqlite3_bind_int64(st, 1, s->doc_feed);
-	bind_text(st, 2, key);
-	sqlite3_bind_int64(st, 3, (int64_t)keyset_hash(key));
+	sqlite3_bind_int64(st, 3, (int64_t)kh);
 	/* The same article moved between http and https counts too. */
 	if (canon != NULL) {
 		bind_text(st, 4, canon);
-		alt = other_scheme(canon);
-		if (alt != NULL)
-			sqlite3_bind_text(st, 5, alt, -1, free);
+		bind_text(st, 5, other_scheme(s, canon));
 		bind_text(st, 6, e->title);
+		sqlite3_bind_int64(st, 7, ch);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		switch (sqlite3_column_int(st, 0)) {
 		case 0:
+			/* Another key of the same hash. */
+			k = sqlite3_column_text(st, 5);
+			if (k == NULL || strcmp((const char *)k, key) != 0)
+				continue;
 			*row_id = sqlite3_column_int64(st, 1);
 			*row_hash = sqlite3_column_int64(st, 2);
 			if (key[0] == 'i' && canon != NULL &&
@@ -1516,7 +1636,8 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 			if (++n == 1) {
 				*row_id = sqlite3_column_int64(st, 1);
 				*row_hash = sqlite3_column_int64(st, 2);
-				*oldkey = column_strdup(st, 5);
+				*oldkey = (uint64_t)sqlite3_column_int64(st,
+				    5);
 			}
 			continue;
 		}
@@ -1525,14 +1646,12 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 	stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_dberr(s, "looking up entry");
-		free(*oldkey);
-		*oldkey = NULL;
+		*oldkey = 0;
 		return -1;
 	}
-	if (*oldkey != NULL && (n != 1 ||
+	if (*oldkey != 0 && (n != 1 ||
 	    keyset_find(&s->doc_keys, *oldkey) != NULL)) {
-		free(*oldkey);
-		*oldkey = NULL;
+		*oldkey = 0;
 		*row_id = 0;
 	}
 	if (*row_id == 0 && !*conflict)
@@ -1567,14 +1686,15 @@ run_ids(struct store *s, enum stmt_id id, const int64_t *ids, size_t n,
 	return step_done(s, id, what);
 }
 
-/* Leaves (or refreshes) the tombstone of key, at time now. */
+/* Leaves (or refreshes) the tombstone of the key of hash kh, at time
+ * now. */
 static int
-tomb_put(struct store *s, const char *key, int64_t now)
+tomb_put(struct store *s, uint64_t kh, int64_t now)
 {
 	sqlite3_stmt *st = s->stmt[ST_TOMB_PUT];
 
 	sqlite3_bind_int64(st, 1, s->doc_feed);
-	sqlite3_bind_int64(st, 2, (int64_t)keyset_hash(key));
+	sqlite3_bind_int64(st, 2, (int64_t)kh);
 	sqlite3_bind_int64(st, 3, now);
 	return step_done(s, ST_TOMB_PUT, "saving tombstone");
 }
@@ -1588,15 +1708,15 @@ index_later(struct store *s, int64_t id)
 	s->doc_index[s->doc_nindex++] = id;
 }
 
-/* Writes e under key: a new row if row_id is 0, else an update of it. */
+/* Writes e under key (of hash kh): a new row if row_id is 0, else an
+ * update of it (whose key stays). */
 static int
 entry_write(struct store *s, const struct entry *e, const char *key,
-    const char *canon, uint64_t h, const char *cats, const char *encls,
-    int64_t row_id, int64_t now)
+    uint64_t kh, const char *canon, int64_t ch, uint64_t h,
+    const char *cats, const char *encls, int64_t row_id, int64_t now)
 {
 	sqlite3_stmt *st = s->stmt[row_id == 0 ? ST_ENTRY_INSERT :
-	    ST_ENTRY_UPSERT];
-	char *guid;
+	    ST_ENTRY_UPDATE];
 	int64_t date, sort_time;
 	int rc;
 
@@ -1605,29 +1725,33 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 	if (row_id != 0 && row_id <= s->fts_w &&
 	    run_ids(s, ST_FTS_DELETE, &row_id, 1, "indexing") == -1)
 		return -1;
-	guid = xasprintf("tag:feedd,2026:%016" PRIx64 "%016" PRIx64,
-	    s->doc_name_hash, fnv64(FNV64_INIT, key, strlen(key)));
 	date = entry_date(e);
 
-	sqlite3_bind_int64(st, 1, s->doc_feed);
-	bind_text(st, 2, key);
-	bind_text(st, 3, guid);
+	if (row_id == 0) {
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+		bind_text(st, 2, key);
+		sqlite3_bind_int64(st, 3, (int64_t)kh);
+	} else
+		sqlite3_bind_int64(st, 19, row_id);
 	bind_text(st, 4, canon);
-	sqlite3_bind_int64(st, 5, (int64_t)h);
-	bind_text(st, 6, e->id);
-	bind_text(st, 7, e->title);
-	bind_text(st, 8, e->link);
-	bind_text(st, 9, e->author);
-	bind_text(st, 10, e->summary);
-	bind_text(st, 11, e->content);
-	bind_date(st, 12, e->published);
-	bind_date(st, 13, e->updated);
-	bind_text(st, 14, cats);
-	bind_text(st, 15, encls);
-	sqlite3_bind_int64(st, 16, now);
+	if (canon != NULL)
+		sqlite3_bind_int64(st, 5, ch);
+	sqlite3_bind_int64(st, 6, (int64_t)h);
+	bind_text(st, 7, e->id);
+	bind_text(st, 8, e->title);
+	bind_text(st, 9, e->link);
+	bind_text(st, 10, e->author);
+	bind_text(st, 11, e->summary);
+	bind_text(st, 12, e->content);
+	bind_date(st, 13, e->published);
+	bind_date(st, 14, e->updated);
+	bind_text(st, 15, cats);
+	bind_text(st, 16, encls);
+	sqlite3_bind_int64(st, 17, now);
 	sort_time = date == FEED_NO_DATE || date > now + FUTURE_SLACK ? now :
 	    date;
-	sqlite3_bind_int64(st, 17, sort_time);
+	if (row_id == 0)
+		sqlite3_bind_int64(st, 18, sort_time);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		store_dberr(s, "storing entry");
@@ -1657,7 +1781,6 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 		}
 	}
 	stmt_done(st);
-	free(guid);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -1665,9 +1788,10 @@ int
 store_doc_entry(struct store *s, const struct entry *e, int64_t now,
     int *added)
 {
-	char *canon, *key = NULL, *oldkey = NULL, *cats, *encls, *cand;
-	uint64_t h;
-	int64_t row_id = 0, row_hash = 0;
+	char *canon, *cats, *encls;
+	const char *key = NULL, *cand;
+	uint64_t h, kh = 0, oldkey = 0;
+	int64_t row_id = 0, row_hash = 0, ch = 0;
 	int rc = 0, buried = 0, conflict = 0, stage = 0, found = 0;
 
 	*added = 0;
@@ -1679,17 +1803,12 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	if (now > s->doc_now)
 		s->doc_now = now;
 	canon = store_canon_link(e->link);
+	if (canon != NULL)
+		ch = store_canon_hash(canon);
 	cats = json_categories(e);
 	encls = json_enclosures(e);
-	h = hash_str(FNV64_INIT, e->title);
-	h = hash_str(h, e->link);
-	h = hash_str(h, e->author);
-	h = hash_str(h, e->summary);
-	h = hash_str(h, e->content);
-	h = hash_int(h, e->published);
-	h = hash_int(h, e->updated);
-	h = hash_str(h, cats);
-	h = hash_str(h, encls);
+	h = content_hash(e->title, e->link, e->author, e->summary, e->content,
+	    e->published, e->updated, cats, encls);
 
 	/*
 	 * No key left: a repeat of an earlier entry of the document, stored
@@ -1697,28 +1816,23 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	 * in content, which cannot be told apart from them: keep the first.
 	 */
 	while (rc == 0 && key == NULL && (cand = entry_key_next(s, e, canon,
-	    h, &stage, &found)) != NULL) {
-		rc = entry_lookup(s, e, canon, cand, &row_id, &row_hash,
-		    &buried, &oldkey, &conflict);
+	    h, &stage, &found, &kh)) != NULL) {
+		rc = entry_lookup(s, e, canon, ch, cand, kh, &row_id,
+		    &row_hash, &buried, &oldkey, &conflict);
 		if (rc == 0 && !conflict)
 			key = cand;
-		else
-			free(cand);
 	}
 	if (key != NULL && rc == 0) {
-		keyset_add(&s->doc_keys, key, h);
-		if (oldkey != NULL) {
-			/* The stored row keeps its key. */
+		keyset_add(&s->doc_keys, kh, h);
+		/* The stored row keeps its key. */
+		if (oldkey != 0)
 			keyset_add(&s->doc_keys, oldkey, h);
-			free(key);
-			key = oldkey;
-		}
 		if (buried)
 			/* Purged: it stays gone while the feed serves it. */
-			rc = tomb_put(s, key, now);
+			rc = tomb_put(s, kh, now);
 		else if (row_id == 0 || (uint64_t)row_hash != h) {
-			rc = entry_write(s, e, key, canon, h, cats, encls,
-			    row_id, now);
+			rc = entry_write(s, e, key, kh, canon, ch, h, cats,
+			    encls, row_id, now);
 			if (rc == 0 && row_id == 0) {
 				*added = 1;
 				s->doc_added++;
@@ -1727,7 +1841,6 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 		}
 	}
 	free(canon);
-	free(key);
 	free(cats);
 	free(encls);
 	if (rc == -1)
@@ -1773,28 +1886,28 @@ cmp_id(const void *a, const void *b)
 }
 
 /*
- * Collects into *victims the ids, and into *keys the keys, of the rows
- * stmt id selects for the open document's feed whose keys the document
- * did not use.
+ * Collects into *victims the ids, and into *keys the key hashes, of the
+ * rows stmt id selects for the open document's feed whose keys the
+ * document did not use.
  */
 static int
 purge_collect(struct store *s, enum stmt_id id, int64_t arg,
-    int64_t **victims, char ***keys, size_t *n)
+    int64_t **victims, uint64_t **keys, size_t *n)
 {
 	sqlite3_stmt *st = s->stmt[id];
-	const char *key;
+	uint64_t kh;
 	int rc;
 
 	sqlite3_bind_int64(st, 1, s->doc_feed);
 	sqlite3_bind_int64(st, 2, arg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		key = (const char *)sqlite3_column_text(st, 1);
-		if (key == NULL || keyset_find(&s->doc_keys, key) != NULL)
+		kh = (uint64_t)sqlite3_column_int64(st, 1);
+		if (keyset_find(&s->doc_keys, kh) != NULL)
 			continue;
 		*victims = xreallocarray(*victims, *n + 1, sizeof(**victims));
 		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
 		(*victims)[*n] = sqlite3_column_int64(st, 0);
-		(*keys)[*n] = xstrdup(key);
+		(*keys)[*n] = kh;
 		(*n)++;
 	}
 	if (rc != SQLITE_DONE)
@@ -1815,7 +1928,7 @@ store_purge(struct store *s, size_t *purged)
 {
 	sqlite3_stmt *st;
 	int64_t *victims = NULL, now = s->doc_now;
-	char **keys = NULL;
+	uint64_t *keys = NULL;
 	size_t i, j, n = 0;
 	int rc = 0;
 
@@ -1840,8 +1953,6 @@ store_purge(struct store *s, size_t *purged)
 		qsort(victims, n, sizeof(*victims), cmp_id);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = tomb_put(s, keys[i], now);
-	for (i = 0; i < n; i++)
-		free(keys[i]);
 	for (i = j = 0; i < n; i++)
 		if (j == 0 || victims[j - 1] != victims[i])
 			victims[j++] = victims[i];
@@ -1981,7 +2092,25 @@ load_enclosures(struct store *s, const char *json, struct entry *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Fills it from the current row of ST_ITEMS. */
+/*
+ * The guid of an entry stored without one (schema.c, step 5), from the
+ * feed's name and the entry's key in columns name and key of st: as the
+ * store wrote them before, so they never change.
+ */
+static char *
+derive_guid(sqlite3_stmt *st, int name, int key)
+{
+	const char *v;
+	uint64_t hn = FNV64_INIT, hk = FNV64_INIT;
+
+	if ((v = (const char *)sqlite3_column_text(st, name)) != NULL)
+		hn = fnv64(FNV64_INIT, v, strlen(v));
+	if ((v = (const char *)sqlite3_column_text(st, key)) != NULL)
+		hk = fnv64(FNV64_INIT, v, strlen(v));
+	return xasprintf("tag:feedd,2026:%016" PRIx64 "%016" PRIx64, hn, hk);
+}
+
+/* Fills it from the current row of an items statement. */
 static int
 load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 {
@@ -1991,6 +2120,8 @@ load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 
 	it->id = sqlite3_column_int64(st, 0);
 	it->guid = column_strdup(st, 1);
+	if (it->guid == NULL)
+		it->guid = derive_guid(st, 14, 18);
 	e->id = column_strdup(st, 2);
 	e->title = column_strdup(st, 3);
 	e->link = column_strdup(st, 4);

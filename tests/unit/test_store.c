@@ -30,6 +30,21 @@
 static char tmpdir[64];
 static char dbpath[128];
 
+static int64_t		 count_sql(const char *sql);
+static const char	*titles(struct store *s, const struct store_query *q);
+
+/* Runs SQL on a connection of the test's own (the store closed). */
+static void
+exec_ok(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
 static void
 setup(void)
 {
@@ -763,6 +778,114 @@ START_TEST(test_guid_per_feed)
 	ck_assert_str_ne(items[0].guid, items[1].guid);
 	ck_assert(strncmp(items[0].guid, "tag:feedd,", 10) == 0);
 	store_items_free(items, n);
+	store_close(s);
+}
+END_TEST
+
+/* A guid is derived from feed name and key when read (schema.c, step
+ * 5), exactly as the store wrote it into each row before. */
+START_TEST(test_guid_derived)
+{
+	struct store *s;
+	struct store_query q = { .limit = 10 };
+	struct store_item *items;
+	struct entry e;
+	char want[64];
+	int64_t a;
+	size_t n;
+
+	s = open_ok();
+	a = store_feed_ensure(s, "world", "https://a.example/feed", NULL);
+	e = mk("x-1", "One", "https://a.example/1", T0 - 10);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0), 1);
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	snprintf(want, sizeof(want), "tag:feedd,2026:%016" PRIx64 "%016"
+	    PRIx64, fnv64(FNV64_INIT, "world", 5),
+	    fnv64(FNV64_INIT, "i:x-1", 5));
+	ck_assert_str_eq(items[0].guid, want);
+	store_items_free(items, n);
+	store_close(s);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM entries"
+	    " WHERE guid IS NULL"), 1);
+}
+END_TEST
+
+/* Rows are found by a hash of their key; another key of the same hash
+ * (made here by hand: FNV-1a collisions are too rare to meet) is another
+ * entry. */
+START_TEST(test_key_hash_collision)
+{
+	struct store *s;
+	struct store_query q = { .limit = 10 };
+	struct entry e;
+	int64_t a;
+
+	s = open_ok();
+	a = store_feed_ensure(s, "world", "https://a.example/feed", NULL);
+	e = mk("x", "X", NULL, T0 - 10);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0), 1);
+	store_close(s);
+	/* Row "x" now holds another key with the hash of "i:x". */
+	exec_ok("UPDATE entries SET key = 'i:other', src_id = 'other',"
+	    " title = 'Other'");
+
+	s = open_ok();
+	e = mk("x", "X", NULL, T0 - 10);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0 + 60), 1);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0 + 120), 0);
+	e.title = (char *)"X changed";
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0 + 180), 0);
+	ck_assert_str_eq(titles(s, &q), "X changed,Other");
+	store_close(s);
+	ck_assert_int_eq(count_rows(), 2);
+	ck_assert_int_eq(count_sql("SELECT count(DISTINCT key_hash)"
+	    " FROM entries"), 1);
+}
+END_TEST
+
+/* The canonical link's hash: one for http and https, the host's in the
+ * top bits, and only a hint: articles whose links share a hash are told
+ * apart by the links. */
+START_TEST(test_canon_hash)
+{
+	struct store *s;
+	struct store_query q = { .limit = 10 };
+	struct entry e;
+	int64_t a, b;
+	uint64_t h1, h2, h3;
+
+	h1 = (uint64_t)store_canon_hash("https://a.example/1");
+	h2 = (uint64_t)store_canon_hash("http://a.example/1");
+	h3 = (uint64_t)store_canon_hash("https://a.example/2?x=1");
+	ck_assert_uint_eq(h1, h2);
+	ck_assert_uint_ne(h1, h3);
+	ck_assert_uint_eq(h1 >> 40, h3 >> 40);
+	ck_assert_uint_ne(h1 >> 40,
+	    (uint64_t)store_canon_hash("https://b.example/1") >> 40);
+	ck_assert_uint_ne(h1, (uint64_t)store_canon_hash("a.example/1?"));
+
+	s = open_ok();
+	a = store_feed_ensure(s, "a", "https://a.example/feed", NULL);
+	b = store_feed_ensure(s, "b", "https://b.example/feed", NULL);
+	e = mk("1", "One", "https://a.example/1", T0 - 20);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0), 1);
+	/* The same article in b, under http: another canonical link. */
+	e = mk("2", "Two", "http://a.example/1", T0 - 10);
+	ck_assert_int_eq(store_doc(s, b, &e, 1, T0 + 60), 1);
+	ck_assert_str_eq(titles(s, &q), "Two,One");
+	e = mk("3", "Three", "https://c.example/3", T0 - 5);
+	ck_assert_int_eq(store_doc(s, b, &e, 1, T0 + 120), 1);
+	store_close(s);
+	/* "One" gets the hash of "Three"'s link: still two articles. */
+	exec_ok("UPDATE entries SET canon_hash = (SELECT canon_hash"
+	    " FROM entries WHERE src_id = '3') WHERE src_id = '1'");
+	s = open_ok();
+	ck_assert_str_eq(titles(s, &q), "Three,Two,One");
+	/* And a new id in a with "One"'s title and "Three"'s link (so
+	 * "One"'s hash) is not taken for "One" under a new id. */
+	e = mk("4", "One", "https://c.example/3", T0 - 1);
+	ck_assert_int_eq(store_doc(s, a, &e, 1, T0 + 180), 1);
 	store_close(s);
 }
 END_TEST
@@ -2120,12 +2243,31 @@ sql_identity(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_value(ctx, argv[0]);
 }
 
+/* The store's hash functions, for writing rows as it would. */
+static void
+sql_key_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int64(ctx, (int64_t)store_key_hash(
+	    (const char *)sqlite3_value_text(argv[0]),
+	    (size_t)sqlite3_value_bytes(argv[0])));
+}
+
+static void
+sql_canon_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int64(ctx, store_canon_hash(
+	    (const char *)sqlite3_value_text(argv[0])));
+}
+
 /* A database at schema version _i (with a feed, an entry, a tag-less
  * state) migrates to the current one, keeping everything. */
 START_TEST(test_migrate_from_each)
 {
 	struct store *s;
 	struct store_feed_row *rows;
+	struct store_item *items;
 	struct store_query q;
 	struct entry e;
 	sqlite3 *db;
@@ -2136,6 +2278,13 @@ START_TEST(test_migrate_from_each)
 	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_create_function(db, "feedd_text", 1,
 	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_key_hash", 1,
+	    SQLITE_UTF8, NULL, sql_key_hash, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_canon_hash", 1,
+	    SQLITE_UTF8, NULL, sql_canon_hash, NULL, NULL), SQLITE_OK);
+	/* (Step 5 computes it from rows: there are none yet.) */
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_content_hash", 9,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA auto_vacuum = INCREMENTAL;"
 	    " PRAGMA journal_mode = WAL;", NULL, NULL, NULL), SQLITE_OK);
 	for (v = 1; v <= version; v++)
@@ -2145,11 +2294,26 @@ START_TEST(test_migrate_from_each)
 	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db,
 	    "INSERT INTO feeds (id, name, url, etag, failures) VALUES"
-	    " (3, 'world', 'https://example.org/feed', '\"e\"', 2);"
-	    "INSERT INTO entries (feed_id, key, guid, content_hash, src_id,"
-	    " title, first_seen, sort_time) VALUES"
-	    " (3, 'i:old', 'tag:feedd,2026:0', 1, 'old', 'Old', 5, 5);",
+	    " (3, 'world', 'https://example.org/feed', '\"e\"', 2);",
 	    NULL, NULL, NULL), SQLITE_OK);
+	/* As the store of that version wrote it. */
+	ck_assert_int_eq(sqlite3_exec(db, version < 5 ?
+	    "INSERT INTO entries (feed_id, key, guid, content_hash, src_id,"
+	    " title, link, canon_link, summary, published, first_seen,"
+	    " sort_time) VALUES (3, 'i:old', 'tag:feedd,2026:0', 1, 'old',"
+	    " 'Old', 'https://example.org/old', 'https://example.org/old',"
+	    " '<p>summary</p>', 5, 5, 5);" :
+	    "INSERT INTO entries (feed_id, key, key_hash, guid, content_hash,"
+	    " src_id, title, link, canon_link, canon_hash, summary,"
+	    " published, first_seen, sort_time) VALUES (3, 'i:old',"
+	    " feedd_key_hash('i:old'), 'tag:feedd,2026:0', 1, 'old', 'Old',"
+	    " 'https://example.org/old', 'https://example.org/old',"
+	    " feedd_canon_hash('https://example.org/old'), '<p>summary</p>',"
+	    " 5, 5, 5);",
+	    NULL, NULL, NULL), SQLITE_OK);
+	if (version >= 4)
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE feeds SET"
+		    " n_entries = 1", NULL, NULL, NULL), SQLITE_OK);
 	if (version >= 3)
 		ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO entries_fts"
 		    " (rowid, title) VALUES (1, 'Old')", NULL, NULL, NULL),
@@ -2158,6 +2322,9 @@ START_TEST(test_migrate_from_each)
 
 	s = open_ok();
 	ck_assert_int_eq(count_sql("PRAGMA user_version"), SCHEMA_VERSION);
+	/* The pages of the entries step 5 rebuilt went back. */
+	if (version < 5)
+		ck_assert_int_eq(count_sql("PRAGMA freelist_count"), 0);
 	ck_assert_int_eq(store_feeds(s, &rows, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(rows[0].id, 3);
@@ -2175,8 +2342,30 @@ START_TEST(test_migrate_from_each)
 	ck_assert_int_eq(store_doc(s, 3, &e, 1, T0), 1);
 	q.q = NULL;
 	ck_assert_str_eq(titles(s, &q), "New,Old");
+	/* The old entry is found by its key (an update, nothing added)
+	 * and by its canonical link under a new id, and keeps its guid. */
+	e = mk("old", "Old", "https://example.org/old", 5);
+	ck_assert_int_eq(store_doc(s, 3, &e, 1, T0 + 60), 0);
+	/* Step 5 computed the content hashes anew from the rows: the same
+	 * entry again is no change.  (A row planted at version 5 has a
+	 * made-up hash.) */
+	ck_assert_int_eq(store_doc_updated(s), (version < 5 ? 0 : 1));
+	e = mk("https://example.org/old", "Old", "https://example.org/old",
+	    5);
+	ck_assert_int_eq(store_doc(s, 3, &e, 1, T0 + 120), 0);
+	ck_assert_int_eq(store_doc_updated(s), 0);
+	q.feeds = NULL;
+	q.limit = 10;
+	ck_assert_str_eq(titles(s, &q), "New,Old");
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(items[1].guid, "tag:feedd,2026:0");
+	store_items_free(items, n);
 	store_close(s);
 	ck_assert_int_eq(count_sql("SELECT n_entries FROM feeds"), 2);
+	ck_assert_int_eq(count_rows(), 2);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	fts_check();
 }
 END_TEST
@@ -2448,6 +2637,9 @@ store_suite(void)
 	tcase_add_test(tc, test_update_keeps_order_rule);
 	tcase_add_test(tc, test_item_fields);
 	tcase_add_test(tc, test_guid_per_feed);
+	tcase_add_test(tc, test_guid_derived);
+	tcase_add_test(tc, test_key_hash_collision);
+	tcase_add_test(tc, test_canon_hash);
 	tcase_add_test(tc, test_cross_feed_duplicate);
 	tcase_add_test(tc, test_generation);
 	tcase_add_test(tc, test_unknown_feed);
@@ -2471,7 +2663,8 @@ store_suite(void)
 	tcase_add_test(tc, test_feeds_list);
 	tcase_add_test(tc, test_retired_feed);
 	tcase_add_test(tc, test_publish_times);
-	tcase_add_loop_test(tc, test_migrate_from_each, 1, SCHEMA_VERSION);
+	tcase_add_loop_test(tc, test_migrate_from_each, 1,
+	    SCHEMA_VERSION + 1);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof(fcases) / sizeof(fcases[0])));
 	tcase_add_test(tc, test_fixture_changed);
