@@ -392,11 +392,22 @@ struct keyset {
 	size_t		 used;
 };
 
+/* A feed's state that could not be saved (the database was locked,
+ * read-only or full): what store_feeds and store_feed_state_get return
+ * for the feed until a later put succeeds, so that /status shows the
+ * failure it is about. */
+struct unsaved_state {
+	int64_t			 feed_id;
+	struct store_feed_state	 state;
+};
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[ST_COUNT];
 	uint64_t	 generation;
 	uint64_t	 feeds_generation;
+	struct unsaved_state *unsaved;
+	size_t		 nunsaved;
 	sqlite3_stmt	*items_st[IQ_SHAPES];	/* prepared on first use */
 	char		 err[256];
 	int		 keep_days;	/* defaults; 0 = off */
@@ -807,6 +818,9 @@ store_close(struct store *s)
 	free(s->bound);
 	free(s->doc_feed_name);
 	free(s->doc_index);
+	while (s->nunsaved > 0)
+		store_feed_state_reset(&s->unsaved[--s->nunsaved].state);
+	free(s->unsaved);
 	free(s);
 }
 
@@ -861,13 +875,76 @@ load_state(sqlite3_stmt *q, int i, struct store_feed_state *st)
 	st->interval = sqlite3_column_int64(q, i + 17);
 }
 
+static void
+state_copy(struct store_feed_state *dst, const struct store_feed_state *src)
+{
+	*dst = *src;
+	dst->etag = src->etag != NULL ? xstrdup(src->etag) : NULL;
+	dst->last_modified = src->last_modified != NULL ?
+	    xstrdup(src->last_modified) : NULL;
+	dst->last_error = src->last_error != NULL ?
+	    xstrdup(src->last_error) : NULL;
+	dst->error_class = src->error_class != NULL ?
+	    xstrdup(src->error_class) : NULL;
+	dst->current_url = src->current_url != NULL ?
+	    xstrdup(src->current_url) : NULL;
+	dst->redirect_target = src->redirect_target != NULL ?
+	    xstrdup(src->redirect_target) : NULL;
+}
+
+static struct unsaved_state *
+unsaved_find(const struct store *s, int64_t feed_id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nunsaved; i++)
+		if (s->unsaved[i].feed_id == feed_id)
+			return &s->unsaved[i];
+	return NULL;
+}
+
+/* Keeps st as feed_id's unsaved state (a failed put). */
+static void
+unsaved_keep(struct store *s, int64_t feed_id,
+    const struct store_feed_state *st)
+{
+	struct unsaved_state *u;
+
+	if ((u = unsaved_find(s, feed_id)) != NULL)
+		store_feed_state_reset(&u->state);
+	else {
+		s->unsaved = xreallocarray(s->unsaved, s->nunsaved + 1,
+		    sizeof(*s->unsaved));
+		u = &s->unsaved[s->nunsaved++];
+		u->feed_id = feed_id;
+	}
+	state_copy(&u->state, st);
+}
+
+/* Forgets feed_id's unsaved state (a put succeeded). */
+static void
+unsaved_drop(struct store *s, int64_t feed_id)
+{
+	struct unsaved_state *u;
+
+	if ((u = unsaved_find(s, feed_id)) == NULL)
+		return;
+	store_feed_state_reset(&u->state);
+	*u = s->unsaved[--s->nunsaved];
+}
+
 int
 store_feed_state_get(struct store *s, int64_t feed_id,
     struct store_feed_state *st)
 {
 	sqlite3_stmt *q = s->stmt[ST_STATE_GET];
+	struct unsaved_state *u;
 	int rc;
 
+	if ((u = unsaved_find(s, feed_id)) != NULL) {
+		state_copy(st, &u->state);
+		return 0;
+	}
 	memset(st, 0, sizeof(*st));
 	sqlite3_bind_int64(q, 1, feed_id);
 	rc = sqlite3_step(q);
@@ -907,14 +984,17 @@ store_feed_state_put(struct store *s, int64_t feed_id,
 	sqlite3_bind_int64(q, 17, st->skip_hours);
 	sqlite3_bind_int64(q, 18, st->skip_days);
 	sqlite3_bind_int64(q, 19, st->interval);
-	if (step_done(s, ST_STATE_PUT, "saving feed state") == -1)
+	s->feeds_generation++;
+	if (step_done(s, ST_STATE_PUT, "saving feed state") == -1) {
+		unsaved_keep(s, feed_id, st);
 		return -1;
+	}
 	if (sqlite3_changes(s->db) == 0) {
 		store_seterr(s, "saving feed state: no feed %" PRId64,
 		    feed_id);
 		return -1;
 	}
-	s->feeds_generation++;
+	unsaved_drop(s, feed_id);
 	return 0;
 }
 
@@ -1021,6 +1101,7 @@ store_feeds(struct store *s, struct store_feed_row **rows, size_t *n)
 {
 	sqlite3_stmt *st = s->stmt[ST_FEEDS];
 	struct store_feed_row *v = NULL, *r;
+	struct unsaved_state *u;
 	size_t i, nv = 0;
 	int rc;
 
@@ -1038,7 +1119,10 @@ store_feeds(struct store *s, struct store_feed_row **rows, size_t *n)
 		r->entries = sqlite3_column_int64(st, 5);
 		r->newest = sqlite3_column_int64(st, 6);
 		r->retired = sqlite3_column_int64(st, 7);
-		load_state(st, 8, &r->state);
+		if ((u = unsaved_find(s, r->id)) != NULL)
+			state_copy(&r->state, &u->state);
+		else
+			load_state(st, 8, &r->state);
 	}
 	if (rc != SQLITE_DONE)
 		store_dberr(s, "listing feeds");

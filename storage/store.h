@@ -197,7 +197,11 @@ int	 store_feed_publish_times(struct store *s, int64_t feed_id,
 	    int64_t since, int64_t **times, size_t *n);
 
 /* Reads / writes the saved state.  get fills st (reset it afterwards);
- * a feed with no state yet gets zeros and NULLs.  Return 0 or -1. */
+ * a feed with no state yet gets zeros and NULLs.  A put that fails
+ * (database locked, read-only, full) keeps a copy of st in memory, which
+ * get and store_feeds return until a later put for the feed succeeds:
+ * the failure shows in /status even though it could not be saved.
+ * Return 0 or -1. */
 int	 store_feed_state_get(struct store *s, int64_t feed_id,
 	    struct store_feed_state *st);
 int	 store_feed_state_put(struct store *s, int64_t feed_id,

@@ -2134,13 +2134,36 @@ START_TEST(test_disk_full)
 }
 END_TEST
 
+/* The state store_feeds shows for the only feed: its last_error
+ * (NULL for none) and, when etag is given, its etag. */
+static void
+check_shown_error(struct store *s, const char *error, const char *etag)
+{
+	struct store_feed_row *rows;
+	size_t n;
+
+	ck_assert_int_eq(store_feeds(s, &rows, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	if (error == NULL)
+		ck_assert_ptr_null(rows[0].state.last_error);
+	else
+		ck_assert_pstr_eq(rows[0].state.last_error, error);
+	if (etag != NULL)
+		ck_assert_pstr_eq(rows[0].state.etag, etag);
+	store_feeds_free(rows, n);
+}
+
 /* Another process holds the write lock: the document fails after the
- * busy timeout with "locked", and succeeds once the lock is gone. */
+ * busy timeout with "locked", and succeeds once the lock is gone.  The
+ * feed's state cannot be saved meanwhile, yet store_feeds and
+ * store_feed_state_get show the failure; a later put saves for real. */
 START_TEST(test_locked)
 {
 	struct store *s;
+	struct store_feed_state st, got;
 	struct entry e;
 	sqlite3 *db;
+	uint64_t gen;
 	int64_t id;
 
 	s = open_ok();
@@ -2153,11 +2176,49 @@ START_TEST(test_locked)
 	    store_errmsg(s));
 	/* Reading goes on meanwhile (WAL). */
 	ck_assert_uint_eq(count_items(s), 0);
+	memset(&st, 0, sizeof(st));
+	st.etag = (char *)"\"v1\"";
+	st.failures = 1;
+	st.error_class = (char *)"store";
+	st.last_error = (char *)"database is locked";
+	gen = store_feeds_generation(s);
+	ck_assert_int_eq(store_feed_state_put(s, id, &st), -1);
+	ck_assert_uint_gt(store_feeds_generation(s), gen);
+	check_shown_error(s, "database is locked", "\"v1\"");
+	ck_assert_int_eq(store_feed_state_get(s, id, &got), 0);
+	ck_assert_pstr_eq(got.last_error, "database is locked");
+	ck_assert_int_eq(got.failures, 1);
+	store_feed_state_reset(&got);
+	/* A second failure replaces the first. */
+	st.failures = 2;
+	st.last_error = (char *)"database is locked again";
+	ck_assert_int_eq(store_feed_state_put(s, id, &st), -1);
+	check_shown_error(s, "database is locked again", NULL);
 	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
-	sqlite3_close(db);
 	e = mk("a", "After the lock", NULL, T0);
 	ck_assert_int_eq(store_doc(s, id, &e, 1, T0), 1);
+	/* Until a put succeeds, the unsaved state is what shows. */
+	check_shown_error(s, "database is locked again", NULL);
+	memset(&st, 0, sizeof(st));
+	st.etag = (char *)"\"v2\"";
+	st.last_success = T0;
+	ck_assert_int_eq(store_feed_state_put(s, id, &st), 0);
+	check_shown_error(s, NULL, "\"v2\"");
+	/* And it is the database's, as another connection reads it. */
+	{
+		sqlite3_stmt *q;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db,
+		    "SELECT etag, last_error FROM feeds", -1, &q, NULL),
+		    SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(q, 0),
+		    "\"v2\"");
+		ck_assert_int_eq(sqlite3_column_type(q, 1), SQLITE_NULL);
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(db);
 	store_close(s);
 }
 END_TEST
