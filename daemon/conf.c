@@ -67,43 +67,10 @@ struct loader {
 	int		 interval_line;
 	int		 max_interval_line;
 	int		 opml_line;
-	size_t		*feed_slots;	/* hash of feed names: index + 1 */
-	size_t		 feed_slots_cap;	/* a power of two, or 0 */
+	/* Feed names seen so far (index + 1), so that ten thousand
+	 * feeds are checked for duplicates in linear time. */
+	struct strmap	 feed_names;
 };
-
-/*
- * Feed names seen so far, hashed, so a config of ten thousand feeds is
- * checked for duplicates in linear time (open addressing).
- */
-
-/* The slot holding name, or the empty slot where it would go. */
-static size_t *
-feed_slot(struct loader *ld, const char *name)
-{
-	size_t i, mask = ld->feed_slots_cap - 1;
-
-	for (i = str_hash(name) & mask; ld->feed_slots[i] != 0;
-	    i = (i + 1) & mask)
-		if (strcmp(ld->conf->feeds[ld->feed_slots[i] - 1].name,
-		    name) == 0)
-			break;
-	return &ld->feed_slots[i];
-}
-
-/* Makes room for one more name, keeping the table at most half full. */
-static void
-feed_slots_grow(struct loader *ld)
-{
-	size_t i;
-
-	if (2 * (ld->conf->nfeeds + 1) <= ld->feed_slots_cap)
-		return;
-	free(ld->feed_slots);
-	ld->feed_slots_cap = ld->feed_slots_cap ? 2 * ld->feed_slots_cap : 64;
-	ld->feed_slots = xcalloc(ld->feed_slots_cap, sizeof(size_t));
-	for (i = 0; i < ld->conf->nfeeds; i++)
-		*feed_slot(ld, ld->conf->feeds[i].name) = i + 1;
-}
 
 static void	loader_error(struct loader *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -628,7 +595,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 	struct conf *conf = ld->conf;
 	struct conf_feed *feed;
 	char *name;
-	size_t i, *slot;
+	size_t i;
 
 	name = xstrndup(text, len);
 	ld->feed = NULL;
@@ -646,20 +613,18 @@ begin_section(struct loader *ld, const char *text, size_t len)
 			    "is letters, digits, '-', '_' and '.'", fname);
 			goto out;
 		}
-		feed_slots_grow(ld);
-		slot = feed_slot(ld, fname);
-		if (*slot != 0) {
+		if ((i = strmap_get(&ld->feed_names, fname)) != 0) {
 			loader_error(ld, ld->lineno, "[feed %s] already "
 			    "defined at line %d", fname,
-			    conf->feeds[*slot - 1].line);
+			    conf->feeds[i - 1].line);
 			goto out;
 		}
-		*slot = conf->nfeeds + 1;
 		conf->feeds = xreallocarray(conf->feeds, conf->nfeeds + 1,
 		    sizeof(*conf->feeds));
 		feed = &conf->feeds[conf->nfeeds++];
 		memset(feed, 0, sizeof(*feed));
 		feed->name = xstrdup(fname);
+		strmap_put(&ld->feed_names, feed->name, conf->nfeeds);
 		feed->interval_auto = CONF_INHERIT;
 		feed->keep_days = CONF_INHERIT;
 		feed->keep_entries = CONF_INHERIT;
@@ -862,7 +827,7 @@ conf_load(const char *path, char **errstr)
 		loader_error(&ld, rc, "syntax error");
 	fclose(ld.fp);
 	free(ld.line);
-	free(ld.feed_slots);
+	strmap_reset(&ld.feed_names);
 	finish(&ld);
 
 	if (ld.nerrors > 0) {

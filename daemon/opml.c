@@ -48,6 +48,10 @@ struct opml_reader {
 	int		  nerrors;
 	char		**path;		/* enclosing titles */
 	size_t		  npath;
+	/* The names and URLs of *feeds, for duplicate checks in linear
+	 * time (a big export, read again at each reload). */
+	struct strmap	  names;
+	struct strmap	  urls;
 };
 
 static void	opml_error(struct opml_reader *, long, const char *, ...)
@@ -129,12 +133,7 @@ slug(const char *s)
 static int
 name_taken(struct opml_reader *rd, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < *rd->nfeeds; i++)
-		if (strcmp((*rd->feeds)[i].name, name) == 0)
-			return 1;
-	return 0;
+	return strmap_get(&rd->names, name) != 0;
 }
 
 /* A unique name: the wanted one if free, else from the title or URL. */
@@ -144,6 +143,7 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 {
 	char *base, *name;
 	const char *u;
+	size_t last;
 	int n;
 
 	if (wanted != NULL && strlen(wanted) <= 128 &&
@@ -162,11 +162,17 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 		free(base);
 		base = xstrdup("feed");
 	}
-	name = xstrdup(base);
-	for (n = 2; name_taken(rd, name); n++) {
+	/* A taken base's value in names is the last suffix given to it
+	 * (1 for none yet), so a thousand feeds of one title do not each
+	 * try every suffix before theirs. */
+	if ((last = strmap_get(&rd->names, base)) == 0)
+		return base;
+	n = last < 2 ? 2 : (int)last + 1;
+	for (name = NULL; name == NULL || name_taken(rd, name); n++) {
 		free(name);
 		name = xasprintf("%s-%d", base, n);
 	}
+	strmap_put(&rd->names, base, (size_t)n - 1);	/* keeps its key */
 	free(base);
 	return name;
 }
@@ -174,13 +180,7 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 static int
 url_taken(struct opml_reader *rd, const char *url)
 {
-	size_t i;
-
-	for (i = 0; i < *rd->nfeeds; i++)
-		if ((*rd->feeds)[i].url != NULL &&
-		    strcmp((*rd->feeds)[i].url, url) == 0)
-			return 1;
-	return 0;
+	return strmap_get(&rd->urls, url) != 0;
 }
 
 static void
@@ -252,6 +252,8 @@ read_feed(struct opml_reader *rd, xmlNode *node, char *url)
 	if (cats != NULL)
 		add_categories(f, cats);
 	(*rd->nfeeds)++;
+	strmap_put(&rd->names, f->name, 1);
+	strmap_put(&rd->urls, f->url, 1);
 	free(text);
 	free(wanted);
 	free(cats);
@@ -332,6 +334,7 @@ opml_read_mem(const char *name, const char *data, size_t len,
 	xmlDoc *doc;
 	xmlNode *root, *n;
 	const xmlError *e;
+	size_t i;
 
 	memset(&rd, 0, sizeof(rd));
 	rd.name = name;
@@ -376,12 +379,21 @@ opml_read_mem(const char *name, const char *data, size_t len,
 				break;
 		if (n == NULL)
 			opml_error(&rd, xmlGetLineNo(root), "no <body>");
-		else
+		else {
+			for (i = 0; i < *nfeeds; i++) {
+				strmap_put(&rd.names, (*feeds)[i].name, 1);
+				if ((*feeds)[i].url != NULL)
+					strmap_put(&rd.urls, (*feeds)[i].url,
+					    1);
+			}
 			walk(&rd, n, 0);
+		}
 	}
 	while (rd.npath > 0)
 		free(rd.path[--rd.npath]);
 	free(rd.path);
+	strmap_reset(&rd.names);
+	strmap_reset(&rd.urls);
 	xmlFreeDoc(doc);
 	return rd.nerrors > 0 ? -1 : 0;
 }

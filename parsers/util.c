@@ -110,6 +110,63 @@ str_hash(const char *s)
 	return h;
 }
 
+/* The slot of key, or the empty slot where it would go; m->cap > 0. */
+static size_t
+strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t i, mask = m->cap - 1;
+
+	for (i = str_hash(key) & mask; m->key[i] != NULL; i = (i + 1) & mask)
+		if (strcmp(m->key[i], key) == 0)
+			break;
+	return i;
+}
+
+size_t
+strmap_get(const struct strmap *m, const char *key)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return 0;
+	i = strmap_slot(m, key);
+	return m->key[i] != NULL ? m->value[i] : 0;
+}
+
+void
+strmap_put(struct strmap *m, const char *key, size_t value)
+{
+	struct strmap old = *m;
+	size_t i;
+
+	/* At most half full, so probes stay short. */
+	if (2 * (m->n + 1) > m->cap) {
+		m->cap = old.cap != 0 ? 2 * old.cap : 64;
+		m->key = xcalloc(m->cap, sizeof(*m->key));
+		m->value = xcalloc(m->cap, sizeof(*m->value));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.key[i] != NULL)
+				strmap_put(m, old.key[i], old.value[i]);
+		free(old.key);
+		free(old.value);
+	}
+	i = strmap_slot(m, key);
+	if (m->key[i] == NULL) {
+		m->key[i] = key;
+		m->n++;
+	}
+	m->value[i] = value;
+}
+
+void
+strmap_reset(struct strmap *m)
+{
+	free(m->key);
+	free(m->value);
+	memset(m, 0, sizeof(*m));
+}
+
 void
 buf_init(struct buf *b, size_t cap)
 {

@@ -29,6 +29,25 @@ char	*xvasprintf(const char *fmt, va_list ap)
 uint32_t str_hash(const char *s);
 
 /*
+ * A map from strings to nonzero numbers (open addressing on str_hash),
+ * for duplicate checks in linear time.  The keys are borrowed: they must
+ * outlive the map.  Zero-initialise; strmap_reset frees the table.
+ */
+struct strmap {
+	const char	**key;
+	size_t		 *value;
+	size_t		  cap;	/* a power of two, or 0 */
+	size_t		  n;
+};
+
+/* The value of key, or 0 if absent. */
+size_t	 strmap_get(const struct strmap *m, const char *key);
+/* Sets key's value (nonzero), adding key if absent (a present key
+ * keeps the pointer it was added with). */
+void	 strmap_put(struct strmap *m, const char *key, size_t value);
+void	 strmap_reset(struct strmap *m);
+
+/*
  * A growable buffer.  data is always NUL-terminated (when non-NULL) so it
  * can be used as a string; len excludes the terminator.  cap == 0 means
  * no cap (only for sizes we control).

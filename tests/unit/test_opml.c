@@ -254,6 +254,36 @@ START_TEST(test_existing_win)
 }
 END_TEST
 
+/* A big export where every feed has the same title and every URL comes
+ * twice: each feed is read once, names "same", "same-2", ... in order,
+ * all distinct (the checks are hashed: this is 3000 outlines). */
+START_TEST(test_many_same_title)
+{
+	enum { N = 1500 };
+	struct buf doc;
+	struct list l;
+	char want[32];
+	size_t i;
+
+	buf_init(&doc, 0);
+	buf_addstr(&doc, "<opml version=\"2.0\"><body>\n");
+	for (i = 0; i < 2 * N; i++)
+		buf_printf(&doc, "<outline text=\"Same\" "
+		    "xmlUrl=\"https://example.org/%zu.xml\"/>\n", i % N);
+	buf_addstr(&doc, "</body></opml>\n");
+	read_mem(&l, doc.data);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_uint_eq(l.n, N);
+	ck_assert_str_eq(l.feeds[0].name, "same");
+	for (i = 1; i < N; i++) {
+		snprintf(want, sizeof(want), "same-%zu", i + 1);
+		ck_assert_str_eq(l.feeds[i].name, want);
+	}
+	list_free(&l);
+	buf_reset(&doc);
+}
+END_TEST
+
 /* Feeds -> OPML -> feeds gives the same names, URLs, titles and tags. */
 START_TEST(test_round_trip)
 {
@@ -437,6 +467,7 @@ opml_suite(void)
 	tcase_add_test(tc, test_external_dtd_ignored);
 	tcase_add_test(tc, test_broken);
 	tcase_add_test(tc, test_existing_win);
+	tcase_add_test(tc, test_many_same_title);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_conf_sections);
 	tcase_add_test(tc, test_conf_opml);
