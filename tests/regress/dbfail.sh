@@ -6,10 +6,11 @@
 # backup tool or a curious sqlite3 shell would) while the feed gains an
 # entry.  feedd must log the failure with the feed's name, show it in the
 # feed's state (/status), keep serving what it stored, and store the new
-# entry by itself once the lock is gone, clearing the error.  (A read-only
-# file or a full disk take the same path through the store; they are
-# simulated in tests/unit/test_store.c, since this suite may run as root,
-# which file modes do not stop.)
+# entry by itself once the lock is gone, clearing the error.  (A full
+# disk and a write that fails for any other reason take the same path
+# through the store; tests/unit/test_store.c simulates them with
+# max_page_count and a failing trigger.  A read-only file is not
+# simulated: this suite may run as root, which file modes do not stop.)
 
 if [ -z "$top_srcdir" ]; then
 	top_srcdir=$(dirname "$0")/../..
