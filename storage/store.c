@@ -875,21 +875,22 @@ load_state(sqlite3_stmt *q, int i, struct store_feed_state *st)
 	st->interval = sqlite3_column_int64(q, i + 17);
 }
 
+static char *
+strdup_or_null(const char *v)
+{
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
 static void
 state_copy(struct store_feed_state *dst, const struct store_feed_state *src)
 {
 	*dst = *src;
-	dst->etag = src->etag != NULL ? xstrdup(src->etag) : NULL;
-	dst->last_modified = src->last_modified != NULL ?
-	    xstrdup(src->last_modified) : NULL;
-	dst->last_error = src->last_error != NULL ?
-	    xstrdup(src->last_error) : NULL;
-	dst->error_class = src->error_class != NULL ?
-	    xstrdup(src->error_class) : NULL;
-	dst->current_url = src->current_url != NULL ?
-	    xstrdup(src->current_url) : NULL;
-	dst->redirect_target = src->redirect_target != NULL ?
-	    xstrdup(src->redirect_target) : NULL;
+	dst->etag = strdup_or_null(src->etag);
+	dst->last_modified = strdup_or_null(src->last_modified);
+	dst->last_error = strdup_or_null(src->last_error);
+	dst->error_class = strdup_or_null(src->error_class);
+	dst->current_url = strdup_or_null(src->current_url);
+	dst->redirect_target = strdup_or_null(src->redirect_target);
 }
 
 static struct unsaved_state *
