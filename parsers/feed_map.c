@@ -44,13 +44,21 @@ static const struct {
 	{ "http://purl.org/rss/1.0/", NS_RSS },
 	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
 	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://www.itunes.com/DTDs/Podcast-1.0.dtd", NS_ITUNES },
+	{ "http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES },
 	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
 	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
 	{ "http://www.w3.org/2005/Atom", NS_ATOM },
 	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
 	{ "http://search.yahoo.com/mrss", NS_MEDIA },
 	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
+	/* Older names of the core vocabularies that feedparser reads as
+	 * the core. */
+	{ "http://purl.org/rss/1.0/modules/rss091#", NS_RSS },
+	{ "http://example.com/newformat#", NS_ATOM },
+	{ "http://example.com/necho", NS_ATOM },
+	{ "http://purl.org/echo/", NS_ATOM },
+	{ "uri/of/echo/namespace#", NS_ATOM },
+	{ "http://purl.org/pie/", NS_ATOM },
 };
 
 /* Children of the channel (RSS) or feed (Atom).  Sorted at init. */
@@ -158,7 +166,7 @@ map_cmp(const void *a, const void *b)
 
 	if (x->ns != y->ns)
 		return x->ns < y->ns ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return strcasecmp(x->name, y->name);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -187,9 +195,13 @@ ns_code1(const struct xstate *st, const xmlChar *uri)
 	if (uri == NULL || *uri == '\0' || (st->rootns != NULL &&
 	    strcmp((const char *)uri, st->rootns) == 0))
 		return st->atomroot ? NS_ATOM : NS_RSS;
+	/* Publishers get the case of namespace names wrong (the iTunes
+	 * DTD's most of all): like feedparser, compare without case. */
 	for (i = 0; i < NELEM(ns_uris); i++)
-		if (strcmp((const char *)uri, ns_uris[i].uri) == 0)
+		if (strcasecmp((const char *)uri, ns_uris[i].uri) == 0)
 			return ns_uris[i].ns;
+	if (strcasestr((const char *)uri, "backend.userland.com/rss") != NULL)
+		return NS_RSS;
 	return NS_OTHER;
 }
 

@@ -78,7 +78,7 @@ attr_get(struct xstate *st, const xmlChar **attrs, int nattrs,
 	for (i = 0; i < nattrs; i++) {
 		const xmlChar **a = attrs + i * 5;
 
-		if (strcmp((const char *)a[0], name) != 0)
+		if (strcasecmp((const char *)a[0], name) != 0)
 			continue;
 		if (uri == NULL ? a[2] != NULL :
 		    (a[2] == NULL || strcmp((const char *)a[2], uri) != 0))
@@ -113,7 +113,7 @@ detect_format(struct xstate *st, const char *name, const xmlChar *uri,
 	char *ver;
 	int i;
 
-	if (strcmp(name, "rss") == 0) {
+	if (strcasecmp(name, "rss") == 0) {
 		ver = attr_get(st, attrs, nattrs, NULL, "version");
 		if (ver == NULL)
 			st->format = FEED_FORMAT_RSS;
@@ -126,7 +126,7 @@ detect_format(struct xstate *st, const char *name, const xmlChar *uri,
 		else
 			st->format = FEED_FORMAT_RSS;
 		free(ver);
-	} else if (strcmp(name, "RDF") == 0) {
+	} else if (strcasecmp(name, "RDF") == 0) {
 		st->format = FEED_FORMAT_RSS;
 		for (i = 0; i < nns; i++) {
 			const char *u = (const char *)nss[2 * i + 1];
@@ -142,7 +142,7 @@ detect_format(struct xstate *st, const char *name, const xmlChar *uri,
 	} else if (strcasecmp(name, "channel") == 0 && uri == NULL) {
 		/* Microsoft's Channel Definition Format (1997). */
 		st->format = FEED_FORMAT_CDF;
-	} else if (strcmp(name, "feed") == 0) {
+	} else if (strcasecmp(name, "feed") == 0) {
 		st->atomroot = 1;
 		ver = attr_get(st, attrs, nattrs, NULL, "version");
 		if (uri != NULL && strcmp((const char *)uri, ATOM10_NS) == 0)
@@ -189,6 +189,7 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 	f = &st->frames[st->depth];
 	f->ctx = ctx;
 	f->own = 0;
+	f->entry = 0;
 	f->base = (char *)fmap_cur_base(st);
 	b = attr_get(st, attrs, nattrs,
 	    "http://www.w3.org/XML/1998/namespace", "base");
@@ -286,6 +287,19 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 	buf_addstr(&st->markup, is_void(name) ? " />" : ">");
 }
 
+/*
+ * The element just pushed starts an entry.  Only that element's end tag
+ * ends it: containers that pass the entry's context on to their children
+ * (media:group) share the ctx but not this mark.
+ */
+static void
+begin_entry(struct xstate *st)
+{
+	fmap_entry_begin(st);
+	st->frames[st->depth - 1].ctx = C_ENTRY;
+	st->frames[st->depth - 1].entry = 1;
+}
+
 static void
 sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
@@ -336,26 +350,24 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	push_frame(st, C_SKIP, attrs, nattrs);
 	switch (parent) {
 	case C_ROOT:
-		if (strcmp(name, "channel") == 0)
+		if (strcasecmp(name, "channel") == 0)
 			child = C_CHANNEL;
-		else if (strcmp(name, "item") == 0 && !st->in_entry) {
-			fmap_entry_begin(st);
-			child = C_ENTRY;
+		else if (strcasecmp(name, "item") == 0 && !st->in_entry) {
+			begin_entry(st);
+			return;
 		}
 		st->frames[st->depth - 1].ctx = child;
 		return;
 	case C_CHANNEL:
 		if ((ns == NS_RSS || ns == NS_ATOM) && !st->in_entry &&
-		    (strcmp(name, "item") == 0 ||
-		    strcmp(name, "entry") == 0)) {
-			fmap_entry_begin(st);
-			st->frames[st->depth - 1].ctx = C_ENTRY;
+		    (strcasecmp(name, "item") == 0 ||
+		    strcasecmp(name, "entry") == 0)) {
+			begin_entry(st);
 			return;
 		}
 		if (ns == NS_CDF && !st->in_entry &&
 		    strcasecmp(name, "item") == 0) {
-			fmap_entry_begin(st);
-			st->frames[st->depth - 1].ctx = C_ENTRY;
+			begin_entry(st);
 			cdf_attrs(st, &st->ent, attrs, nattrs);
 			return;
 		}
@@ -364,11 +376,10 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		/* An item inside an item: like feedparser, the outer one
 		 * ends there and the inner one is an entry of its own. */
 		if ((ns == NS_RSS || ns == NS_ATOM) && st->in_entry &&
-		    (strcmp(name, "item") == 0 ||
-		    strcmp(name, "entry") == 0)) {
+		    (strcasecmp(name, "item") == 0 ||
+		    strcasecmp(name, "entry") == 0)) {
 			fmap_entry_end(st);
-			fmap_entry_begin(st);
-			st->frames[st->depth - 1].ctx = C_ENTRY;
+			begin_entry(st);
 			return;
 		}
 		break;
@@ -400,16 +411,16 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case F_ALINK:
 		v = attr_get(st, attrs, nattrs, NULL, "rel");
 		t = fmap_trim(attr_get(st, attrs, nattrs, NULL, "href"));
-		if (t == NULL && (v == NULL || strcmp(v, "alternate") == 0)) {
+		if (t == NULL && (v == NULL || strcasecmp(v, "alternate") == 0)) {
 			/* Pre-1.0 Atom and sloppy feeds: URL as content. */
 			free(v);
 			m = &fmap_alink_text;
 			break;
 		}
-		if (t != NULL && (v == NULL || strcmp(v, "alternate") == 0))
+		if (t != NULL && (v == NULL || strcasecmp(v, "alternate") == 0))
 			fmap_level_set(l, F_LINK, m->prio,
 			    uri_resolve(fmap_cur_base(st), t));
-		else if (t != NULL && strcmp(v, "enclosure") == 0 &&
+		else if (t != NULL && strcasecmp(v, "enclosure") == 0 &&
 		    parent == C_ENTRY) {
 			char *len = attr_get(st, attrs, nattrs, NULL,
 			    "length");
@@ -506,7 +517,7 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		fmap_cap_finish(st);
 	else {
 		f = &st->frames[depth - 1];
-		if (f->ctx == C_ENTRY && st->in_entry)
+		if (f->entry && st->in_entry)
 			fmap_entry_end(st);
 		else if (f->ctx == C_AUTHOR)
 			fmap_author_end(st,

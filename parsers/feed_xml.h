@@ -65,6 +65,7 @@ struct frame {
 	enum ctx	 ctx;		/* of this element's children */
 	char		*base;		/* xml:base in force (owned if own) */
 	int		 own;
+	int		 entry;		/* this element opened an entry */
 };
 
 /* The value of one level (channel or entry) being gathered. */
