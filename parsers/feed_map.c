@@ -4,11 +4,18 @@
  *
  * All feed semantics sit in three tables (children of a channel or feed,
  * of an item or entry, of an Atom author), each a list of {namespace,
- * element, field, priority} sorted once and searched with bsearch.  A
- * field keeps the value of the best priority seen, the first among equals
- * (atom:updated beats dc:date, content:encoded and description fill
- * different fields, a channel pubDate counts only when nothing else
- * dated the feed).  A new element is one table row.
+ * element, field, priority} sorted once and searched with bsearch; names
+ * match without case, as in feedparser.  A field keeps the value of the
+ * best priority seen, the first among equals (title and dc:title), except
+ * dates, where the last readable one among equals wins (several updated
+ * elements: feedparser keeps the last; a channel pubDate counts only when
+ * nothing else dated the feed).
+ *
+ * Summaries follow feedparser: the first of description, atom:summary,
+ * itunes:summary and dc:description is the summary, and a second one is
+ * the content when the entry has no content element (content:encoded or
+ * atom:content win over it wherever they are).  A new element is one
+ * table row.
  *
  * Text becomes plain text (titles, authors, categories) or sanitized HTML
  * (summary, content) here, through html.c, and dates go through date.c:
@@ -84,13 +91,15 @@ static struct map channel_map[] = {
 	{ NS_ATOM, "updated", F_UPDATED, 0 },
 	{ NS_ATOM, "modified", F_UPDATED, 0 },	/* Atom 0.3 */
 	{ NS_ATOM, "author", F_AUTHORS, 0 },
-	{ NS_DC, "title", F_TITLE, 1 },
+	{ NS_DC, "title", F_TITLE, 0 },
 	{ NS_DC, "creator", F_AUTHOR, 1 },
 	{ NS_DC, "author", F_AUTHOR, 1 },
-	{ NS_DC, "date", F_UPDATED, 1 },
+	{ NS_DC, "date", F_UPDATED, 0 },
 	{ NS_DC, "language", F_LANGUAGE, 1 },
 	{ NS_DC, "description", F_SUBTITLE, 1 },
-	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
+	{ NS_DCTERMS, "modified", F_UPDATED, 0 },
+	{ NS_ITUNES, "category", F_ICATEGORY, 0 },	/* feed: ignored */
+	{ NS_ITUNES, "keywords", F_KEYWORDS, 0 },
 	{ NS_ITUNES, "author", F_AUTHOR, 3 },
 	{ NS_ITUNES, "summary", F_SUBTITLE, 1 },
 	{ NS_ITUNES, "subtitle", F_SUBTITLE, 2 },
@@ -119,17 +128,20 @@ static struct map entry_map[] = {
 	{ NS_ATOM, "content", F_CONTENT, 0 },
 	{ NS_ATOM, "category", F_ACATEGORY, 0 },
 	{ NS_ATOM, "author", F_AUTHORS, 0 },
-	{ NS_DC, "title", F_TITLE, 1 },
+	{ NS_DC, "title", F_TITLE, 0 },
 	{ NS_DC, "creator", F_AUTHOR, 1 },
 	{ NS_DC, "author", F_AUTHOR, 1 },
-	{ NS_DC, "date", F_UPDATED, 1 },
+	{ NS_DC, "date", F_UPDATED, 0 },
 	{ NS_DC, "subject", F_CATEGORY, 0 },
-	{ NS_DC, "description", F_SUMMARY, 1 },
-	{ NS_DCTERMS, "issued", F_PUBLISHED, 1 },
-	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
+	{ NS_DC, "description", F_SUMMARY, 0 },
+	{ NS_DCTERMS, "issued", F_PUBLISHED, 0 },
+	{ NS_DCTERMS, "modified", F_UPDATED, 0 },
 	{ NS_CONTENT, "encoded", F_CONTENT, 0 },
 	{ NS_ITUNES, "author", F_AUTHOR, 3 },
-	{ NS_ITUNES, "summary", F_SUMMARY, 1 },
+	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
+	{ NS_ITUNES, "category", F_ICATEGORY, 0 },
+	{ NS_ITUNES, "keywords", F_KEYWORDS, 0 },
+	{ NS_MEDIA, "keywords", F_KEYWORDS, 0 },
 	{ NS_XHTML, "body", F_CONTENT, 1 },
 	{ NS_RSS, "body", F_CONTENT, 1 },	/* as feedparser */
 	{ NS_RSS, "fullitem", F_CONTENT, 1 },
@@ -352,7 +364,8 @@ fmap_ctype_of(const char *t)
 {
 	if (t == NULL)
 		return T_NONE;
-	if (strcasecmp(t, "text") == 0 || strcasecmp(t, "text/plain") == 0)
+	if (strcasecmp(t, "text") == 0 || strcasecmp(t, "text/plain") == 0 ||
+	    strcasecmp(t, "plain") == 0)
 		return T_TEXT;
 	if (strcasecmp(t, "html") == 0 || strcasecmp(t, "text/html") == 0)
 		return T_HTML;
@@ -388,6 +401,7 @@ fmap_level_reset(struct level *l)
 	for (i = 0; i < l->ncats; i++)
 		free(l->cats[i]);
 	free(l->cats);
+	free(l->catkinds);
 	for (i = 0; i < l->nencs; i++) {
 		free(l->encs[i].url);
 		free(l->encs[i].type);
@@ -416,7 +430,7 @@ fmap_level_set_date(struct level *l, enum field f, int prio, char *v)
 {
 	int64_t t;
 
-	if (v != NULL && prio < l->prio[f] && date_parse(v, &t) == 0) {
+	if (v != NULL && prio <= l->prio[f] && date_parse(v, &t) == 0) {
 		l->date[f] = t;
 		l->prio[f] = prio;
 	}
@@ -424,11 +438,20 @@ fmap_level_set_date(struct level *l, enum field f, int prio, char *v)
 }
 
 void
-fmap_level_add_cat(struct level *l, char *v)
+fmap_level_add_cat(struct level *l, char *v, enum catkind kind)
 {
+	size_t i;
+
 	if (v == NULL)
 		return;
+	for (i = 0; kind != CAT_SCHEMED && i < l->ncats; i++)
+		if (l->catkinds[i] == kind && strcmp(l->cats[i], v) == 0) {
+			free(v);
+			return;
+		}
 	l->cats = xreallocarray(l->cats, l->ncats + 1, sizeof(char *));
+	l->catkinds = xreallocarray(l->catkinds, l->ncats + 1, 1);
+	l->catkinds[l->ncats] = (unsigned char)kind;
 	l->cats[l->ncats++] = v;
 }
 
@@ -635,6 +658,31 @@ schedule_hint(struct xstate *st, enum field f, const char *v)
 	}
 }
 
+/*
+ * Atom 1.0 xhtml content is wrapped in a div that is not part of it (RFC
+ * 4287 4.1.3.3) - when the div is the only child, as feedparser reads it:
+ * two divs side by side, or text beside one, are the content as they
+ * are.  cap_start and sax_end recorded where the div's tags sit.
+ */
+static void
+cap_unwrap_div(struct xstate *st)
+{
+	struct buf *b = &st->markup;
+	size_t i, n;
+
+	if (st->cap_divdepth == 0 || !st->cap_divdone || st->cap_divbad ||
+	    st->cap_divin > st->cap_divout || st->cap_divend > b->len ||
+	    b->data == NULL)
+		return;
+	for (i = st->cap_divend; i < b->len; i++)
+		if (!isspace((unsigned char)b->data[i]))
+			return;
+	n = st->cap_divout - st->cap_divin;
+	memmove(b->data, b->data + st->cap_divin, n);
+	b->data[n] = '\0';
+	b->len = n;
+}
+
 void
 fmap_cap_finish(struct xstate *st)
 {
@@ -645,6 +693,7 @@ fmap_cap_finish(struct xstate *st)
 	l = st->cap_ctx == C_CHANNEL ? &st->feed :
 	    st->cap_ctx == C_ENTRY ? &st->ent : st->in_entry ? &st->ent :
 	    &st->feed;
+	cap_unwrap_div(st);
 	switch (f) {
 	case F_AUTHOR:
 		v = cap_text(st);
@@ -657,13 +706,15 @@ fmap_cap_finish(struct xstate *st)
 		fmap_level_set(l, f, st->cap_prio, cap_text(st));
 		break;
 	case F_CATEGORY:
-		fmap_level_add_cat(l, cap_text(st));
+		fmap_level_add_cat(l, cap_text(st), st->cap_catkind);
 		break;
 	case F_KEYWORDS:
+		/* Keywords have no scheme in feedparser but iTunes's. */
 		v = cap_text(st);
 		for (t = v != NULL ? strtok_r(v, ",", &save) : NULL; t != NULL;
 		    t = strtok_r(NULL, ",", &save))
-			fmap_level_add_cat(l, feed_collapse(xstrdup(t)));
+			fmap_level_add_cat(l, feed_collapse(xstrdup(t)),
+			    st->cap_ns == NS_ITUNES ? CAT_ITUNES : CAT_PLAIN);
 		free(v);
 		break;
 	case F_NAME:
@@ -675,7 +726,23 @@ fmap_cap_finish(struct xstate *st)
 			l->aemail = cap_plain(st);
 		break;
 	case F_SUMMARY:
+		v = cap_html(st);
+		if (v == NULL)
+			break;
+		/* media:description describes the media, not the entry: it
+		 * is a summary only for want of one, and never demotes. */
+		if (st->cap_prio != 0 || st->cap_ns == NS_CDF)
+			fmap_level_set(l, f, st->cap_prio, v);
+		else if (l->summary_seen && !l->has_content && l == &st->ent)
+			fmap_level_set(l, F_CONTENT, 6, v);
+		else {
+			l->summary_seen = 1;
+			fmap_level_set(l, f, st->cap_prio, v);
+		}
+		break;
 	case F_CONTENT:
+		if (st->cap_ns == NS_CONTENT || st->cap_ns == NS_ATOM)
+			l->has_content = 1;
 		fmap_level_set(l, f, st->cap_prio, cap_html(st));
 		break;
 	case F_LINK:
@@ -730,6 +797,13 @@ fmap_cap_finish(struct xstate *st)
 
 /* ------------------------------------------------ entries and the feed */
 
+int
+fmap_is_web_url(const char *s)
+{
+	return s != NULL && (strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0);
+}
+
 void
 fmap_entry_begin(struct xstate *st)
 {
@@ -751,6 +825,10 @@ fmap_entry_end(struct xstate *st)
 		e.link = uri_resolve(fmap_cur_base(st), l->v[F_GUID]);
 	else
 		e.link = l->v[F_LINK], l->v[F_LINK] = NULL;
+	/* An Atom entry without a link: feedparser takes its id, which
+	 * works when the id is a web address (not for tag: or urn:). */
+	if (e.link == NULL && fmap_is_web_url(l->v[F_ID]))
+		e.link = xstrdup(l->v[F_ID]);
 	e.id = l->v[F_ID] != NULL ? l->v[F_ID] : l->v[F_GUID];
 	if (e.id == l->v[F_ID])
 		l->v[F_ID] = NULL;

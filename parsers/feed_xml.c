@@ -202,6 +202,17 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 }
 
 static int
+all_space(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int
 is_void(const char *name)
 {
 	static const char *const v[] = { "area", "base", "br", "col",
@@ -247,11 +258,14 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 	    st->raw.len > 0)
 		markup_text(st, (const xmlChar *)st->raw.data, st->raw.len);
 	st->cap_children = 1;
-	if (st->cap_stripdiv && st->depth == st->cap_depth + 1 &&
-	    strcmp(name, "div") == 0 && st->cap_divdepth == 0 &&
-	    st->markup.len == 0) {
-		st->cap_divdepth = st->depth;
-		return;
+	if (st->cap_stripdiv && st->depth == st->cap_depth + 1) {
+		/* A wrapper div is dropped only if it is the only child
+		 * (cap_unwrap_div); note where it is. */
+		if (st->cap_divdepth == 0 && strcmp(name, "div") == 0 &&
+		    all_space(st->markup.data, st->markup.len))
+			st->cap_divdepth = st->depth;
+		else
+			st->cap_divbad = 1;
 	}
 	buf_addch(&st->markup, '<');
 	buf_addstr(&st->markup, name);
@@ -285,6 +299,8 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 		buf_addch(&st->markup, '"');
 	}
 	buf_addstr(&st->markup, is_void(name) ? " />" : ">");
+	if (st->cap_divdepth == st->depth && !st->cap_divdone)
+		st->cap_divin = st->markup.len;
 }
 
 /*
@@ -293,11 +309,51 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
  * (media:group) share the ctx but not this mark.
  */
 static void
-begin_entry(struct xstate *st)
+begin_entry(struct xstate *st, const xmlChar **attrs, int nattrs)
 {
 	fmap_entry_begin(st);
 	st->frames[st->depth - 1].ctx = C_ENTRY;
 	st->frames[st->depth - 1].entry = 1;
+	/* RSS 1.0 names an item by its rdf:about; a guid or an Atom id
+	 * says it better (feedparser takes the later guid). */
+	fmap_level_set(&st->ent, F_GUID, 5, fmap_trim(attr_get(st, attrs,
+	    nattrs, RDF_NS, "about")));
+}
+
+/* The vocabulary of a category element (see enum catkind). */
+static enum catkind
+cat_kind(struct xstate *st, enum ns ns, const xmlChar **attrs, int nattrs)
+{
+	char *v;
+
+	v = attr_get(st, attrs, nattrs, NULL, "scheme");
+	if (v == NULL)
+		v = attr_get(st, attrs, nattrs, NULL, "domain");
+	if (v != NULL) {
+		free(v);
+		return CAT_SCHEMED;
+	}
+	return ns == NS_ITUNES ? CAT_ITUNES : ns == NS_MEDIA ? CAT_MEDIA :
+	    CAT_PLAIN;
+}
+
+/*
+ * An alternate link to an HTML page beats one to another type (a PDF, a
+ * podcast's audio), wherever it is, as in feedparser.
+ */
+static int
+alink_prio(struct xstate *st, const struct map *m, const xmlChar **attrs,
+    int nattrs)
+{
+	char *type;
+	int prio = m->prio;
+
+	type = fmap_trim(attr_get(st, attrs, nattrs, NULL, "type"));
+	if (type != NULL && strcasecmp(type, "text/html") != 0 &&
+	    strcasecmp(type, "application/xhtml+xml") != 0)
+		prio += 2;
+	free(type);
+	return prio;
 }
 
 static void
@@ -353,7 +409,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (strcasecmp(name, "channel") == 0)
 			child = C_CHANNEL;
 		else if (strcasecmp(name, "item") == 0 && !st->in_entry) {
-			begin_entry(st);
+			begin_entry(st, attrs, nattrs);
 			return;
 		}
 		st->frames[st->depth - 1].ctx = child;
@@ -362,12 +418,12 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if ((ns == NS_RSS || ns == NS_ATOM) && !st->in_entry &&
 		    (strcasecmp(name, "item") == 0 ||
 		    strcasecmp(name, "entry") == 0)) {
-			begin_entry(st);
+			begin_entry(st, attrs, nattrs);
 			return;
 		}
 		if (ns == NS_CDF && !st->in_entry &&
 		    strcasecmp(name, "item") == 0) {
-			begin_entry(st);
+			begin_entry(st, attrs, nattrs);
 			cdf_attrs(st, &st->ent, attrs, nattrs);
 			return;
 		}
@@ -379,7 +435,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		    (strcasecmp(name, "item") == 0 ||
 		    strcasecmp(name, "entry") == 0)) {
 			fmap_entry_end(st);
-			begin_entry(st);
+			begin_entry(st, attrs, nattrs);
 			return;
 		}
 		break;
@@ -418,8 +474,8 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			break;
 		}
 		if (t != NULL && (v == NULL || strcasecmp(v, "alternate") == 0))
-			fmap_level_set(l, F_LINK, m->prio,
-			    uri_resolve(fmap_cur_base(st), t));
+			fmap_level_set(l, F_LINK, alink_prio(st, m, attrs,
+			    nattrs), uri_resolve(fmap_cur_base(st), t));
 		else if (t != NULL && strcasecmp(v, "enclosure") == 0 &&
 		    parent == C_ENTRY) {
 			char *len = attr_get(st, attrs, nattrs, NULL,
@@ -444,7 +500,14 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	case F_ACATEGORY:
 		fmap_level_add_cat(l, feed_collapse(attr_get(st, attrs, nattrs,
-		    NULL, "term")));
+		    NULL, "term")), cat_kind(st, ns, attrs, nattrs));
+		return;
+	case F_ICATEGORY:
+		/* Categories nest (a subcategory inside its category): the
+		 * children are read in the same context. */
+		fmap_level_add_cat(l, feed_collapse(attr_get(st, attrs, nattrs,
+		    NULL, "text")), cat_kind(st, ns, attrs, nattrs));
+		st->frames[st->depth - 1].ctx = parent;
 		return;
 	default:
 		break;
@@ -457,6 +520,10 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	st->cap_ctx = parent;
 	st->cap_children = 0;
 	st->cap_divdepth = 0;
+	st->cap_divdone = st->cap_divbad = 0;
+	st->cap_divin = st->cap_divout = st->cap_divend = 0;
+	st->cap_ns = ns;
+	st->cap_catkind = cat_kind(st, ns, attrs, nattrs);
 	st->cap_b64 = 0;
 	st->cap_escaped = 0;
 	st->cap_stripdiv = 0;
@@ -466,7 +533,9 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (ns == NS_ATOM) {
 		v = attr_get(st, attrs, nattrs, NULL, "type");
 		st->cap_type = fmap_ctype_of(v);
-		st->cap_stripdiv = v != NULL && strcmp(v, "xhtml") == 0;
+		/* Only Atom 1.0 wraps xhtml in a div. */
+		st->cap_stripdiv = st->cap_type == T_XHTML &&
+		    st->format == FEED_FORMAT_ATOM10;
 		/* RFC 4287 4.1.3.3: any other non-XML, non-text media type
 		 * is base64. */
 		if (st->cap_type == T_OTHER && strncasecmp(v, "text/", 5) &&
@@ -507,11 +576,16 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (depth == 0)
 		return;
 	if (st->cap && depth > st->cap_depth) {
-		if (depth != st->cap_divdepth &&
-		    !is_void((const char *)localname)) {
+		if (depth == st->cap_divdepth && !st->cap_divdone)
+			st->cap_divout = st->markup.len;
+		if (!is_void((const char *)localname)) {
 			buf_addstr(&st->markup, "</");
 			buf_addstr(&st->markup, (const char *)localname);
 			buf_addch(&st->markup, '>');
+		}
+		if (depth == st->cap_divdepth && !st->cap_divdone) {
+			st->cap_divdone = 1;
+			st->cap_divend = st->markup.len;
 		}
 	} else if (st->cap && depth == st->cap_depth)
 		fmap_cap_finish(st);
@@ -675,8 +749,8 @@ is_reference(const char *doc, size_t len, size_t i)
 /*
  * Copies the next piece of an ASCII-based document into out (at most
  * CHUNK + 5 bytes), cleaning what XML 1.0 forbids but feeds are full of:
- * C0 controls are dropped, a bare '&' becomes "&amp;" and a '<' that
- * cannot start a tag "&lt;" (as feedparser
+ * C0 controls are dropped, a bare '&' becomes "&amp;", "&#X" "&#x" and a
+ * '<' that cannot start a tag "&lt;" (as feedparser
  * reads them), outside CDATA sections and comments.  *mode carries the
  * section state across calls; the lookahead reads the whole document, so
  * chunk boundaries do not matter.
@@ -744,6 +818,13 @@ filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 			memcpy(out + w, "&amp;", 5);
 			w += 5;
 			off++;
+			continue;
+		} else if (*mode == 0 && c == '&' && len - off > 2 &&
+		    doc[off + 1] == '#' && doc[off + 2] == 'X') {
+			/* XML wants "&#x"; HTML and feedparser take "&#X". */
+			memcpy(out + w, "&#x", 3);
+			w += 3;
+			off += 3;
 			continue;
 		}
 		out[w++] = (char)c;
@@ -1072,6 +1153,10 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		info->title = st.feed.v[F_TITLE], st.feed.v[F_TITLE] = NULL;
 		info->link = st.feed.v[F_LINK], st.feed.v[F_LINK] = NULL;
 		info->id = st.feed.v[F_ID], st.feed.v[F_ID] = NULL;
+		/* As for entries (fmap_entry_end): a web address as id
+		 * stands in for a missing link. */
+		if (info->link == NULL && fmap_is_web_url(info->id))
+			info->link = xstrdup(info->id);
 		info->author = st.feed.v[F_AUTHOR], st.feed.v[F_AUTHOR] = NULL;
 		info->language = st.feed.v[F_LANGUAGE];
 		st.feed.v[F_LANGUAGE] = NULL;

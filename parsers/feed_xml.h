@@ -25,6 +25,7 @@ enum ns {
 #define ATOM03_NS	"http://purl.org/atom/ns#"
 #define RSS090_NS	"http://my.netscape.com/rdf/simple/0.9/"
 #define RSS10_NS	"http://purl.org/rss/1.0/"
+#define RDF_NS		"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 /* What an element means. */
 enum field {
@@ -35,6 +36,7 @@ enum field {
 	F_CATEGORY,	/* text, appended */
 	F_KEYWORDS,	/* comma-separated categories */
 	F_ACATEGORY,	/* Atom category/@term */
+	F_ICATEGORY,	/* itunes:category/@text, nests */
 	F_ENCLOSURE,	/* RSS enclosure attributes */
 	F_ALINK,	/* Atom link attributes */
 	F_AUTHORS,	/* Atom author/contributor container */
@@ -58,6 +60,10 @@ struct map {
 enum ctx { C_SKIP, C_ROOT, C_CHANNEL, C_ENTRY, C_AUTHOR, C_SKIPHOURS,
     C_SKIPDAYS };
 
+/* Vocabularies of categories: a term repeats only across vocabularies
+ * (feedparser's tags are unique by term and scheme). */
+enum catkind { CAT_PLAIN, CAT_ITUNES, CAT_MEDIA, CAT_SCHEMED };
+
 /* Content types (Atom type=, RSS none). */
 enum ctype { T_NONE, T_TEXT, T_HTML, T_XHTML, T_OTHER };
 
@@ -77,7 +83,10 @@ struct level {
 	int		 author_seen;	/* an Atom author was read */
 	char		*aname, *aemail;
 	char		**cats;
+	unsigned char	*catkinds;	/* enum catkind of each */
 	size_t		 ncats;
+	int		 summary_seen;	/* a summary element gave a value */
+	int		 has_content;	/* a content element was read */
 	struct enclosure *encs;
 	size_t		 nencs;
 };
@@ -103,7 +112,14 @@ struct xstate {
 	int		 cap_b64;
 	int		 cap_escaped;	/* Atom 0.3 mode="escaped" */
 	int		 cap_children;
-	int		 cap_divdepth;	/* xhtml wrapper div skipped at */
+	int		 cap_divdepth;	/* xhtml wrapper div open at */
+	int		 cap_divdone;	/* ... and closed */
+	int		 cap_divbad;	/* ... and not the only child */
+	size_t		 cap_divin;	/* markup offsets: inside the div, */
+	size_t		 cap_divout;	/* at its end tag, */
+	size_t		 cap_divend;	/* after its end tag */
+	enum ns		 cap_ns;
+	enum catkind	 cap_catkind;
 	struct buf	 raw;		/* character data, decoded */
 	struct buf	 markup;	/* the same, children serialised */
 	char		*cap_base;
@@ -139,6 +155,8 @@ char	*fmap_trim(char *s);
 /* The base URI in force for the element being read. */
 const char *fmap_cur_base(const struct xstate *st);
 enum ctype fmap_ctype_of(const char *type);
+/* Is s an http or https URL? */
+int	 fmap_is_web_url(const char *s);
 
 void	 fmap_level_init(struct level *l);
 void	 fmap_level_reset(struct level *l);
@@ -146,7 +164,8 @@ void	 fmap_level_reset(struct level *l);
 void	 fmap_level_set(struct level *l, enum field f, int prio, char *v);
 void	 fmap_level_set_date(struct level *l, enum field f, int prio,
 	    char *v);
-void	 fmap_level_add_cat(struct level *l, char *v);
+/* Adds a category (taken) unless the entry has it in that vocabulary. */
+void	 fmap_level_add_cat(struct level *l, char *v, enum catkind kind);
 void	 fmap_level_add_enc(struct level *l, char *url, char *type,
 	    const char *len);
 
