@@ -713,6 +713,328 @@ START_TEST(test_formats)
 }
 END_TEST
 
+/* Shorthands for the one-entry documents below. */
+#define RSS_HEAD "<rss version=\"2.0\" " \
+	"xmlns:media=\"http://search.yahoo.com/mrss/\" " \
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\" " \
+	"xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" " \
+	"xmlns:atom=\"http://www.w3.org/2005/Atom\" " \
+	"xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">" \
+	"<channel><title>c</title>"
+#define RSS_TAIL "</channel></rss>"
+#define ATOM_HEAD "<feed xmlns=\"http://www.w3.org/2005/Atom\" " \
+	"xmlns:media=\"http://search.yahoo.com/mrss/\" " \
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><title>f</title>"
+#define ATOM_TAIL "</feed>"
+
+static void
+ck_str_or_null(const char *got, const char *want, const char *what)
+{
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s: want none, got \"%s\"", what,
+		    got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+		    "%s: want \"%s\", got \"%s\"", what, want,
+		    got ? got : "(none)");
+}
+
+/*
+ * An extension container that hands its children to the entry
+ * (media:group) must not end the entry: what follows it stays the
+ * entry's (Fox News lost title, description, pubDate and author).
+ */
+START_TEST(test_nested_container)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+	char buf[32];
+
+	parse_str(RSS_HEAD "<item><media:group><media:title>MT</media:title>"
+	    "<media:content url=\"http://e/v.mp4\"/></media:group>"
+	    "<title>T1</title><description>D1</description>"
+	    "<pubDate>Sun, 17 Oct 2021 13:12:26 GMT</pubDate>"
+	    "<dc:creator>A1</dc:creator><link>http://e/1</link></item>"
+	    "<item><title>T2</title><media:group><media:description>MD"
+	    "</media:description></media:group></item>" RSS_TAIL,
+	    &g, &info);
+	ck_assert_uint_eq(g.n, 2);
+	ck_str_or_null(g.e[0].title, "T1", "title");
+	ck_str_or_null(g.e[0].summary, "D1", "summary");
+	ck_str_or_null(g.e[0].author, "A1", "author");
+	ck_str_or_null(g.e[0].link, "http://e/1", "link");
+	ck_assert_str_eq(rfc3339(g.e[0].published, buf),
+	    "2021-10-17T13:12:26Z");
+	ck_str_or_null(g.e[1].title, "T2", "title");
+	ck_str_or_null(g.e[1].summary, "MD", "summary");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	/* In Atom the group's media:title was the entry's title. */
+	parse_str(ATOM_HEAD "<entry><media:group><media:title>MT"
+	    "</media:title></media:group><title>T</title>"
+	    "<updated>2021-10-17T13:12:26Z</updated><id>i</id></entry>"
+	    ATOM_TAIL, &g, &info);
+	ck_assert_uint_eq(g.n, 1);
+	ck_str_or_null(g.e[0].title, "T", "atom title");
+	ck_str_or_null(g.e[0].id, "i", "atom id");
+	ck_assert_str_eq(rfc3339(g.e[0].updated, buf),
+	    "2021-10-17T13:12:26Z");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* Element and attribute names and namespace names match without case,
+ * as in feedparser: <pubdate> (Rutube), iTunes's DTD spelled any way. */
+START_TEST(test_name_case)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+	char buf[32];
+
+	parse_str("<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/"
+	    "DTDs/PodCast-1.0.dtd\"><channel><title>c</title>"
+	    "<item><Title>t</Title><pubdate>2022-09-03 09:37:11+03:00"
+	    "</pubdate><itunes:Author>Me</itunes:Author>"
+	    "<guid IsPermaLink=\"false\">g1</guid></item></channel></rss>",
+	    &g, &info);
+	ck_assert_uint_eq(g.n, 1);
+	ck_str_or_null(g.e[0].title, "t", "title");
+	ck_assert_str_eq(rfc3339(g.e[0].published, buf),
+	    "2022-09-03T06:37:11Z");
+	ck_str_or_null(g.e[0].author, "Me", "author");
+	ck_str_or_null(g.e[0].id, "g1", "id");
+	ck_str_or_null(g.e[0].link, NULL, "link of a non-permalink guid");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+START_TEST(test_itunes_categories)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str(RSS_HEAD "<item><title>t</title>"
+	    "<itunes:category text=\"Arts\"><itunes:category text=\"Design\"/>"
+	    "</itunes:category><category>Arts</category><category>News"
+	    "</category><category>News</category>"
+	    "<itunes:keywords> a, b ,,Arts</itunes:keywords>"
+	    "</item>" RSS_TAIL, &g, &info);
+	ck_assert_uint_eq(g.n, 1);
+	/* Repeats within a vocabulary go (feedparser's tags are unique by
+	 * term and scheme); "Arts" is both an iTunes and a plain term. */
+	ck_assert_uint_eq(g.e[0].ncategories, 6);
+	ck_assert_str_eq(g.e[0].categories[0], "Arts");
+	ck_assert_str_eq(g.e[0].categories[1], "Design");
+	ck_assert_str_eq(g.e[0].categories[2], "Arts");
+	ck_assert_str_eq(g.e[0].categories[3], "News");
+	ck_assert_str_eq(g.e[0].categories[4], "a");
+	ck_assert_str_eq(g.e[0].categories[5], "b");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
+ * The first summary element is the summary; a second one is the content
+ * when there is no content element; a real content element wins anyway.
+ */
+START_TEST(test_summary_precedence)
+{
+	static const struct {
+		const char	*body;
+		const char	*summary, *content;
+	} t[] = {
+		{ "<description>D</description><itunes:summary>S"
+		  "</itunes:summary>", "D", "S" },
+		{ "<itunes:summary>S</itunes:summary><description>D"
+		  "</description>", "S", "D" },
+		{ "<description>A</description><description>B</description>",
+		  "A", "B" },
+		{ "<dc:description>A</dc:description><atom:summary>B"
+		  "</atom:summary>", "A", "B" },
+		{ "<description>D</description><itunes:summary>S"
+		  "</itunes:summary><content:encoded>C</content:encoded>",
+		  "D", "C" },
+		{ "<content:encoded>C</content:encoded><description>D"
+		  "</description><itunes:summary>S</itunes:summary>",
+		  "D", "C" },
+		{ "<media:group><media:description>M</media:description>"
+		  "</media:group><description>D</description>", "D", NULL },
+		{ "<media:description>M</media:description>", "M", NULL },
+	};
+	struct got g = { 0 };
+	struct feed_info info;
+	char *doc;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		doc = xasprintf(RSS_HEAD "<item><title>t</title>%s</item>"
+		    RSS_TAIL, t[i].body);
+		parse_str(doc, &g, &info);
+		ck_assert_uint_eq(g.n, 1);
+		ck_str_or_null(g.e[0].summary, t[i].summary, t[i].body);
+		ck_str_or_null(g.e[0].content, t[i].content, t[i].body);
+		got_free(&g);
+		feed_info_reset(&info);
+		free(doc);
+	}
+	/* Atom: a second summary is the content too. */
+	parse_str(ATOM_HEAD "<entry><title>t</title><summary>A</summary>"
+	    "<summary>B</summary></entry>" ATOM_TAIL, &g, &info);
+	ck_str_or_null(g.e[0].summary, "A", "atom summary");
+	ck_str_or_null(g.e[0].content, "B", "atom second summary");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* Several dates of one kind: the last readable one, as feedparser. */
+START_TEST(test_dates_last_wins)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+	char buf[32];
+
+	parse_str(RSS_HEAD "<lastBuildDate>Mon, 01 Jan 2001 00:00:00 GMT"
+	    "</lastBuildDate><dc:date>2002-01-01T00:00:00Z</dc:date>"
+	    "<pubDate>Tue, 01 Jan 2019 00:00:00 GMT</pubDate>"
+	    "<item><title>t</title>"
+	    "<pubDate>Mon, 01 Jan 2001 00:00:00 GMT</pubDate>"
+	    "<pubDate>Tue, 02 Jan 2001 00:00:00 GMT</pubDate>"
+	    "<pubDate>not a date</pubDate>"
+	    "<atom:updated>2003-01-01T00:00:00Z</atom:updated>"
+	    "<dc:date>2004-01-01T00:00:00Z</dc:date></item>" RSS_TAIL,
+	    &g, &info);
+	ck_assert_str_eq(rfc3339(info.updated, buf), "2002-01-01T00:00:00Z");
+	ck_assert_str_eq(rfc3339(g.e[0].published, buf),
+	    "2001-01-02T00:00:00Z");
+	ck_assert_str_eq(rfc3339(g.e[0].updated, buf), "2004-01-01T00:00:00Z");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	parse_str(ATOM_HEAD "<updated>2001-01-01T00:00:00Z</updated>"
+	    "<updated>2002-01-01T00:00:00Z</updated><entry><title>t</title>"
+	    "<dc:date>2003-01-01T00:00:00Z</dc:date>"
+	    "<updated>2004-01-01T00:00:00Z</updated></entry>" ATOM_TAIL,
+	    &g, &info);
+	ck_assert_str_eq(rfc3339(info.updated, buf), "2002-01-01T00:00:00Z");
+	ck_assert_str_eq(rfc3339(g.e[0].updated, buf), "2004-01-01T00:00:00Z");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* RSS 1.0 items are named by rdf:about, unless a guid says better. */
+START_TEST(test_rdf_about)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
+	    "22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">"
+	    "<channel rdf:about=\"http://e/\"><title>c</title></channel>"
+	    "<item rdf:about=\"http://e/1\"><title>a</title>"
+	    "<link>http://e/1?from=rss</link></item>"
+	    "<item rdf:about=\"http://e/2\"><title>b</title>"
+	    "<guid isPermaLink=\"false\">g2</guid></item>"
+	    "<item><title>c</title></item></rdf:RDF>", &g, &info);
+	ck_assert_uint_eq(g.n, 3);
+	ck_str_or_null(info.id, NULL, "channel id");
+	ck_str_or_null(g.e[0].id, "http://e/1", "id 0");
+	ck_str_or_null(g.e[0].link, "http://e/1?from=rss", "link 0");
+	ck_str_or_null(g.e[1].id, "g2", "id 1");
+	ck_str_or_null(g.e[1].link, NULL, "link 1");
+	ck_str_or_null(g.e[2].id, NULL, "id 2");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* Numeric character references as HTML and feedparser read them. */
+START_TEST(test_numeric_refs)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str(RSS_HEAD "<item><title>a&#X2019;b&#x2019;c&#8217;d"
+	    "&#x96;e</title></item>" RSS_TAIL, &g, &info);
+	ck_assert_int_eq(info.flags & FEED_RECOVERED, 0);
+	ck_str_or_null(g.e[0].title, "a\xe2\x80\x99" "b\xe2\x80\x99"
+	    "c\xe2\x80\x99" "d\xe2\x80\x93" "e", "title");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/* Atom content types: the xhtml div, "plain". */
+START_TEST(test_atom_content_types)
+{
+	static const struct {
+		const char	*content;
+		const char	*want;
+	} t[] = {
+		/* Blanks around the wrapper div are not content. */
+		{ "<content type=\"xhtml\">\n  <div xmlns=\"http://www.w3.org/"
+		  "1999/xhtml\"><p>x</p></div>\n</content>", "<p>x</p>" },
+		{ "<content type=\"application/xhtml+xml\"><div xmlns=\""
+		  "http://www.w3.org/1999/xhtml\">a <b>c</b></div></content>",
+		  "a <b>c</b>" },
+		/* Two divs: none of them is a wrapper. */
+		{ "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/"
+		  "1999/xhtml\">a</div><div xmlns=\"http://www.w3.org/1999/"
+		  "xhtml\">b</div></content>", "<div>a</div><div>b</div>" },
+		{ "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/"
+		  "1999/xhtml\">a</div>b</content>", "<div>a</div>b" },
+		{ "<content type=\"plain\">a &lt;b&gt;</content>",
+		  "a &lt;b&gt;" },
+	};
+	struct got g = { 0 };
+	struct feed_info info;
+	char *doc;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		doc = xasprintf(ATOM_HEAD "<entry><title>t</title>%s</entry>"
+		    ATOM_TAIL, t[i].content);
+		parse_str(doc, &g, &info);
+		ck_assert_uint_eq(g.n, 1);
+		ck_str_or_null(g.e[0].content, t[i].want, t[i].content);
+		got_free(&g);
+		feed_info_reset(&info);
+		free(doc);
+	}
+}
+END_TEST
+
+/* An Atom entry or feed whose only web address is its id. */
+START_TEST(test_atom_id_link)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str(ATOM_HEAD "<id>https://e/</id>"
+	    "<link rel=\"self\" href=\"https://e/feed\"/>"
+	    "<entry><title>a</title><id>https://e/a</id>"
+	    "<link rel=\"related\" href=\"https://e/rel\"/></entry>"
+	    "<entry><title>b</title><id>tag:e,2001:b</id></entry>"
+	    "<entry><title>c</title><id>https://e/c</id>"
+	    "<link rel=\"alternate\" type=\"application/pdf\" "
+	    "href=\"https://e/c.pdf\"/><link href=\"https://e/c.html\" "
+	    "type=\"text/html\"/></entry>" ATOM_TAIL, &g, &info);
+	ck_assert_uint_eq(g.n, 3);
+	ck_str_or_null(info.link, "https://e/", "feed link");
+	ck_str_or_null(g.e[0].link, "https://e/a", "link a");
+	ck_str_or_null(g.e[0].id, "https://e/a", "id a");
+	ck_str_or_null(g.e[1].link, NULL, "link b");
+	ck_str_or_null(g.e[2].link, "https://e/c.html", "link c");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -743,6 +1065,15 @@ main(void)
 	tcase_add_test(tc, test_fix_utf8);
 	tcase_add_test(tc, test_reparse_identical);
 	tcase_add_test(tc, test_formats);
+	tcase_add_test(tc, test_nested_container);
+	tcase_add_test(tc, test_name_case);
+	tcase_add_test(tc, test_itunes_categories);
+	tcase_add_test(tc, test_summary_precedence);
+	tcase_add_test(tc, test_dates_last_wins);
+	tcase_add_test(tc, test_rdf_about);
+	tcase_add_test(tc, test_numeric_refs);
+	tcase_add_test(tc, test_atom_content_types);
+	tcase_add_test(tc, test_atom_id_link);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
