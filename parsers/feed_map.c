@@ -91,6 +91,9 @@ static struct map channel_map[] = {
 	{ NS_ATOM, "updated", F_UPDATED, 0 },
 	{ NS_ATOM, "modified", F_UPDATED, 0 },	/* Atom 0.3 */
 	{ NS_ATOM, "author", F_AUTHORS, 0 },
+	/* RSS names in an Atom feed (Amarbangla); feedparser reads them. */
+	{ NS_ATOM, "description", F_SUBTITLE, 1 },
+	{ NS_ATOM, "language", F_LANGUAGE, 1 },
 	{ NS_DC, "title", F_TITLE, 0 },
 	{ NS_DC, "creator", F_AUTHOR, 1 },
 	{ NS_DC, "author", F_AUTHOR, 1 },
@@ -683,6 +686,27 @@ cap_unwrap_div(struct xstate *st)
 	b->len = n;
 }
 
+/*
+ * A link written with its ampersands escaped twice ("?a=1&amp;amp;b=2")
+ * has "&amp;" in the URL, which no server means: feedparser undoes it,
+ * and so does this.
+ */
+static char *
+amp_once(char *s)
+{
+	char *r, *w;
+
+	if (s == NULL || strstr(s, "&amp;") == NULL)
+		return s;
+	for (r = w = s; *r != '\0'; r++) {
+		*w++ = *r;
+		if (strncmp(r, "&amp;", 5) == 0)
+			r += 4;
+	}
+	*w = '\0';
+	return s;
+}
+
 void
 fmap_cap_finish(struct xstate *st)
 {
@@ -746,7 +770,7 @@ fmap_cap_finish(struct xstate *st)
 		fmap_level_set(l, f, st->cap_prio, cap_html(st));
 		break;
 	case F_LINK:
-		v = cap_plain(st);
+		v = amp_once(cap_plain(st));
 		if (v != NULL) {
 			fmap_level_set(l, f, st->cap_prio,
 			    uri_resolve(st->cap_base, v));

@@ -1035,6 +1035,27 @@ START_TEST(test_atom_id_link)
 }
 END_TEST
 
+/* Slips feedparser forgives: a link escaped twice, RSS names in Atom. */
+START_TEST(test_publisher_slips)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str(RSS_HEAD "<item><title>t</title><link>http://e/a?b=1&amp;amp;"
+	    "c=2</link></item>" RSS_TAIL, &g, &info);
+	ck_str_or_null(g.e[0].link, "http://e/a?b=1&c=2", "link");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	parse_str(ATOM_HEAD "<description>About</description><language>bn-BD"
+	    "</language><entry><title>t</title></entry>" ATOM_TAIL, &g, &info);
+	ck_str_or_null(info.subtitle, "About", "subtitle");
+	ck_str_or_null(info.language, "bn-BD", "language");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1074,6 +1095,7 @@ main(void)
 	tcase_add_test(tc, test_numeric_refs);
 	tcase_add_test(tc, test_atom_content_types);
 	tcase_add_test(tc, test_atom_id_link);
+	tcase_add_test(tc, test_publisher_slips);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
