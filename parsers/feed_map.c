@@ -523,7 +523,9 @@ cap_text(struct xstate *st)
 		n = st->raw.len;
 		if (src == NULL)
 			return NULL;
-		if (st->cap_type == T_TEXT ||
+		/* Atom 0.3 mode="escaped" is markup whatever the type
+		 * says, as cap_html reads it. */
+		if ((st->cap_type == T_TEXT && !st->cap_escaped) ||
 		    (st->cap_type != T_HTML && !st->cap_escaped &&
 		    !looks_like_html(src)))
 			return feed_collapse(xstrndup(src, n));

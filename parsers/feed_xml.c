@@ -554,6 +554,12 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		else if (v != NULL && strcmp(v, "escaped") == 0)
 			st->cap_escaped = 1;
 		free(v);
+		/* Atom 0.3: base64 of XHTML is text to decode, then
+		 * markup, not inline elements. */
+		if (st->cap_b64 && st->cap_type == T_XHTML) {
+			st->cap_type = T_HTML;
+			st->cap_stripdiv = 0;
+		}
 	} else if (ns == NS_XHTML)
 		st->cap_type = T_XHTML;
 	if (m->field == F_GUID) {

@@ -1006,6 +1006,17 @@ START_TEST(test_atom_content_types)
 		feed_info_reset(&info);
 		free(doc);
 	}
+	/* Atom 0.3: base64 of XHTML is decoded; mode="escaped" is markup
+	 * even where the type defaults to text/plain. */
+	parse_str("<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
+	    "<title>f</title><entry><title mode=\"escaped\">a &lt;b&gt;c"
+	    "&lt;/b&gt;</title><content type=\"application/xhtml+xml\" "
+	    "mode=\"base64\">PHA+eDwvcD4=</content></entry></feed>",
+	    &g, &info);
+	ck_str_or_null(g.e[0].title, "a c", "escaped title");
+	ck_str_or_null(g.e[0].content, "<p>x</p>", "base64 xhtml");
+	got_free(&g);
+	feed_info_reset(&info);
 }
 END_TEST
 
