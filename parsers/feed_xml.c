@@ -533,9 +533,12 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (ns == NS_ATOM) {
 		v = attr_get(st, attrs, nattrs, NULL, "type");
 		st->cap_type = fmap_ctype_of(v);
-		/* Only Atom 1.0 wraps xhtml in a div. */
-		st->cap_stripdiv = st->cap_type == T_XHTML &&
-		    st->format == FEED_FORMAT_ATOM10;
+		/* Only Atom 1.0 wraps xhtml in a div.  Elements inside
+		 * a field that claims to be text or HTML are inline XHTML
+		 * anyway, and their wrapper div is not content either
+		 * (TypePad; feedparser drops it too). */
+		st->cap_stripdiv = st->cap_type == T_XHTML ?
+		    st->format == FEED_FORMAT_ATOM10 : 1;
 		/* RFC 4287 4.1.3.3: any other non-XML, non-text media type
 		 * is base64. */
 		if (st->cap_type == T_OTHER && strncasecmp(v, "text/", 5) &&

@@ -990,6 +990,9 @@ START_TEST(test_atom_content_types)
 		  "1999/xhtml\">a</div>b</content>", "<div>a</div>b" },
 		{ "<content type=\"plain\">a &lt;b&gt;</content>",
 		  "a &lt;b&gt;" },
+		/* Inline XHTML under a type that says HTML (TypePad). */
+		{ "<content type=\"html\"><div xmlns=\"http://www.w3.org/"
+		  "1999/xhtml\">a <b>c</b></div></content>", "a <b>c</b>" },
 	};
 	struct got g = { 0 };
 	struct feed_info info;
