@@ -467,7 +467,8 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case F_ALINK:
 		v = attr_get(st, attrs, nattrs, NULL, "rel");
 		t = fmap_trim(attr_get(st, attrs, nattrs, NULL, "href"));
-		if (t == NULL && (v == NULL || strcasecmp(v, "alternate") == 0)) {
+		if (t == NULL && (v == NULL ||
+		    strcasecmp(v, "alternate") == 0)) {
 			/* Pre-1.0 Atom and sloppy feeds: URL as content. */
 			free(v);
 			m = &fmap_alink_text;

@@ -71,7 +71,7 @@ struct frame {
 	enum ctx	 ctx;		/* of this element's children */
 	char		*base;		/* xml:base in force (owned if own) */
 	int		 own;
-	int		 entry;		/* this element opened an entry */
+	int		 entry;		/* this element began an entry */
 };
 
 /* The value of one level (channel or entry) being gathered. */
@@ -85,7 +85,7 @@ struct level {
 	char		**cats;
 	unsigned char	*catkinds;	/* enum catkind of each */
 	size_t		 ncats;
-	int		 summary_seen;	/* a summary element gave a value */
+	int		 summary_seen;	/* a summary element had text */
 	int		 has_content;	/* a content element was read */
 	struct enclosure *encs;
 	size_t		 nencs;
@@ -115,7 +115,7 @@ struct xstate {
 	int		 cap_divdepth;	/* xhtml wrapper div open at */
 	int		 cap_divdone;	/* ... and closed */
 	int		 cap_divbad;	/* ... and not the only child */
-	size_t		 cap_divin;	/* markup offsets: inside the div, */
+	size_t		 cap_divin;	/* markup offsets: in the div, */
 	size_t		 cap_divout;	/* at its end tag, */
 	size_t		 cap_divend;	/* after its end tag */
 	enum ns		 cap_ns;
