@@ -782,6 +782,26 @@ START_TEST(test_nested_container)
 	    "2021-10-17T13:12:26Z");
 	got_free(&g);
 	feed_info_reset(&info);
+
+	/* Other containers (an entry's source, unknown extensions, a
+	 * media:content) neither end the entry nor lend it their
+	 * children's values, before or after the entry's own. */
+	parse_str(ATOM_HEAD "<entry><source><title>S</title><id>s</id>"
+	    "<updated>2001-01-01T00:00:00Z</updated></source>"
+	    "<x:box xmlns:x=\"urn:x\"><title>X</title><summary>X</summary>"
+	    "</x:box><media:content url=\"http://e/v\"><media:title>MC"
+	    "</media:title></media:content><title>T</title><id>i</id>"
+	    "<updated>2021-10-17T13:12:26Z</updated><summary>S1</summary>"
+	    "<source><title>S2</title></source></entry>" ATOM_TAIL,
+	    &g, &info);
+	ck_assert_uint_eq(g.n, 1);
+	ck_str_or_null(g.e[0].title, "T", "title beside containers");
+	ck_str_or_null(g.e[0].id, "i", "id beside containers");
+	ck_str_or_null(g.e[0].summary, "S1", "summary beside containers");
+	ck_assert_str_eq(rfc3339(g.e[0].updated, buf),
+	    "2021-10-17T13:12:26Z");
+	got_free(&g);
+	feed_info_reset(&info);
 }
 END_TEST
 
