@@ -1163,10 +1163,10 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		info->title = st.feed.v[F_TITLE], st.feed.v[F_TITLE] = NULL;
 		info->link = st.feed.v[F_LINK], st.feed.v[F_LINK] = NULL;
 		info->id = st.feed.v[F_ID], st.feed.v[F_ID] = NULL;
-		/* As for entries (fmap_entry_end): a web address as id
-		 * stands in for a missing link. */
-		if (info->link == NULL && fmap_is_web_url(info->id))
-			info->link = xstrdup(info->id);
+		/* Unlike an entry's (fmap_entry_end), a feed's id does not
+		 * stand in for its link, as it does in feedparser: in the
+		 * real-world corpus it is always the feed's own address,
+		 * never the site's. */
 		info->author = st.feed.v[F_AUTHOR], st.feed.v[F_AUTHOR] = NULL;
 		info->language = st.feed.v[F_LANGUAGE];
 		st.feed.v[F_LANGUAGE] = NULL;
