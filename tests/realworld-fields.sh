@@ -1,11 +1,12 @@
 #!/bin/sh
 # realworld-fields.sh: for every document of the real-world corpus, each
-# entry's title, link, date, author and the start of its text (summary or
-# content as plain text, 80 characters) must be what
-# tests/data/realworld-fields.jsonl says: a reference written once and
-# checked by hand against the source XML, so that no field can silently
-# disappear (entry counts alone did not notice a whole feed of untitled,
-# undated, empty entries).  TAP, one line per file.
+# entry's title, link, date, author, the start of its text (summary or
+# content as plain text, 80 characters) and which other fields it has
+# (id, summary, content, both dates, how many categories and enclosures)
+# must be what tests/data/realworld-fields.jsonl says: a reference written
+# once and checked by hand against the source XML, so that no field can
+# silently disappear (entry counts alone did not notice a whole feed of
+# untitled, undated, empty entries).  TAP, one line per file.
 #
 # A deliberate change of what the parser produces (plain-text titles,
 # repaired mojibake) is a regeneration, reviewed as a diff of the
@@ -101,8 +102,20 @@ def lines_of(name):
                      "link": e.get("link"),
                      "date": e.get("published") or e.get("updated"),
                      "author": e.get("author"),
-                     "text": text_of(e.get("summary") or e.get("content"))})
+                     "text": text_of(e.get("summary") or e.get("content")),
+                     "has": has(e)})
     return rows
+
+
+def has(e):
+    """Which other fields the entry has: a summary lost behind its
+    content, a date or a category gone, show here."""
+    words = [k for k in ("id", "summary", "content", "published",
+                         "updated") if e.get(k)]
+    for k in ("categories", "enclosures"):
+        if e.get(k):
+            words.append("%s:%d" % (k, len(e[k])))
+    return " ".join(words)
 
 
 def dump(row):
