@@ -81,6 +81,11 @@ static struct map channel_map[] = {
 	{ NS_RSS, "ttl", F_TTL, 0 },
 	{ NS_RSS, "skipHours", F_SKIPHOURS, 0 },
 	{ NS_RSS, "skipDays", F_SKIPDAYS, 0 },
+	/* Atom's names in an RSS channel, as in feedparser. */
+	{ NS_RSS, "subtitle", F_SUBTITLE, 1 },
+	{ NS_RSS, "tagline", F_SUBTITLE, 1 },
+	{ NS_RSS, "updated", F_UPDATED, 0 },
+	{ NS_RSS, "modified", F_UPDATED, 0 },
 	{ NS_SY, "updatePeriod", F_SYPERIOD, 0 },
 	{ NS_SY, "updateFrequency", F_SYFREQ, 0 },
 	{ NS_ATOM, "title", F_TITLE, 0 },
@@ -149,6 +154,13 @@ static struct map entry_map[] = {
 	{ NS_RSS, "body", F_CONTENT, 1 },	/* as feedparser */
 	{ NS_RSS, "fullitem", F_CONTENT, 1 },
 	{ NS_RSS, "tags", F_KEYWORDS, 0 },	/* as feedparser */
+	/* Atom's names in an RSS item: feedparser knows one vocabulary. */
+	{ NS_RSS, "summary", F_SUMMARY, 0 },
+	{ NS_RSS, "content", F_CONTENT, 0 },
+	{ NS_RSS, "updated", F_UPDATED, 0 },
+	{ NS_RSS, "modified", F_UPDATED, 0 },
+	{ NS_RSS, "published", F_PUBLISHED, 0 },
+	{ NS_RSS, "issued", F_PUBLISHED, 0 },
 	{ NS_MEDIA, "title", F_TITLE, 2 },
 	{ NS_MEDIA, "description", F_SUMMARY, 2 },
 	{ NS_MEDIA, "category", F_CATEGORY, 0 },
@@ -767,7 +779,8 @@ fmap_cap_finish(struct xstate *st)
 		}
 		break;
 	case F_CONTENT:
-		if (st->cap_ns == NS_CONTENT || st->cap_ns == NS_ATOM)
+		if (st->cap_ns == NS_CONTENT || st->cap_ns == NS_ATOM ||
+		    (st->cap_ns == NS_RSS && st->cap_prio == 0))
 			l->has_content = 1;
 		fmap_level_set(l, f, st->cap_prio, cap_html(st));
 		break;

@@ -884,6 +884,11 @@ START_TEST(test_summary_precedence)
 		{ "<media:group><media:description>M</media:description>"
 		  "</media:group><description>D</description>", "D", NULL },
 		{ "<media:description>M</media:description>", "M", NULL },
+		/* Atom's names in RSS are the same elements. */
+		{ "<description>D</description><summary>S</summary>",
+		  "D", "S" },
+		{ "<content>C</content><description>D</description>",
+		  "D", "C" },
 	};
 	struct got g = { 0 };
 	struct feed_info info;
