@@ -34,8 +34,14 @@
  *
  * Inline SVG and MathML are kept as feedparser keeps them (their own
  * allow-lists, the namespace implied when missing, mixed-case SVG names
- * restored).  An unclosed comment ends at the first "--...>", as in
- * feedparser, before libxml2 sees the fragment.
+ * restored), but only as static pictures and formulas: html_allow.c's
+ * lists have no animation (SMIL's set/animate could rewrite an href
+ * after any check here) and nothing that embeds other markup; inside
+ * <svg> or <math> no element of another vocabulary is written, input
+ * namespace declarations are never copied, href and xlink:href take the
+ * URL check and, in SVG off <a>, must point into the document ("#id"),
+ * as must url() in SVG paint values.  An unclosed comment ends at the
+ * first "--...>", as in feedparser, before libxml2 sees the fragment.
  *
  * Speed: a fragment with no '<' and no '&' has no markup and is copied
  * (or, for text, whitespace-collapsed) without any parser.  Other
