@@ -23,9 +23,13 @@
  * Unlike feedparser, the scheme check covers every URL attribute, also
  * when there is no base (feedparser checks only href then).  Also unlike
  * feedparser: a stray </script> with no script open changes nothing here,
- * where feedparser's counter of dropped elements goes below zero and the
- * body of the next <script> is kept as text (its *_crazy test cases).
- * Showing script source to readers is clearly wrong for an aggregator.
+ * where feedparser's counter of dropped elements goes below zero: it
+ * writes text only while the counter is zero, so the text after the
+ * stray tag is lost and the body of the next <script> is shown ("a</
+ * script>b<b>c</b>d<script>e</script>f" gives "a<b></b>e").  Its
+ * *_crazy test cases expect exactly that.  Losing an article's text
+ * after a stray end tag, as real pages leave behind (document.write),
+ * and showing script source instead is wrong for an aggregator.
  *
  * Bounds: nesting deeper than HTML_MAXDEPTH stops the parse (what came
  * before is kept), since libxml2's HTML parser has no depth limit of its
