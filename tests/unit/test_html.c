@@ -93,6 +93,12 @@ static const struct scase scases[] = {
 	{ "<a href=\"#frag\">f</a>", BASE,
 	    "<a href=\"http://example.com/dir/page.html#frag\">f</a>" },
 	{ "<a href=\"x.html\">n</a>", NULL, "<a href=\"x.html\">n</a>" },
+	/* A base (xml:base) with a script scheme makes nothing unsafe. */
+	{ "<a href=\"x\">j</a><img src=\"i.png\">", "javascript:alert(1)//",
+	    "<a href=\"\">j</a><img src=\"\" />" },
+	{ "<svg><a href=\"x\">s</a></svg>", "data:text/html,",
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"\">s</a>"
+	    "</svg>" },
 	{ "<span title=\"x.html\">t</span>", BASE,
 	    "<span title=\"x.html\">t</span>" },
 	/* style: feedparser's CSS rules */
