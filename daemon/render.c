@@ -423,12 +423,27 @@ render_atom(struct writer *wr, const struct render_channel *ch,
 	return end(wr);
 }
 
+/* "<" then what starts a tag, an end tag or a declaration in HTML. */
+static int
+has_tag(const char *s)
+{
+	const char *p;
+
+	for (p = s; (p = strchr(p, '<')) != NULL; p++)
+		if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' &&
+		    p[1] <= 'Z') || p[1] == '/' || p[1] == '!' || p[1] == '?')
+			return 1;
+	return 0;
+}
+
 /*
  * An RSS <title> is plain text, but many readers show it as HTML: a
  * title that would hold a tag there ("<img src=x onerror=...>" from
  * an Atom type="text" title, or from one a publisher escaped twice) is
  * escaped once more, so that such readers show it as written (feedparser
  * reads escaped markup in RSS text as HTML, and decodes it again).
+ * Other titles ("1 < 2") are left alone for readers that take them as
+ * text.
  */
 static int
 rss_title(struct writer *wr, const char *title)
@@ -436,7 +451,7 @@ rss_title(struct writer *wr, const char *title)
 	char *esc;
 	int rc;
 
-	if (title == NULL || strchr(title, '<') == NULL)
+	if (title == NULL || !has_tag(title))
 		return elem(wr, "title", title != NULL ? title : "");
 	esc = html_escape(title, strlen(title));
 	rc = elem(wr, "title", esc);

@@ -71,6 +71,7 @@ make_items(struct store_item it[3])
 	it[1].first_seen = T0 - 7200;
 	it[1].feed_name = "beta";
 	it[1].feed_url = "http://beta.example/rss";
+	it[1].entry.title = "1 < 2 & 3";
 	it[1].entry.published = FEED_NO_DATE;
 	it[1].entry.updated = FEED_NO_DATE;
 
@@ -382,6 +383,8 @@ START_TEST(test_rss_structure)
 	 * it is escaped once more. */
 	ck_xstr(&d, "/rss/channel/item[1]/title",
 	    "A &lt;b&gt;bold&lt;/b&gt; &amp; caf\xc3\xa9 \xe6\x97\xa5");
+	/* No tag: as it is. */
+	ck_xstr(&d, "/rss/channel/item[2]/title", "1 < 2 & 3");
 	ck_xstr(&d, "/rss/channel/item[1]/link",
 	    "http://alpha.example/1?a=1&b=2");
 	ck_xstr(&d, "/rss/channel/item[1]/pubDate",
