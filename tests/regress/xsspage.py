@@ -11,9 +11,10 @@ index.html, its own page), into iframes of its own, the way a web-based
 reader shows them: summaries and contents as HTML, titles as HTML too
 where the format leaves it open (RSS titles: many readers do), as text
 where it says text (the parser's titles, Atom type="text", JSON Feed),
-URLs as the href of a link.  For each fragment and each of its elements (SVG and MathML
-included) a fresh copy is loaded, SMIL animations get time to run, and
-that one element is clicked and hovered: a click can navigate the frame,
+URLs as the href of a link.  For each fragment and each of its elements
+(SVG and MathML included; on the daemon's page, its links) a fresh copy
+is loaded, SMIL animations get time to run, and that one element is
+clicked and hovered: a click can navigate the frame,
 which would cancel what a second click in the same frame started.  A
 payload that runs posts its name to the top window.
 
