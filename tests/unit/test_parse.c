@@ -609,9 +609,11 @@ START_TEST(test_title_markup)
 	    "<item><title>1 &lt; 2 &amp; 3 &gt; 2</title></item>"
 	    "<item><title>&amp;lt;b&amp;gt; is bold</title></item>"
 	    "<item><title>&lt;!-- c --&gt;C</title></item>"
+	    "<item><title>Mail &lt;joe@example.com&gt;</title>"
+	    "<author>&lt;joe@example.com&gt;</author></item>"
 	    "</channel></rss>", &g, &info);
 	ck_assert_str_eq(info.title, "Feed");
-	ck_assert_uint_eq(g.n, 6);
+	ck_assert_uint_eq(g.n, 7);
 	ck_assert_str_eq(g.e[0].title, "Title");
 	ck_assert_str_eq(g.e[1].title, "Bold & more");
 	ck_assert_str_eq(g.e[2].title, "S");
@@ -619,6 +621,9 @@ START_TEST(test_title_markup)
 	/* Escaped twice: the publisher meant the text "<b>". */
 	ck_assert_str_eq(g.e[4].title, "<b> is bold");
 	ck_assert_str_eq(g.e[5].title, "C");
+	/* An address in brackets is not markup. */
+	ck_assert_str_eq(g.e[6].title, "Mail <joe@example.com>");
+	ck_assert_str_eq(g.e[6].author, "joe@example.com");
 	got_free(&g);
 	feed_info_reset(&info);
 
