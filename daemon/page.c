@@ -342,7 +342,8 @@ json_feed_row(const struct store_feed_row *f)
 	jset_str(o, "name", f->name);
 	jset_str(o, "title", f->title);
 	jset_str(o, "url", f->url);
-	jset_str(o, "link", f->link);
+	/* Publishers' links only where a page could show them as one. */
+	jset_str(o, "link", is_web_url(f->link) ? f->link : NULL);
 	a = json_array();
 	for (j = 0; j < f->ntags; j++) {
 		char *c = render_text_clean(f->tags[j]);
@@ -378,13 +379,15 @@ json_entry(const struct store_item *it)
 	o = json_object();
 	jset_str(o, "id", it->guid);
 	jset_str(o, "title", it->entry.title);
-	jset_str(o, "link", it->entry.link);
+	jset_str(o, "link", is_web_url(it->entry.link) ? it->entry.link :
+	    NULL);
 	jset_time(o, "date", render_item_date(it));
 	src = json_object();
 	jset_str(src, "name", it->feed_name);
 	jset_str(src, "title", item_label(it));
 	jset_str(src, "url", it->feed_url);
-	jset_str(src, "link", it->feed_link);
+	jset_str(src, "link", is_web_url(it->feed_link) ? it->feed_link :
+	    NULL);
 	json_object_set_new(o, "source", src);
 	return o;
 }

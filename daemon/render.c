@@ -34,6 +34,8 @@
 
 #include "render.h"
 #include "parsers/date.h"
+#include "parsers/html.h"
+#include "parsers/uri.h"
 
 #define NS_ATOM		"http://www.w3.org/2005/Atom"
 #define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
@@ -252,6 +254,18 @@ nonempty(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/*
+ * A URL published as a link: http, https or relative, else NULL.  The
+ * parser drops other schemes already; this holds for what a store
+ * written by an older feedd still carries, and for the configured
+ * subscription URLs.
+ */
+static const char *
+web(const char *url)
+{
+	return nonempty(url) && uri_is_web(url, 0) ? url : NULL;
+}
+
 /* The date readers see for an item: updated, else published, else when
  * feedd first saw it. */
 int64_t
@@ -325,7 +339,7 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 	    elem(wr, "id", item_guid(it, idbuf, sizeof(idbuf))) == -1 ||
 	    elem_typed(wr, "title", "text", e->title ? e->title : "") == -1)
 		return -1;
-	if (nonempty(e->link) &&
+	if (web(e->link) != NULL &&
 	    atom_link(wr, "alternate", e->link, NULL, -1) == -1)
 		return -1;
 	if (e->published != FEED_NO_DATE &&
@@ -349,7 +363,7 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 	}
 	for (i = 0; i < e->nenclosures; i++) {
 		enc = &e->enclosures[i];
-		if (!nonempty(enc->url))
+		if (web(enc->url) == NULL)
 			continue;
 		if (atom_link(wr, "enclosure", enc->url,
 		    nonempty(enc->type) ? enc->type : NULL, enc->length) == -1)
@@ -363,7 +377,7 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 		return -1;
 
 	/* RFC 4287 4.2.11: where the entry came from. */
-	src_id = nonempty(it->feed_url) ? it->feed_url : NULL;
+	src_id = web(it->feed_url);
 	if (start(wr, "source") == -1)
 		return -1;
 	if (src_id != NULL && elem(wr, "id", src_id) == -1)
@@ -371,7 +385,7 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 	if (nonempty(it->feed_title) &&
 	    elem_typed(wr, "title", "text", it->feed_title) == -1)
 		return -1;
-	if (nonempty(it->feed_link) &&
+	if (web(it->feed_link) != NULL &&
 	    atom_link(wr, "alternate", it->feed_link, NULL, -1) == -1)
 		return -1;
 	if (src_id != NULL && atom_link(wr, "self", src_id, NULL, -1) == -1)
@@ -409,6 +423,42 @@ render_atom(struct writer *wr, const struct render_channel *ch,
 	return end(wr);
 }
 
+/* "<" then what starts a tag, an end tag or a declaration in HTML. */
+static int
+has_tag(const char *s)
+{
+	const char *p;
+
+	for (p = s; (p = strchr(p, '<')) != NULL; p++)
+		if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' &&
+		    p[1] <= 'Z') || p[1] == '/' || p[1] == '!' || p[1] == '?')
+			return 1;
+	return 0;
+}
+
+/*
+ * An RSS <title> is plain text, but many readers show it as HTML: a
+ * title that would hold a tag there ("<img src=x onerror=...>" from
+ * an Atom type="text" title, or from one a publisher escaped twice) is
+ * escaped once more, so that such readers show it as written (feedparser
+ * reads escaped markup in RSS text as HTML, and decodes it again).
+ * Other titles ("1 < 2") are left alone for readers that take them as
+ * text.
+ */
+static int
+rss_title(struct writer *wr, const char *title)
+{
+	char *esc;
+	int rc;
+
+	if (title == NULL || !has_tag(title))
+		return elem(wr, "title", title != NULL ? title : "");
+	esc = html_escape(title, strlen(title));
+	rc = elem(wr, "title", esc);
+	free(esc);
+	return rc;
+}
+
 static int
 rss_item(struct writer *wr, const struct store_item *it)
 {
@@ -418,10 +468,9 @@ rss_item(struct writer *wr, const struct store_item *it)
 	int64_t date;
 	size_t i;
 
-	if (start(wr, "item") == -1 ||
-	    elem(wr, "title", e->title ? e->title : "") == -1)
+	if (start(wr, "item") == -1 || rss_title(wr, e->title) == -1)
 		return -1;
-	if (nonempty(e->link) && elem(wr, "link", e->link) == -1)
+	if (web(e->link) != NULL && elem(wr, "link", e->link) == -1)
 		return -1;
 	if (nonempty(e->summary) || nonempty(e->content)) {
 		if (elem(wr, "description", nonempty(e->summary) ?
@@ -442,7 +491,7 @@ rss_item(struct writer *wr, const struct store_item *it)
 	/* RSS 2.0 has one enclosure per item; url, length and type are
 	 * all required. */
 	for (i = 0; i < e->nenclosures && enc == NULL; i++)
-		if (nonempty(e->enclosures[i].url))
+		if (web(e->enclosures[i].url) != NULL)
 			enc = &e->enclosures[i];
 	if (enc != NULL) {
 		snprintf(num, sizeof(num), "%" PRId64,
@@ -467,7 +516,7 @@ rss_item(struct writer *wr, const struct store_item *it)
 	if (e->updated != FEED_NO_DATE && e->updated != date &&
 	    date3339(wr, "atom:updated", e->updated) == -1)
 		return -1;
-	if (nonempty(it->feed_url)) {
+	if (web(it->feed_url) != NULL) {
 		if (start(wr, "source") == -1 ||
 		    attr(wr, "url", it->feed_url) == -1 ||
 		    xmlTextWriterWriteString(wr->w, X(xml_text(wr,
@@ -542,7 +591,7 @@ json_item(const struct store_item *it)
 
 	o = json_object();
 	json_setstr(o, "id", item_guid(it, idbuf, sizeof(idbuf)));
-	json_setstr(o, "url", e->link);
+	json_setstr(o, "url", web(e->link));
 	json_object_set_new(o, "title", json_string(""));
 	json_setstr(o, "title", e->title);
 	/* One of content_html and content_text is required. */
@@ -580,7 +629,7 @@ json_item(const struct store_item *it)
 	a = json_array();
 	for (i = 0; i < e->nenclosures; i++) {
 		enc = &e->enclosures[i];
-		if (!nonempty(enc->url))
+		if (web(enc->url) == NULL)
 			continue;
 		x = json_object();
 		json_setstr(x, "url", enc->url);
@@ -599,8 +648,8 @@ json_item(const struct store_item *it)
 	x = json_object();
 	json_setstr(x, "title", nonempty(it->feed_title) ? it->feed_title :
 	    it->feed_name);
-	json_setstr(x, "feed_url", it->feed_url);
-	json_setstr(x, "home_page_url", it->feed_link);
+	json_setstr(x, "feed_url", web(it->feed_url));
+	json_setstr(x, "home_page_url", web(it->feed_link));
 	json_object_set_new(o, "_source", x);
 	return o;
 }

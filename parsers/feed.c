@@ -14,6 +14,7 @@
 
 #include "feed.h"
 #include "feed_int.h"
+#include "uri.h"
 #include "util.h"
 
 void
@@ -223,6 +224,22 @@ fix_text(char **p)
 		fix_c1(p);
 }
 
+/*
+ * fix_str, and a link readers could be made to follow into script or
+ * elsewhere (javascript:, vbscript:, data:, file:) dropped: every
+ * dialect's links, entries' and enclosures' and the feed's, pass here,
+ * and feedd republishes them as links.
+ */
+static void
+fix_link(char **p)
+{
+	fix_str(p);
+	if (*p != NULL && !uri_is_web(*p, 0)) {
+		free(*p);
+		*p = NULL;
+	}
+}
+
 int
 feed_emit(struct feed_run *run, struct entry *e)
 {
@@ -232,7 +249,7 @@ feed_emit(struct feed_run *run, struct entry *e)
 		return 0;
 	fix_str(&e->id);
 	fix_text(&e->title);
-	fix_str(&e->link);
+	fix_link(&e->link);
 	fix_text(&e->author);
 	fix_text(&e->summary);
 	fix_text(&e->content);
@@ -243,7 +260,7 @@ feed_emit(struct feed_run *run, struct entry *e)
 	}
 	e->ncategories = j;
 	for (i = j = 0; i < e->nenclosures; i++) {
-		fix_str(&e->enclosures[i].url);
+		fix_link(&e->enclosures[i].url);
 		fix_str(&e->enclosures[i].type);
 		if (e->enclosures[i].url == NULL) {
 			free(e->enclosures[i].type);
@@ -265,7 +282,7 @@ static void
 fix_info(struct feed_info *info)
 {
 	fix_text(&info->title);
-	fix_str(&info->link);
+	fix_link(&info->link);
 	fix_str(&info->id);
 	fix_text(&info->author);
 	fix_str(&info->language);

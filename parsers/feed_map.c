@@ -519,6 +519,33 @@ cap_unbase64(struct xstate *st)
 	}
 }
 
+/*
+ * A start tag or markup declaration as a browser would read one ("<"
+ * then a letter, "!" or "?").  feedparser keeps such RSS text as
+ * written when it has no end tag or entity, but readers that show RSS
+ * titles as HTML then run "<img src=x onerror=...>": text with a tag in
+ * it is read as HTML, so its markup goes.  An address in brackets
+ * ("Joe <joe@example.com>", as RSS authors are written) is no tag: it
+ * can carry no attribute, and author_name needs it.
+ */
+static int
+has_tag(const char *s)
+{
+	const char *p;
+	size_t n;
+
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		if (!isalpha((unsigned char)p[1]) && p[1] != '!' &&
+		    p[1] != '?')
+			continue;
+		n = strcspn(p + 1, "> \t\r\n\f=/\"'");
+		if (p[1 + n] == '>' && memchr(p + 1, '@', n) != NULL)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 /* The captured value, as plain text. */
 static char *
 cap_text(struct xstate *st)
@@ -539,7 +566,7 @@ cap_text(struct xstate *st)
 		 * says, as cap_html reads it. */
 		if ((st->cap_type == T_TEXT && !st->cap_escaped) ||
 		    (st->cap_type != T_HTML && !st->cap_escaped &&
-		    !looks_like_html(src)))
+		    !looks_like_html(src) && !has_tag(src)))
 			return feed_collapse(xstrndup(src, n));
 	}
 	if (src == NULL)

@@ -23,9 +23,13 @@
  * Unlike feedparser, the scheme check covers every URL attribute, also
  * when there is no base (feedparser checks only href then).  Also unlike
  * feedparser: a stray </script> with no script open changes nothing here,
- * where feedparser's counter of dropped elements goes below zero and the
- * body of the next <script> is kept as text (its *_crazy test cases).
- * Showing script source to readers is clearly wrong for an aggregator.
+ * where feedparser's counter of dropped elements goes below zero: it
+ * writes text only while the counter is zero, so the text after the
+ * stray tag is lost and the body of the next <script> is shown ("a</
+ * script>b<b>c</b>d<script>e</script>f" gives "a<b></b>e").  Its
+ * *_crazy test cases expect exactly that.  Losing an article's text
+ * after a stray end tag, as real pages leave behind (document.write),
+ * and showing script source instead is wrong for an aggregator.
  *
  * Bounds: nesting deeper than HTML_MAXDEPTH stops the parse (what came
  * before is kept), since libxml2's HTML parser has no depth limit of its
@@ -34,8 +38,14 @@
  *
  * Inline SVG and MathML are kept as feedparser keeps them (their own
  * allow-lists, the namespace implied when missing, mixed-case SVG names
- * restored).  An unclosed comment ends at the first "--...>", as in
- * feedparser, before libxml2 sees the fragment.
+ * restored), but only as static pictures and formulas: html_allow.c's
+ * lists have no animation (SMIL's set/animate could rewrite an href
+ * after any check here) and nothing that embeds other markup; inside
+ * <svg> or <math> no element of another vocabulary is written, input
+ * namespace declarations are never copied, href and xlink:href take the
+ * URL check and, in SVG off <a>, must point into the document ("#id"),
+ * as must url() in SVG paint values.  An unclosed comment ends at the
+ * first "--...>", as in feedparser, before libxml2 sees the fragment.
  *
  * Speed: a fragment with no '<' and no '&' has no markup and is copied
  * (or, for text, whitespace-collapsed) without any parser.  Other
@@ -53,6 +63,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -599,7 +610,43 @@ done:
 
 /* ---- SAX callbacks */
 
-static void
+/* 1 if value is a reference inside this document ("#id"). */
+static int
+is_fragment(const char *value)
+{
+	while (is_space((unsigned char)*value))
+		value++;
+	return value[0] == '#';
+}
+
+/*
+ * SVG paints and markers may name a paint server or marker with url():
+ * only one in the same document ("url(#g)") is kept, so that no value
+ * makes the reader fetch anything.  A backslash could spell "url" as a
+ * CSS escape: such a value goes too.
+ */
+static int
+svg_value_ok(const char *value)
+{
+	const char *p;
+
+	if (strchr(value, '\\') != NULL)
+		return 0;
+	for (p = value; (p = strchr(p, '(')) != NULL; p++) {
+		const char *q = p + 1;
+
+		if (p - value < 3 || strncasecmp(p - 3, "url", 3) != 0)
+			continue;
+		while (is_space((unsigned char)*q) || *q == '"' || *q == '\'')
+			q++;
+		if (*q != '#')
+			return 0;
+	}
+	return 1;
+}
+
+/* Writes one attribute if allowed; 1 if written. */
+static int
 write_attr(struct san *s, enum allow_table set, const char *tag,
     const char *name, const char *value)
 {
@@ -609,14 +656,24 @@ write_attr(struct san *s, enum allow_table set, const char *tag,
 	unsigned m = allow_mask(name);
 
 	if (!ALLOW_IN(m, set))
-		return;
+		return 0;
 	if (value == NULL)
 		value = name;		/* <input checked>, as sgmllib */
+	if (set == ALLOW_SVG_ATTRIBUTE && !svg_value_ok(value))
+		return 0;
+	/*
+	 * In SVG only <a> is a link; elsewhere (use, gradients) href
+	 * points into the picture, and anything else would fetch (or,
+	 * in <use>, embed) a document from outside.
+	 */
+	if (set == ALLOW_SVG_ATTRIBUTE && ALLOW_IN(m, ALLOW_URL_ATTR) &&
+	    strcmp(tag, "a") != 0 && !is_fragment(value))
+		return 0;
 	if (strcmp(name, "style") == 0) {
 		owned = css_clean(value, s->svg > 0);
 		if (owned[0] == '\0') {
 			free(owned);
-			return;
+			return 0;
 		}
 		value = owned;
 	} else if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0) {
@@ -648,6 +705,7 @@ write_attr(struct san *s, enum allow_table set, const char *tag,
 	add_escaped(s, value, strlen(value), ESC_ATTR);
 	add(s, "\"");
 	free(owned);
+	return 1;
 }
 
 static const char *
@@ -671,7 +729,15 @@ attr_value(const xmlChar **atts, const char *name, int *found)
  * with their namespace (implied when missing, as in HTML5) open a scope
  * in which their own elements and attributes are allowed.  Returns the
  * attribute table to use, or -1 to drop the element; may set *xmlns to
- * a namespace attribute to add.
+ * the namespace to declare.
+ *
+ * Inside a scope only that scope's elements are written (feedparser
+ * does so for SVG): an HTML element there would be an element of the
+ * foreign namespace to a browser (an SVG <a> is a link with its own
+ * attributes), or would end the scope early and let the browser read
+ * the rest differently from us.  A namespace given in the input is only
+ * checked, never copied: the output declares exactly SVG's, MathML's
+ * and, where an xlink attribute is written, XLink's.
  */
 static int
 foreign(struct san *s, struct frame *f, const xmlChar **atts,
@@ -681,21 +747,24 @@ foreign(struct san *s, struct frame *f, const xmlChar **atts,
 	int found;
 
 	ns = attr_value(atts, "xmlns", &found);
-	if (!found) {
-		if (strcmp(f->name, "svg") == 0)
-			*xmlns = ns = SVG_NS;
-		else if (strcmp(f->name, "math") == 0)
-			*xmlns = ns = MATHML_NS;
+	if (s->svg > 0) {
+		if (!allow_has(ALLOW_SVG_ELEMENT, f->name))
+			return -1;
+	} else if (s->math > 0) {
+		if (!allow_has(ALLOW_MATHML_ELEMENT, f->name))
+			return -1;
 	}
-	if (ns != NULL && strcmp(f->name, "math") == 0 &&
-	    strcmp(ns, MATHML_NS) == 0) {
+	if (strcmp(f->name, "math") == 0 && s->svg == 0 &&
+	    (!found || strcmp(ns, MATHML_NS) == 0)) {
 		s->math++;
 		f->ns = 2;
+		*xmlns = MATHML_NS;
 	}
-	if (ns != NULL && strcmp(f->name, "svg") == 0 &&
-	    strcmp(ns, SVG_NS) == 0) {
+	if (strcmp(f->name, "svg") == 0 && s->math == 0 &&
+	    (!found || strcmp(ns, SVG_NS) == 0)) {
 		s->svg++;
 		f->ns = 1;
+		*xmlns = SVG_NS;
 	}
 	if (s->math > 0 && allow_has(ALLOW_MATHML_ELEMENT, f->name))
 		return ALLOW_MATHML_ATTRIBUTE;
@@ -703,10 +772,8 @@ foreign(struct san *s, struct frame *f, const xmlChar **atts,
 		f->name = allow_svg_name(f->name);
 		return ALLOW_SVG_ATTRIBUTE;
 	}
-	if (!allowed) {
-		*xmlns = NULL;
+	if (!allowed || s->svg > 0 || s->math > 0)
 		return -1;
-	}
 	return ALLOW_ATTRIBUTE;
 }
 
@@ -717,7 +784,7 @@ start_elem(struct san *s, const char *name, const xmlChar **atts,
 {
 	const char *xmlns = NULL;
 	struct frame *f;
-	int i, set = ALLOW_ATTRIBUTE, allowed, found;
+	int i, set = ALLOW_ATTRIBUTE, allowed, xlink = 0;
 
 	if (s->full)
 		return;
@@ -740,7 +807,7 @@ start_elem(struct san *s, const char *name, const xmlChar **atts,
 	if (s->skip > 0 || s->text_only)
 		return;
 	allowed = ALLOW_IN(mask, ALLOW_ELEMENT);
-	if (!allowed || s->svg > 0) {
+	if (!allowed || s->svg > 0 || s->math > 0) {
 		set = foreign(s, f, atts, &xmlns, allowed);
 		if (set < 0)
 			return;
@@ -749,23 +816,18 @@ start_elem(struct san *s, const char *name, const xmlChar **atts,
 	add(s, "<");
 	add(s, f->name);
 	for (i = 0; atts != NULL && atts[i] != NULL; i += 2)
-		write_attr(s, (enum allow_table)set, name,
-		    (const char *)atts[i], (const char *)atts[i + 1]);
+		if (write_attr(s, (enum allow_table)set, name,
+		    (const char *)atts[i], (const char *)atts[i + 1]) &&
+		    strncmp((const char *)atts[i], "xlink:", 6) == 0)
+			xlink = 1;
 	if (xmlns != NULL) {
 		add(s, " xmlns=\"");
 		add(s, xmlns);
 		add(s, "\"");
 	}
-	if (s->svg > 0 || s->math > 0) {
-		/* xlink:* attributes need their namespace declared. */
-		for (i = 0; atts != NULL && atts[i] != NULL; i += 2)
-			if (strncmp((const char *)atts[i], "xlink:", 6) == 0)
-				break;
-		if (atts != NULL && atts[i] != NULL &&
-		    attr_value(atts, "xmlns:xlink", &found) == NULL &&
-		    !found)
-			add(s, " xmlns:xlink=\"" XLINK_NS "\"");
-	}
+	/* xlink:* attributes need their namespace declared. */
+	if (xlink)
+		add(s, " xmlns:xlink=\"" XLINK_NS "\"");
 	/* f->name may be the SVG spelling now; no void element has one. */
 	add(s, ALLOW_IN(mask, ALLOW_VOID) ? " />" : ">");
 }

@@ -83,45 +83,48 @@ static const char *const css_keywords[] = {
 	"transparent", "underline", "white", "yellow",
 };
 
-/* SVG and MathML, allowed inside <svg>/<math> with their namespace;
- * SVG names in lower case (see svg_camel). */
+/*
+ * SVG and MathML, allowed inside <svg>/<math> with their namespace;
+ * SVG names in lower case (see svg_camel).  feedparser's lists, cut to
+ * what static pictures and formulas need: nothing that animates (SMIL's
+ * animate, set and their attributeName/values/from/to/by can rewrite an
+ * href after sanitizing, into javascript: or anything else), nothing
+ * that embeds other markup (foreignObject, annotation-xml's encoding,
+ * which would make its content HTML), no xml:base, and no namespace
+ * declarations from the input (html.c writes the ones it needs).  href
+ * and xlink:href remain: html.c checks them (see write_attr).
+ */
 static const char *const svg_elements[] = {
-	"a", "animate", "animatecolor", "animatemotion", "animatetransform",
-	"circle", "defs", "desc", "ellipse", "font-face", "font-face-name",
-	"font-face-src", "foreignobject", "g", "glyph", "hkern", "line",
-	"lineargradient", "marker", "metadata", "missing-glyph", "mpath",
-	"path", "polygon", "polyline", "radialgradient", "rect", "set",
-	"stop", "svg", "switch", "text", "title", "tspan", "use",
+	"a", "circle", "defs", "desc", "ellipse", "font-face",
+	"font-face-name", "font-face-src", "g", "glyph", "hkern", "line",
+	"lineargradient", "marker", "metadata", "missing-glyph", "path",
+	"polygon", "polyline", "radialgradient", "rect", "stop", "svg",
+	"switch", "text", "title", "tspan", "use",
 };
 static const char *const svg_attributes[] = {
-	"accent-height", "accumulate", "additive", "alphabetic",
-	"arabic-form", "ascent", "attributename", "attributetype",
-	"baseprofile", "bbox", "begin", "by", "calcmode", "cap-height",
-	"class", "color", "color-rendering", "content", "cx", "cy", "d",
-	"descent", "display", "dur", "dx", "dy", "end", "fill",
-	"fill-opacity", "fill-rule", "font-family", "font-size",
-	"font-stretch", "font-style", "font-variant", "font-weight", "from",
-	"fx", "fy", "g1", "g2", "glyph-name", "gradientunits", "hanging",
-	"height", "horiz-adv-x", "horiz-origin-x", "id", "ideographic", "k",
-	"keypoints", "keysplines", "keytimes", "lang", "marker-end",
-	"marker-mid", "marker-start", "markerheight", "markerunits",
-	"markerwidth", "mathematical", "max", "min", "name", "offset",
-	"opacity", "orient", "origin", "overline-position",
-	"overline-thickness", "panose-1", "path", "pathlength", "points",
-	"preserveaspectratio", "r", "refx", "refy", "repeatcount",
-	"repeatdur", "requiredextensions", "requiredfeatures", "restart",
-	"rotate", "rx", "ry", "slope", "stemh", "stemv", "stop-color",
-	"stop-opacity", "strikethrough-position", "strikethrough-thickness",
-	"stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+	"accent-height", "alphabetic", "arabic-form", "ascent",
+	"baseprofile", "bbox", "cap-height", "class", "color",
+	"color-rendering", "cx", "cy", "d", "descent", "display", "dx", "dy",
+	"fill", "fill-opacity", "fill-rule", "font-family", "font-size",
+	"font-stretch", "font-style", "font-variant", "font-weight", "fx",
+	"fy", "g1", "g2", "glyph-name", "gradientunits", "hanging", "height",
+	"horiz-adv-x", "horiz-origin-x", "href", "id", "ideographic", "k",
+	"lang", "marker-end", "marker-mid", "marker-start", "markerheight",
+	"markerunits", "markerwidth", "mathematical", "name", "offset",
+	"opacity", "orient", "overline-position", "overline-thickness",
+	"panose-1", "pathlength", "points", "preserveaspectratio", "r",
+	"refx", "refy", "requiredextensions", "requiredfeatures", "rotate",
+	"rx", "ry", "slope", "stemh", "stemv", "stop-color", "stop-opacity",
+	"strikethrough-position", "strikethrough-thickness", "stroke",
+	"stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
 	"stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
-	"stroke-width", "systemlanguage", "target", "text-anchor", "to",
+	"stroke-width", "systemlanguage", "target", "text-anchor",
 	"transform", "type", "u1", "u2", "underline-position",
 	"underline-thickness", "unicode", "unicode-range", "units-per-em",
-	"values", "version", "viewbox", "visibility", "width", "widths", "x",
+	"version", "viewbox", "visibility", "width", "widths", "x",
 	"x-height", "x1", "x2", "xlink:actuate", "xlink:arcrole",
 	"xlink:href", "xlink:role", "xlink:show", "xlink:title", "xlink:type",
-	"xml:base", "xml:lang", "xml:space", "xmlns", "xmlns:xlink", "y",
-	"y1", "y2", "zoomandpan",
+	"xml:lang", "xml:space", "y", "y1", "y2", "zoomandpan",
 };
 static const char *const mathml_elements[] = {
 	"annotation", "annotation-xml", "maction", "maligngroup",
@@ -133,13 +136,13 @@ static const char *const mathml_elements[] = {
 	"mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
 };
 static const char *const mathml_attributes[] = {
-	"accent", "accentunder", "actiontype", "align", "alignmentscope",
-	"altimg", "altimg-height", "altimg-valign", "altimg-width", "alttext",
+	"accent", "accentunder", "align", "alignmentscope", "altimg",
+	"altimg-height", "altimg-valign", "altimg-width", "alttext",
 	"bevelled", "charalign", "close", "columnalign", "columnlines",
 	"columnspacing", "columnspan", "columnwidth", "crossout",
 	"decimalpoint", "denomalign", "depth", "dir", "display",
-	"displaystyle", "edge", "encoding", "equalcolumns", "equalrows",
-	"fence", "fontstyle", "fontweight", "form", "frame", "framespacing",
+	"displaystyle", "edge", "equalcolumns", "equalrows", "fence",
+	"fontstyle", "fontweight", "form", "frame", "framespacing",
 	"groupalign", "height", "href", "id", "indentalign",
 	"indentalignfirst", "indentalignlast", "indentshift",
 	"indentshiftfirst", "indentshiftlast", "indenttarget",
@@ -153,7 +156,7 @@ static const char *const mathml_attributes[] = {
 	"scriptsizemultiplier", "selection", "separator", "separators",
 	"shift", "side", "src", "stackalign", "stretchy", "subscriptshift",
 	"superscriptshift", "symmetric", "voffset", "width", "xlink:href",
-	"xlink:show", "xlink:type", "xmlns", "xmlns:xlink",
+	"xlink:show", "xlink:type",
 };
 static const char *const svg_css_properties[] = {
 	"fill", "fill-opacity", "fill-rule", "stroke", "stroke-linecap",
@@ -162,13 +165,10 @@ static const char *const svg_css_properties[] = {
 /* The mixed-case SVG names, restored after the HTML parser lowercased
  * them. */
 static const char *const svg_camel[] = {
-	"animateColor", "animateMotion", "animateTransform", "attributeName",
-	"attributeType", "baseProfile", "calcMode", "foreignObject",
-	"gradientUnits", "keyPoints", "keySplines", "keyTimes",
-	"linearGradient", "markerHeight", "markerUnits", "markerWidth",
-	"pathLength", "preserveAspectRatio", "radialGradient", "refX", "refY",
-	"repeatCount", "repeatDur", "requiredExtensions", "requiredFeatures",
-	"systemLanguage", "viewBox", "zoomAndPan",
+	"baseProfile", "gradientUnits", "linearGradient", "markerHeight",
+	"markerUnits", "markerWidth", "pathLength", "preserveAspectRatio",
+	"radialGradient", "refX", "refY", "requiredExtensions",
+	"requiredFeatures", "systemLanguage", "viewBox", "zoomAndPan",
 };
 
 /* Go with their content (feedparser's unacceptable_elements_with_end_tag). */
@@ -191,11 +191,12 @@ static const char *const fast_refused[] = {
 	"svg", "textarea", "title", "xmp",
 };
 
-/* Attributes holding a URL: their scheme is checked. */
+/* Attributes holding a URL, in any of the allow-lists: their scheme is
+ * checked. */
 static const char *const url_attrs[] = {
-	"action", "background", "cite", "data", "datasrc", "dynsrc", "href",
-	"icon", "longdesc", "lowsrc", "ping", "poster", "src", "usemap",
-	"xlink:href",
+	"action", "altimg", "background", "cite", "data", "datasrc",
+	"dynsrc", "href", "icon", "longdesc", "lowsrc", "ping", "poster",
+	"src", "usemap", "vrml", "xlink:href",
 };
 
 /* element/attribute pairs resolved against the base (feedparser's

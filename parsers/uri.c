@@ -17,6 +17,10 @@
  * any scheme nobody vetted.  The scheme is read as a browser reads it:
  * leading whitespace and control characters are skipped, tabs and
  * newlines inside are ignored, case does not matter.
+ *
+ * uri_is_web is stricter, for the links feedd republishes outside HTML
+ * fragments (entry, enclosure, source and feed links): http and https
+ * only, the schemes a feed reader follows.
  */
 #include <ctype.h>
 #include <stddef.h>
@@ -281,16 +285,17 @@ scheme_cmp(const void *a, const void *b)
 	return strcmp(a, *(const char *const *)b);
 }
 
-int
-uri_is_unsafe(const char *url)
+/*
+ * Reads url's scheme as a browser does (see the note atop) into
+ * scheme[size], lower case.  Returns 1 with the scheme, 0 for a relative
+ * reference (no scheme), -1 for a scheme too long for any vetted one.
+ */
+static int
+browser_scheme(const char *url, char *scheme, size_t size)
 {
-	char scheme[16];
 	size_t n = 0;
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)url;
 
-	if (url == NULL)
-		return 0;
-	p = (const unsigned char *)url;
 	/* Browsers skip leading C0 controls and spaces. */
 	while (*p != '\0' && (*p <= 0x20 || *p == 0x7f))
 		p++;
@@ -299,14 +304,45 @@ uri_is_unsafe(const char *url)
 			continue;	/* dropped inside, as browsers do */
 		if (!is_scheme_char(*p, n == 0))
 			return 0;	/* no scheme: a relative reference */
-		if (n + 1 >= sizeof(scheme))
-			return 1;	/* no vetted scheme is this long */
+		if (n + 1 >= size)
+			return -1;
 		scheme[n++] = (char)tolower(*p);
 	}
 	if (*p != ':' || n == 0)
 		return 0;
 	scheme[n] = '\0';
+	return 1;
+}
+
+int
+uri_is_unsafe(const char *url)
+{
+	char scheme[16];
+	int rc;
+
+	if (url == NULL)
+		return 0;
+	rc = browser_scheme(url, scheme, sizeof(scheme));
+	if (rc <= 0)
+		return rc < 0;	/* no vetted scheme is this long */
 	return bsearch(scheme, safe_schemes,
 	    sizeof(safe_schemes) / sizeof(safe_schemes[0]),
 	    sizeof(safe_schemes[0]), scheme_cmp) == NULL;
+}
+
+int
+uri_is_web(const char *url, int mailto)
+{
+	char scheme[16];
+	int rc;
+
+	if (url == NULL)
+		return 0;
+	rc = browser_scheme(url, scheme, sizeof(scheme));
+	if (rc == 0)
+		return 1;
+	if (rc < 0)
+		return 0;
+	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
+	    (mailto && strcmp(scheme, "mailto") == 0);
 }

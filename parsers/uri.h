@@ -20,4 +20,11 @@ char	*uri_resolve(const char *base, const char *ref);
  * ignored, as browsers do. */
 int	 uri_is_unsafe(const char *url);
 
+/* 1 if url may stand as a link that feedd republishes (an entry's,
+ * enclosure's, source's or feed's): a relative reference, or http or
+ * https (or, if mailto is set, mailto), its scheme read as
+ * uri_is_unsafe reads it.  0 for every other scheme (javascript:,
+ * data:, file:, ...) and for NULL. */
+int	 uri_is_web(const char *url, int mailto);
+
 #endif

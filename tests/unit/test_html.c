@@ -93,6 +93,12 @@ static const struct scase scases[] = {
 	{ "<a href=\"#frag\">f</a>", BASE,
 	    "<a href=\"http://example.com/dir/page.html#frag\">f</a>" },
 	{ "<a href=\"x.html\">n</a>", NULL, "<a href=\"x.html\">n</a>" },
+	/* A base (xml:base) with a script scheme makes nothing unsafe. */
+	{ "<a href=\"x\">j</a><img src=\"i.png\">", "javascript:alert(1)//",
+	    "<a href=\"\">j</a><img src=\"\" />" },
+	{ "<svg><a href=\"x\">s</a></svg>", "data:text/html,",
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"\">s</a>"
+	    "</svg>" },
 	{ "<span title=\"x.html\">t</span>", BASE,
 	    "<span title=\"x.html\">t</span>" },
 	/* style: feedparser's CSS rules */
@@ -155,6 +161,140 @@ static const struct scase scases[] = {
 	    "</math>" },
 	{ "<svg xmlns=\"http://evil.example/\"><circle/>t</svg>", NULL, "t" },
 	{ "<circle>outside</circle>", NULL, "outside" },
+	/*
+	 * SVG and MathML tricks: nothing animates an href (SMIL's animate,
+	 * set and their attributeName/values/from/to/by go), every href and
+	 * xlink:href is checked (in SVG, off <a> only "#id" stays), no
+	 * foreignObject, annotation-xml encoding, xml:base, input xmlns or
+	 * other element kind inside <svg>/<math>, url() only to "#id".
+	 */
+	{ "<svg><a><animate attributeName=\"href\" values=\"javascript:"
+	    "alert(1)\"/><rect width=\"9\"/></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><rect width=\"9"
+	    "\"></rect></a></svg>" },
+	{ "<svg><a><set attributeName=\"href\" to=\"javascript:alert(1)"
+	    "\"/>x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a>x</a></svg>" },
+	{ "<svg><a xlink:href=\"#a\"><set attributeName=\"xlink:href\" "
+	    "to=\"javascript:alert(1)\"/>x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"#a"
+	    "\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">x</a></svg>" },
+	{ "<svg><a><animate attributeName=\"href\" from=\"javascript:a"
+	    "\" to=\"javascript:b\" by=\"javascript:c\" dur=\"1s\" begin="
+	    "\"0s\"/>x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a>x</a></svg>" },
+	{ "<svg><a id=\"l\">x</a><set href=\"#l\" attributeName=\"href"
+	    "\" to=\"javascript:alert(1)\"/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a id=\"l\">x</a><"
+	    "/svg>" },
+	{ "<svg><animateMotion path=\"M0 0\"><mpath xlink:href=\"#p\"/>"
+	    "</animateMotion><animateTransform attributeName=\"transform"
+	    "\"/><animateColor/><discard/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>" },
+	{ "<SVG><A><SET ATTRIBUTENAME=\"HREF\" TO=\"javascript:alert(1)"
+	    "\"/></A></SVG>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a></a></svg>" },
+	{ "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"\""
+	    " xmlns:xlink=\"http://www.w3.org/1999/xlink\">x</a></svg>" },
+	{ "<svg><a href=\" JaVa&#x0A;ScRiPt:alert(1)\">x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"\">x</a>"
+	    "</svg>" },
+	{ "<svg><a xlink:href=\"http://example.com/\">x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"ht"
+	    "tp://example.com/\" xmlns:xlink=\"http://www.w3.org/1999/xli"
+	    "nk\">x</a></svg>" },
+	{ "<svg xmlns:z=\"http://www.w3.org/1999/xlink\"><a z:href=\"ja"
+	    "vascript:alert(1)\">x</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a>x</a></svg>" },
+	{ "<svg xmlns:xlink=\"http://evil.example/\" xml:base=\"javascr"
+	    "ipt:/\"><a xmlns=\"http://www.w3.org/1999/xhtml\" href=\"x\""
+	    ">y</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"x\">y</a"
+	    "></svg>" },
+	{ "<svg><foreignObject><a href=\"javascript:alert(1)\">fo</a><i"
+	    "frame srcdoc=\"x\"></iframe></foreignObject></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"\">fo</a"
+	    "></svg>" },
+	{ "<svg><p><style>x</style><img src=x onerror=alert(1)></p></sv"
+	    "g>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>" },
+	{ "<svg><use href=\"data:image/svg+xml,x#a\"/><use xlink:href="
+	    "\"http://evil.example/s.svg#a\"/><use href=\" #a\"/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><use></use><use></"
+	    "use><use href=\" #a\"></use></svg>" },
+	{ "<svg><linearGradient id=\"g\" xlink:href=\"#h\"/><rect fill="
+	    "\"url(#g)\" stroke=\"url(http://evil.example/x)\" marker-end"
+	    "=\"URL( 'javascript:x' )\"/><rect fill=\"u\\rl(x)\"/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><linearGradient id"
+	    "=\"g\" xlink:href=\"#h\" xmlns:xlink=\"http://www.w3.org/199"
+	    "9/xlink\"></linearGradient><rect fill=\"url(#g)\"></rect><re"
+	    "ct></rect></svg>" },
+	{ "<svg><rect style=\"fill: url(javascript:x); stroke: red\"/><"
+	    "/svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect></rect></svg"
+	    ">" },
+	{ "<math href=\"javascript:alert(1)\"><mi>m</mi></math>", NULL,
+	    "<math href=\"\" xmlns=\"http://www.w3.org/1998/Math/MathML\""
+	    "><mi>m</mi></math>" },
+	{ "<math><mrow xlink:href=\"javascript:alert(1)\"><mi>x</mi></m"
+	    "row></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow xli"
+	    "nk:href=\"\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><m"
+	    "i>x</mi></mrow></math>" },
+	{ "<math><mrow href=\"http://example.com/\" xlink:href=\"http:/"
+	    "/example.com/\"><mi>x</mi></mrow></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow hre"
+	    "f=\"http://example.com/\" xlink:href=\"http://example.com/\""
+	    " xmlns:xlink=\"http://www.w3.org/1999/xlink\"><mi>x</mi></mr"
+	    "ow></math>" },
+	{ "<math><mtext><a href=\"javascript:alert(1)\">t</a></mtext></"
+	    "math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mtext>t<"
+	    "/mtext></math>" },
+	{ "<math><maction actiontype=\"statusline\"><mi>x</mi><mtext>ja"
+	    "vascript:alert(1)</mtext></maction></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><maction>"
+	    "<mi>x</mi><mtext>javascript:alert(1)</mtext></maction></math"
+	    ">" },
+	{ "<math><semantics><mi>s</mi><annotation-xml encoding=\"text/h"
+	    "tml\"><a href=\"javascript:x\">h</a></annotation-xml></seman"
+	    "tics></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><semantic"
+	    "s><mi>s</mi><annotation-xml>h</annotation-xml></semantics></"
+	    "math>" },
+	{ "<math><mtext><table><mglyph><style><img src=x onerror=alert("
+	    "1)></style></mglyph></table></mtext></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mtext><m"
+	    "glyph></mglyph></mtext></math>" },
+	{ "<math><mglyph src=\"javascript:alert(1)\" altimg=\"javascrip"
+	    "t:alert(1)\"/></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mglyph s"
+	    "rc=\"\" altimg=\"\"></mglyph></math>" },
+	{ "<math><mi><svg><a href=\"http://x/\">s</a></svg></mi></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>s</mi"
+	    "></math>" },
+	{ "<svg><math><mi>m</mi></math></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\">m</svg>" },
+	{ "<form action=\"javascript:alert(1)\"><button formaction=\"ja"
+	    "vascript:alert(1)\">b</button><input type=\"image\" src=\"ja"
+	    "vascript:x\" formaction=\"javascript:x\"></form>", NULL,
+	    "<form action=\"\"><button>b</button><input type=\"image\" sr"
+	    "c=\"\" /></form>" },
+	{ "<img srcset=\"javascript:x 1x\" src=\"data:image/svg+xml,<sv"
+	    "g onload=alert(1)>\">", NULL,
+	    "<img src=\"\" />" },
+	{ "<a href=\"javascript&colon;alert(1)\">c</a>", NULL,
+	    "<a href=\"javascript&amp;colon;alert(1)\">c</a>" },
+	{ "<img src=\"x\" vrml=\"javascript:x\" dynsrc=\"javascript:x\""
+	    " lowsrc=\"vbscript:x\">", NULL,
+	    "<img src=\"x\" vrml=\"\" dynsrc=\"\" lowsrc=\"\" />" },
+	{ "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>"
+	    "\">n</p></noscript>", NULL,
+	    "<noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror="
+	    "alert(1)&gt;\">n</p></noscript>" },
+	{ "<a href=\"\x01java\x02script:alert(1)\">cc</a>", NULL,
+	    "<a href=\"\">cc</a>" },
 };
 
 START_TEST(test_sanitize)

@@ -533,6 +533,121 @@ START_TEST(test_jsonfeed)
 END_TEST
 
 /*
+ * Links feedd republishes keep only http(s) (or relative references):
+ * javascript:, vbscript:, data: and the rest go, however they are
+ * spelled, in entry, guid-permalink, enclosure and feed links of every
+ * dialect.
+ */
+static const char *const link_docs[] = {
+	"<rss version=\"2.0\"><channel><title>t</title>"
+	"<link>javascript:alert(1)</link>"
+	"<item><title>a</title><link> JaVa&#9;ScRiPt:alert(1)</link>"
+	"<enclosure url=\"data:text/html,x\" type=\"text/html\"/>"
+	"<enclosure url=\"http://e/ok.mp3\" type=\"audio/mpeg\"/></item>"
+	"<item><title>b</title><guid>vbscript:msgbox</guid></item>"
+	"<item><title>c</title><link>https://e/c</link></item>"
+	"</channel></rss>",
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+	"<link href=\"data:text/html,x\"/>"
+	"<entry><title>a</title><link href=\"javascript:alert(1)\"/>"
+	"<link rel=\"enclosure\" href=\"file:///etc/passwd\"/>"
+	"<link rel=\"enclosure\" href=\"http://e/ok.mp3\"/></entry>"
+	"<entry><title>b</title><link href=\"&#1;javascript:x\"/></entry>"
+	"<entry><title>c</title><link href=\"https://e/c\"/></entry></feed>",
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+	"xmlns=\"http://purl.org/rss/1.0/\"><channel><title>t</title>"
+	"<link>javascript:x</link></channel>"
+	"<item><title>a</title><link>javascript:x</link></item>"
+	"<item><title>b</title><link>mailto:a@b.c</link></item>"
+	"<item><title>c</title><link>https://e/c</link></item></rdf:RDF>",
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\","
+	"\"home_page_url\": \"javascript:x\", \"items\": ["
+	"{\"id\": \"1\", \"title\": \"a\", \"url\": \"javascript:x\","
+	"\"attachments\": [{\"url\": \"data:x\", \"mime_type\": \"a/b\"},"
+	"{\"url\": \"http://e/ok.mp3\", \"mime_type\": \"audio/mpeg\"}]},"
+	"{\"id\": \"2\", \"title\": \"b\", \"external_url\": \"vbscript:x\"},"
+	"{\"id\": \"3\", \"title\": \"c\", \"url\": \"https://e/c\"}]}",
+};
+
+START_TEST(test_unsafe_links)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str(link_docs[_i], &g, &info);
+	ck_assert_ptr_null(info.link);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_ptr_null(g.e[0].link);
+	if (g.e[0].nenclosures > 0) {
+		ck_assert_uint_eq(g.e[0].nenclosures, 1);
+		ck_assert_str_eq(g.e[0].enclosures[0].url, "http://e/ok.mp3");
+	}
+	ck_assert_ptr_null(g.e[1].link);
+	ck_assert_str_eq(g.e[2].link, "https://e/c");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
+ * Titles are plain text as readers show them: RSS text that holds a tag
+ * (escaped or in CDATA) loses its markup, entities decoded; Atom
+ * type="text" stays literal.
+ */
+START_TEST(test_title_markup)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+
+	parse_str("<rss version=\"2.0\"><channel>"
+	    "<title>&lt;img src=x onerror=alert(1)&gt;Feed</title>"
+	    "<item><title>&lt;img src=x onerror=alert(1)&gt;Title</title>"
+	    "</item>"
+	    "<item><title><![CDATA[<b onmouseover=x>Bold</b> &amp; "
+	    "<script>alert(1)</script>more]]></title></item>"
+	    "<item><title><![CDATA[<svg/onload=alert(1)>S]]></title></item>"
+	    "<item><title>1 &lt; 2 &amp; 3 &gt; 2</title></item>"
+	    "<item><title>&amp;lt;b&amp;gt; is bold</title></item>"
+	    "<item><title>&lt;!-- c --&gt;C</title></item>"
+	    "<item><title>Mail &lt;joe@example.com&gt;</title>"
+	    "<author>&lt;joe@example.com&gt;</author></item>"
+	    "</channel></rss>", &g, &info);
+	ck_assert_str_eq(info.title, "Feed");
+	ck_assert_uint_eq(g.n, 7);
+	ck_assert_str_eq(g.e[0].title, "Title");
+	ck_assert_str_eq(g.e[1].title, "Bold & more");
+	ck_assert_str_eq(g.e[2].title, "S");
+	ck_assert_str_eq(g.e[3].title, "1 < 2 & 3 > 2");
+	/* Escaped twice: the publisher meant the text "<b>". */
+	ck_assert_str_eq(g.e[4].title, "<b> is bold");
+	ck_assert_str_eq(g.e[5].title, "C");
+	/* An address in brackets is not markup. */
+	ck_assert_str_eq(g.e[6].title, "Mail <joe@example.com>");
+	ck_assert_str_eq(g.e[6].author, "joe@example.com");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	parse_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	    "<title type=\"html\">&lt;img src=x onerror=alert(1)&gt;F</title>"
+	    "<entry><title type=\"text\">History of the &lt;blink&gt; tag"
+	    "</title></entry>"
+	    "<entry><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/"
+	    "xhtml\"><img src=\"x\" onerror=\"alert(1)\"/>X</div></title>"
+	    "</entry>"
+	    "<entry><title>&lt;img src=x&gt;Plain</title></entry></feed>",
+	    &g, &info);
+	ck_assert_str_eq(info.title, "F");
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_str_eq(g.e[0].title, "History of the <blink> tag");
+	ck_assert_str_eq(g.e[1].title, "X");
+	/* No type is type="text" (RFC 4287 3.1.1). */
+	ck_assert_str_eq(g.e[2].title, "<img src=x>Plain");
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
  * Found by tests/fuzz/fuzz_parse: an empty Atom text construct of a
  * base64 media type decoded a string literal in place (SIGSEGV).  The
  * base64 value beside it must still be decoded, once.
@@ -1135,6 +1250,9 @@ main(void)
 	tcase_add_test(tc, test_atom_content_types);
 	tcase_add_test(tc, test_atom_id_link);
 	tcase_add_test(tc, test_publisher_slips);
+	tcase_add_loop_test(tc, test_unsafe_links, 0,
+	    (int)(sizeof(link_docs) / sizeof(link_docs[0])));
+	tcase_add_test(tc, test_title_markup);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

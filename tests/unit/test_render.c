@@ -71,6 +71,7 @@ make_items(struct store_item it[3])
 	it[1].first_seen = T0 - 7200;
 	it[1].feed_name = "beta";
 	it[1].feed_url = "http://beta.example/rss";
+	it[1].entry.title = "1 < 2 & 3";
 	it[1].entry.published = FEED_NO_DATE;
 	it[1].entry.updated = FEED_NO_DATE;
 
@@ -378,8 +379,12 @@ START_TEST(test_rss_structure)
 		ck_match(&d, expr, RE_822);
 	}
 	ck_count(&d, "/rss/channel/item[count(title)=1]", 3);
+	/* Readers that show RSS titles as HTML must see the tag as text:
+	 * it is escaped once more. */
 	ck_xstr(&d, "/rss/channel/item[1]/title",
-	    "A <b>bold</b> & caf\xc3\xa9 \xe6\x97\xa5");
+	    "A &lt;b&gt;bold&lt;/b&gt; &amp; caf\xc3\xa9 \xe6\x97\xa5");
+	/* No tag: as it is. */
+	ck_xstr(&d, "/rss/channel/item[2]/title", "1 < 2 & 3");
 	ck_xstr(&d, "/rss/channel/item[1]/link",
 	    "http://alpha.example/1?a=1&b=2");
 	ck_xstr(&d, "/rss/channel/item[1]/pubDate",
@@ -585,6 +590,97 @@ START_TEST(test_json_feed)
 }
 END_TEST
 
+/*
+ * Links with schemes readers must not follow (script, data, files), as
+ * a store written before the parser refused them may hold: no format
+ * publishes them, while http(s) and relative ones stay.
+ */
+static const char *const bad_links[] = {
+	"javascript:alert(1)", " JaVa\tScript:alert(1)", "vbscript:msgbox",
+	"data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+};
+
+static void
+bad_items(struct store_item it[2], const char *bad, struct enclosure *enc)
+{
+	memset(it, 0, 2 * sizeof(*it));
+	enc[0].url = (char *)bad;
+	enc[0].type = "audio/mpeg";
+	enc[0].length = 1;
+	enc[1].url = "http://ok.example/a.mp3";
+	enc[1].type = "audio/mpeg";
+	enc[1].length = 2;
+	it[0].id = 1;
+	it[0].guid = "g1";
+	it[0].first_seen = T0;
+	it[0].feed_name = "bad";
+	it[0].feed_url = (char *)bad;
+	it[0].feed_link = (char *)bad;
+	it[0].entry.title = "t";
+	it[0].entry.link = (char *)bad;
+	it[0].entry.published = it[0].entry.updated = FEED_NO_DATE;
+	it[0].entry.enclosures = enc;
+	it[0].entry.nenclosures = 1;
+	it[1] = it[0];
+	it[1].id = 2;
+	it[1].guid = "g2";
+	it[1].feed_url = "http://ok.example/feed";
+	it[1].feed_link = "/home";
+	it[1].entry.link = "https://ok.example/2";
+	it[1].entry.enclosures = enc + 1;
+}
+
+/* None of bad_links' payloads in out. */
+static void
+ck_no_payload(const struct buf *out)
+{
+	ck_assert_msg(strstr(out->data, "alert") == NULL &&
+	    strstr(out->data, "msgbox") == NULL &&
+	    strstr(out->data, "passwd") == NULL, "%s", out->data);
+}
+
+START_TEST(test_unsafe_links)
+{
+	struct store_item it[2];
+	struct enclosure enc[2];
+	struct render_channel ch = channel("http://h/feed.json");
+	struct doc d;
+	struct buf out;
+
+	bad_items(it, bad_links[_i], enc);
+	render_parse(&d, RENDER_ATOM, it, 2);
+	ck_no_payload(&d.out);
+	ck_count(&d, "/a:feed/a:entry[1]/a:link", 0);
+	ck_xstr(&d, "/a:feed/a:entry[2]/a:link[@rel='alternate']/@href",
+	    "https://ok.example/2");
+	ck_xstr(&d, "/a:feed/a:entry[2]/a:link[@rel='enclosure']/@href",
+	    "http://ok.example/a.mp3");
+	ck_xstr(&d, "/a:feed/a:entry[2]/a:source/a:link[@rel='alternate']"
+	    "/@href", "/home");
+	doc_free(&d);
+
+	render_parse(&d, RENDER_RSS, it, 2);
+	ck_no_payload(&d.out);
+	ck_count(&d, "/rss/channel/item[1]/link", 0);
+	ck_count(&d, "/rss/channel/item[1]/enclosure", 0);
+	ck_count(&d, "/rss/channel/item[1]/source", 0);
+	ck_xstr(&d, "/rss/channel/item[2]/link", "https://ok.example/2");
+	ck_xstr(&d, "/rss/channel/item[2]/enclosure/@url",
+	    "http://ok.example/a.mp3");
+	ck_xstr(&d, "/rss/channel/item[2]/source/@url",
+	    "http://ok.example/feed");
+	doc_free(&d);
+
+	buf_init(&out, 0);
+	ck_assert_int_eq(render_feed(RENDER_JSON, &ch, it, 2, &out), 0);
+	ck_no_payload(&out);
+	ck_assert_msg(strstr(out.data, "https://ok.example/2") != NULL &&
+	    strstr(out.data, "http://ok.example/a.mp3") != NULL, "%s",
+	    out.data);
+	buf_reset(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -604,6 +700,8 @@ main(void)
 	tcase_add_test(tc, test_append_and_cap);
 	tcase_add_test(tc, test_content_type);
 	tcase_add_test(tc, test_json_feed);
+	tcase_add_loop_test(tc, test_unsafe_links, 0,
+	    (int)(sizeof(bad_links) / sizeof(bad_links[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -126,6 +126,32 @@ START_TEST(test_safe)
 }
 END_TEST
 
+START_TEST(test_web)
+{
+	/* Every unsafe URL is unfit as a republished link too. */
+	ck_assert_int_eq(uri_is_web(unsafe[_i], 1), 0);
+}
+END_TEST
+
+START_TEST(test_web_schemes)
+{
+	ck_assert_int_eq(uri_is_web("http://e/", 0), 1);
+	ck_assert_int_eq(uri_is_web(" HTTPS://e/", 0), 1);
+	ck_assert_int_eq(uri_is_web("//e/x", 0), 1);
+	ck_assert_int_eq(uri_is_web("/x?a:b", 0), 1);
+	ck_assert_int_eq(uri_is_web("x.html", 0), 1);
+	ck_assert_int_eq(uri_is_web("mailto:a@b.c", 0), 0);
+	ck_assert_int_eq(uri_is_web("mailto:a@b.c", 1), 1);
+	ck_assert_int_eq(uri_is_web("ftp://e/", 0), 0);
+	ck_assert_int_eq(uri_is_web("file:///etc/passwd", 0), 0);
+	ck_assert_int_eq(uri_is_web("feed://e/", 0), 0);
+	ck_assert_int_eq(uri_is_web("h\tttp://e/", 0), 1);
+	ck_assert_int_eq(uri_is_web("ht\ntp://e/", 0), 1);
+	ck_assert_int_eq(uri_is_web("data:image/png;base64,AA", 0), 0);
+	ck_assert_int_eq(uri_is_web(NULL, 0), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -139,6 +165,9 @@ main(void)
 	tcase_add_test(tc, test_resolve_null);
 	tcase_add_loop_test(tc, test_unsafe, 0,
 	    (int)(sizeof(unsafe) / sizeof(unsafe[0])));
+	tcase_add_loop_test(tc, test_web, 0,
+	    (int)(sizeof(unsafe) / sizeof(unsafe[0])));
+	tcase_add_test(tc, test_web_schemes);
 	tcase_add_loop_test(tc, test_safe, 0,
 	    (int)(sizeof(safe) / sizeof(safe[0])));
 	suite_add_tcase(s, tc);
