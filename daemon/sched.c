@@ -395,6 +395,7 @@ static void
 feed_failed(struct feed *f, const char *cls, int http_status,
     const char *error)
 {
+	char *esc;
 	int same;
 
 	same = f->state.failures > 0 && f->state.error_class != NULL &&
@@ -403,7 +404,11 @@ feed_failed(struct feed *f, const char *cls, int http_status,
 	f->state.failures++;
 	f->state.http_status = http_status;
 	set_string(&f->state.error_class, cls);
-	set_string(&f->state.last_error, error);
+	/* Library messages quote what the server sent (a Location, a
+	 * host name): kept escaped, as /status and the logs show them. */
+	esc = str_escape(error);
+	set_string(&f->state.last_error, esc);
+	free(esc);
 	if (same)
 		log_debug("feed %s: %s (again, %d failures)", f->name, error,
 		    f->state.failures);

@@ -163,6 +163,70 @@ sat_parse_digits(const char *s, const char **end)
 	return v;
 }
 
+/* The length of the valid UTF-8 sequence at p (1-4), or 0; *cp is set
+ * to its code point. */
+static size_t
+utf8_len(const unsigned char *p, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+char *
+str_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	uint32_t c;
+	size_t n, i;
+
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		n = utf8_len(p, &c);
+		if (n == 0 || c < 0x20 || c == 0x7f ||
+		    (c >= 0x80 && c <= 0x9f)) {
+			if (n == 0)
+				n = 1;
+			for (i = 0; i < n; i++)
+				buf_printf(&b, "\\x%02x", p[i]);
+		} else if (c == 0x2028 || c == 0x2029 ||
+		    (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069))
+			buf_printf(&b, "\\u%04x", (unsigned int)c);
+		else
+			buf_add(&b, p, n);
+		p += n;
+	}
+	return buf_steal(&b);
+}
+
 uint32_t
 str_hash(const char *s)
 {

@@ -49,6 +49,15 @@ int64_t	 sat_from_double(double d);
  */
 int64_t	 sat_parse_digits(const char *s, const char **end);
 
+/*
+ * A copy of s fit for one line of a log or a terminal; caller frees.
+ * C0 controls (newlines and tabs included), DEL, invalid UTF-8 bytes and
+ * the C1 controls' encodings become \xNN; line and paragraph separators
+ * and bidirectional overrides and isolates become \uNNNN.  Everything
+ * else, valid UTF-8 included, stays as it is.
+ */
+char	*str_escape(const char *s);
+
 /* FNV-1a of a string: for the small hash tables of names and hosts. */
 uint32_t str_hash(const char *s);
 
