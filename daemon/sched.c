@@ -792,8 +792,8 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	/* Another feed on this host was told to retry later. */
 	if (f->host->hold_until > now) {
-		f->state.next_due = skip_adjust(f, f->host->hold_until +
-		    (int64_t)jitter((double)(f->host->hold_until - now)));
+		f->state.next_due = skip_adjust(f, sat_add(f->host->hold_until,
+		    (int64_t)jitter((double)(f->host->hold_until - now))));
 		feed_arm(f);
 		return;
 	}

@@ -177,6 +177,7 @@ enum stmt_id {
 	ST_TOMB_TRIM_FEED,
 	ST_TOMB_TRIM_ALL,
 	ST_TOMB_COUNT,
+	ST_TOMB_COUNT_FEED,
 	ST_FEED_COUNT,
 	ST_FEED_TAGS_CLEAR,
 	ST_FEED_TAG_ADD,
@@ -379,6 +380,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " (SELECT feed_id, key_hash FROM tombstones"
 	    "  ORDER BY seen, feed_id, key_hash LIMIT ?1)",
 	[ST_TOMB_COUNT] = "SELECT count(*) FROM tombstones",
+	[ST_TOMB_COUNT_FEED] =
+	    "SELECT count(*) FROM tombstones WHERE feed_id = ?1",
 	[ST_FEED_COUNT] =
 	    "UPDATE feeds SET n_entries = n_entries + ?2 WHERE id = ?1",
 	[ST_FEED_TAGS_CLEAR] = "DELETE FROM feed_tags WHERE feed_id = ?1",
@@ -1844,6 +1847,25 @@ tomb_put(struct store *s, uint64_t kh, int64_t now)
 	return step_done(s, ST_TOMB_PUT, "saving tombstone");
 }
 
+/* The count of tombstones that statement id (of the open document's
+ * feed, or of all) finds. */
+static int
+tomb_count(struct store *s, enum stmt_id id, int64_t *n)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	int rc;
+
+	if (id == ST_TOMB_COUNT_FEED)
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		store_dberr(s, "counting tombstones");
+	stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /*
  * Keeps the tombstones within their bounds after the open document's
  * purge left nnew of them: its feed's most recently seen tombs_feed_max,
@@ -1854,25 +1876,23 @@ static int
 tomb_bound(struct store *s, int64_t nnew)
 {
 	sqlite3_stmt *st;
-	int64_t over;
-	int rc;
+	int64_t over, n;
 
-	st = s->stmt[ST_TOMB_TRIM_FEED];
-	sqlite3_bind_int64(st, 1, s->doc_feed);
-	sqlite3_bind_int64(st, 2, s->tombs_feed_max);
-	rc = step_done(s, ST_TOMB_TRIM_FEED, "bounding tombstones");
-	if (rc == -1)
+	/* Counting walks the feed's part of the primary key; the trim
+	 * sorts it, so it runs only when needed. */
+	if (tomb_count(s, ST_TOMB_COUNT_FEED, &n) == -1)
 		return -1;
-	nnew -= sqlite3_changes(s->db);
+	if (n > s->tombs_feed_max) {
+		st = s->stmt[ST_TOMB_TRIM_FEED];
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+		sqlite3_bind_int64(st, 2, s->tombs_feed_max);
+		if (step_done(s, ST_TOMB_TRIM_FEED,
+		    "bounding tombstones") == -1)
+			return -1;
+		nnew -= sqlite3_changes(s->db);
+	}
 	if (s->tomb_total < 0) {
-		st = s->stmt[ST_TOMB_COUNT];
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			s->tomb_total = sqlite3_column_int64(st, 0);
-		else
-			store_dberr(s, "counting tombstones");
-		stmt_done(st);
-		if (rc != SQLITE_ROW)
+		if (tomb_count(s, ST_TOMB_COUNT, &s->tomb_total) == -1)
 			return -1;
 	} else
 		s->tomb_total += nnew;

@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "daemon/fetch.h"
+#include "parsers/util.h"
 
 #define CAP		(64 * 1024)
 #define ETAG		"W/\"v-1 x\""
@@ -910,6 +911,41 @@ START_TEST(test_error_body_cap)
 }
 END_TEST
 
+/* What a server sends, escaped for the log and `feedd status`
+ * (str_escape, parsers/util.c). */
+START_TEST(test_escape)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "plain text", "plain text" },
+		{ "a\033[31mred", "a\\x1b[31mred" },
+		{ "two\nlines\r\n", "two\\x0alines\\x0d\\x0a" },
+		{ "tab\there\x7f", "tab\\x09here\\x7f" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xb0", "caf\xc3\xa9 "
+		    "\xe2\x82\xac \xf0\x9f\x93\xb0" },
+		{ "csi\xc2\x9b" "31m", "csi\\xc2\\x9b31m" },
+		{ "bad\xff\xfe", "bad\\xff\\xfe" },
+		{ "over\xc0\xaflong", "over\\xc0\\xaflong" },
+		{ "sur\xed\xa0\x80", "sur\\xed\\xa0\\x80" },
+		{ "trunc\xe2\x82", "trunc\\xe2\\x82" },
+		{ "rtl\xe2\x80\xae" "gpj.exe", "rtl\\u202egpj.exe" },
+		{ "ls\xe2\x80\xa8" "x", "ls\\u2028x" },
+		{ "iso\xe2\x81\xa6" "x", "iso\\u2066x" },
+		{ "", "" },
+	};
+	size_t i;
+	char *e;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		e = str_escape(t[i].in);
+		ck_assert_str_eq(e, t[i].out);
+		free(e);
+	}
+}
+END_TEST
+
 START_TEST(test_scheme_refused)
 {
 	struct fetch_request req;
@@ -1336,6 +1372,7 @@ main(void)
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_abort);
 	tcase_add_test(tc, test_addr_special);
+	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_redirect_public_to_local);
 	tcase_add_test(tc, test_redirect_by_address);
 	tcase_add_test(tc, test_error_body_cap);
