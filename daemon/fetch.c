@@ -495,7 +495,8 @@ prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
 	(void)local_port;
 	special = primary_ip == NULL || ip_special(job->f, primary_ip);
 	if (job->nrequests++ == 0) {
-		job->origin_special = special;
+		/* An origin of unknown address is held to the strict rule. */
+		job->origin_special = primary_ip != NULL && special;
 		return CURL_PREREQFUNC_OK;
 	}
 	if (special && !job->origin_special) {

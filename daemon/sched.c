@@ -43,6 +43,11 @@
  * feed's state row).  A failing feed logs its first failure and each
  * change of error (class or HTTP status) at warning level, repeats at
  * debug level; a 410 Gone stops polling it, saying so in its state.
+ *
+ * Every number a publisher sends (<ttl>, max-age, Expires, Retry-After,
+ * entry dates) goes through the saturating helpers of parsers/util.h:
+ * the extremes give the longest wait (max_interval), never a signed
+ * overflow.  Error texts are saved escaped (str_escape).
  */
 #include "config.h"
 
