@@ -125,6 +125,28 @@ request(const char *sock, const char *method, const char *path,
 
 /* --- status */
 
+/* Prints what the daemon sent, escaped: a feed's title or error comes
+ * from a publisher, and must not act on the terminal (str_escape). */
+static void
+put_str(FILE *out, const char *s)
+{
+	char *e;
+
+	e = str_escape(s);
+	fputs(e, out);
+	free(e);
+}
+
+/* The body of an error answer, escaped, after ": ", or nothing. */
+static void
+put_body(FILE *out, const struct buf *body)
+{
+	if (body->len == 0)
+		return;
+	fputs(": ", out);
+	put_str(out, body->data);
+}
+
 struct row {
 	json_t	*feed;		/* borrowed from the document */
 	int	 failing;
@@ -197,7 +219,7 @@ put_time(FILE *out, json_t *v, time_t now)
 	if (json_is_string(v) && *json_string_value(v) != '\0') {
 		d = parse_rfc3339(json_string_value(v));
 		if (d < 0) {
-			fputs(json_string_value(v), out);
+			put_str(out, json_string_value(v));
 			return;
 		}
 		t = (time_t)d;
@@ -240,17 +262,28 @@ print_feed(FILE *out, const struct row *r, time_t now)
 	err = str(f, "last_error");
 	cls = str(f, "error_class");
 	failures = json_integer_value(json_object_get(f, "failures"));
-	fprintf(out, "%s %s%s%s%s\n", r->failing ? "!" : r->retired ? "-" :
-	    " ", r->name, title != NULL ? " (" : "",
-	    title != NULL ? title : "", title != NULL ? ")" : "");
-	fprintf(out, "    url:          %s\n", url != NULL ? url : "-");
+	fprintf(out, "%s ", r->failing ? "!" : r->retired ? "-" : " ");
+	put_str(out, r->name);
+	if (title != NULL) {
+		fputs(" (", out);
+		put_str(out, title);
+		fputc(')', out);
+	}
+	fputs("\n    url:          ", out);
+	put_str(out, url != NULL ? url : "-");
+	fputc('\n', out);
 	fputs("    last success: ", out);
 	put_time(out, json_object_get(f, "last_success"), now);
 	fputc('\n', out);
 	if (err != NULL) {
-		fprintf(out, "    last error:   %s%s%s%s", cls != NULL ? cls :
-		    "", cls != NULL ? ": " : "", err,
-		    failures > 1 ? "" : "\n");
+		fputs("    last error:   ", out);
+		if (cls != NULL) {
+			put_str(out, cls);
+			fputs(": ", out);
+		}
+		put_str(out, err);
+		if (failures <= 1)
+			fputc('\n', out);
 		if (failures > 1)
 			fprintf(out, " (%lld failures in a row)\n",
 			    (long long)failures);
@@ -291,8 +324,9 @@ client_status(const struct conf *conf, const char *sock, FILE *out)
 		return -1;
 	}
 	if (code != 200) {
-		fprintf(stderr, "feedd: GET /status: HTTP %ld%s%s\n", code,
-		    body.len > 0 ? ": " : "", body.len > 0 ? body.data : "");
+		fprintf(stderr, "feedd: GET /status: HTTP %ld", code);
+		put_body(stderr, &body);
+		fputc('\n', stderr);
 		buf_reset(&body);
 		return -1;
 	}
@@ -300,8 +334,9 @@ client_status(const struct conf *conf, const char *sock, FILE *out)
 	    &jerr);
 	buf_reset(&body);
 	if (doc == NULL) {
-		fprintf(stderr, "feedd: GET /status: not JSON: %s\n",
-		    jerr.text);
+		fputs("feedd: GET /status: not JSON: ", stderr);
+		put_str(stderr, jerr.text);
+		fputc('\n', stderr);
 		return -1;
 	}
 	feeds = json_is_array(doc) ? doc : json_object_get(doc, "feeds");
@@ -367,7 +402,9 @@ client_refresh(const struct conf *conf, const char *sock, const char *name,
 	if (name != NULL && (*name == '\0' ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789-_.") != strlen(name))) {
-		fprintf(stderr, "feedd: no feed named '%s'\n", name);
+		fputs("feedd: no feed named '", stderr);
+		put_str(stderr, name);
+		fputs("'\n", stderr);
 		return -1;
 	}
 	path = name != NULL ? xasprintf("/refresh?feed=%s", name) :
@@ -377,15 +414,21 @@ client_refresh(const struct conf *conf, const char *sock, const char *name,
 	if (rc == 0 && (code < 200 || code > 299)) {
 		if (code == 404 && name != NULL)
 			fprintf(stderr, "feedd: no feed named '%s'\n", name);
-		else
-			fprintf(stderr, "feedd: POST %s: HTTP %ld%s%s\n", path,
-			    code, body.len > 0 ? ": " : "",
-			    body.len > 0 ? body.data : "");
+		else {
+			fprintf(stderr, "feedd: POST %s: HTTP %ld", path,
+			    code);
+			put_body(stderr, &body);
+			fputc('\n', stderr);
+		}
 		rc = -1;
 	} else if (rc == 0) {
-		if (body.len > 0)
-			fprintf(out, "%s%s", body.data,
-			    body.data[body.len - 1] == '\n' ? "" : "\n");
+		if (body.len > 0) {
+			/* One line, escaped: the trailing newline goes. */
+			if (body.data[body.len - 1] == '\n')
+				body.data[--body.len] = '\0';
+			put_str(out, body.data);
+			fputc('\n', out);
+		}
 		else
 			fprintf(out, "refreshing %s\n",
 			    name != NULL ? name : "every feed");

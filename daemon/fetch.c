@@ -25,6 +25,12 @@
  *    the loop when its transfer is cleaned up.
  *  - PIPEWAIT only for https: on plain http curl cannot learn that a
  *    connection will not multiplex and would serialise a host's transfers.
+ *  - The body of a response that is not 2xx is dropped unread, and at
+ *    most FETCH_ERROR_BODY_MAX bytes of it are read: then the transfer is
+ *    cut and reported as the HTTP error it was.  The progress callback
+ *    applies the same cap to the bodies of redirects curl follows, which
+ *    never reach write_cb (curl 7.88 closes such a connection rather
+ *    than read a long one, but that is not a documented promise).
  *
  * Queues: each host (the URL's host name, lower case, port ignored) has
  * a FIFO of its requests.  A host whose queue is not empty and that may
@@ -42,6 +48,18 @@
  * allowed, redirects included; TLS verification and the proxy environment
  * variables keep libcurl's defaults (on, honoured).
  *
+ * Redirects may not lead from a public address into the local network.
+ * The address of the first request (where the configured URL led: the
+ * user's choice) sets the rule: if it is loopback, private, link-local
+ * or otherwise special (fetch_addr_special), any redirect is followed; if
+ * it is public, every later hop must be public too.  Addresses are the
+ * ones connected to, not names, so a name that resolves to a private
+ * address counts as private: OPENSOCKETFUNCTION refuses a new connection
+ * to such an address before it is made, and PREREQFUNCTION checks the
+ * address of every request, including one on a connection reused from
+ * another transfer.  Behind a proxy the address seen is the proxy's, so
+ * the rule is the proxy's to keep.
+ *
  * Callbacks run from the loop, exactly once per request fetch_start
  * accepted: when the transfer ends, or with FETCH_ABORTED from fetch_free.
  * A callback may call fetch_start (the request is queued and started from
@@ -51,7 +69,12 @@
 
 #include <sys/queue.h>
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,6 +92,7 @@
 #define FETCH_DEFAULT_LOW_SPEED_LIMIT	100	/* bytes per second ... */
 #define FETCH_DEFAULT_LOW_SPEED_TIME	30	/* ... over this many seconds */
 #define FETCH_MAX_REDIRS		5
+#define FETCH_ERROR_BODY_MAX		(64 * 1024)
 #define FETCH_DEFAULT_UA \
 	"feedd/" PACKAGE_VERSION " (+" PACKAGE_URL ")"
 
@@ -101,6 +125,11 @@ struct fetch_job {
 	char			 reason[64];	/* its reason phrase */
 	int			 hops;		/* redirects seen */
 	int			 temporary;	/* a hop was not 301/308 */
+	size_t			 discarded;	/* bytes of non-2xx bodies */
+	int			 cut;		/* ... past the cap */
+	int			 nrequests;	/* PREREQFUNCTION calls */
+	int			 origin_special; /* of the first request */
+	char			 refused[INET6_ADDRSTRLEN]; /* a hop's */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -144,6 +173,7 @@ struct fetcher {
 	long			 low_speed_time;
 	int			 per_host;	/* 0: no limit */
 	ev_tstamp		 host_delay;
+	char			*test_public;	/* fetch_test_public */
 };
 
 static int	fetch_global_refs;
@@ -241,7 +271,17 @@ job_report(struct fetch_job *job, CURLcode code)
 	res.redirects = job->hops;
 	res.permanent_redirect = job->hops > 0 && !job->temporary;
 
-	if (job->too_large) {
+	/* A cut error body: the response itself is the answer. */
+	if (job->cut && (code == CURLE_WRITE_ERROR ||
+	    code == CURLE_ABORTED_BY_CALLBACK))
+		code = CURLE_OK;
+	if (job->refused[0] != '\0' && code != CURLE_OK) {
+		res.status = FETCH_NET_ERROR;
+		res.error_class = "redirect";
+		error = xasprintf("redirect from a public address to %s "
+		    "refused (a loopback, private or special address)",
+		    job->refused);
+	} else if (job->too_large) {
 		res.status = FETCH_NET_ERROR;
 		res.error_class = "size";
 		error = xasprintf("response larger than %zu bytes",
@@ -309,9 +349,16 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct fetch_job *job = arg;
 	size_t n = size * nmemb;
 
-	/* Only a 2xx body is handed on; an error page is dropped unread. */
-	if (job->status < 200 || job->status >= 300)
+	/* Only a 2xx body is handed on; an error page is dropped unread,
+	 * and cut short past its cap. */
+	if (job->status < 200 || job->status >= 300) {
+		job->discarded += n;
+		if (job->discarded > FETCH_ERROR_BODY_MAX) {
+			job->cut = 1;
+			return 0;
+		}
 		return n;
+	}
 	if (buf_add(&job->body, ptr, n) == -1) {
 		job->too_large = 1;
 		return 0;
@@ -367,6 +414,97 @@ header_cb(char *ptr, size_t size, size_t nitems, void *arg)
 	}
 	job->reason[j] = '\0';
 	return n;
+}
+
+/*
+ * Download progress: bodies curl reads without handing them to write_cb
+ * (those of redirects it follows) count toward the cap of non-2xx
+ * bodies.  dlnow counts every response of the transfer, and only the
+ * last can be a 2xx, so before it every byte is of a non-2xx body.
+ */
+static int
+xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct fetch_job *job = arg;
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)ulnow;
+	if ((job->status < 200 || job->status >= 300) &&
+	    dlnow > FETCH_ERROR_BODY_MAX) {
+		job->cut = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether ip (numeric) is special for this fetcher: see
+ * fetch_addr_special, and fetch_test_public for the exception. */
+static int
+ip_special(const struct fetcher *f, const char *ip)
+{
+	if (f->test_public != NULL && strcmp(ip, f->test_public) == 0)
+		return 0;
+	return fetch_addr_special(ip) != 0;
+}
+
+/* A new connection: refused if it is a redirect's, from a public
+ * origin to a special address (see the top of the file). */
+static curl_socket_t
+opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch_job *job = arg;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	char ip[INET6_ADDRSTRLEN];
+	const char *p = NULL;
+
+	(void)purpose;
+	if (job->nrequests > 0 && !job->origin_special) {
+		if (a->family == AF_INET && a->addrlen >= sizeof(sin)) {
+			memcpy(&sin, &a->addr, sizeof(sin));
+			p = inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof(ip));
+		} else if (a->family == AF_INET6 &&
+		    a->addrlen >= sizeof(sin6)) {
+			memcpy(&sin6, &a->addr, sizeof(sin6));
+			p = inet_ntop(AF_INET6, &sin6.sin6_addr, ip,
+			    sizeof(ip));
+		}
+		/* An address that cannot be told is not trusted. */
+		if (p == NULL || ip_special(job->f, ip)) {
+			snprintf(job->refused, sizeof(job->refused), "%s",
+			    p != NULL ? ip : "an unknown address");
+			return CURL_SOCKET_BAD;
+		}
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/* Every request, on a new or a reused connection, just before it is
+ * sent: the first one's address sets the rule for the others. */
+static int
+prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct fetch_job *job = arg;
+	int special;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	special = primary_ip == NULL || ip_special(job->f, primary_ip);
+	if (job->nrequests++ == 0) {
+		/* An origin of unknown address is held to the strict rule. */
+		job->origin_special = primary_ip != NULL && special;
+		return CURL_PREREQFUNC_OK;
+	}
+	if (special && !job->origin_special) {
+		snprintf(job->refused, sizeof(job->refused), "%s",
+		    primary_ip != NULL ? primary_ip : "an unknown address");
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
 }
 
 static void
@@ -538,7 +676,100 @@ job_setup(struct fetcher *f, struct fetch_job *job)
 	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
 	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->errbuf);
+	rc |= curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	rc |= curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_XFERINFODATA, job);
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, job);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+/* IPv4 address a (host order) in the special ranges (RFC 6890 and
+ * the IANA special-purpose registry). */
+static int
+v4_special(uint32_t a)
+{
+	static const struct {
+		uint32_t	 net;
+		int		 bits;
+	} nets[] = {
+		{ 0x00000000, 8 },	/* "this network", 0.0.0.0 */
+		{ 0x0a000000, 8 },	/* private */
+		{ 0x64400000, 10 },	/* CGNAT shared space */
+		{ 0x7f000000, 8 },	/* loopback */
+		{ 0xa9fe0000, 16 },	/* link-local */
+		{ 0xac100000, 12 },	/* private */
+		{ 0xc0000000, 24 },	/* IETF protocol assignments */
+		{ 0xc0000200, 24 },	/* documentation */
+		{ 0xc0586300, 24 },	/* 6to4 relay anycast */
+		{ 0xc0a80000, 16 },	/* private */
+		{ 0xc6120000, 15 },	/* benchmarking */
+		{ 0xc6336400, 24 },	/* documentation */
+		{ 0xcb007100, 24 },	/* documentation */
+		{ 0xe0000000, 4 },	/* multicast */
+		{ 0xf0000000, 4 },	/* reserved, broadcast */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+		if ((a >> (32 - nets[i].bits)) ==
+		    (nets[i].net >> (32 - nets[i].bits)))
+			return 1;
+	return 0;
+}
+
+int
+fetch_addr_special(const char *ip)
+{
+	unsigned char b[16];
+	uint32_t a;
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	static const unsigned char zero[12];
+	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
+
+	if (ip == NULL)
+		return -1;
+	if (inet_pton(AF_INET, ip, b) == 1)
+		return v4_special((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+		    (uint32_t)b[2] << 8 | b[3]);
+	if (inet_pton(AF_INET6, ip, b) != 1)
+		return -1;
+	a = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
+	    (uint32_t)b[14] << 8 | b[15];
+	/* IPv4-mapped, and the NAT64 well-known prefix: the IPv4 address
+	 * inside decides.  IPv4-compatible (deprecated), :: and ::1. */
+	if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
+		return v4_special(a);
+	if (memcmp(b, zero, 12) == 0)
+		return 1;
+	/* 6to4: the IPv4 address in bits 16-47. */
+	if (b[0] == 0x20 && b[1] == 0x02)
+		return v4_special((uint32_t)b[2] << 24 |
+		    (uint32_t)b[3] << 16 | (uint32_t)b[4] << 8 | b[5]);
+	if ((b[0] & 0xfe) == 0xfc ||		/* unique local fc00::/7 */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||	/* link-local */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) ||	/* site-local */
+	    b[0] == 0xff ||			/* multicast */
+	    (b[0] == 0x01 && b[1] == 0x00 && b[2] == 0 && b[3] == 0 &&
+	    b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0) || /* discard */
+	    (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+	    b[4] == 0x00 && b[5] == 0x01) ||	/* local NAT64 */
+	    (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) || /* 2001::/23 */
+	    (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d &&
+	    b[3] == 0xb8) ||			/* documentation */
+	    (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0))
+		return 1;
+	return 0;
+}
+
+void
+fetch_test_public(struct fetcher *f, const char *ip)
+{
+	free(f->test_public);
+	f->test_public = ip != NULL ? xstrdup(ip) : NULL;
 }
 
 char *
@@ -773,6 +1004,7 @@ fetch_free(struct fetcher *f)
 	}
 	ev_timer_stop(f->loop, &f->timer);
 	free(f->user_agent);
+	free(f->test_public);
 	free(f);
 	if (--fetch_global_refs == 0)
 		curl_global_cleanup();

@@ -103,4 +103,19 @@ void		 fetch_hold_host(struct fetcher *f, const char *url,
  * queues count hosts; caller frees. */
 char		*fetch_url_host(const char *url);
 
+/*
+ * Whether the numeric IPv4 or IPv6 address ip is one a redirect from a
+ * public address may not lead to: loopback, private (10/8, 172.16/12,
+ * 192.168/16, fc00::/7), link-local, CGNAT (100.64/10), unspecified
+ * (0.0.0.0/8, ::), multicast, reserved, documentation and other special
+ * ranges; IPv4-mapped, NAT64 and 6to4 addresses by the IPv4 address
+ * inside.  Returns 1 if special, 0 if public, -1 if ip is not an address.
+ */
+int		 fetch_addr_special(const char *ip);
+
+/* For tests only (they have nothing but loopback): the address ip
+ * counts as public for f, so that a loopback origin stands in for a
+ * public host.  NULL clears it. */
+void		 fetch_test_public(struct fetcher *f, const char *ip);
+
 #endif

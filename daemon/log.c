@@ -1,6 +1,9 @@
 /*
  * log.c: see log.h.  Writes whole lines with one fprintf so lines from
- * one process never interleave mid-line.
+ * one process never interleave mid-line.  Every message is escaped
+ * (str_escape) before it is written: it may carry what a publisher or a
+ * library put in an error text, and a newline or a terminal escape there
+ * would forge log lines or act on the terminal that shows them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,12 +53,14 @@ log_level_parse(const char *s, enum log_level *level)
 static void
 vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
-	char *msg;
+	char *raw, *msg;
 	int saved = errno;
 
 	if (level > log_level)
 		return;
-	msg = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
+	msg = str_escape(raw);
+	free(raw);
 	if (log_journal)
 		fprintf(stderr, "<%d>%s%s%s\n", (int)level, msg,
 		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");

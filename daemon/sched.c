@@ -43,12 +43,18 @@
  * feed's state row).  A failing feed logs its first failure and each
  * change of error (class or HTTP status) at warning level, repeats at
  * debug level; a 410 Gone stops polling it, saying so in its state.
+ *
+ * Every number a publisher sends (<ttl>, max-age, Expires, Retry-After,
+ * entry dates) goes through the saturating helpers of parsers/util.h:
+ * the extremes give the longest wait (max_interval), never a signed
+ * overflow.  Error texts are saved escaped (str_escape).
  */
 #include "config.h"
 
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,7 +209,8 @@ skip_adjust(const struct feed *f, int64_t t)
 		if (!(hours & (1u << tm.tm_hour)) &&
 		    !(days & (1u << tm.tm_wday)))
 			return t;
-		t = t - t % 3600 + 3600;	/* the next hour's start */
+		/* The next hour's start. */
+		t = sat_add(t - t % 3600, 3600);
 	}
 	return t;
 }
@@ -290,7 +297,7 @@ feed_reschedule(struct feed *f, int64_t hint)
 	if (f->host->hold_until > due)
 		due = (double)f->host->hold_until +
 		    jitter((double)f->host->hold_until - now);
-	f->state.next_due = (int64_t)due + 1;
+	f->state.next_due = sat_add(sat_from_double(due), 1);
 	t = skip_adjust(f, f->state.next_due);
 	if (t != f->state.next_due) {
 		f->state.next_due = t;
@@ -305,10 +312,8 @@ feed_reschedule(struct feed *f, int64_t hint)
 static int64_t
 http_freshness(const struct fetch_result *res, int64_t now)
 {
-	const char *p;
-	int64_t t;
-	long long v;
-	char *end;
+	const char *p, *end;
+	int64_t t, v;
 
 	if (res->cache_control != NULL) {
 		for (p = res->cache_control; *p != '\0'; p++) {
@@ -323,10 +328,12 @@ http_freshness(const struct fetch_result *res, int64_t now)
 				p++;
 				if (*p == '"')
 					p++;
-				if (!isdigit((unsigned char)*p))
+				/* Saturates: max-age=99999999999999999999
+				 * is a long time, not an error. */
+				v = sat_parse_digits(p, &end);
+				if (v < 0)
 					break;
-				v = strtoll(p, &end, 10);
-				return v > 0 ? (int64_t)v : 0;
+				return v;
 			}
 		}
 		/* max-age wins over Expires (RFC 9111 5.3), even when it
@@ -336,7 +343,7 @@ http_freshness(const struct fetch_result *res, int64_t now)
 	}
 	if (res->expires != NULL && date_parse(res->expires, &t) == 0 &&
 	    t > now)
-		return t - now;
+		return sat_sub(t, now);
 	return 0;
 }
 
@@ -345,20 +352,20 @@ http_freshness(const struct fetch_result *res, int64_t now)
 static int64_t
 retry_after(const char *v, int64_t now)
 {
-	long long n;
-	int64_t t;
-	char *end;
+	const char *end;
+	int64_t n, t;
 
 	if (v == NULL)
 		return 0;
 	while (*v == ' ')
 		v++;
 	if (isdigit((unsigned char)*v)) {
-		n = strtoll(v, &end, 10);
+		/* Any number of digits: the caller clamps the result. */
+		n = sat_parse_digits(v, &end);
 		while (*end == ' ')
 			end++;
 		if (*end == '\0' && n > 0)
-			return now + (int64_t)n;
+			return sat_add(now, n);
 		return 0;
 	}
 	if (date_parse(v, &t) == 0 && t > now)
@@ -393,6 +400,7 @@ static void
 feed_failed(struct feed *f, const char *cls, int http_status,
     const char *error)
 {
+	char *esc;
 	int same;
 
 	same = f->state.failures > 0 && f->state.error_class != NULL &&
@@ -401,7 +409,11 @@ feed_failed(struct feed *f, const char *cls, int http_status,
 	f->state.failures++;
 	f->state.http_status = http_status;
 	set_string(&f->state.error_class, cls);
-	set_string(&f->state.last_error, error);
+	/* Library messages quote what the server sent (a Location, a
+	 * host name): kept escaped, as /status and the logs show them. */
+	esc = str_escape(error);
+	set_string(&f->state.last_error, esc);
+	free(esc);
 	if (same)
 		log_debug("feed %s: %s (again, %d failures)", f->name, error,
 		    f->state.failures);
@@ -486,7 +498,8 @@ feed_adapt(struct feed *f)
 	if (n < 2)
 		iv = s->conf->max_interval;
 	else {
-		span = times[n - 1] - times[0];
+		/* Dates may lie anywhere in int64_t's range. */
+		span = sat_sub(times[n - 1], times[0]);
 		/* Undated entries all count as seen now: no evidence. */
 		iv = span > 0 ? span / (int64_t)(n - 1) : 0;
 	}
@@ -592,7 +605,8 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 		metrics.entries_updated += store_doc_updated(s->store);
 		/* The publisher's hints: the longer of <ttl> and the
 		 * syndication module's period; skipped hours and days. */
-		f->state.ttl = info.ttl > 0 ? info.ttl * 60 : 0;
+		f->state.ttl = info.ttl > 0 ? (int)sat_clamp(sat_mul(info.ttl,
+		    60), 0, INT_MAX) : 0;
 		if (info.update_period > f->state.ttl)
 			f->state.ttl = info.update_period;
 		f->state.skip_hours = info.skip_hours;
@@ -600,6 +614,10 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 		if (info.flags & FEED_RECOVERED)
 			log_info("feed %s: document is not well-formed; "
 			    "recovered what could be read", f->name);
+		if (store_doc_skipped(s->store) > 0)
+			log_info("feed %s: %lld entries of the document left "
+			    "for later fetches (too many new at once)",
+			    f->name, (long long)store_doc_skipped(s->store));
 		if (dc.added > 0)
 			log_info("feed %s: %d new entries (%d in document)",
 			    f->name, dc.added, dc.seen);
@@ -713,8 +731,8 @@ fetch_done(void *arg, const struct fetch_result *res)
 		if (res->http_code == 429 || res->http_code == 503) {
 			/* now + 1: whole seconds, never shorter. */
 			until = retry_after(res->retry_after, now + 1);
-			if (until > now + s->conf->max_interval)
-				until = now + s->conf->max_interval;
+			if (until > sat_add(now, s->conf->max_interval))
+				until = sat_add(now, s->conf->max_interval);
 		}
 		f->state.retry_after = until;
 		feed_failed(f, "http", (int)res->http_code,
@@ -779,8 +797,8 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	/* Another feed on this host was told to retry later. */
 	if (f->host->hold_until > now) {
-		f->state.next_due = skip_adjust(f, f->host->hold_until +
-		    (int64_t)jitter((double)(f->host->hold_until - now)));
+		f->state.next_due = skip_adjust(f, sat_add(f->host->hold_until,
+		    (int64_t)jitter((double)(f->host->hold_until - now))));
 		feed_arm(f);
 		return;
 	}

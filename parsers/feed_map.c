@@ -832,10 +832,13 @@ fmap_cap_finish(struct xstate *st)
 	case F_TTL:
 		v = cap_plain(st);
 		if (v != NULL && st->cap_prio < l->prio[F_TTL]) {
-			long n = strtol(v, NULL, 10);
+			const char *end;
+			int64_t n = sat_parse_digits(v, &end);
 
-			if (n > 0 && n < INT_MAX)
-				st->ttl = (int)n;
+			/* Minutes; any number of digits is a long time
+			 * (saturated), not an error. */
+			if (n > 0)
+				st->ttl = (int)sat_clamp(n, 1, INT_MAX);
 			l->prio[F_TTL] = st->cap_prio;
 		}
 		free(v);

@@ -100,6 +100,133 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+int64_t
+sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t
+sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t
+sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int64_t
+sat_clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int64_t
+sat_from_double(double d)
+{
+	/* 2^63 is exact as a double; INT64_MAX is not. */
+	if (d != d)
+		return 0;
+	if (d >= 9223372036854775808.0)
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+int64_t
+sat_parse_digits(const char *s, const char **end)
+{
+	int64_t v = 0;
+
+	*end = s;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = sat_add(sat_mul(v, 10), *s - '0');
+	*end = s;
+	return v;
+}
+
+/* The length of the valid UTF-8 sequence at p (1-4), or 0; *cp is set
+ * to its code point. */
+static size_t
+utf8_len(const unsigned char *p, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+char *
+str_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	uint32_t c;
+	size_t n, i;
+
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		n = utf8_len(p, &c);
+		if (n == 0 || c < 0x20 || c == 0x7f ||
+		    (c >= 0x80 && c <= 0x9f)) {
+			if (n == 0)
+				n = 1;
+			for (i = 0; i < n; i++)
+				buf_printf(&b, "\\x%02x", p[i]);
+		} else if (c == 0x2028 || c == 0x2029 ||
+		    (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069))
+			buf_printf(&b, "\\u%04x", (unsigned int)c);
+		else
+			buf_add(&b, p, n);
+		p += n;
+	}
+	return buf_steal(&b);
+}
+
 uint32_t
 str_hash(const char *s)
 {

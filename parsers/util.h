@@ -25,6 +25,39 @@ char	*xasprintf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *fmt, va_list ap)
 	    __attribute__((format(printf, 1, 0)));
+/*
+ * Saturating arithmetic for numbers that came from outside (a publisher's
+ * <ttl>, Retry-After, max-age, a date, a length): the result is clamped
+ * to [INT64_MIN, INT64_MAX] instead of overflowing, which in C is
+ * undefined behaviour.  Every computation on such a value goes through
+ * these, so that the extremes of every field give a clamped answer, not
+ * a wrapped one.
+ */
+int64_t	 sat_add(int64_t a, int64_t b);
+int64_t	 sat_sub(int64_t a, int64_t b);
+int64_t	 sat_mul(int64_t a, int64_t b);
+/* v clamped to [lo, hi] (lo <= hi). */
+int64_t	 sat_clamp(int64_t v, int64_t lo, int64_t hi);
+/* A double as int64_t, truncated toward zero and clamped (NaN: 0);
+ * converting an out-of-range double is undefined otherwise. */
+int64_t	 sat_from_double(double d);
+/*
+ * Reads the decimal digits at s (no sign, no space) as a non-negative
+ * number, saturating at INT64_MAX however many digits follow; *end is
+ * set past the digits.  Returns -1 (and *end = s) if s does not start
+ * with a digit.
+ */
+int64_t	 sat_parse_digits(const char *s, const char **end);
+
+/*
+ * A copy of s fit for one line of a log or a terminal; caller frees.
+ * C0 controls (newlines and tabs included), DEL, invalid UTF-8 bytes and
+ * the C1 controls' encodings become \xNN; line and paragraph separators
+ * and bidirectional overrides and isolates become \uNNNN.  Everything
+ * else, valid UTF-8 included, stays as it is.
+ */
+char	*str_escape(const char *s);
+
 /* FNV-1a of a string: for the small hash tables of names and hosts. */
 uint32_t str_hash(const char *s);
 

@@ -52,9 +52,25 @@
  * tombstone of its key hash.  A key new to the feed that has a tombstone
  * is skipped, and the tombstone's seen time refreshed (at most daily), so
  * an entry a feed keeps serving never returns; tombstones unseen for a
- * year are dropped, so the table does not grow without bound.  Freed
+ * year are dropped.  A publisher that rotates its ids would still make
+ * the table grow by a document's worth per fetch, so it is bounded three
+ * ways (store_set_bounds): a document adds at most doc_add new entries
+ * (the rest wait for a later fetch that still carries them) and only its
+ * first DOC_LOOK_FACTOR times that many are looked at; a feed keeps at
+ * most tombs_feed tombstones, the most recently seen; and the table at
+ * most tombs_total, the oldest going first.  The total is counted once
+ * and then kept as an estimate (tomb_total), recounted after a rollback
+ * and each daily expiry, so that the bound costs no scan per commit.
+ * A tombstone dropped early only lets a rotated-out entry return as new
+ * if the feed still serves it, which a rotating feed does not.  Freed
  * pages go back to the file system by incremental vacuum after the
  * commit.
+ *
+ * Dates.  An entry or channel date later than the time of the document
+ * is stored as that time: a publisher's clock cannot put its feed at the
+ * top of the merged feed, nor its date in the source's <updated>, for
+ * years to come.  The content hash is of the dates as published, so an
+ * unchanged entry is still recognised.
  *
  * Full-text search is a contentless FTS5 index (schema.c) kept in step
  * here.  New rows are indexed off the ingest path: the rows above a
@@ -109,6 +125,11 @@
 #define FUTURE_SLACK		(24 * 60 * 60)
 /* Tombstones unseen this long are dropped; their entries could return. */
 #define TOMBSTONE_KEEP		(365 * 24 * 60 * 60)
+/* The defaults of store_set_bounds (see the top of the file). */
+#define DOC_ADD			1000
+#define DOC_LOOK_FACTOR		10
+#define TOMBS_FEED		10000
+#define TOMBS_TOTAL		1000000
 /* A search bounds the order times of rows by blocks of 2^BLOCK_SHIFT
  * row ids (store_items). */
 #define BLOCK_SHIFT		8
@@ -153,6 +174,10 @@ enum stmt_id {
 	ST_FTS_RANGE,
 	ST_TOMB_PUT,
 	ST_TOMB_EXPIRE,
+	ST_TOMB_TRIM_FEED,
+	ST_TOMB_TRIM_ALL,
+	ST_TOMB_COUNT,
+	ST_TOMB_COUNT_FEED,
 	ST_FEED_COUNT,
 	ST_FEED_TAGS_CLEAR,
 	ST_FEED_TAG_ADD,
@@ -344,6 +369,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " SET seen = excluded.seen"
 	    " WHERE tombstones.seen < excluded.seen - 86400",
 	[ST_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE seen < ?1",
+	/* All but the ?2 most recently seen of feed ?1's tombstones. */
+	[ST_TOMB_TRIM_FEED] =
+	    "DELETE FROM tombstones WHERE feed_id = ?1 AND key_hash IN"
+	    " (SELECT key_hash FROM tombstones WHERE feed_id = ?1"
+	    "  ORDER BY seen DESC, key_hash DESC LIMIT -1 OFFSET ?2)",
+	/* The ?1 least recently seen tombstones of all feeds. */
+	[ST_TOMB_TRIM_ALL] =
+	    "DELETE FROM tombstones WHERE (feed_id, key_hash) IN"
+	    " (SELECT feed_id, key_hash FROM tombstones"
+	    "  ORDER BY seen, feed_id, key_hash LIMIT ?1)",
+	[ST_TOMB_COUNT] = "SELECT count(*) FROM tombstones",
+	[ST_TOMB_COUNT_FEED] =
+	    "SELECT count(*) FROM tombstones WHERE feed_id = ?1",
 	[ST_FEED_COUNT] =
 	    "UPDATE feeds SET n_entries = n_entries + ?2 WHERE id = ?1",
 	[ST_FEED_TAGS_CLEAR] = "DELETE FROM feed_tags WHERE feed_id = ?1",
@@ -413,6 +451,10 @@ struct store {
 	int		 keep_days;	/* defaults; 0 = off */
 	int		 keep_entries;
 	int64_t		 tomb_expired;	/* when tombstones last expired */
+	int64_t		 tomb_total;	/* estimate; -1: count again */
+	int64_t		 doc_add_max;	/* store_set_bounds */
+	int64_t		 tombs_feed_max;
+	int64_t		 tombs_total_max;
 	/*
 	 * For searches: bound[b] is at least the order time of every row
 	 * whose id >> block_shift is at most b (a running maximum over the
@@ -436,6 +478,7 @@ struct store {
 	size_t		 doc_nentries;
 	int64_t		 doc_added;	/* rows inserted */
 	int64_t		 doc_updated;	/* rows whose content changed */
+	int64_t		 doc_skipped;	/* entries past the bounds */
 	int		 doc_changed;
 	int		 doc_failed;	/* a write failed: rollback only */
 	/* The search index: rows up to fts_w are in it (schema.c,
@@ -765,6 +808,10 @@ store_open(const char *path, char **errstr)
 		}
 	}
 	s->fts_batch = FTS_BATCH;
+	s->tomb_total = -1;
+	s->doc_add_max = DOC_ADD;
+	s->tombs_feed_max = TOMBS_FEED;
+	s->tombs_total_max = TOMBS_TOTAL;
 	if (tokenizer_open(s) == -1)
 		goto fail;
 	if (sqlite3_step(s->stmt[ST_FTS_STATE]) == SQLITE_ROW)
@@ -1196,6 +1243,21 @@ store_feed_publish_times(struct store *s, int64_t feed_id, int64_t since,
 /* --- retention */
 
 void
+store_set_bounds(struct store *s, int64_t doc_add, int64_t tombs_feed,
+    int64_t tombs_total)
+{
+	s->doc_add_max = doc_add > 0 ? doc_add : DOC_ADD;
+	s->tombs_feed_max = tombs_feed > 0 ? tombs_feed : TOMBS_FEED;
+	s->tombs_total_max = tombs_total > 0 ? tombs_total : TOMBS_TOTAL;
+}
+
+int64_t
+store_doc_skipped(const struct store *s)
+{
+	return s->doc_skipped;
+}
+
+void
 store_set_retention(struct store *s, int keep_days, int keep_entries)
 {
 	s->keep_days = keep_days > 0 ? keep_days : 0;
@@ -1440,6 +1502,7 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	s->doc_nentries = 0;
 	s->doc_added = 0;
 	s->doc_updated = 0;
+	s->doc_skipped = 0;
 	s->doc_nindex = 0;
 	s->doc_fts_w = s->fts_w;
 	s->doc_fts_pending = s->fts_pending;
@@ -1784,6 +1847,66 @@ tomb_put(struct store *s, uint64_t kh, int64_t now)
 	return step_done(s, ST_TOMB_PUT, "saving tombstone");
 }
 
+/* The count of tombstones that statement id (of the open document's
+ * feed, or of all) finds. */
+static int
+tomb_count(struct store *s, enum stmt_id id, int64_t *n)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	int rc;
+
+	if (id == ST_TOMB_COUNT_FEED)
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		store_dberr(s, "counting tombstones");
+	stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Keeps the tombstones within their bounds after the open document's
+ * purge left nnew of them: its feed's most recently seen tombs_feed_max,
+ * and at most tombs_total_max in all (then down to nine tenths of it, so
+ * that the scan of the whole table this costs is rare).
+ */
+static int
+tomb_bound(struct store *s, int64_t nnew)
+{
+	sqlite3_stmt *st;
+	int64_t over, n;
+
+	/* Counting walks the feed's part of the primary key; the trim
+	 * sorts it, so it runs only when needed. */
+	if (tomb_count(s, ST_TOMB_COUNT_FEED, &n) == -1)
+		return -1;
+	if (n > s->tombs_feed_max) {
+		st = s->stmt[ST_TOMB_TRIM_FEED];
+		sqlite3_bind_int64(st, 1, s->doc_feed);
+		sqlite3_bind_int64(st, 2, s->tombs_feed_max);
+		if (step_done(s, ST_TOMB_TRIM_FEED,
+		    "bounding tombstones") == -1)
+			return -1;
+		nnew -= sqlite3_changes(s->db);
+	}
+	if (s->tomb_total < 0) {
+		if (tomb_count(s, ST_TOMB_COUNT, &s->tomb_total) == -1)
+			return -1;
+	} else
+		s->tomb_total += nnew;
+	if (s->tomb_total <= s->tombs_total_max)
+		return 0;
+	over = s->tomb_total - s->tombs_total_max + s->tombs_total_max / 10;
+	st = s->stmt[ST_TOMB_TRIM_ALL];
+	sqlite3_bind_int64(st, 1, over);
+	if (step_done(s, ST_TOMB_TRIM_ALL, "bounding tombstones") == -1)
+		return -1;
+	s->tomb_total -= sqlite3_changes(s->db);
+	return 0;
+}
+
 /* Remembers a written row, to be (re)indexed at commit. */
 static void
 index_later(struct store *s, int64_t id)
@@ -1828,8 +1951,10 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 	bind_text(st, 10, e->author);
 	bind_text(st, 11, e->summary);
 	bind_text(st, 12, e->content);
-	bind_date(st, 13, e->published);
-	bind_date(st, 14, e->updated);
+	bind_date(st, 13, e->published == FEED_NO_DATE ? FEED_NO_DATE :
+	    e->published > now ? now : e->published);
+	bind_date(st, 14, e->updated == FEED_NO_DATE ? FEED_NO_DATE :
+	    e->updated > now ? now : e->updated);
 	bind_text(st, 15, cats);
 	bind_text(st, 16, encls);
 	sqlite3_bind_int64(st, 17, now);
@@ -1887,6 +2012,12 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	s->doc_nentries++;
 	if (now > s->doc_now)
 		s->doc_now = now;
+	/* Past this many a document is not even looked at: each entry
+	 * costs a probe, whether or not it is new. */
+	if ((int64_t)s->doc_nentries > s->doc_add_max * DOC_LOOK_FACTOR) {
+		s->doc_skipped++;
+		return 0;
+	}
 	canon = store_canon_link(e->link);
 	if (canon != NULL)
 		ch = store_canon_hash(canon);
@@ -1906,6 +2037,13 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 		    &row_hash, &buried, &oldkey, &conflict);
 		if (rc == 0 && !conflict)
 			key = cand;
+	}
+	if (key != NULL && rc == 0 && row_id == 0 && !buried &&
+	    s->doc_added >= s->doc_add_max) {
+		/* New, but the document added its share: a later fetch
+		 * that still carries it adds it. */
+		s->doc_skipped++;
+		key = NULL;
 	}
 	if (key != NULL && rc == 0) {
 		keyset_add(&s->doc_keys, kh, h);
@@ -1937,6 +2075,7 @@ int
 store_doc_info(struct store *s, const struct feed_info *info)
 {
 	sqlite3_stmt *st = s->stmt[ST_INFO_PUT];
+	int64_t now;
 
 	if (!s->in_doc) {
 		store_seterr(s, "no document is open");
@@ -1949,7 +2088,9 @@ store_doc_info(struct store *s, const struct feed_info *info)
 	bind_text(st, 5, info->author);
 	bind_text(st, 6, info->language);
 	bind_text(st, 7, info->subtitle);
-	bind_date(st, 8, info->updated);
+	now = s->doc_now > 0 ? s->doc_now : (int64_t)time(NULL);
+	bind_date(st, 8, info->updated == FEED_NO_DATE ? FEED_NO_DATE :
+	    info->updated > now ? now : info->updated);
 	bind_text(st, 9, feed_format_name(info->format));
 	sqlite3_bind_int(st, 10, info->ttl);
 	if (step_done(s, ST_INFO_PUT, "saving feed metadata") == -1) {
@@ -2038,6 +2179,8 @@ store_purge(struct store *s, size_t *purged)
 		qsort(victims, n, sizeof(*victims), cmp_id);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = tomb_put(s, keys[i], now);
+	if (rc == 0 && n > 0)
+		rc = tomb_bound(s, (int64_t)n);
 	for (i = j = 0; i < n; i++)
 		if (j == 0 || victims[j - 1] != victims[i])
 			victims[j++] = victims[i];
@@ -2062,6 +2205,7 @@ store_purge(struct store *s, size_t *purged)
 		rc = step_done(s, ST_TOMB_EXPIRE, "expiring tombstones");
 		if (rc == 0)
 			s->tomb_expired = now;
+		s->tomb_total = -1;
 	}
 	return rc;
 }
@@ -2124,6 +2268,7 @@ store_doc_rollback(struct store *s)
 		step_done(s, ST_ROLLBACK, "rolling back");
 	s->fts_w = s->doc_fts_w;
 	s->fts_pending = s->doc_fts_pending;
+	s->tomb_total = -1;	/* the document's tombstones are undone */
 	s->in_doc = 0;
 	s->doc_changed = 0;
 }

@@ -225,6 +225,16 @@ void	 store_set_retention(struct store *s, int keep_days,
 int	 store_feed_retention(struct store *s, int64_t feed_id,
 	    int keep_days, int keep_entries);
 
+/*
+ * Bounds against a publisher that rotates its entries' ids (store.c
+ * explains them): a document adds at most doc_add new entries (and
+ * only its first 10 * doc_add entries are looked at); a feed keeps at
+ * most tombs_feed tombstones, and the store tombs_total.  0 keeps a
+ * default (1000, 10000, 1000000), which feedd uses; tests lower them.
+ */
+void	 store_set_bounds(struct store *s, int64_t doc_add,
+	    int64_t tombs_feed, int64_t tombs_total);
+
 /* One document's writes, in one transaction.  Return 0 or -1. */
 int	 store_doc_begin(struct store *s, int64_t feed_id);
 /* Inserts a new entry or updates a changed one; *added is set to 1 only
@@ -238,6 +248,9 @@ int	 store_doc_entry(struct store *s, const struct entry *e, int64_t now,
  * successful store_doc_commit for metrics (a rolled back document's
  * updates did not happen). */
 int64_t	 store_doc_updated(const struct store *s);
+/* How many entries of the open or last document the bounds above left
+ * out (they were not looked at or not added). */
+int64_t	 store_doc_skipped(const struct store *s);
 /* Saves the channel's metadata (title, link, ...) with the document. */
 int	 store_doc_info(struct store *s, const struct feed_info *info);
 /* After any failed call within a document (commit included), only

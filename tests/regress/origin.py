@@ -26,8 +26,9 @@ t (arrival, unix seconds), te (when the response was sent or the
 connection dropped), active and hactive (requests in progress at the
 server, overall and on that address, when this one arrived, itself
 included), ua (User-Agent), ae (Accept-Encoding), hdrs (the request's
-header names, lower case, comma-separated) and fault (the fault injected,
-or -).
+header names, lower case, comma-separated), fault (the fault injected,
+or -) and sent (body bytes written to the socket for a "size" fault, else
+-).
 
 Fault injection (--faults FILE): a JSON object mapping a path ("/a.rss")
 to a behaviour, or to a list of them used one per request in turn (the
@@ -42,9 +43,11 @@ object; with none of the keys below it serves the file as usual:
     "headers": {...}   extra response headers (with the file too)
     "delay": S         sleep S seconds before answering
     "hang": true       accept, read the request, never answer
-    "size": N          a 200 body of N bytes of filler, sent as "mode":
-                       "length" (Content-Length), "chunked", or "gzip"
-                       (N zero bytes gzip-compressed: a bomb)
+    "size": N          a body of N bytes of filler (status 200, or
+                       "status"), sent as "mode": "length"
+                       (Content-Length), "chunked", or "gzip" (N zero
+                       bytes gzip-compressed: a bomb); the log line's
+                       sent field says how many bytes the client took
     "trickle": S       send the file one byte every S seconds
 
 Once listening, the chosen port is written to --port-file (atomically) or
@@ -164,13 +167,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.command, self.path, status, cond, logvalue(inm),
             logvalue(ims), logvalue(etag), logvalue(lastmod))
         line += (" host=%s t=%.3f te=%.3f active=%d hactive=%d ua=%s"
-                 " ae=%s hdrs=%s fault=%s\n") % (
+                 " ae=%s hdrs=%s fault=%s sent=%s\n") % (
             self.server.server_address[0], self.t_arrival, time.time(),
             self.n_active, self.n_hactive,
             logvalue(self.headers.get("User-Agent")),
             logvalue(self.headers.get("Accept-Encoding")),
             ",".join(sorted(k.lower() for k in self.headers.keys())),
-            logvalue(describe(self.rule)))
+            logvalue(describe(self.rule)),
+            "-" if self.sent is None else self.sent)
         state = self.server.state
         with state.lock:
             state.log.write(line)
@@ -209,9 +213,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return True
         if "size" in rule:
+            status = int(rule.get("status", 200))
             self.send_size(int(rule["size"]), rule.get("mode", "length"),
-                           rule.get("headers", {}))
-            self.record(200, inm, ims)
+                           rule.get("headers", {}), status)
+            self.record(status, inm, ims)
             return True
         if "status" in rule or "body" in rule:
             status = int(rule.get("status", 200))
@@ -232,9 +237,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return True
         return False
 
-    def send_size(self, size, mode, headers):
+    def send_size(self, size, mode, headers, status=200):
         filler = b"<!-- feedd origin filler -->\n"
-        self.send_response(200)
+        self.sent = 0
+        self.send_response(status)
         self.send_header("Content-Type", "application/rss+xml")
         for k, v in headers.items():
             self.send_header(k, str(v))
@@ -256,6 +262,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     chunk = (filler * (n // len(filler) + 1))[:n]
                     self.wfile.write(b"%x\r\n%s\r\n" % (n, chunk))
                     sent += n
+                    self.sent = sent
                 self.wfile.write(b"0\r\n\r\n")
             else:
                 self.send_header("Content-Length", str(size))
@@ -266,6 +273,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     n = min(16384, size - sent)
                     self.wfile.write((filler * (n // len(filler) + 1))[:n])
                     sent += n
+                    self.sent = sent
         except OSError:
             # The client gave up (as it should past its cap).
             self.close_connection = True
@@ -283,6 +291,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.rule = None
+        self.sent = None
         self.arrive()
         try:
             self.answer()

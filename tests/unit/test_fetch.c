@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "daemon/fetch.h"
+#include "parsers/util.h"
 
 #define CAP		(64 * 1024)
 #define ETAG		"W/\"v-1 x\""
@@ -40,6 +41,12 @@
 static struct MHD_Daemon *origin;
 static int port;
 static char base[64];
+/* A second origin on 127.0.0.2, started by the cases that need one. */
+static struct MHD_Daemon *origin2;
+static char base2[64];
+static int nrequests2;
+/* Bytes the huge bodies' reader handed to libmicrohttpd. */
+static atomic_long served;
 
 /*
  * A spin lock, not a pthread mutex: -I daemon makes <pthread.h> find
@@ -90,6 +97,22 @@ big_reader(void *cls, uint64_t pos, char *buf, size_t max)
 	if (pos >= 1024 * 1024)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	memset(buf, 'a', n);
+	return (ssize_t)n;
+}
+
+/* 64 MiB of filler, counted in served. */
+static ssize_t
+huge_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t n = max < 65536 ? max : 65536;
+
+	(void)cls;
+	if (pos >= 64 * 1024 * 1024)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n > 64 * 1024 * 1024 - pos)
+		n = 64 * 1024 * 1024 - pos;
+	memset(buf, 'e', n);
+	served += (long)n;
 	return (ssize_t)n;
 }
 
@@ -146,10 +169,38 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	enum MHD_Result ret;
 	int match;
 
+	char loc[128];
+
 	lock();
-	nrequests++;
+	if (cls != NULL)
+		(*(int *)cls)++;
+	else
+		nrequests++;
 	copy_header(c, "User-Agent", seen_ua, sizeof(seen_ua));
 	unlock();
+
+	if (strcmp(url, "/to-local") == 0) {
+		snprintf(loc, sizeof(loc), "%s/ok", base2);
+		return queue(c, 302, "", "Location", loc, NULL, NULL);
+	}
+	if (strcmp(url, "/to-self") == 0) {
+		snprintf(loc, sizeof(loc), "%s/ok", base);
+		return queue(c, 301, "", "Location", loc, NULL, NULL);
+	}
+	if (strcmp(url, "/to-localhost") == 0) {
+		snprintf(loc, sizeof(loc), "http://localhost:%d/ok", port);
+		return queue(c, 302, "", "Location", loc, NULL, NULL);
+	}
+	if (strcmp(url, "/huge500") == 0 || strcmp(url, "/huge302") == 0) {
+		/* An error page, or a redirect, with 64 MiB of body. */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536,
+		    huge_reader, NULL, NULL);
+		if (url[5] == '3')
+			MHD_add_response_header(r, "Location", "/ok");
+		ret = MHD_queue_response(c, url[5] == '5' ? 500 : 302, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 
 	if (strcmp(url, "/ok") == 0) {
 		r = MHD_create_response_from_buffer(10, "hello feed",
@@ -297,13 +348,37 @@ origin_start(void)
 	free(zeros);
 	ck_assert_uint_lt(gz_bomb_len, CAP);
 
-	in_flight = max_in_flight = nrequests = nstamps = 0;
+	in_flight = max_in_flight = nrequests = nstamps = nrequests2 = 0;
+	served = 0;
+	snprintf(base2, sizeof(base2), "http://127.0.0.2:1");
 	seen_ua[0] = seen_inm[0] = seen_ims[0] = '\0';
+}
+
+/* The second origin, on 127.0.0.2 (all of 127/8 is loopback). */
+static void
+origin2_start(void)
+{
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *info;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0x7f000002);
+	origin2 = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler,
+	    &nrequests2, MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(origin2);
+	info = MHD_get_daemon_info(origin2, MHD_DAEMON_INFO_BIND_PORT);
+	ck_assert_ptr_nonnull(info);
+	snprintf(base2, sizeof(base2), "http://127.0.0.2:%d", info->port);
 }
 
 static void
 origin_stop(void)
 {
+	if (origin2 != NULL)
+		MHD_stop_daemon(origin2);
+	origin2 = NULL;
 	MHD_stop_daemon(origin);
 	origin = NULL;
 	free(gz_text);
@@ -698,6 +773,176 @@ START_TEST(test_redirect_bad_scheme)
 	ck_assert_msg(strstr(got[2].error, "edirect") != NULL, "error: %s",
 	    got[2].error);
 	ck_assert_int_eq(nrequests, 1 + 1 + 6);
+}
+END_TEST
+
+/* Which addresses a redirect from a public one may not reach. */
+START_TEST(test_addr_special)
+{
+	static const struct {
+		const char	*ip;
+		int		 special;
+	} t[] = {
+		{ "127.0.0.1", 1 }, { "127.255.255.254", 1 }, { "0.0.0.0", 1 },
+		{ "0.1.2.3", 1 }, { "10.0.0.1", 1 }, { "100.64.0.1", 1 },
+		{ "100.127.255.255", 1 }, { "100.128.0.1", 0 },
+		{ "100.63.255.255", 0 }, { "169.254.169.254", 1 },
+		{ "172.16.0.1", 1 }, { "172.31.255.255", 1 },
+		{ "172.32.0.1", 0 }, { "172.15.255.255", 0 },
+		{ "192.168.1.1", 1 }, { "192.0.0.8", 1 }, { "192.0.2.1", 1 },
+		{ "198.18.0.1", 1 }, { "198.19.255.255", 1 },
+		{ "198.20.0.1", 0 }, { "224.0.0.1", 1 },
+		{ "239.255.255.250", 1 }, { "240.0.0.1", 1 },
+		{ "255.255.255.255", 1 }, { "8.8.8.8", 0 },
+		{ "93.184.216.34", 0 }, { "1.1.1.1", 0 },
+		{ "::", 1 }, { "::1", 1 }, { "::ffff:127.0.0.1", 1 },
+		{ "::ffff:10.1.2.3", 1 }, { "::ffff:8.8.8.8", 0 },
+		{ "::127.0.0.1", 1 }, { "64:ff9b::a00:1", 1 },
+		{ "64:ff9b::808:808", 0 }, { "64:ff9b:1::1", 1 },
+		{ "fc00::1", 1 }, { "fd12:3456::1", 1 }, { "fe80::1", 1 },
+		{ "febf::1", 1 }, { "fec0::1", 1 }, { "ff02::1", 1 },
+		{ "ff05::2", 1 }, { "100::1", 1 }, { "2001:db8::1", 1 },
+		{ "2001::1", 1 }, { "2002:7f00:1::1", 1 },
+		{ "2002:0808:0808::1", 0 }, { "2606:4700::1111", 0 },
+		{ "2a00:1450:4001::200e", 0 }, { "3fff::1", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(fetch_addr_special(t[i].ip) == t[i].special,
+		    "%s: got %d", t[i].ip, fetch_addr_special(t[i].ip));
+	ck_assert_int_eq(fetch_addr_special("localhost"), -1);
+	ck_assert_int_eq(fetch_addr_special(""), -1);
+}
+END_TEST
+
+/*
+ * 127.0.0.1 stands in for a public host (fetch_test_public): its
+ * redirect to 127.0.0.2 is refused before any request reaches that
+ * server, also when a connection to it is open already; a redirect to
+ * another public address is followed.
+ */
+START_TEST(test_redirect_public_to_local)
+{
+	char url[128];
+
+	origin2_start();
+	make_fetcher(NULL);
+	fetch_test_public(fetcher, "127.0.0.1");
+	start("/to-local", NULL, NULL, &got[0]);
+	start("/to-self", NULL, NULL, &got[1]);
+	run_for(10.);
+	ck_assert_int_eq(ndone, 2);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_str_eq(got[0].error_class, "redirect");
+	ck_assert_msg(strstr(got[0].error, "127.0.0.2") != NULL, "%s",
+	    got[0].error);
+	ck_assert_ptr_null(got[0].body);
+	ck_assert_int_eq(nrequests2, 0);
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	ck_assert_str_eq(got[1].body, "hello feed");
+
+	/* A configured URL on 127.0.0.2 is the user's choice: fetched,
+	 * and its connection stays open for reuse ... */
+	snprintf(url, sizeof(url), "%s/ok", base2);
+	start_url(url, NULL, NULL, &got[2]);
+	run_for(10.);
+	ck_assert_int_eq(got[2].status, FETCH_OK);
+	ck_assert_int_eq(nrequests2, 1);
+	/* ... which a redirect from a public address may not use. */
+	start("/to-local", NULL, NULL, &got[3]);
+	run_for(10.);
+	ck_assert_int_eq(got[3].status, FETCH_NET_ERROR);
+	ck_assert_str_eq(got[3].error_class, "redirect");
+	ck_assert_int_eq(nrequests2, 1);
+}
+END_TEST
+
+/* A name counts by the address it resolves to; and from a local origin
+ * (the user's choice) redirects may go anywhere. */
+START_TEST(test_redirect_by_address)
+{
+	char url[128];
+
+	origin2_start();
+	make_fetcher(NULL);
+	/* 127.0.0.2 public: its redirect to localhost (127.0.0.1 or ::1,
+	 * loopback either way) is refused. */
+	fetch_test_public(fetcher, "127.0.0.2");
+	snprintf(url, sizeof(url), "%s/to-localhost", base2);
+	start_url(url, NULL, NULL, &got[0]);
+	run_for(10.);
+	ck_assert_int_eq(got[0].status, FETCH_NET_ERROR);
+	ck_assert_str_eq(got[0].error_class, "redirect");
+	ck_assert_int_eq(nrequests, 0);
+	/* Without the stand-in, both are loopback: local to local. */
+	fetch_test_public(fetcher, NULL);
+	start("/to-local", NULL, NULL, &got[1]);
+	run_for(10.);
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	ck_assert_str_eq(got[1].body, "hello feed");
+	ck_assert_int_eq(nrequests2, 2);
+}
+END_TEST
+
+/* A non-2xx body is read at most 64 KiB, whether curl hands it on (an
+ * error page) or drops it itself (a redirect it follows); the response
+ * is still reported as what it was. */
+START_TEST(test_error_body_cap)
+{
+	make_fetcher(NULL);
+	start("/huge500", NULL, NULL, &got[0]);
+	run_for(30.);
+	ck_assert_int_eq(got[0].done, 1);
+	ck_assert_int_eq(got[0].status, FETCH_HTTP_ERROR);
+	ck_assert_int_eq(got[0].http_code, 500);
+	ck_assert_str_eq(got[0].error_class, "http");
+	/* Socket buffers hold a few MiB at most; curl read all 64 before. */
+	ck_assert_msg(served < 16L * 1024 * 1024, "served %ld", (long)served);
+
+	served = 0;
+	start("/huge302", NULL, NULL, &got[1]);
+	run_for(30.);
+	ck_assert_int_eq(got[1].done, 1);
+	/* Followed, its body dropped unread (by curl or by the cap). */
+	ck_assert_int_eq(got[1].status, FETCH_OK);
+	ck_assert_str_eq(got[1].body, "hello feed");
+	ck_assert_msg(served < 16L * 1024 * 1024, "served %ld", (long)served);
+}
+END_TEST
+
+/* What a server sends, escaped for the log and `feedd status`
+ * (str_escape, parsers/util.c). */
+START_TEST(test_escape)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "plain text", "plain text" },
+		{ "a\033[31mred", "a\\x1b[31mred" },
+		{ "two\nlines\r\n", "two\\x0alines\\x0d\\x0a" },
+		{ "tab\there\x7f", "tab\\x09here\\x7f" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xb0", "caf\xc3\xa9 "
+		    "\xe2\x82\xac \xf0\x9f\x93\xb0" },
+		{ "csi\xc2\x9b" "31m", "csi\\xc2\\x9b31m" },
+		{ "bad\xff\xfe", "bad\\xff\\xfe" },
+		{ "over\xc0\xaflong", "over\\xc0\\xaflong" },
+		{ "sur\xed\xa0\x80", "sur\\xed\\xa0\\x80" },
+		{ "trunc\xe2\x82", "trunc\\xe2\\x82" },
+		{ "rtl\xe2\x80\xae" "gpj.exe", "rtl\\u202egpj.exe" },
+		{ "ls\xe2\x80\xa8" "x", "ls\\u2028x" },
+		{ "iso\xe2\x81\xa6" "x", "iso\\u2066x" },
+		{ "", "" },
+	};
+	size_t i;
+	char *e;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		e = str_escape(t[i].in);
+		ck_assert_str_eq(e, t[i].out);
+		free(e);
+	}
 }
 END_TEST
 
@@ -1126,6 +1371,11 @@ main(void)
 	tcase_add_test(tc, test_start_from_callback);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_abort);
+	tcase_add_test(tc, test_addr_special);
+	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_redirect_public_to_local);
+	tcase_add_test(tc, test_redirect_by_address);
+	tcase_add_test(tc, test_error_body_cap);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);

@@ -77,6 +77,51 @@ rss_doc(const char *tag, int n, int64_t gap)
 
 static int keep_hour;	/* the hour /hinted.rss does not skip */
 
+/*
+ * The extremes of every numeric hint a publisher sends: each must give
+ * the longest wait (max_interval), never a wrapped number (signed
+ * overflow, undefined in C: the sanitizer build stops on it).
+ */
+static const struct extreme {
+	unsigned int	 code;
+	const char	*header;
+	const char	*value;
+	const char	*channel;	/* extra channel elements */
+} extremes[] = {
+	{ 503, "Retry-After", "9223372036854775807", NULL },
+	{ 429, "Retry-After", "9223372036854775808", NULL },
+	{ 503, "Retry-After", "99999999999999999999999999999999", NULL },
+	{ 503, "Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", NULL },
+	{ 200, NULL, NULL, "<ttl>2000000000</ttl>" },
+	{ 200, NULL, NULL, "<ttl>2147483647</ttl>" },
+	{ 200, NULL, NULL, "<ttl>9223372036854775807</ttl>" },
+	{ 200, "Cache-Control", "max-age=9223372036854775807", NULL },
+	{ 200, "Cache-Control", "max-age=999999999999999999999999999", NULL },
+	{ 200, "Expires", "Fri, 31 Dec 9999 23:59:59 GMT", NULL },
+	{ 200, NULL, NULL, "<sy:updatePeriod>yearly</sy:updatePeriod>"
+	    "<sy:updateFrequency>1</sy:updateFrequency>" },
+};
+
+static enum MHD_Result	reply(struct MHD_Connection *, unsigned int,
+			    const char *, const char *, const char *);
+
+static enum MHD_Result
+extreme(struct MHD_Connection *c, int i)
+{
+	const struct extreme *x = &extremes[i];
+	char doc[1024];
+
+	snprintf(doc, sizeof(doc), "<rss version=\"2.0\" xmlns:sy=\"http://"
+	    "purl.org/rss/1.0/modules/syndication/\"><channel><title>x"
+	    "</title>%s<item><title>a</title><guid>a</guid><pubDate>"
+	    "Fri, 31 Dec 9999 23:59:59 GMT</pubDate></item><item><title>b"
+	    "</title><guid>b</guid><pubDate>Mon, 01 Jan 0001 00:00:00 GMT"
+	    "</pubDate></item></channel></rss>",
+	    x->channel != NULL ? x->channel : "");
+	return reply(c, x->code, x->code == 200 ? doc : "no", x->header,
+	    x->value);
+}
+
 static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned int code, const char *body,
     const char *h, const char *v)
@@ -183,6 +228,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (strcmp(url, "/gone") == 0)
 		return reply(c, 410, "gone", NULL, NULL);
+	if (strncmp(url, "/x/", 3) == 0)
+		return extreme(c, atoi(url + 3));
 	return reply(c, 404, "no", NULL, NULL);
 }
 
@@ -629,6 +676,34 @@ START_TEST(test_retry_after_date)
 }
 END_TEST
 
+START_TEST(test_extremes)
+{
+	struct store_feed_state st;
+	char path[32];
+	int64_t now;
+
+	/* The entries are dated year 1 and 9999, too. */
+	snprintf(path, sizeof(path), "/x/%d", _i);
+	feeds_buf[0] = '\0';
+	conf = load_conf("interval = 1s\nmin_interval = 1s\n"
+	    "max_interval = 1d", feed_section("x", path, ""));
+	start_sched();
+	refresh_and_wait("x");
+	now = (int64_t)ev_now(loop);
+	assert_due("x", 86400 - 2, 86400 + 8640 + 2);
+	load_state("x", &st);
+	if (extremes[_i].code != 200) {
+		ck_assert_int_eq(st.failures, 1);
+		ck_assert_int_ge(st.retry_after, now + 86400 - 2);
+		ck_assert_int_le(st.retry_after, now + 86400 + 2);
+	} else {
+		ck_assert_int_eq(st.failures, 0);
+		ck_assert_int_ge(st.ttl, 0);
+	}
+	store_feed_state_reset(&st);
+}
+END_TEST
+
 START_TEST(test_gone)
 {
 	struct store_feed_state st;
@@ -797,6 +872,8 @@ main(void)
 	tcase_add_test(tc, test_not_modified);
 	tcase_add_test(tc, test_retry_after_date);
 	tcase_add_test(tc, test_gone);
+	tcase_add_loop_test(tc, test_extremes, 0,
+	    (int)(sizeof(extremes) / sizeof(extremes[0])));
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_failure_logging);
 	suite_add_tcase(s, tc);

@@ -625,9 +625,12 @@ START_TEST(test_ordering)
 	ck_assert_str_eq(items[2].entry.id, "undated");
 	ck_assert_str_eq(items[3].entry.id, "mid");
 	ck_assert_str_eq(items[4].entry.id, "old");
-	/* The dates themselves are kept as the publisher gave them. */
-	ck_assert_int_eq(items[1].entry.published, T0 + 7 * DAY);
+	/* A date ahead of the fetch is stored as the fetch's time, so
+	 * that no reader is told of an article from the future. */
+	ck_assert_int_eq(items[0].entry.published, T0);
+	ck_assert_int_eq(items[1].entry.published, T0);
 	ck_assert_int_eq(items[2].entry.published, FEED_NO_DATE);
+	ck_assert_int_eq(items[3].entry.published, T0 - DAY);
 	store_items_free(items, n);
 
 	/* Limit. */
@@ -1045,6 +1048,125 @@ START_TEST(test_retention_count)
 	ck_assert_int_eq(count_rows(), 3);
 	store_close(s);
 	fts_check();
+}
+END_TEST
+
+/* A document of n entries with ids "r<poll>-<i>", all new at each
+ * poll: a publisher that rotates its ids. */
+static int
+rotate_poll(struct store *s, int64_t feed, int poll, int n, int64_t now)
+{
+	struct entry *v;
+	char (*ids)[24];
+	int i, added;
+
+	v = calloc((size_t)n, sizeof(*v));
+	ids = calloc((size_t)n, sizeof(*ids));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_nonnull(ids);
+	for (i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "r%d-%d", poll, i);
+		v[i] = mk(ids[i], ids[i], NULL, now - n + i);
+	}
+	added = store_doc(s, feed, v, (size_t)n, now);
+	free(ids);
+	free(v);
+	return added;
+}
+
+/* The issue's case at the default bounds: 5000 new ids per fetch,
+ * keep_entries 500.  Unbounded, ten fetches left 45,000 tombstones (and
+ * 100,000 per fetch stalled the loop for seconds). */
+START_TEST(test_rotating_ids_default_bounds)
+{
+	struct store *s;
+	int64_t id, tombs;
+	int poll;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "rot", "https://example.org/feed", NULL);
+	for (poll = 0; poll < 12; poll++) {
+		/* At most 1000 new entries per document; the rest wait. */
+		ck_assert_int_eq(rotate_poll(s, id, poll, 5000,
+		    T0 + poll * 600), 1000);
+		/* 10 * 1000 looked at, 1000 of them added. */
+		ck_assert_int_eq(store_doc_skipped(s), 4000);
+		tombs = count_sql("SELECT count(*) FROM tombstones");
+		ck_assert_int_le(tombs, 10000);
+	}
+	/* Twelve fetches purged 11 * 1000 + 500 - 500: the oldest went. */
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM tombstones"), 10000);
+	/* The document's own entries stay, past keep_entries. */
+	ck_assert_int_eq(count_rows(), 1000);
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
+/* Lowered bounds: per document, per feed and in total. */
+START_TEST(test_tombstone_bounds)
+{
+	struct store *s;
+	int64_t a, b;
+	int poll;
+
+	s = open_ok();
+	store_set_bounds(s, 40, 100, 150);
+	a = store_feed_ensure(s, "a", "https://a.example/feed", NULL);
+	b = store_feed_ensure(s, "b", "https://b.example/feed", NULL);
+	ck_assert_int_eq(store_feed_retention(s, a, 0, 10), 0);
+	ck_assert_int_eq(store_feed_retention(s, b, 0, 10), 0);
+	for (poll = 0; poll < 6; poll++) {
+		ck_assert_int_eq(rotate_poll(s, a, poll, 70, T0 + poll * 60),
+		    40);
+		/* 70 in the document, 40 added, 30 left for later. */
+		ck_assert_int_eq(store_doc_skipped(s), 30);
+		ck_assert_int_le(count_sql("SELECT count(*) FROM tombstones"
+		    " WHERE feed_id = 1"), 100);
+		ck_assert_int_eq(rotate_poll(s, b, poll + 100, 500,
+		    T0 + poll * 60 + 30), 40);
+		/* Only 10 * 40 of the 500 were looked at. */
+		ck_assert_int_eq(store_doc_skipped(s), 500 - 40);
+		ck_assert_int_le(count_sql("SELECT count(*) FROM tombstones"),
+		    150);
+	}
+	/* The total is trimmed to nine tenths when it passes 150, the
+	 * least recently seen first. */
+	ck_assert_int_ge(count_sql("SELECT count(*) FROM tombstones"), 135);
+	ck_assert_int_le(count_sql("SELECT max(n) FROM (SELECT count(*) AS n"
+	    " FROM tombstones GROUP BY feed_id)"), 100);
+	ck_assert_int_eq(count_rows(), 80);
+	/* The second half of a document the bound cut is added later. */
+	ck_assert_int_eq(rotate_poll(s, a, 5, 70, T0 + 3600), 30);
+	ck_assert_int_eq(store_doc_skipped(s), 0);
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
+/* A channel date ahead of the fetch is stored as the fetch's time. */
+START_TEST(test_future_channel_date)
+{
+	struct store *s;
+	struct feed_info info;
+	struct entry e = mk("x", "X", NULL, T0 + 400 * DAY);
+	int64_t id;
+	int added;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "f", "https://example.org/feed", NULL);
+	memset(&info, 0, sizeof(info));
+	info.title = (char *)"T";
+	info.updated = (int64_t)253402300799LL;	/* 9999-12-31 */
+	ck_assert_int_eq(store_doc_begin(s, id), 0);
+	ck_assert_int_eq(store_doc_entry(s, &e, T0, &added), 0);
+	ck_assert_int_eq(store_doc_info(s, &info), 0);
+	ck_assert_int_eq(store_doc_commit(s), 0);
+	store_close(s);
+	ck_assert_int_eq(count_sql("SELECT updated FROM feeds"), T0);
+	ck_assert_int_eq(count_sql("SELECT published FROM entries"), T0);
+	/* Ordered by when it was seen, too. */
+	ck_assert_int_eq(count_sql("SELECT sort_time FROM entries"), T0);
 }
 END_TEST
 
@@ -2037,6 +2159,8 @@ START_TEST(test_index_pending)
 	s = open_ok();
 	id = store_feed_ensure(s, "world", "https://example.org/feed", NULL);
 	ck_assert_int_eq(store_feed_retention(s, id, 0, 0), 0);
+	/* One document of 2500 new entries: above the default bound. */
+	store_set_bounds(s, 2500, 0, 0);
 	v = calloc(2500, sizeof(*v));
 	ck_assert_ptr_nonnull(v);
 	for (i = 0; i < 2500; i++) {
@@ -2706,6 +2830,9 @@ store_suite(void)
 	tcase_add_test(tc, test_unknown_feed);
 	tcase_add_test(tc, test_retention_count);
 	tcase_add_test(tc, test_retention_age);
+	tcase_add_test(tc, test_rotating_ids_default_bounds);
+	tcase_add_test(tc, test_tombstone_bounds);
+	tcase_add_test(tc, test_future_channel_date);
 	tcase_add_test(tc, test_retention_frees_pages);
 	tcase_add_test(tc, test_migrate_from_v1);
 	tcase_add_test(tc, test_search);
