@@ -14,10 +14,17 @@
  * and are never removed here.  Each socket gets its own MHD daemon with
  * no internal thread, driven from the libev loop (TECH-NOTES 2): an ev_io
  * watches the daemon's epoll fd and an ev_timer MHD's next timeout; both
- * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards.
+ * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards,
+ * or at once after a run that closed a connection (listener_rearm).
  * MHD limits connections (http_max_clients), per-connection memory (so
  * the request line and headers) and idle time (http_timeout); bodies,
  * which no route needs, are counted and refused past SERVE_BODY_MAX.
+ * What MHD's memory limit does not answer well is refused here first:
+ * long request targets and many parameters (414, uri_cb), large heads
+ * (431, refuse_raw); requests slower than twice http_timeout are cut
+ * and wedged listeners reported by a check every second (health).
+ * The Host header must name this server (host_allowed), against DNS
+ * rebinding.
  *
  * Handlers run on the loop thread and never wait: documents are answered
  * from a cache keyed by (Host, path, the query parameters that matter)
@@ -127,7 +134,7 @@ struct conn {
 	struct listener	*l;
 	struct MHD_Connection *mhd;
 	double		 since;		/* waiting for a request's head since */
-	int		 busy;		/* head read, request being answered */
+	int		 busy;		/* request in, its answer being sent */
 	int		 cut;		/* shut down for being too slow */
 	struct conn	*prev, *next;
 };
@@ -364,10 +371,11 @@ notify_conn(void *cls, struct MHD_Connection *mc, void **socket_context,
 
 /*
  * Health.  Once a second every listener is looked at: a connection
- * whose request head (request line and headers) has not come within
- * twice http_timeout is shut down, because MHD's own timeout only
- * counts idle time and a client trickling a byte now and then would
- * hold its slot for ever; and the listening socket is polled.  A
+ * whose request (line, headers and any body) has not come in within
+ * twice http_timeout of the connection or of its previous answer is
+ * shut down, because MHD's own timeout only counts idle time and a
+ * client trickling a byte now and then would hold its slot for ever;
+ * and the listening socket is polled.  A
  * listener is wedged when a client has waited in its accept queue
  * for more than HEALTH_GRACE seconds with nothing accepted meanwhile
  * although a connection slot was free (the loop runs but the listener
@@ -434,8 +442,7 @@ listener_check(struct listener *l, double now)
 		shutdown(ci->connect_fd, SHUT_RDWR);
 		c->cut = 1;
 		log_debug("http: listen %s: closing a connection that sent "
-		    "no complete request head in %u s", l->text,
-		    2 * l->timeout);
+		    "no complete request in %u s", l->text, 2 * l->timeout);
 	}
 	pending = listener_pending(l);
 	if (!pending || l->accepts != l->pending_accepts ||
@@ -594,14 +601,20 @@ static enum MHD_Result
 queue(struct request *req, struct MHD_Connection *conn, unsigned int status,
     struct MHD_Response *r)
 {
+	const union MHD_ConnectionInfo *ci;
 	enum MHD_Result ret;
 
 	if (r == NULL)
 		return MHD_NO;
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
-	if (ret == MHD_YES)
-		req->answered = 1;
+	if (ret != MHD_YES)
+		return ret;
+	req->answered = 1;
+	/* The request is in: sending the answer is MHD's timeout's. */
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL)
+		((struct conn *)ci->socket_context)->busy = 1;
 	return ret;
 }
 
@@ -1525,7 +1538,6 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	struct listener *l = cls;
 	struct server *srv = l->srv;
 	struct request *req = *con_cls;
-	const union MHD_ConnectionInfo *ci;
 	const char *clen, *host;
 	int get;
 
@@ -1543,10 +1555,6 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (!req->seen) {
 		req->seen = 1;
-		ci = MHD_get_connection_info(conn,
-		    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-		if (ci != NULL && ci->socket_context != NULL)
-			((struct conn *)ci->socket_context)->busy = 1;
 		log_debug("http: %s %.200s", method, url);
 		if (req->refuse != 0)
 			return refuse_raw(req, conn, req->refuse);

@@ -1608,6 +1608,8 @@ END_TEST
  * connection slot past twice http_timeout. */
 struct trickle_run {
 	int		 port;
+	int		 unix_sock;
+	const char	*head;		/* sent first, then a byte at a time */
 	ev_async	 done;
 	int		 closed;
 	struct req	 after;
@@ -1620,9 +1622,9 @@ trickle_client(void *arg)
 	char c;
 	int fd, i;
 
-	fd = raw_connect(tr->port);
-	if (fd != -1 && send(fd, "GET /healthz HTTP/1.1\r\nX: ", 26,
-	    MSG_NOSIGNAL) == 26) {
+	fd = tr->unix_sock ? unix_connect() : raw_connect(tr->port);
+	if (fd != -1 && send(fd, tr->head, strlen(tr->head),
+	    MSG_NOSIGNAL) == (ssize_t)strlen(tr->head)) {
 		/* 0.3 s apart, well within the idle timeout of 1 s */
 		for (i = 0; i < 30 && !tr->closed; i++) {
 			usleep(300000);
@@ -1645,10 +1647,10 @@ START_TEST(test_slow_head)
 
 	conf.http_timeout = 1;
 	conf.http_max_clients = 1;
-	conf.nlisten = 1;
 	start_server();
 	memset(&tr, 0, sizeof(tr));
 	tr.port = serve_tcp_port(srv, 0);
+	tr.head = "GET /healthz HTTP/1.1\r\nX: ";
 	tr.after.method = "GET";
 	tr.after.path = "/healthz";
 	ev_async_init(&tr.done, done_cb);
@@ -1658,6 +1660,25 @@ START_TEST(test_slow_head)
 	thrd_join(t, NULL);
 	ev_async_stop(loop, &tr.done);
 	ck_assert_msg(tr.closed, "a trickled request head kept its "
+	    "connection for 9 s");
+	ck_status(&tr.after, 200);
+	reqs_free(&tr.after, 1);
+
+	/* The same with a body, on the Unix socket's /refresh. */
+	memset(&tr, 0, sizeof(tr));
+	tr.unix_sock = 1;
+	tr.head = "POST /refresh HTTP/1.1\r\nHost: localhost\r\n"
+	    "Content-Length: 1000\r\n\r\n";
+	tr.after.method = "GET";
+	tr.after.path = "/healthz";
+	tr.after.unix_sock = 1;
+	ev_async_init(&tr.done, done_cb);
+	ev_async_start(loop, &tr.done);
+	ck_assert_int_eq(thrd_create(&t, trickle_client, &tr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &tr.done);
+	ck_assert_msg(tr.closed, "a trickled request body kept its "
 	    "connection for 9 s");
 	ck_status(&tr.after, 200);
 	reqs_free(&tr.after, 1);
