@@ -95,6 +95,7 @@
 #define SERVE_MAX_PARAMS	64	/* query parameters */
 #define SERVE_HEAD_MAX		8192	/* bytes of request head, estimated */
 #define SERVE_HEAD_RECORD	64	/* MHD's cost of one header, estimated */
+#define SERVE_SEND_FACTOR	10.0	/* answer sent within this x timeout */
 #define SERVE_BACKLOG		128
 #define SERVE_CONN_LIMIT	64	/* when the config says 0 */
 #define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
@@ -375,7 +376,9 @@ notify_conn(void *cls, struct MHD_Connection *mc, void **socket_context,
  * twice http_timeout of the connection or of its previous answer is
  * shut down, because MHD's own timeout only counts idle time and a
  * client trickling a byte now and then would hold its slot for ever;
- * and the listening socket is polled.  A
+ * so is one whose answer has not been taken within SERVE_SEND_FACTOR
+ * times http_timeout (a reader taking a byte now and then); and the
+ * listening socket is polled.  A
  * listener is wedged when a client has waited in its accept queue
  * for more than HEALTH_GRACE seconds with nothing accepted meanwhile
  * although a connection slot was free (the loop runs but the listener
@@ -429,10 +432,12 @@ listener_check(struct listener *l, double now)
 	const union MHD_ConnectionInfo *ci;
 	struct conn *c;
 	char why[256];
+	double limit;
 	int pending;
 
 	for (c = l->conns; c != NULL; c = c->next) {
-		if (c->busy || c->cut || now - c->since <= 2.0 * l->timeout)
+		limit = (c->busy ? SERVE_SEND_FACTOR : 2.0) * l->timeout;
+		if (c->cut || now - c->since <= limit)
 			continue;
 		ci = MHD_get_connection_info(c->mhd,
 		    MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -441,8 +446,9 @@ listener_check(struct listener *l, double now)
 		/* MHD sees the end of the stream and closes it. */
 		shutdown(ci->connect_fd, SHUT_RDWR);
 		c->cut = 1;
-		log_debug("http: listen %s: closing a connection that sent "
-		    "no complete request in %u s", l->text, 2 * l->timeout);
+		log_debug("http: listen %s: closing a connection that %s in "
+		    "%.0f s", l->text, c->busy ? "did not take its answer" :
+		    "sent no complete request", limit);
 	}
 	pending = listener_pending(l);
 	if (!pending || l->accepts != l->pending_accepts ||
@@ -611,10 +617,12 @@ queue(struct request *req, struct MHD_Connection *conn, unsigned int status,
 	if (ret != MHD_YES)
 		return ret;
 	req->answered = 1;
-	/* The request is in: sending the answer is MHD's timeout's. */
+	/* The request is in: the answer's deadline starts. */
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (ci != NULL && ci->socket_context != NULL)
+	if (ci != NULL && ci->socket_context != NULL) {
 		((struct conn *)ci->socket_context)->busy = 1;
+		((struct conn *)ci->socket_context)->since = mono_now();
+	}
 	return ret;
 }
 

@@ -8,6 +8,8 @@
  * assertions are made afterwards in the main thread.
  */
 #include <check.h>
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1685,6 +1687,96 @@ START_TEST(test_slow_head)
 }
 END_TEST
 
+/* A reader taking its answer a little at a time (slow read) does not
+ * hold a connection slot past ten times http_timeout (30 s here). */
+struct slowread_run {
+	ev_async	 done;
+	int		 closed;
+	size_t		 got;
+	struct req	 after;
+};
+
+static int
+slowread_client(void *arg)
+{
+	static const char rq[] = "GET /feed.rss?limit=500 HTTP/1.1\r\n"
+	    "Host: localhost\r\n\r\n";
+	struct slowread_run *sr = arg;
+	struct timeval tv = { 0, 200000 };
+	struct pollfd pfd;
+	static char b[65536];
+	ssize_t n;
+	int fd, i;
+
+	fd = unix_connect();
+	if (fd != -1 && send(fd, rq, sizeof(rq) - 1, MSG_NOSIGNAL) ==
+	    (ssize_t)sizeof(rq) - 1) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		/* 64 KB every 0.5 s: the server is never idle for its
+		 * timeout (3 s), but 6 MB take 48 s. */
+		for (i = 0; i < 90 && !sr->closed; i++) {
+			usleep(500000);
+			n = recv(fd, b, sizeof(b), 0);
+			if (n > 0)
+				sr->got += (size_t)n;
+			/* The socket buffer still holds what was sent:
+			 * the hang-up shows before it is read. */
+			pfd.fd = fd;
+			pfd.events = POLLRDHUP;
+			if (n == 0 || (n == -1 && errno != EAGAIN) ||
+			    (poll(&pfd, 1, 0) == 1 &&
+			    (pfd.revents & (POLLRDHUP | POLLHUP)) != 0))
+				sr->closed = 1;
+		}
+	}
+	if (fd != -1)
+		close(fd);
+	do_req(&sr->after, 0);
+	ev_async_send(loop, &sr->done);
+	return 0;
+}
+
+START_TEST(test_slow_read)
+{
+	static char summary[12000];
+	struct slowread_run sr;
+	struct entry *e;
+	char (*ids)[16];
+	thrd_t t;
+	int i;
+
+	memset(summary, 'w', sizeof(summary) - 1);
+	e = calloc(500, sizeof(*e));
+	ids = calloc(500, sizeof(*ids));
+	ck_assert(e != NULL && ids != NULL);
+	for (i = 0; i < 500; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "big%d", i);
+		e[i] = mk(ids[i], "Big", "http://alpha.example/big", T0 - i);
+		e[i].summary = summary;
+	}
+	put(feed_a, e, 500, T0);
+	free(e);
+	free(ids);
+	conf.http_timeout = 3;
+	start_server();
+	memset(&sr, 0, sizeof(sr));
+	sr.after.method = "GET";
+	sr.after.path = "/healthz";
+	sr.after.unix_sock = 1;
+	ev_async_init(&sr.done, done_cb);
+	ev_async_start(loop, &sr.done);
+	ck_assert_int_eq(thrd_create(&t, slowread_client, &sr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &sr.done);
+	ck_assert_msg(sr.closed, "a slow reader kept its connection for "
+	    "45 s (%zu bytes read)", sr.got);
+	ck_assert_uint_lt(sr.got, 5500000);
+	ck_status(&sr.after, 200);
+	reqs_free(&sr.after, 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1721,6 +1813,7 @@ main(void)
 	tcase_add_test(tc, test_limit_recovers);
 	tcase_add_test(tc, test_healthz_wedged);
 	tcase_add_test(tc, test_slow_head);
+	tcase_add_test(tc, test_slow_read);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
