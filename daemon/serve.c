@@ -93,16 +93,16 @@
 #define SERVE_BODY_MAX		4096	/* bytes of request body */
 #define SERVE_URI_MAX		4096	/* bytes of request target */
 #define SERVE_MAX_PARAMS	64	/* query parameters */
-#define SERVE_HEAD_MAX		8192	/* bytes of request head, estimated */
-#define SERVE_HEAD_RECORD	64	/* MHD's cost of one header, estimated */
-#define SERVE_SEND_FACTOR	10.0	/* answer sent within this x timeout */
+#define SERVE_HEAD_MAX		8192	/* bytes of request head (estimate) */
+#define SERVE_HEAD_RECORD	64	/* MHD's cost of a header (estimate) */
+#define SERVE_SEND_FACTOR	10.0	/* x timeout to take an answer */
 #define SERVE_BACKLOG		128
 #define SERVE_CONN_LIMIT	64	/* when the config says 0 */
 #define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
 #define SERVE_SOCKET_MODE	0660	/* idem */
 #define SERVE_CONN_MEMORY	((size_t)16384)	/* MHD zeroes it per request */
 #define CACHE_SLOTS		32
-#define HEALTH_GRACE		3.0	/* seconds a client may wait to be accepted */
+#define HEALTH_GRACE		3.0	/* s a client may wait for accept */
 #define HOST_MAX		255
 #define FEED_TITLE		"feedd: all feeds"
 #define ALLOW			"GET, HEAD"
@@ -134,9 +134,9 @@ struct cache_slot {
 struct conn {
 	struct listener	*l;
 	struct MHD_Connection *mhd;
-	double		 since;		/* waiting for a request's head since */
-	int		 busy;		/* request in, its answer being sent */
-	int		 cut;		/* shut down for being too slow */
+	double		 since;		/* request awaited / answer since */
+	int		 busy;		/* request in, answer being sent */
+	int		 cut;		/* shut down: too slow */
 	struct conn	*prev, *next;
 };
 
@@ -152,7 +152,7 @@ struct listener {
 	struct conn	*conns;
 	int		 closed;	/* MHD closed one during its run */
 	uint64_t	 accepts;
-	double		 pending_since;	/* a client waits to be accepted */
+	double		 pending_since;	/* a client waits for accept */
 	uint64_t	 pending_accepts; /* accepts then */
 	double		 full_since;	/* at the limit since, or 0 */
 	int		 stalled;	/* tests: not driven any more */

@@ -142,10 +142,9 @@ exchange(const uint8_t *data, size_t size, char *head, size_t headlen)
 		if (n == 0)
 			break;
 		if (n > 0) {
-			if (got < headlen) {
-				memcpy(head + got, b, (size_t)n < headlen - got ?
-				    (size_t)n : headlen - got);
-			}
+			if (got < headlen)
+				memcpy(head + got, b, (size_t)n <
+				    headlen - got ? (size_t)n : headlen - got);
 			got += (size_t)n;
 			quiet = 0;
 		} else if (got > 0 && off >= size)

@@ -63,7 +63,7 @@ struct req {
 	int		 gzip;		/* Accept-Encoding: gzip */
 	const char	*post;		/* a body to send, or NULL */
 	long		 timeout_ms;	/* 0: 10 s */
-	const char	*raw;		/* sent as it is instead, or NULL */
+	const char	*raw;		/* sent as it is, or NULL */
 	size_t		 rawlen;	/* 0: strlen(raw) */
 	/* results */
 	long		 status;
@@ -1346,7 +1346,8 @@ START_TEST(test_cache_key)
 	struct req r[] = {
 		{ .method = "GET",
 		  .path = "/feed.rss?tag=news%1Efeed%1Falpha%1Elimit%1F1" },
-		{ .method = "GET", .path = "/feed.rss?tag=news&feed=alpha&limit=1" },
+		{ .method = "GET",
+		  .path = "/feed.rss?tag=news&feed=alpha&limit=1" },
 		{ .method = "GET",
 		  .path = "/feed.rss?tag=news%1F%1Efeed%1F" },
 		{ .method = "GET", .path = "/feed.rss?tag=news&feed=" },
@@ -1611,7 +1612,7 @@ END_TEST
 struct trickle_run {
 	int		 port;
 	int		 unix_sock;
-	const char	*head;		/* sent first, then a byte at a time */
+	const char	*head;		/* sent, then a byte at a time */
 	ev_async	 done;
 	int		 closed;
 	struct req	 after;
