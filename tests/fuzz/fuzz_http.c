@@ -64,6 +64,22 @@ put(int64_t feed, const char *id, const char *title)
 		abort();
 }
 
+/* libFuzzer ends with exit(): the temporary directory goes too. */
+static void
+cleanup(void)
+{
+	char p[160];
+
+	serve_free(srv);	/* removes the socket file */
+	store_close(store);
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	rmdir(dir);
+}
+
 static void
 init(void)
 {
@@ -111,6 +127,7 @@ init(void)
 		fprintf(stderr, "serve_new: %s\n", err);
 		abort();
 	}
+	atexit(cleanup);
 }
 
 /* Sends data, runs the loop until the server answered and closed or
