@@ -389,6 +389,28 @@ free_list(char **list, size_t n)
 	free(list);
 }
 
+/* A DNS name or IPv4 address as a Host header carries it, lower-cased
+ * in place (a final dot dropped); no port, no wildcard. */
+static int
+server_name_ok(char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n > 1 && s[n - 1] == '.')
+		s[--n] = '\0';
+	if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		s[i] = (char)tolower((unsigned char)s[i]);
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '.')
+			return 0;
+		if (s[i] == '.' && i > 0 && s[i - 1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
 static void
 main_key(struct loader *ld, const char *name, const char *value)
 {
@@ -433,6 +455,19 @@ main_key(struct loader *ld, const char *name, const char *value)
 		    conf->http_timeout == 0)
 			loader_error(ld, ld->lineno, "http_timeout: bad "
 			    "duration '%s' (use e.g. 30s)", value);
+	} else if (strcmp(name, "server_name") == 0) {
+		size_t i, first = conf->nserver_names;
+
+		parse_list(&conf->server_names, &conf->nserver_names, value);
+		if (conf->nserver_names == first)
+			loader_error(ld, ld->lineno, "server_name: empty");
+		for (i = first; i < conf->nserver_names; i++) {
+			if (!server_name_ok(conf->server_names[i]))
+				loader_error(ld, ld->lineno, "server_name: "
+				    "'%s' is not a host name (letters, "
+				    "digits, '-' and '.', no port)",
+				    conf->server_names[i]);
+		}
 	} else if (strcmp(name, "interval") == 0) {
 		if (parse_interval(value, &conf->interval,
 		    &conf->interval_auto) == -1)
@@ -849,6 +884,7 @@ conf_free(struct conf *conf)
 	for (i = 0; i < conf->nlisten; i++)
 		listen_reset(&conf->listen[i]);
 	free(conf->listen);
+	free_list(conf->server_names, conf->nserver_names);
 	for (i = 0; i < conf->nfeeds; i++) {
 		free(conf->feeds[i].name);
 		free(conf->feeds[i].url);

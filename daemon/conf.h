@@ -64,6 +64,10 @@ struct conf {
 	int		 socket_mode;	/* Unix sockets, default 0660 */
 	int		 http_max_clients; /* concurrent HTTP connections */
 	int		 http_timeout;	/* seconds a client may stay idle */
+	char		**server_names;	/* Host names served besides
+					 * localhost and the listeners'
+					 * addresses (lower case) */
+	size_t		 nserver_names;
 	int		 interval;	/* seconds */
 	int		 interval_auto;	/* adapt to the feed's publishing */
 	int		 min_interval;	/* seconds */

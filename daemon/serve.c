@@ -14,10 +14,17 @@
  * and are never removed here.  Each socket gets its own MHD daemon with
  * no internal thread, driven from the libev loop (TECH-NOTES 2): an ev_io
  * watches the daemon's epoll fd and an ev_timer MHD's next timeout; both
- * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards.
+ * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards,
+ * or at once after a run that closed a connection (listener_rearm).
  * MHD limits connections (http_max_clients), per-connection memory (so
  * the request line and headers) and idle time (http_timeout); bodies,
  * which no route needs, are counted and refused past SERVE_BODY_MAX.
+ * What MHD's memory limit does not answer well is refused here first:
+ * long request targets and many parameters (414, uri_cb), large heads
+ * (431, refuse_raw); requests slower than twice http_timeout are cut
+ * and wedged listeners reported by a check every second (health).
+ * The Host header must name this server (host_allowed), against DNS
+ * rebinding.
  *
  * Handlers run on the loop thread and never wait: documents are answered
  * from a cache keyed by (Host, path, the query parameters that matter)
@@ -47,7 +54,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,12 +91,18 @@
 #define SERVE_PAGE_ITEMS	50	/* the river on / and /status */
 #define SERVE_MAX_VALUES	32	/* tag= plus feed= per request */
 #define SERVE_BODY_MAX		4096	/* bytes of request body */
+#define SERVE_URI_MAX		4096	/* bytes of request target */
+#define SERVE_MAX_PARAMS	64	/* query parameters */
+#define SERVE_HEAD_MAX		8192	/* bytes of request head (estimate) */
+#define SERVE_HEAD_RECORD	64	/* MHD's cost of a header (estimate) */
+#define SERVE_SEND_FACTOR	10.0	/* x timeout to take an answer */
 #define SERVE_BACKLOG		128
 #define SERVE_CONN_LIMIT	64	/* when the config says 0 */
 #define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
 #define SERVE_SOCKET_MODE	0660	/* idem */
 #define SERVE_CONN_MEMORY	((size_t)16384)	/* MHD zeroes it per request */
 #define CACHE_SLOTS		32
+#define HEALTH_GRACE		3.0	/* s a client may wait for accept */
 #define HOST_MAX		255
 #define FEED_TITLE		"feedd: all feeds"
 #define ALLOW			"GET, HEAD"
@@ -115,12 +130,33 @@ struct cache_slot {
 	int64_t		 mtime;
 };
 
+/* One accepted connection, from MHD's start notice to its close notice. */
+struct conn {
+	struct listener	*l;
+	struct MHD_Connection *mhd;
+	double		 since;		/* request awaited / answer since */
+	int		 busy;		/* request in, answer being sent */
+	int		 cut;		/* shut down: too slow */
+	struct conn	*prev, *next;
+};
+
 struct listener {
 	struct server	*srv;
 	struct MHD_Daemon *mhd;
 	int		 fd;		/* owned by mhd once started */
 	ev_io		 io;
 	ev_timer	 timer;
+	unsigned int	 limit;		/* connections */
+	unsigned int	 timeout;	/* seconds idle */
+	size_t		 nconns;
+	struct conn	*conns;
+	int		 closed;	/* MHD closed one during its run */
+	uint64_t	 accepts;
+	double		 pending_since;	/* a client waits for accept */
+	uint64_t	 pending_accepts; /* accepts then */
+	double		 full_since;	/* at the limit since, or 0 */
+	int		 stalled;	/* tests: not driven any more */
+	int		 wedged;	/* reported (logged once) */
 	/* What it was opened for (copies), to compare on reload. */
 	enum conf_listen_kind kind;
 	char		*text, *host, *port, *path;
@@ -144,6 +180,7 @@ struct server {
 	struct cache_slot cache[CACHE_SLOTS];
 	unsigned long	 tick;
 	int64_t		 started;
+	ev_timer	 health;	/* listener checks, every second */
 };
 
 enum route {
@@ -166,6 +203,8 @@ struct request {
 	char		*view;		/* ROUTE_VIEW: the name */
 	size_t		 body;		/* bytes of body seen */
 	int		 answered;
+	int		 seen;		/* the handler was called */
+	unsigned int	 refuse;	/* answer this status at once */
 };
 
 /* The query of a feed request, validated. */
@@ -235,6 +274,15 @@ mono_now(void)
 
 /* --- the MHD daemons inside libev */
 
+/*
+ * After every MHD_run: when to run it next.  MHD takes its listening
+ * socket out of its epoll set once the connection limit is reached and
+ * puts it back only at the start of a later MHD_run, while connections
+ * are closed at the end of one; so a run that closed a connection may
+ * leave the socket out with nothing left to wake us: no connection to
+ * time out, no readable fd.  Hence a run that closed one is followed by
+ * another on the next loop iteration, whatever MHD_get_timeout says.
+ */
 static void
 listener_rearm(struct listener *l)
 {
@@ -242,32 +290,194 @@ listener_rearm(struct listener *l)
 	struct ev_loop *loop = l->srv->loop;
 
 	ev_timer_stop(loop, &l->timer);
-	if (MHD_get_timeout(l->mhd, &ms) == MHD_YES) {
+	if (l->stalled)
+		return;
+	if (l->closed) {
+		l->closed = 0;
+		ev_timer_set(&l->timer, 0., 0.);
+		ev_timer_start(loop, &l->timer);
+	} else if (MHD_get_timeout(l->mhd, &ms) == MHD_YES) {
 		ev_timer_set(&l->timer, (double)ms / 1000.0, 0.);
 		ev_timer_start(loop, &l->timer);
 	}
 }
 
 static void
-listener_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+listener_drive(struct listener *l)
 {
-	struct listener *l = w->data;
-
-	(void)loop;
-	(void)revents;
+	if (l->stalled)
+		return;
+	l->closed = 0;
 	MHD_run(l->mhd);
 	listener_rearm(l);
 }
 
 static void
+listener_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	listener_drive(w->data);
+}
+
+static void
 listener_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct listener *l = w->data;
+	(void)loop;
+	(void)revents;
+	listener_drive(w->data);
+}
+
+/* MHD's notices of accepted and closed connections: the counts the
+ * health check and the driving above rely on. */
+static void
+notify_conn(void *cls, struct MHD_Connection *mc, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct listener *l = cls;
+	struct conn *c;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = xcalloc(1, sizeof(*c));
+		c->l = l;
+		c->mhd = mc;
+		c->since = mono_now();
+		c->next = l->conns;
+		if (l->conns != NULL)
+			l->conns->prev = c;
+		l->conns = c;
+		l->nconns++;
+		l->accepts++;
+		if (l->nconns >= l->limit && l->full_since == 0)
+			l->full_since = c->since;
+		*socket_context = c;
+		return;
+	}
+	c = *socket_context;
+	if (c == NULL)
+		return;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	free(c);
+	*socket_context = NULL;
+	l->nconns--;
+	l->closed = 1;
+	if (l->nconns < l->limit)
+		l->full_since = 0;
+}
+
+/*
+ * Health.  Once a second every listener is looked at: a connection
+ * whose request (line, headers and any body) has not come in within
+ * twice http_timeout of the connection or of its previous answer is
+ * shut down, because MHD's own timeout only counts idle time and a
+ * client trickling a byte now and then would hold its slot for ever;
+ * so is one whose answer has not been taken within SERVE_SEND_FACTOR
+ * times http_timeout (a reader taking a byte now and then); and the
+ * listening socket is polled.  A
+ * listener is wedged when a client has waited in its accept queue
+ * for more than HEALTH_GRACE seconds with nothing accepted meanwhile
+ * although a connection slot was free (the loop runs but the listener
+ * is not driven: it would never recover), or when it has been at its
+ * connection limit, with clients waiting, for longer than four times
+ * http_timeout plus the grace (every slot should have turned over by
+ * then).  /healthz answers 503 while any listener is wedged.  A
+ * listener seen with a waiting client and no progress is also run
+ * once more, so a lost wakeup heals on the next check.
+ */
+static int
+listener_pending(const struct listener *l)
+{
+	struct pollfd pfd;
+
+	pfd.fd = l->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) != 0;
+}
+
+/* Whether l is wedged at now; the reason into why. */
+static int
+listener_wedged(const struct listener *l, double now, char *why,
+    size_t len)
+{
+	double full_max = 4.0 * l->timeout + HEALTH_GRACE;
+
+	if (l->pending_since == 0)
+		return 0;
+	if (l->nconns < l->limit && now - l->pending_since > HEALTH_GRACE) {
+		snprintf(why, len, "listen %s: a client has waited %.0f s to "
+		    "be accepted with %zu of %u connections in use", l->text,
+		    now - l->pending_since, l->nconns, l->limit);
+		return 1;
+	}
+	if (l->nconns >= l->limit && l->full_since != 0 &&
+	    now - l->full_since > full_max &&
+	    now - l->pending_since > HEALTH_GRACE) {
+		snprintf(why, len, "listen %s: at its limit of %u connections "
+		    "for %.0f s with clients waiting", l->text, l->limit,
+		    now - l->full_since);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+listener_check(struct listener *l, double now)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *c;
+	char why[256];
+	double limit;
+	int pending;
+
+	for (c = l->conns; c != NULL; c = c->next) {
+		limit = (c->busy ? SERVE_SEND_FACTOR : 2.0) * l->timeout;
+		if (c->cut || now - c->since <= limit)
+			continue;
+		ci = MHD_get_connection_info(c->mhd,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL)
+			continue;
+		/* MHD sees the end of the stream and closes it. */
+		shutdown(ci->connect_fd, SHUT_RDWR);
+		c->cut = 1;
+		log_debug("http: listen %s: closing a connection that %s in "
+		    "%.0f s", l->text, c->busy ? "did not take its answer" :
+		    "sent no complete request", limit);
+	}
+	pending = listener_pending(l);
+	if (!pending || l->accepts != l->pending_accepts ||
+	    l->pending_since == 0) {
+		l->pending_since = pending ? now : 0;
+		l->pending_accepts = l->accepts;
+	} else if (!l->stalled && l->nconns < l->limit)
+		listener_drive(l);
+	if (listener_wedged(l, now, why, sizeof(why))) {
+		if (!l->wedged)
+			log_warnx("http: %s", why);
+		l->wedged = 1;
+	} else if (l->wedged) {
+		log_info("http: listen %s: accepting again", l->text);
+		l->wedged = 0;
+	}
+}
+
+static void
+health_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+	double now = mono_now();
+	size_t i;
 
 	(void)loop;
 	(void)revents;
-	MHD_run(l->mhd);
-	listener_rearm(l);
+	for (i = 0; i < srv->nls; i++)
+		listener_check(srv->ls[i], now);
 }
 
 /* MHD's own messages are mostly about misbehaving clients: debug. */
@@ -397,14 +607,22 @@ static enum MHD_Result
 queue(struct request *req, struct MHD_Connection *conn, unsigned int status,
     struct MHD_Response *r)
 {
+	const union MHD_ConnectionInfo *ci;
 	enum MHD_Result ret;
 
 	if (r == NULL)
 		return MHD_NO;
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
-	if (ret == MHD_YES)
-		req->answered = 1;
+	if (ret != MHD_YES)
+		return ret;
+	req->answered = 1;
+	/* The request is in: the answer's deadline starts. */
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL) {
+		((struct conn *)ci->socket_context)->busy = 1;
+		((struct conn *)ci->socket_context)->since = mono_now();
+	}
 	return ret;
 }
 
@@ -578,10 +796,9 @@ url_encode(struct buf *b, const char *s)
 static void
 param_record(struct params *p, const char *k, const char *v)
 {
-	/* The key separates fields with bytes MHD never leaves in a
-	 * decoded value of a well-formed request; a client that sends
-	 * them only splits its own cache entries. */
-	buf_printf(&p->key, "%s\x1f%s\x1e", k, v);
+	/* Every field length-prefixed: decoded values may hold any
+	 * byte, so no separator could keep two queries apart. */
+	buf_printf(&p->key, "%zu:%s%zu:%s", strlen(k), k, strlen(v), v);
 	if (p->query.len > 0)
 		buf_addch(&p->query, '&');
 	buf_printf(&p->query, "%s=", k);
@@ -968,7 +1185,8 @@ serve_cached(struct server *srv, struct request *req,
 	}
 	host = request_host(conn);
 	buf_init(&key, 0);
-	buf_printf(&key, "%s\n%s\n", host, url);
+	buf_printf(&key, "%zu:%s%zu:%s", strlen(host), host, strlen(url),
+	    url);
 	if (req->route == ROUTE_FEED || req->route == ROUTE_VIEW) {
 		buf_addstr(&key, p.key.len > 0 ? p.key.data : "");
 		gen = store_generation(srv->store);
@@ -1101,6 +1319,225 @@ serve_refresh(struct server *srv, struct request *req,
 	    "refresh requested: %.100s", name ? name : "every feed");
 }
 
+/*
+ * MHD's URI callback runs once the request line is in, before MHD
+ * splits the query into its memory pool; libmicrohttpd 0.9.75 neither
+ * answers nor closes a connection whose pool the parameters exhaust
+ * (it waits for the timeout).  A request line longer than SERVE_URI_MAX
+ * or with more than SERVE_MAX_PARAMS parameters is refused here, and
+ * its query cut off in MHD's own copy of the line (the callback runs on
+ * it before it is split) so that MHD parses none of it; the handler
+ * then answers 414 at once.  The request's state starts here too.
+ */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct request *req;
+	char *q;
+	size_t n = 1;
+
+	(void)cls;
+	(void)conn;
+	req = xcalloc(1, sizeof(*req));
+	req->start = mono_now();
+	q = strchr(uri, '?');
+	if (q != NULL)
+		for (n = 1; *q != '\0'; q++)
+			n += *q == '&';
+	if (strlen(uri) > SERVE_URI_MAX || n > SERVE_MAX_PARAMS) {
+		req->refuse = MHD_HTTP_URI_TOO_LONG;
+		q = strchr(uri, '?');
+		if (q != NULL)
+			q[1] = '\0';
+	}
+	return req;
+}
+
+/* Whether s (of n bytes) is an IP address literal equal to the address
+ * of the socket fd, or any address when fd is bound to a wildcard. */
+static int
+host_is_listener_addr(const char *s, size_t n, int v6, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct in6_addr a6;
+	struct in_addr a4;
+	char tmp[64];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (v6) {
+		if (inet_pton(AF_INET6, tmp, &a6) != 1 ||
+		    ss.ss_family != AF_INET6)
+			return 0;
+		return memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    &in6addr_any, sizeof(a6)) == 0 ||
+		    memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr, &a6,
+		    sizeof(a6)) == 0;
+	}
+	if (inet_pton(AF_INET, tmp, &a4) != 1 || ss.ss_family != AF_INET)
+		return 0;
+	return ((struct sockaddr_in *)&ss)->sin_addr.s_addr ==
+	    htonl(INADDR_ANY) ||
+	    ((struct sockaddr_in *)&ss)->sin_addr.s_addr == a4.s_addr;
+}
+
+/*
+ * Whether the Host header names this server, against DNS rebinding: a
+ * page from a name the attacker controls, re-pointed at 127.0.0.1,
+ * reaches us with its own name as Host.  Accepted: "localhost", the
+ * loopback literals 127.0.0.1 and [::1] on Unix sockets (local clients
+ * and proxies say so), the listener's own address (any address literal
+ * when it is bound to a wildcard address: a name is needed for
+ * rebinding), and the configured server_name values; each with or
+ * without a port, any port (the name is what an attacker controls), a
+ * final dot ignored.  No Host at all is accepted here: browsers always
+ * send one, and the handler answers 400 to HTTP/1.1 without it (RFC
+ * 9112 3.2), leaving HTTP/1.0 clients that predate the header.
+ */
+static int
+host_allowed(const struct listener *l, const struct conf *conf,
+    const char *host)
+{
+	const char *name, *end, *p;
+	size_t n, i;
+	int v6 = 0;
+
+	if (host == NULL)
+		return 1;
+	if (*host == '[') {
+		name = host + 1;
+		end = strchr(name, ']');
+		if (end == NULL)
+			return 0;
+		p = end + 1;
+		v6 = 1;
+	} else {
+		name = host;
+		end = strchr(name, ':');
+		if (end == NULL)
+			end = name + strlen(name);
+		p = end;
+	}
+	if (*p == ':') {
+		for (i = 1; p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (i == 1 || i > 6 || p[i] != '\0')
+			return 0;
+	} else if (*p != '\0')
+		return 0;
+	n = (size_t)(end - name);
+	if (n > 1 && !v6 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > HOST_MAX)
+		return 0;
+	if (!v6 && n == 9 && strncasecmp(name, "localhost", 9) == 0)
+		return 1;
+	if (l->is_unix && ((v6 && n == 3 && strncmp(name, "::1", 3) == 0) ||
+	    (!v6 && n == 9 && strncmp(name, "127.0.0.1", 9) == 0)))
+		return 1;
+	if (!l->is_unix && host_is_listener_addr(name, n, v6, l->fd))
+		return 1;
+	for (i = 0; conf != NULL && i < conf->nserver_names; i++) {
+		if (strlen(conf->server_names[i]) == n &&
+		    strncasecmp(conf->server_names[i], name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* /healthz: 503 with the reasons while a listener is wedged. */
+static enum MHD_Result
+serve_healthz(struct server *srv, struct request *req,
+    struct MHD_Connection *conn)
+{
+	struct buf out;
+	char why[256];
+	double now = mono_now();
+	enum MHD_Result ret;
+	size_t i;
+
+	buf_init(&out, 0);
+	for (i = 0; i < srv->nls; i++)
+		if (listener_wedged(srv->ls[i], now, why, sizeof(why)))
+			buf_printf(&out, "unhealthy: %s\n", why);
+	if (out.len == 0) {
+		buf_reset(&out);
+		return reply_text(req, conn, MHD_HTTP_OK, "ok\n", NULL);
+	}
+	ret = reply_text(req, conn, MHD_HTTP_SERVICE_UNAVAILABLE, out.data,
+	    NULL);
+	buf_reset(&out);
+	return ret;
+}
+
+/* MHD_KeyValueIterator adding up what a request's head takes in MHD's
+ * memory pool: the text and a record per header, cookie or argument. */
+static enum MHD_Result
+head_size_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+    const char *v)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(k) + (v != NULL ? strlen(v) : 0) + SERVE_HEAD_RECORD;
+	return MHD_YES;
+}
+
+/*
+ * An oversized request is answered by writing a fixed response to the
+ * socket here rather than queueing one, and its connection closed: a
+ * request that nearly fills the connection's memory pool leaves MHD no
+ * room to build any response header (it would close without a word).
+ * This runs on the handler's first call, before MHD has written
+ * anything of this request (the previous one on the connection was sent
+ * in full).
+ */
+static enum MHD_Result
+refuse_raw(struct request *req, struct MHD_Connection *conn,
+    unsigned int status)
+{
+	static const char r414[] = "HTTP/1.1 414 URI Too Long\r\n"
+	    "Connection: close\r\nContent-Type: " TEXT_PLAIN "\r\n"
+	    "Content-Length: 22\r\nCache-Control: no-store\r\n\r\n"
+	    "request line too long\n";
+	static const char r431[] = "HTTP/1.1 431 Request Header Fields "
+	    "Too Large\r\nConnection: close\r\nContent-Type: " TEXT_PLAIN
+	    "\r\nContent-Length: 30\r\nCache-Control: no-store\r\n\r\n"
+	    "request header fields too big\n";
+	const union MHD_ConnectionInfo *ci;
+	const char *r = status == MHD_HTTP_URI_TOO_LONG ? r414 : r431;
+	size_t len = status == MHD_HTTP_URI_TOO_LONG ? sizeof(r414) - 1 :
+	    sizeof(r431) - 1;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci != NULL)
+		(void)send(ci->connect_fd, r, len, MSG_NOSIGNAL |
+		    MSG_DONTWAIT);
+	req->answered = 1;	/* counted when MHD is done with it */
+	return MHD_NO;
+}
+
+/* Whether the request's head takes more than SERVE_HEAD_MAX. */
+static int
+head_too_large(struct MHD_Connection *conn, const char *url,
+    const char *method)
+{
+	size_t n = strlen(url) + strlen(method);
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND | MHD_COOKIE_KIND |
+	    MHD_GET_ARGUMENT_KIND, head_size_cb, &n);
+	if (n <= SERVE_HEAD_MAX)
+		return 0;
+	log_debug("http: %s %.100s: request head of %zu bytes refused",
+	    method, url, n);
+	return 1;
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -1109,10 +1546,9 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	struct listener *l = cls;
 	struct server *srv = l->srv;
 	struct request *req = *con_cls;
-	const char *clen;
+	const char *clen, *host;
 	int get;
 
-	(void)version;
 	(void)upload_data;
 	/*
 	 * Errors are answered on the first call, before any body is read
@@ -1124,7 +1560,25 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		req = xcalloc(1, sizeof(*req));
 		req->start = mono_now();
 		*con_cls = req;
-		log_debug("http: %s %s", method, url);
+	}
+	if (!req->seen) {
+		req->seen = 1;
+		log_debug("http: %s %.200s", method, url);
+		if (req->refuse != 0)
+			return refuse_raw(req, conn, req->refuse);
+		if (head_too_large(conn, url, method))
+			return refuse_raw(req, conn,
+			    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE);
+		host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_HOST);
+		if (host == NULL && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+			return reply_text(req, conn, MHD_HTTP_BAD_REQUEST,
+			    "bad request: no Host header\n", NULL);
+		if (!host_allowed(l, srv->conf, host))
+			return reply_text(req, conn,
+			    MHD_HTTP_MISDIRECTED_REQUEST, "misdirected "
+			    "request: this server does not answer for that "
+			    "Host (see server_name in feedd.conf(5))\n", NULL);
 		route_parse(req, url);
 		get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -1167,7 +1621,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	switch (req->route) {
 	case ROUTE_HEALTHZ:
-		return reply_text(req, conn, MHD_HTTP_OK, "ok\n", NULL);
+		return serve_healthz(srv, req, conn);
 	case ROUTE_METRICS:
 		return serve_metrics(req, conn);
 	case ROUTE_REFRESH:
@@ -1183,10 +1637,16 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct request *req = *con_cls;
+	const union MHD_ConnectionInfo *ci;
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* The next request's head is awaited from now on. */
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL) {
+		((struct conn *)ci->socket_context)->busy = 0;
+		((struct conn *)ci->socket_context)->since = mono_now();
+	}
 	if (req == NULL)
 		return;
 	if (req->answered)
@@ -1495,10 +1955,14 @@ listener_run(struct server *srv, struct listener *l, const struct conf *conf,
 	    (unsigned int)conf->http_max_clients : SERVE_CONN_LIMIT;
 	timeout = conf->http_timeout > 0 ?
 	    (unsigned int)conf->http_timeout : SERVE_CONN_TIMEOUT;
+	l->limit = limit;
+	l->timeout = timeout;
 	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, handler, l,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, l,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
@@ -1652,6 +2116,9 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	srv->store = store;
 	srv->conf = conf;
 	srv->started = (int64_t)time(NULL);
+	ev_timer_init(&srv->health, health_cb, 1., 1.);
+	srv->health.data = srv;
+	ev_timer_start(loop, &srv->health);
 	srv->nsd = activated_fds(&srv->sd_fds);
 	srv->ls = xcalloc(conf->nlisten + srv->nsd + 1, sizeof(*srv->ls));
 	for (i = 0; i < conf->nlisten; i++) {
@@ -1742,6 +2209,19 @@ serve_set_refresh(struct server *srv, int (*cb)(void *, const char *),
 	srv->refresh_arg = arg;
 }
 
+void
+serve_test_stall(struct server *srv, size_t i)
+{
+	struct listener *l;
+
+	if (srv == NULL || i >= srv->nls)
+		return;
+	l = srv->ls[i];
+	l->stalled = 1;
+	ev_io_stop(srv->loop, &l->io);
+	ev_timer_stop(srv->loop, &l->timer);
+}
+
 int
 serve_tcp_port(const struct server *srv, size_t i)
 {
@@ -1757,6 +2237,7 @@ serve_free(struct server *srv)
 
 	if (srv == NULL)
 		return;
+	ev_timer_stop(srv->loop, &srv->health);
 	for (i = 0; i < srv->nls; i++)
 		listener_stop(srv, srv->ls[i]);
 	for (i = 0; i < srv->nsd; i++)

@@ -61,4 +61,10 @@ void		 serve_set_refresh(struct server *srv,
  */
 int		 serve_tcp_port(const struct server *srv, size_t i);
 
+/*
+ * Tests only: stops driving listener i, as a lost wakeup would, so that
+ * a test can see /healthz notice a listener that no longer accepts.
+ */
+void		 serve_test_stall(struct server *srv, size_t i);
+
 #endif

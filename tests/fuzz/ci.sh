@@ -9,7 +9,8 @@
 #   tests/fuzz/ci.sh [SECONDS [HARNESS...]]
 #
 # SECONDS per harness (default 30); HARNESS among parse date uri html
-# (default all).  Environment: CC (default clang, else clang-14),
+# http (default all).  http links the daemon's serving code and needs a
+# configured tree (config.h) plus libmicrohttpd, libev, SQLite and zlib.  Environment: CC (default clang, else clang-14),
 # FUZZ_WORK (work directory, default a fresh one under ${TMPDIR:-/tmp}),
 # FEEDD_SHARED (where corpus/ is, default ../shared beside the clone; the
 # copies in tests/data/corpus/ are used when it is absent), FUZZ_JOBS
@@ -20,7 +21,7 @@ set -eu
 
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-harnesses=${*:-parse date uri html}
+harnesses=${*:-parse date uri html http}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 shared=${FEEDD_SHARED:-$src/../shared}
@@ -46,9 +47,40 @@ for c in "$src"/parsers/*.c; do
 	fi
 	objs="$objs $o"
 done
+# The serving code (for http): the daemon's modules and the store.
+dobjs=
+case " $harnesses " in
+*" http "*)
+	if [ ! -f "$src/config.h" ]; then
+		echo "fuzz: http needs a configured tree ($src/config.h)" >&2
+		exit 1
+	fi
+	for c in "$src"/daemon/serve.c "$src"/daemon/conf.c \
+	    "$src"/daemon/opml.c "$src"/daemon/page.c "$src"/daemon/render.c \
+	    "$src"/daemon/metrics.c "$src"/daemon/log.c \
+	    "$src"/storage/*.c; do
+		o=$work/obj/d_$(basename "$c" .c).o
+		if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then
+			$CC $cflags -fsanitize=fuzzer-no-link -I"$src/daemon" \
+			    -DLOCALSTATEDIR=\"/var\" -DSYSCONFDIR=\"/etc\" \
+			    -I"$src/storage" -c "$c" -o "$o"
+		fi
+		dobjs="$dobjs $o"
+	done
+	;;
+esac
+dlibs="-lmicrohttpd -lev $(pkg-config --libs sqlite3 zlib inih)"
+if grep -q '^#define HAVE_SYSTEMD 1' "$src/config.h" 2>/dev/null; then
+	dlibs="$dlibs $(pkg-config --libs libsystemd)"
+fi
 for h in $harnesses; do
-	$CC $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" $objs $libs \
-	    -o "$work/fuzz_$h"
+	if [ "$h" = http ]; then
+		$CC $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" $dobjs $objs \
+		    $libs $dlibs -o "$work/fuzz_$h"
+	else
+		$CC $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" $objs $libs \
+		    -o "$work/fuzz_$h"
+	fi
 done
 [ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
@@ -66,12 +98,30 @@ if [ ! -d "$work/seeds" ]; then
 	mv "$work/seeds.tmp" "$work/seeds"
 fi
 
+# HTTP seeds: a few requests of each kind (seeds.py knows only feeds).
+if [ ! -d "$work/seeds/http" ]; then
+	mkdir -p "$work/seeds/http"
+	i=0
+	for r in 'GET /feed.atom?limit=2&tag=news&feed=alpha HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n\r\n' \
+	    'GET /feed.json?q=one&since=2023-01-01T00:00:00Z HTTP/1.1\r\nHost: feeds.example:80\r\nIf-None-Match: "x"\r\n\r\n' \
+	    'HEAD /view/news.rss HTTP/1.0\r\n\r\n' \
+	    'GET /status HTTP/1.1\r\nHost: evil.example\r\n\r\n' \
+	    'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: a=b\r\n\r\n' \
+	    'POST /refresh?feed=beta HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc' \
+	    'GET /feeds.opml HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' \
+	    'GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'; do
+		i=$((i + 1))
+		printf "$r" >"$work/seeds/http/seed$i"
+	done
+fi
+
 run_one() {
 	h=$1
 	mkdir -p "$work/corpus-$h"
 	case $h in
 	# 16 KiB: larger inputs cost more than they find (seeds are cut).
 	parse|html)	opts="-max_len=16384 -dict=$here/html.dict" ;;
+	http)		opts="-max_len=20000 -dict=$here/http.dict" ;;
 	*)		opts="-max_len=4096" ;;
 	esac
 	"$work/fuzz_$h" $opts -max_total_time="$secs" -timeout=10 \

@@ -209,6 +209,45 @@ START_TEST(test_all_errors_reported)
 }
 END_TEST
 
+/* server_name: repeatable, comma lists, lower-cased; not a port, URL
+ * or wildcard. */
+START_TEST(test_server_name)
+{
+	struct conf *conf;
+	char *err = NULL;
+
+	conf = load(
+	    "[feedd]\n"
+	    "server_name = Feeds.Example.org, reader.example.\n"
+	    "server_name = 192.0.2.7\n"
+	    "[feed one]\n"
+	    "url = http://example.org/\n", &err);
+	ck_assert_msg(conf != NULL, "%s", err ? err : "?");
+	ck_assert_uint_eq(conf->nserver_names, 3);
+	ck_assert_str_eq(conf->server_names[0], "feeds.example.org");
+	ck_assert_str_eq(conf->server_names[1], "reader.example");
+	ck_assert_str_eq(conf->server_names[2], "192.0.2.7");
+	conf_free(conf);
+	cleanup();
+
+	conf = load(
+	    "[feedd]\n"
+	    "server_name = feeds.example.org:8080\n"	/* 2 */
+	    "server_name = *.example.org\n"		/* 3 */
+	    "server_name = http://x.example/\n"		/* 4 */
+	    "server_name = ,\n"				/* 5 */
+	    "server_name = a..b\n"			/* 6 */
+	    "[feed one]\n"
+	    "url = http://example.org/\n", &err);
+	ck_assert_ptr_null(conf);
+	ck_assert_msg(count_lines(err) == 5, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, ":2: server_name: "));
+	ck_assert_ptr_nonnull(strstr(err, ":5: server_name: empty"));
+	free(err);
+	cleanup();
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char *err = NULL;
@@ -461,6 +500,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_min_interval_clamps);
 	tcase_add_test(tc, test_all_errors_reported);
+	tcase_add_test(tc, test_server_name);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_duration);

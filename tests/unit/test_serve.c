@@ -8,6 +8,8 @@
  * assertions are made afterwards in the main thread.
  */
 #include <check.h>
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ static char *view_feeds[] = { "alpha" };
 static struct conf_view views[2];
 static struct conf_feed cfeeds[2];
 static int64_t feed_a, feed_b;
+static char *snames[] = { "feeds.example" };
 
 struct req {
 	const char	*method;	/* "GET", "HEAD", "POST" */
@@ -60,6 +63,8 @@ struct req {
 	int		 gzip;		/* Accept-Encoding: gzip */
 	const char	*post;		/* a body to send, or NULL */
 	long		 timeout_ms;	/* 0: 10 s */
+	const char	*raw;		/* sent as it is, or NULL */
+	size_t		 rawlen;	/* 0: strlen(raw) */
 	/* results */
 	long		 status;
 	int		 curl_rc;
@@ -211,6 +216,57 @@ collect(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* A raw exchange: r->raw sent, the answer read until the server closes
+ * or the time is up; status from its first line (0: none). */
+static void
+do_raw(struct req *r, int port)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_un sun;
+	struct timeval tv;
+	char b[4096];
+	ssize_t n;
+	size_t len = r->rawlen ? r->rawlen : strlen(r->raw), off;
+	int fd, rc;
+
+	tv.tv_sec = (r->timeout_ms ? r->timeout_ms : 10000) / 1000;
+	tv.tv_usec = (r->timeout_ms ? r->timeout_ms : 10000) % 1000 * 1000;
+	r->curl_rc = -1;
+	if (r->unix_sock) {
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		memcpy(sun.sun_path, sockpath, strlen(sockpath) + 1);
+		rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	} else {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)port);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (rc == -1) {
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (off = 0; off < len; off += (size_t)n) {
+		n = send(fd, r->raw + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+	}
+	while ((n = recv(fd, b, sizeof(b), 0)) > 0)
+		buf_add(&r->head, b, (size_t)n);
+	/* A timeout leaves n == -1 with EAGAIN: no close seen. */
+	r->curl_rc = n == 0 ? 0 : -2;
+	close(fd);
+	buf_addch(&r->head, '\0');
+	r->status = 0;
+	if (r->head.len > 12 && strncmp(r->head.data, "HTTP/1.", 7) == 0)
+		r->status = strtol(r->head.data + 9, NULL, 10);
+}
+
 static void
 do_req(struct req *r, int port)
 {
@@ -220,6 +276,10 @@ do_req(struct req *r, int port)
 
 	buf_init(&r->body, 0);
 	buf_init(&r->head, 0);
+	if (r->raw != NULL) {
+		do_raw(r, port);
+		return;
+	}
 	c = curl_easy_init();
 	if (r->unix_sock) {
 		snprintf(url, sizeof(url), "http://localhost%s", r->path);
@@ -624,6 +684,8 @@ START_TEST(test_unix)
 	struct stat st;
 	char etag[512];
 
+	conf.server_names = snames;
+	conf.nserver_names = 1;
 	start_server();
 	ck_assert_int_eq(lstat(sockpath, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
@@ -641,9 +703,7 @@ START_TEST(test_unix)
 	/* Per-Host documents have their own tags. */
 	snprintf(etag, sizeof(etag), "%s", hdr(&r[1], "ETag"));
 	ck_assert_str_ne(hdr(&r[2], "ETag"), etag);
-	ck_status(&r[3], 200);
-	ck_assert_ptr_nonnull(strstr(r[3].body.data,
-	    "href=\"http://localhost/feed.rss\""));
+	ck_status(&r[3], 421);
 	ck_status(&r[4], 200);
 	ck_assert_str_eq(r[4].body.data, "ok\n");
 	serve_free(srv);
@@ -1218,6 +1278,506 @@ START_TEST(test_limits)
 }
 END_TEST
 
+
+/* Host must name this server (DNS rebinding): 421 otherwise, on every
+ * route. */
+START_TEST(test_host)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: evil.example" },
+		{ .method = "GET", .path = "/feeds.opml",
+		  .header = "Host: evil.example:8080" },
+		{ .method = "GET", .path = "/feed.atom",
+		  .header = "Host: evil.example" },
+		{ .method = "GET", .path = "/status" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: localhost" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: LOCALHOST.:1234" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: Feeds.Example" },
+		{ .method = "GET", .path = "/status", .header = "Host: [::1]" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: 127.0.0.2" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: localhost.evil.example" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: 127.0.0.1.evil.example" },
+		{ .method = "GET", .path = "/status",
+		  .header = "Host: 127.0.0.1:80:80" },
+		{ .method = "GET", .path = "/status", .unix_sock = 1,
+		  .header = "Host: evil.example" },
+		{ .method = "GET", .path = "/status", .unix_sock = 1,
+		  .header = "Host: 127.0.0.1" },
+		{ .method = "GET", .path = "/status", .unix_sock = 1 },
+		{ .method = "GET", .path = "/status",
+		  .raw = "GET /status HTTP/1.0\r\n\r\n" },
+		{ .method = "GET", .path = "/status",
+		  .raw = "GET /status HTTP/1.1\r\nConnection: close\r\n\r\n" },
+		{ .method = "GET", .path = "/healthz",
+		  .header = "Host: evil.example" },
+	};
+	size_t i, n = sizeof(r) / sizeof(r[0]);
+
+	conf.server_names = snames;
+	conf.nserver_names = 1;
+	start_server();
+	run(r, n);
+	for (i = 0; i < 3; i++)
+		ck_status(&r[i], 421);
+	for (i = 3; i < 7; i++)
+		ck_status(&r[i], 200);
+	for (i = 7; i < 13; i++)
+		ck_status(&r[i], 421);
+	ck_status(&r[13], 200);
+	ck_status(&r[14], 200);
+	ck_status(&r[15], 200);
+	ck_status(&r[16], 400);
+	ck_status(&r[17], 421);
+	ck_assert_ptr_null(strstr(r[0].body.data, "alpha"));
+	reqs_free(r, n);
+}
+END_TEST
+
+/* Cache keys cannot be forged from separator bytes in a value. */
+START_TEST(test_cache_key)
+{
+	struct req r[] = {
+		{ .method = "GET",
+		  .path = "/feed.rss?tag=news%1Efeed%1Falpha%1Elimit%1F1" },
+		{ .method = "GET",
+		  .path = "/feed.rss?tag=news&feed=alpha&limit=1" },
+		{ .method = "GET",
+		  .path = "/feed.rss?tag=news%1F%1Efeed%1F" },
+		{ .method = "GET", .path = "/feed.rss?tag=news&feed=" },
+	};
+
+	start_server();
+	run(r, 4);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<item>"), 0);
+	ck_status(&r[1], 200);
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 1);
+	ck_status(&r[2], 200);
+	ck_status(&r[3], 400);
+	reqs_free(r, 4);
+}
+END_TEST
+
+/* Every way to fill MHD's per-connection memory is answered at once
+ * with 414 or 431 (libmicrohttpd alone leaves some unanswered). */
+START_TEST(test_request_limits)
+{
+	enum { N = 9 };
+	struct req r[N];
+	struct buf b[N];
+	size_t i, k;
+
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < N; i++) {
+		buf_init(&b[i], 0);
+		r[i].method = "GET";
+		r[i].path = "(raw)";
+		r[i].timeout_ms = 3000;
+	}
+	/* 300 query parameters, 1.7 KB */
+	buf_addstr(&b[0], "GET /feed.rss?");
+	for (k = 0; k < 300; k++)
+		buf_printf(&b[0], "%sa=%zu", k ? "&" : "", k);
+	/* 800 empty ones */
+	buf_addstr(&b[1], "GET /feed.rss?");
+	for (k = 0; k < 800; k++)
+		buf_addch(&b[1], '&');
+	/* a query at the edge of the connection's memory */
+	buf_addstr(&b[2], "GET /feed.rss?x=");
+	for (k = 0; k < 16200; k++)
+		buf_addch(&b[2], 'y');
+	for (i = 0; i < 3; i++)
+		buf_addstr(&b[i], " HTTP/1.1\r\nHost: localhost\r\n"
+		    "Connection: close\r\n\r\n");
+	/* 219 headers; a 16 KB one; 300 cookies; 300 Cookie headers */
+	buf_addstr(&b[3], "GET /feed.rss HTTP/1.1\r\nHost: localhost\r\n");
+	for (k = 0; k < 219; k++)
+		buf_printf(&b[3], "X-%zu: y\r\n", k);
+	buf_addstr(&b[4], "GET /feed.rss HTTP/1.1\r\nHost: localhost\r\nX: ");
+	for (k = 0; k < 16000; k++)
+		buf_addch(&b[4], 'y');
+	buf_addstr(&b[4], "\r\n");
+	buf_addstr(&b[5], "GET /feed.rss HTTP/1.1\r\nHost: localhost\r\n"
+	    "Cookie: ");
+	for (k = 0; k < 300; k++)
+		buf_printf(&b[5], "%sc%zu=1", k ? "; " : "", k);
+	buf_addstr(&b[5], "\r\n");
+	buf_addstr(&b[6], "GET /feed.rss HTTP/1.1\r\nHost: localhost\r\n");
+	for (k = 0; k < 300; k++)
+		buf_printf(&b[6], "Cookie: c%zu=1\r\n", k);
+	for (i = 3; i < 7; i++)
+		buf_addstr(&b[i], "Connection: close\r\n\r\n");
+	/* below the limits: served */
+	buf_addstr(&b[7], "GET /feed.rss?");
+	for (k = 0; k < 60; k++)
+		buf_printf(&b[7], "%sa=%zu", k ? "&" : "", k);
+	buf_addstr(&b[7], " HTTP/1.1\r\nHost: localhost\r\n"
+	    "Connection: close\r\n\r\n");
+	/* the Unix socket too */
+	buf_addstr(&b[8], b[0].data);
+	r[8].unix_sock = 1;
+	for (i = 0; i < N; i++)
+		r[i].raw = b[i].data;
+	start_server();
+	run(r, N);
+	for (i = 0; i < N; i++) {
+		ck_assert_msg(r[i].curl_rc == 0, "request %zu: no answer "
+		    "and no close within 3 s", i);
+		if (i == 7)
+			ck_assert_int_eq(r[i].status, 200);
+		else if (i < 3 || i == 8)
+			ck_assert_msg(r[i].status == 414 ||
+			    (i == 2 && r[i].status == 431),
+			    "request %zu: status %ld", i, r[i].status);
+		else
+			ck_assert_msg(r[i].status == 431,
+			    "request %zu: status %ld", i, r[i].status);
+	}
+	reqs_free(r, N);
+	for (i = 0; i < N; i++)
+		buf_reset(&b[i]);
+}
+END_TEST
+
+/* The loop stops (a long parse) while the connection limit is reached;
+ * every connection closes meanwhile; the listener must accept again. */
+struct pause_run {
+	ev_async	 pause, done;
+	mtx_t		 mtx;
+	cnd_t		 cnd;
+	int		 paused, resume;
+	int		 port;
+	struct req	 after[2];
+};
+
+static void
+pause_cb(struct ev_loop *l, ev_async *w, int revents)
+{
+	struct pause_run *pr = w->data;
+
+	(void)l;
+	(void)revents;
+	mtx_lock(&pr->mtx);
+	pr->paused = 1;
+	cnd_broadcast(&pr->cnd);
+	while (!pr->resume)
+		cnd_wait(&pr->cnd, &pr->mtx);
+	pr->resume = 0;
+	mtx_unlock(&pr->mtx);
+}
+
+static int
+unix_connect(void)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, sockpath, strlen(sockpath) + 1);
+	if (fd != -1 && connect(fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+pause_client(void *arg)
+{
+	struct pause_run *pr = arg;
+	int fd[4], i, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 4; i++)
+			fd[i] = k == 0 ? raw_connect(pr->port) : unix_connect();
+		usleep(300000);		/* all accepted */
+		ev_async_send(loop, &pr->pause);
+		mtx_lock(&pr->mtx);
+		while (!pr->paused)
+			cnd_wait(&pr->cnd, &pr->mtx);
+		pr->paused = 0;
+		for (i = 0; i < 4; i++)
+			if (fd[i] != -1)
+				close(fd[i]);
+		usleep(100000);
+		pr->resume = 1;
+		cnd_broadcast(&pr->cnd);
+		mtx_unlock(&pr->mtx);
+		pr->after[k].unix_sock = k;
+		do_req(&pr->after[k], pr->port);
+	}
+	ev_async_send(loop, &pr->done);
+	return 0;
+}
+
+START_TEST(test_limit_recovers)
+{
+	struct pause_run pr;
+	thrd_t t;
+	int k;
+
+	conf.http_max_clients = 4;
+	start_server();
+	memset(&pr, 0, sizeof(pr));
+	mtx_init(&pr.mtx, mtx_plain);
+	cnd_init(&pr.cnd);
+	pr.port = serve_tcp_port(srv, 0);
+	for (k = 0; k < 2; k++) {
+		pr.after[k].method = "GET";
+		pr.after[k].path = "/healthz";
+		pr.after[k].timeout_ms = 1000;
+	}
+	ev_async_init(&pr.pause, pause_cb);
+	pr.pause.data = &pr;
+	ev_async_start(loop, &pr.pause);
+	ev_async_init(&pr.done, done_cb);
+	ev_async_start(loop, &pr.done);
+	ck_assert_int_eq(thrd_create(&t, pause_client, &pr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &pr.pause);
+	ev_async_stop(loop, &pr.done);
+	mtx_destroy(&pr.mtx);
+	cnd_destroy(&pr.cnd);
+	ck_status(&pr.after[0], 200);
+	ck_status(&pr.after[1], 200);
+	reqs_free(pr.after, 2);
+}
+END_TEST
+
+/* A listener that no longer accepts makes /healthz fail (on the other
+ * listener, which still answers). */
+struct stall_run {
+	int		 port;
+	ev_async	 done;
+	struct req	 before, after;
+};
+
+static int
+stall_client(void *arg)
+{
+	struct stall_run *sr = arg;
+	int fd;
+
+	do_req(&sr->before, sr->port);
+	fd = raw_connect(sr->port);	/* waits in the backlog */
+	usleep(5000000);		/* the grace, and a check */
+	do_req(&sr->after, sr->port);
+	if (fd != -1)
+		close(fd);
+	ev_async_send(loop, &sr->done);
+	return 0;
+}
+
+START_TEST(test_healthz_wedged)
+{
+	struct stall_run sr;
+	thrd_t t;
+
+	start_server();
+	memset(&sr, 0, sizeof(sr));
+	sr.port = serve_tcp_port(srv, 0);
+	sr.before.method = sr.after.method = "GET";
+	sr.before.path = sr.after.path = "/healthz";
+	sr.before.unix_sock = sr.after.unix_sock = 1;
+	serve_test_stall(srv, 0);
+	ev_async_init(&sr.done, done_cb);
+	ev_async_start(loop, &sr.done);
+	ck_assert_int_eq(thrd_create(&t, stall_client, &sr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &sr.done);
+	ck_status(&sr.before, 200);
+	ck_status(&sr.after, 503);
+	ck_assert_msg(strstr(sr.after.body.data, "unhealthy: listen "
+	    "127.0.0.1:0: a client has waited") != NULL, "%s",
+	    sr.after.body.data);
+	reqs_free(&sr.before, 1);
+	reqs_free(&sr.after, 1);
+}
+END_TEST
+
+/* A request head trickled a byte at a time (slowloris) does not hold a
+ * connection slot past twice http_timeout. */
+struct trickle_run {
+	int		 port;
+	int		 unix_sock;
+	const char	*head;		/* sent, then a byte at a time */
+	ev_async	 done;
+	int		 closed;
+	struct req	 after;
+};
+
+static int
+trickle_client(void *arg)
+{
+	struct trickle_run *tr = arg;
+	char c;
+	int fd, i;
+
+	fd = tr->unix_sock ? unix_connect() : raw_connect(tr->port);
+	if (fd != -1 && send(fd, tr->head, strlen(tr->head),
+	    MSG_NOSIGNAL) == (ssize_t)strlen(tr->head)) {
+		/* 0.3 s apart, well within the idle timeout of 1 s */
+		for (i = 0; i < 30 && !tr->closed; i++) {
+			usleep(300000);
+			if (send(fd, "y", 1, MSG_NOSIGNAL) != 1 ||
+			    recv(fd, &c, 1, MSG_DONTWAIT) == 0)
+				tr->closed = 1;
+		}
+	}
+	if (fd != -1)
+		close(fd);
+	do_req(&tr->after, tr->port);
+	ev_async_send(loop, &tr->done);
+	return 0;
+}
+
+START_TEST(test_slow_head)
+{
+	struct trickle_run tr;
+	thrd_t t;
+
+	conf.http_timeout = 1;
+	conf.http_max_clients = 1;
+	start_server();
+	memset(&tr, 0, sizeof(tr));
+	tr.port = serve_tcp_port(srv, 0);
+	tr.head = "GET /healthz HTTP/1.1\r\nX: ";
+	tr.after.method = "GET";
+	tr.after.path = "/healthz";
+	ev_async_init(&tr.done, done_cb);
+	ev_async_start(loop, &tr.done);
+	ck_assert_int_eq(thrd_create(&t, trickle_client, &tr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &tr.done);
+	ck_assert_msg(tr.closed, "a trickled request head kept its "
+	    "connection for 9 s");
+	ck_status(&tr.after, 200);
+	reqs_free(&tr.after, 1);
+
+	/* The same with a body, on the Unix socket's /refresh. */
+	memset(&tr, 0, sizeof(tr));
+	tr.unix_sock = 1;
+	tr.head = "POST /refresh HTTP/1.1\r\nHost: localhost\r\n"
+	    "Content-Length: 1000\r\n\r\n";
+	tr.after.method = "GET";
+	tr.after.path = "/healthz";
+	tr.after.unix_sock = 1;
+	ev_async_init(&tr.done, done_cb);
+	ev_async_start(loop, &tr.done);
+	ck_assert_int_eq(thrd_create(&t, trickle_client, &tr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &tr.done);
+	ck_assert_msg(tr.closed, "a trickled request body kept its "
+	    "connection for 9 s");
+	ck_status(&tr.after, 200);
+	reqs_free(&tr.after, 1);
+}
+END_TEST
+
+/* A reader taking its answer a little at a time (slow read) does not
+ * hold a connection slot past ten times http_timeout (30 s here). */
+struct slowread_run {
+	ev_async	 done;
+	int		 closed;
+	size_t		 got;
+	struct req	 after;
+};
+
+static int
+slowread_client(void *arg)
+{
+	static const char rq[] = "GET /feed.rss?limit=500 HTTP/1.1\r\n"
+	    "Host: localhost\r\n\r\n";
+	struct slowread_run *sr = arg;
+	struct timeval tv = { 0, 200000 };
+	struct pollfd pfd;
+	static char b[65536];
+	ssize_t n;
+	int fd, i;
+
+	fd = unix_connect();
+	if (fd != -1 && send(fd, rq, sizeof(rq) - 1, MSG_NOSIGNAL) ==
+	    (ssize_t)sizeof(rq) - 1) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		/* 64 KB every 0.5 s: the server is never idle for its
+		 * timeout (3 s), but 6 MB take 48 s. */
+		for (i = 0; i < 90 && !sr->closed; i++) {
+			usleep(500000);
+			n = recv(fd, b, sizeof(b), 0);
+			if (n > 0)
+				sr->got += (size_t)n;
+			/* The socket buffer still holds what was sent:
+			 * the hang-up shows before it is read. */
+			pfd.fd = fd;
+			pfd.events = POLLRDHUP;
+			if (n == 0 || (n == -1 && errno != EAGAIN) ||
+			    (poll(&pfd, 1, 0) == 1 &&
+			    (pfd.revents & (POLLRDHUP | POLLHUP)) != 0))
+				sr->closed = 1;
+		}
+	}
+	if (fd != -1)
+		close(fd);
+	do_req(&sr->after, 0);
+	ev_async_send(loop, &sr->done);
+	return 0;
+}
+
+START_TEST(test_slow_read)
+{
+	static char summary[12000];
+	struct slowread_run sr;
+	struct entry *e;
+	char (*ids)[16];
+	thrd_t t;
+	int i;
+
+	memset(summary, 'w', sizeof(summary) - 1);
+	e = calloc(500, sizeof(*e));
+	ids = calloc(500, sizeof(*ids));
+	ck_assert(e != NULL && ids != NULL);
+	for (i = 0; i < 500; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "big%d", i);
+		e[i] = mk(ids[i], "Big", "http://alpha.example/big", T0 - i);
+		e[i].summary = summary;
+	}
+	put(feed_a, e, 500, T0);
+	free(e);
+	free(ids);
+	conf.http_timeout = 3;
+	start_server();
+	memset(&sr, 0, sizeof(sr));
+	sr.after.method = "GET";
+	sr.after.path = "/healthz";
+	sr.after.unix_sock = 1;
+	ev_async_init(&sr.done, done_cb);
+	ev_async_start(loop, &sr.done);
+	ck_assert_int_eq(thrd_create(&t, slowread_client, &sr), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &sr.done);
+	ck_assert_msg(sr.closed, "a slow reader kept its connection for "
+	    "45 s (%zu bytes read)", sr.got);
+	ck_assert_uint_lt(sr.got, 5500000);
+	ck_status(&sr.after, 200);
+	reqs_free(&sr.after, 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1248,6 +1808,13 @@ main(void)
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_body_limit);
 	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_host);
+	tcase_add_test(tc, test_cache_key);
+	tcase_add_test(tc, test_request_limits);
+	tcase_add_test(tc, test_limit_recovers);
+	tcase_add_test(tc, test_healthz_wedged);
+	tcase_add_test(tc, test_slow_head);
+	tcase_add_test(tc, test_slow_read);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
