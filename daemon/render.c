@@ -14,7 +14,7 @@
  * entry lacks them: Atom's entry id/title/updated/author (RFC 4287
  * 4.1.2) and RSS's channel title/link/description (RSS 2.0 "Required
  * channel elements").  An entry's date for readers is updated, else
- * published, else the time feedd first saw it.
+ * published, else its place in the merged feed (render_item_date).
  *
  * JSON Feed is built as a jansson tree and dumped, never printed by hand;
  * strings go through the same cleaning (jansson refuses invalid UTF-8).
@@ -252,8 +252,10 @@ nonempty(const char *s)
 	return s != NULL && *s != '\0';
 }
 
-/* The date readers see for an item: updated, else published, else when
- * feedd first saw it. */
+/* The date readers see for an item: updated, else published, else where
+ * the store placed it (the channel's date or the first sighting, a
+ * second apart in document order, so that readers sorting by date keep
+ * the publisher's order). */
 int64_t
 render_item_date(const struct store_item *it)
 {
@@ -261,7 +263,7 @@ render_item_date(const struct store_item *it)
 		return it->entry.updated;
 	if (it->entry.published != FEED_NO_DATE)
 		return it->entry.published;
-	return it->first_seen;
+	return it->order_time != 0 ? it->order_time : it->first_seen;
 }
 
 /* The newest item date, or ch->now for an empty list. */

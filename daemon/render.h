@@ -32,8 +32,8 @@ int	render_feed(enum render_format format, const struct render_channel *ch,
 /* The Content-Type for a format, with charset. */
 const char *render_content_type(enum render_format format);
 
-/* The date readers see for an item: updated, else published, else when
- * feedd first saw it. */
+/* The date readers see for an item: updated, else published, else its
+ * order time (store_item.order_time), else when feedd first saw it. */
 int64_t	render_item_date(const struct store_item *it);
 
 /* s as valid UTF-8 without the control characters XML forbids (invalid

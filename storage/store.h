@@ -75,6 +75,8 @@ struct store_item {
 					 * changes across refetches/updates */
 	int64_t		 first_seen;
 	int64_t		 changed;	/* last time content changed, or 0 */
+	int64_t		 order_time;	/* where the merged feed places it
+					 * (see store_items) */
 	char		*feed_name;	/* config section name */
 	char		*feed_title;	/* config title, else the feed's own */
 	char		*feed_url;	/* the subscription URL */
@@ -247,8 +249,12 @@ void	 store_doc_rollback(struct store *s);
 
 /*
  * The newest items of all feeds merged, newest first (by published date,
- * else updated; by first_seen for entries without a date or dated more
- * than a day past it).  An article several feeds carry (same canonical
+ * else updated; by first_seen for entries dated more than a day past
+ * it).  Entries without a date are placed by the channel's date when
+ * it is believable, else by first_seen, in document order (one second
+ * apart); a feed's first document places them below its oldest dated
+ * entry when the channel has no date (store.c, undated_place).  An
+ * article several feeds carry (same canonical
  * link) appears once, from the feed that stored it first; with a tags or
  * feeds filter, from the first among the feeds selected, so a per-feed
  * view shows all of that feed's own entries.  Fills *items with an array
