@@ -73,11 +73,14 @@
  * before it is overwritten (its old text names the tokens to remove) and
  * comes back at commit, and purged ones leave it in one statement; rows
  * above it are simply written or deleted.  A crash loses nothing: the
- * watermark commits with the rows it covers.  The SQL function
- * feedd_text() it needs is registered on the connection before anything
- * touches the schema.  A reader's query is never passed to FTS5 as
- * syntax: each word is cut into tokens by the index's own tokenizer and
- * each token quoted, so no input can make the MATCH fail to parse.
+ * watermark commits with the rows it covers.  The SQL functions
+ * feedd_text() and feedd_fts() it needs are registered on the
+ * connection before anything touches the schema.  The index holds text
+ * in store_fts_text's form (CJK runs as pairs of characters, letters
+ * folded), and a reader's query is put in the same form first.  It is
+ * never passed to FTS5 as syntax: each word is cut into tokens by the
+ * index's own tokenizer and each token quoted, so no input can make the
+ * MATCH fail to parse.
  *
  * Queries (store_items) are built per combination of filters and kept
  * prepared (items_stmt).  A search walks the matches newest row id first
@@ -201,10 +204,11 @@ enum stmt_id {
 	" last_error, failures, http_status, error_class, current_url," \
 	" redirect_target, redirect_seen, gone, retry_after, hint_ttl," \
 	" skip_hours, skip_days, poll_interval"
-/* An entry as the search index sees it (schema.c, step 3). */
+/* An entry as the search index sees it (schema.c, steps 3 and 6). */
 #define FTS_COLUMNS \
-	"id, title, feedd_text(summary), feedd_text(content), author," \
-	" (SELECT group_concat(value, ' ') FROM json_each(categories))"
+	"id, feedd_fts(title, 0), feedd_fts(summary, 1)," \
+	" feedd_fts(content, 1), feedd_fts(author, 0), feedd_fts((SELECT" \
+	" group_concat(value, ' ') FROM json_each(categories)), 0)"
 /* An entry's row; ?1 to ?18 bound by entry_write.  No guid: it is
  * derived from feed name and key when read (load_item). */
 #define ENTRY_INSERT \
@@ -685,6 +689,29 @@ sql_html_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, text, -1, free);
 }
 
+/* feedd_fts(text, html): the search index's form of a column
+ * (store_fts_text), of its plain text first if html is true. */
+static void
+sql_fts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *v;
+	char *text, *fts;
+
+	(void)argc;
+	v = sqlite3_value_text(argv[0]);
+	if (v == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (sqlite3_value_int(argv[1])) {
+		text = store_html_text((const char *)v);
+		fts = store_fts_text(text, 0);
+		free(text);
+	} else
+		fts = store_fts_text((const char *)v, 0);
+	sqlite3_result_text(ctx, fts, -1, free);
+}
+
 /* feedd_key_hash(key) and feedd_canon_hash(canon_link): the stored
  * hashes (schema.h), for migrating older rows. */
 static void
@@ -760,6 +787,9 @@ store_open(const char *path, char **errstr)
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (sqlite3_create_function(s->db, "feedd_text", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_html_text,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_fts", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fts_text,
 	    NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(s->db, "feedd_key_hash", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_key_hash,
@@ -2427,6 +2457,7 @@ fts_query(struct store *s, const char *q, char **out)
 {
 	struct fts_words w;
 	const char *p;
+	char *folded;
 	size_t n, len, words = 0;
 
 	*out = NULL;
@@ -2434,17 +2465,24 @@ fts_query(struct store *s, const char *q, char **out)
 		return 0;
 	if (strlen(q) > STORE_Q_MAX)
 		return -1;
-	memset(&w, 0, sizeof(w));
-	buf_init(&w.b, 0);
 	for (p = q; *p != '\0'; p += n) {
 		n = strspn(p, " \t\r\n\f\v");
 		if (n > 0)
 			continue;
 		n = strcspn(p, " \t\r\n\f\v");
-		if (++words > STORE_Q_MAX_WORDS) {
-			buf_reset(&w.b);
+		if (++words > STORE_Q_MAX_WORDS)
 			return -1;
-		}
+	}
+	/* The words in the index's form: CJK words become their pairs of
+	 * characters (each a word here), letters are folded alike. */
+	folded = store_fts_text(q, 1);
+	memset(&w, 0, sizeof(w));
+	buf_init(&w.b, 0);
+	for (p = folded; *p != '\0'; p += n) {
+		n = strspn(p, " \t\r\n\f\v");
+		if (n > 0)
+			continue;
+		n = strcspn(p, " \t\r\n\f\v");
 		for (len = n; len > 0 && p[len - 1] == '*'; len--)
 			;
 		w.any = 0;
@@ -2454,6 +2492,7 @@ fts_query(struct store *s, const char *q, char **out)
 		if (w.any && len < n)
 			buf_addstr(&w.b, " *");
 	}
+	free(folded);
 	if (w.b.len == 0)
 		buf_reset(&w.b);
 	else

@@ -92,7 +92,9 @@ struct store_query {
 	size_t		 limit;		/* at most this many items */
 	/* Only items holding every word of q in their title, summary,
 	 * content, author or categories (full-text search, any case and
-	 * accents); NULL or blank for all.  Words are matched as words,
+	 * accents; Chinese, Japanese and Korean words found inside runs
+	 * without spaces, by pairs of characters; schema.c, step 6);
+	 * NULL or blank for all.  Words are matched as words,
 	 * never parsed as FTS5 syntax (a word of several tokens, such as
 	 * "e-mail", needs each of them, in any order), except that a
 	 * trailing '*' makes a word a prefix ("stor*").  A q that is too
