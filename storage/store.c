@@ -462,6 +462,8 @@ struct store {
 					 * INT64_MAX */
 	struct undated	*doc_undated;	/* its new undated rows */
 	size_t		 doc_nundated;
+	int64_t		 doc_prev_date;	/* the date of its last dated entry */
+	int64_t		 doc_ties;	/* entries before with that date */
 	int64_t		 doc_now;	/* latest "now" of its entries */
 	size_t		 doc_nentries;
 	int64_t		 doc_added;	/* rows inserted */
@@ -1500,6 +1502,8 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	s->doc_updated = 0;
 	s->doc_nindex = 0;
 	s->doc_nundated = 0;
+	s->doc_prev_date = FEED_NO_DATE;
+	s->doc_ties = 0;
 	s->doc_chan_date = FEED_NO_DATE;
 	s->doc_oldest = INT64_MAX;
 	s->doc_fts_w = s->fts_w;
@@ -1932,6 +1936,10 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 	 * whole run to the channel's date. */
 	if (date == FEED_NO_DATE && s->doc_nentries > 0)
 		sort_time -= (int64_t)s->doc_nentries - 1;
+	/* Entries of one date (a feed that gives days, not times) keep the
+	 * document's order the same way: a second apart. */
+	else if (sort_time == date)
+		sort_time -= s->doc_ties;
 	if (row_id == 0)
 		sqlite3_bind_int64(st, 18, sort_time);
 	rc = sqlite3_step(st);
@@ -1994,6 +2002,11 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 		s->doc_now = now;
 	if (entry_date(e) != FEED_NO_DATE && entry_date(e) < s->doc_oldest)
 		s->doc_oldest = entry_date(e);
+	if (entry_date(e) != FEED_NO_DATE) {
+		s->doc_ties = entry_date(e) == s->doc_prev_date ?
+		    s->doc_ties + 1 : 0;
+		s->doc_prev_date = entry_date(e);
+	}
 	canon = store_canon_link(e->link);
 	if (canon != NULL)
 		ch = store_canon_hash(canon);

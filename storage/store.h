@@ -255,7 +255,8 @@ void	 store_doc_rollback(struct store *s);
  * it).  Entries without a date are placed by the channel's date when
  * it is believable, else by first_seen, in document order (one second
  * apart); a feed's first document places them below its oldest dated
- * entry when the channel has no date (store.c, undated_place).  An
+ * entry when the channel has no date (store.c, undated_place).
+ * Entries of one document with the same date keep its order too.  An
  * article several feeds carry (same canonical
  * link) appears once, from the feed that stored it first; with a tags or
  * feeds filter, from the first among the feeds selected, so a per-feed

@@ -2723,6 +2723,14 @@ START_TEST(test_undated_order)
 	ck_assert_int_eq(store_doc_chan(s, b, e, 3, T0 + 600,
 	    T0 - 10 * DAY), 3);
 	ck_assert_str_eq(ids_of(s, 3), "u3,u4,u5");
+	/* Entries of one date (days, not times) keep the document's order
+	 * too. */
+	e[0] = mk("s1", "S1", "https://blog.example/s1", T0 + 300);
+	e[1] = mk("s2", "S2", "https://blog.example/s2", T0 + 300);
+	e[2] = mk("s3", "S3", "https://blog.example/s3", T0 + 300);
+	ck_assert_int_eq(store_doc_chan(s, a, e, 3, T0 + 900, FEED_NO_DATE),
+	    3);
+	ck_assert_str_eq(ids_of(s, 6), "u3,u4,u5,s1,s2,s3");
 	/* A believable channel date places them. */
 	e[0] = mk("u6", "U6", "https://blog.example/u6", FEED_NO_DATE);
 	e[1] = mk("u7", "U7", "https://blog.example/u7", FEED_NO_DATE);
