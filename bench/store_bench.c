@@ -23,8 +23,9 @@
  *
  * Queries, once the store holds the entries: the newest 50 overall, by
  * one tag, by one feed, since a time, and with q= for a common word, a
- * rare word and two words, and for Chinese words and one character; each run REPS times, median and 90th
- * percentile reported in milliseconds.  The store is reopened first, so
+ * rare word and two words, and for Chinese words and one character;
+ * each run REPS times, median and 90th percentile reported in
+ * milliseconds.  The store is reopened first, so
  * the queries run on a fresh connection as after a restart (the file
  * stays in the OS cache).
  *
