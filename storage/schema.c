@@ -134,13 +134,13 @@
  *
  * Step 6 rebuilds entries_fts (same options) over every column in the
  * form feedd_fts() gives (canon.c, store_fts_text): Chinese, Japanese
- * and Korean runs as overlapping pairs of characters, which unicode61
- * would otherwise keep as one token (a search for 中国 found a tenth of
- * the entries holding it), and letters that readers type in another
- * form folded alike (Greek accents, ё, ß, Arabic and Persian letter
- * forms, Hebrew points).  The rows up to the watermark are indexed
- * again, about 15 seconds per million.  store.c folds a reader's words
- * the same way.
+ * and Korean runs as overlapping pairs of characters and single
+ * characters, which unicode61 would otherwise keep as one token (a
+ * search for 中国 found a tenth of the entries holding it), and letters
+ * that readers type in another form folded alike (Greek accents, ё, ß,
+ * Arabic and Persian letter forms, Hebrew points).  The rows up to the
+ * watermark are indexed again (bench/RESULTS.md has the time it takes).
+ * store.c folds a reader's words the same way.
  */
 #include <stddef.h>
 

@@ -38,10 +38,10 @@ char		*store_html_text(const char *html);
 
 /*
  * The search index's form of text (canon.c): runs of CJK characters
- * become their overlapping pairs (and, unless query, the run's last
- * character alone; with query, a one-character run becomes a prefix,
- * "X*"), and letters readers type in another form are folded (Greek
- * accents, ё, ß, Arabic and Persian letter forms, Hebrew points, ...).
+ * become their overlapping pairs (and, unless query, each character
+ * alone too; with query, a one-character run stays that character),
+ * and letters readers type in another form are folded (Greek accents,
+ * ё, ß, Arabic and Persian letter forms, Hebrew points, ...).
  * For the index's text and a reader's words alike.  Returns a new
  * string (caller frees), or NULL if text is NULL.  Deterministic, like
  * store_html_text.
