@@ -2816,6 +2816,62 @@ START_TEST(test_rotating_guid_once)
 }
 END_TEST
 
+/* A version 5 database whose index holds a Chinese title as one token
+ * (as unicode61 made it): step 6 indexes it again, so a word inside it
+ * is found, and an update afterwards removes exactly the tokens the
+ * index holds (the integrity check would fail otherwise). */
+START_TEST(test_migrate_cjk_index)
+{
+	struct store *s;
+	struct store_query q;
+	struct entry e;
+	sqlite3 *db;
+	int v;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_text", 1,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_key_hash", 1,
+	    SQLITE_UTF8, NULL, sql_key_hash, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_canon_hash", 1,
+	    SQLITE_UTF8, NULL, sql_canon_hash, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_content_hash", 9,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	for (v = 1; v <= 5; v++)
+		ck_assert_int_eq(sqlite3_exec(db, schema_step(v), NULL, NULL,
+		    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 5;"
+	    "INSERT INTO feeds (id, name, url, n_entries) VALUES"
+	    " (3, 'bbc', 'https://example.org/feed', 1);"
+	    "INSERT INTO entries (feed_id, key, key_hash, content_hash,"
+	    " src_id, title, summary, published, first_seen, sort_time)"
+	    " VALUES (3, 'i:zh', feedd_key_hash('i:zh'), 1, 'zh',"
+	    " '中国足球新改革方案', '<p>Αθήνα</p>', 5, 5, 5);"
+	    "INSERT INTO entries_fts (rowid, title, summary) VALUES"
+	    " (1, '中国足球新改革方案', ' Αθήνα ');"
+	    "UPDATE fts_state SET watermark = 1;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	s = open_ok();
+	memset(&q, 0, sizeof(q));
+	q.limit = 10;
+	q.q = "中国";
+	ck_assert_str_eq(titles(s, &q), "中国足球新改革方案");
+	q.q = "ΑΘΗΝΑ";
+	ck_assert_str_eq(titles(s, &q), "中国足球新改革方案");
+	e = mk("zh", "中国成为世界第三大武器出口国", NULL, 5);
+	ck_assert_int_eq(store_doc(s, 3, &e, 1, T0), 0);
+	ck_assert_int_eq(store_doc_updated(s), 1);
+	q.q = "武器";
+	ck_assert_str_eq(titles(s, &q), "中国成为世界第三大武器出口国");
+	q.q = "足球";
+	ck_assert_str_eq(titles(s, &q), "");
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
 /*
  * Search in every script of the real-world corpus (titles taken from
  * it, a few made up for letters it lacks).  Chinese and Japanese have no
@@ -3057,6 +3113,7 @@ store_suite(void)
 	tcase_add_test(tc, test_repeated_link_once);
 	tcase_add_test(tc, test_rotating_guid_once);
 	tcase_add_test(tc, test_search_scripts);
+	tcase_add_test(tc, test_migrate_cjk_index);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("canon");
