@@ -47,8 +47,10 @@
  *	first_seen	when feedd first stored it
  *	changed		when its content last changed, NULL if never
  *	sort_time	the merged feed's order: the entry's date (published,
- *			else updated), or first_seen if it has none or it is
- *			more than a day past first_seen
+ *			else updated), or first_seen if it is more than a
+ *			day past first_seen; without a date, the channel's
+ *			date or first_seen, less a second per place in its
+ *			document (store.c, undated_place)
  *
  * Step 2 adds retention:
  *	feeds.keep_days, feeds.keep_entries
