@@ -18,11 +18,14 @@
  * Entries look like a news feed's: a title of 6-10 words, a link with a
  * tracking parameter, a guid, an author, an HTML summary of 40-80 words
  * drawn from a Zipf-distributed vocabulary, two categories and a date.
+ * Every tenth feed writes its titles and summaries in Chinese: words of
+ * two or three Han characters run together without spaces.
  *
  * Queries, once the store holds the entries: the newest 50 overall, by
  * one tag, by one feed, since a time, and with q= for a common word, a
- * rare word and two words; each run REPS times, median and 90th
- * percentile reported in milliseconds.  The store is reopened first, so
+ * rare word and two words, and for Chinese words and one character;
+ * each run REPS times, median and 90th percentile reported in
+ * milliseconds.  The store is reopened first, so
  * the queries run on a fresh connection as after a restart (the file
  * stays in the OS cache).
  *
@@ -65,7 +68,18 @@ rnd(void)
 }
 
 static char	*vocab[VOCAB];
+static char	*vocab_cjk[VOCAB];	/* words of 2-3 Han characters */
 static double	 zipf_cdf[VOCAB];
+
+/* A UTF-8 Han character among the 2000 first of the block. */
+static void
+add_han(char *w, uint32_t c)
+{
+	c += 0x4e00;
+	w[0] = (char)(0xe0 | c >> 12);
+	w[1] = (char)(0x80 | (c >> 6 & 0x3f));
+	w[2] = (char)(0x80 | (c & 0x3f));
+}
 
 static void
 vocab_init(void)
@@ -84,6 +98,11 @@ vocab_init(void)
 		w[2 * len] = '\0';
 		/* Unique: the index spelled at the end. */
 		vocab[i] = xasprintf("%s%zx", w, i);
+		len = 2 + rnd() % 2;
+		for (j = 0; j < len; j++)
+			add_han(w + 3 * j, (uint32_t)(rnd() % 2000));
+		w[3 * len] = '\0';
+		vocab_cjk[i] = xstrdup(w);
 		sum += 1.0 / (double)(i + 1);
 		zipf_cdf[i] = sum;
 	}
@@ -91,8 +110,8 @@ vocab_init(void)
 		zipf_cdf[i] /= sum;
 }
 
-static const char *
-word(void)
+static size_t
+word_rank(void)
 {
 	double u = (double)(rnd() >> 11) / (double)(1ULL << 53);
 	size_t lo = 0, hi = VOCAB - 1, mid;
@@ -104,8 +123,18 @@ word(void)
 		else
 			hi = mid;
 	}
-	return vocab[lo];
+	return lo;
 }
+
+static const char *
+word(void)
+{
+	return vocab[word_rank()];
+}
+
+/* Every tenth feed writes Chinese: words run together, a comma now and
+ * then, as the search index must take it apart. */
+static int cjk_feed;
 
 static void
 words(struct buf *b, size_t n)
@@ -113,6 +142,12 @@ words(struct buf *b, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (cjk_feed) {
+			if (i > 0 && i % 8 == 0)
+				buf_addstr(b, "\xef\xbc\x8c");	/* ， */
+			buf_addstr(b, vocab_cjk[word_rank()]);
+			continue;
+		}
 		if (i > 0)
 			buf_addch(b, ' ');
 		buf_addstr(b, word());
@@ -126,6 +161,7 @@ make_entry(struct entry *e, int f, int64_t seq, int64_t published)
 	struct buf b;
 
 	memset(e, 0, sizeof(*e));
+	cjk_feed = f % 10 == 3;
 	e->id = xasprintf("https://site%d.example/posts/%" PRId64, f, seq);
 	e->link = xasprintf("https://site%d.example/posts/%" PRId64
 	    "?utm_source=rss", f, seq);
@@ -146,6 +182,7 @@ make_entry(struct entry *e, int f, int64_t seq, int64_t published)
 	e->categories[0] = xstrdup(word());
 	e->categories[1] = xstrdup(word());
 	e->ncategories = 2;
+	cjk_feed = 0;
 }
 
 static void
@@ -493,10 +530,22 @@ queries:
 	q.ntags = 1;
 	q.q = vocab[30];
 	time_query(s, "tag=tag03 and q=rank 30", &q, reps);
+	q.ntags = 0;
+	q.q = vocab_cjk[0];
+	time_query(s, "q=CJK most common word", &q, reps);
+	q.q = vocab_cjk[30];
+	time_query(s, "q=CJK word of rank 30", &q, reps);
+	q.q = vocab_cjk[4000];
+	time_query(s, "q=CJK rare word (4000)", &q, reps);
+	snprintf(cmd, sizeof(cmd), "%.3s", vocab_cjk[0]);
+	q.q = cmd;
+	time_query(s, "q=CJK one character", &q, reps);
 	store_close(s);
 
-	for (i = 0; i < VOCAB; i++)
+	for (i = 0; i < VOCAB; i++) {
 		free(vocab[i]);
+		free(vocab_cjk[i]);
+	}
 	if (!keep) {
 		static const char *const sfx[] = { "", "-wal", "-shm" };
 

@@ -532,6 +532,16 @@ main_key(struct loader *ld, const char *name, const char *value)
 		if (log_level_parse(value, &conf->log_level) == -1)
 			loader_error(ld, ld->lineno, "log_level: expected "
 			    "error, warning, info or debug, got '%s'", value);
+	} else if (strcmp(name, "outlet") == 0) {
+		if (strcmp(value, "author") == 0)
+			conf->outlet = RENDER_OUTLET_AUTHOR;
+		else if (strcmp(value, "title") == 0)
+			conf->outlet = RENDER_OUTLET_TITLE;
+		else if (strcmp(value, "none") == 0)
+			conf->outlet = RENDER_OUTLET_NONE;
+		else
+			loader_error(ld, ld->lineno, "outlet: expected "
+			    "author, title or none, got '%s'", value);
 	} else
 		loader_error(ld, ld->lineno, "unknown option '%s' in "
 		    "[feedd]", name);

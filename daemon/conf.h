@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "log.h"
+#include "render.h"
 
 enum conf_listen_kind {
 	CONF_LISTEN_TCP,
@@ -82,6 +83,7 @@ struct conf {
 	char		*opml;		/* subscriptions file, or NULL; its
 					 * feeds are appended to feeds[] */
 	enum log_level	 log_level;
+	enum render_outlet outlet;	/* where items name their feed */
 	struct conf_feed *feeds;
 	size_t		 nfeeds;
 	struct conf_view *views;

@@ -14,7 +14,7 @@
  * entry lacks them: Atom's entry id/title/updated/author (RFC 4287
  * 4.1.2) and RSS's channel title/link/description (RSS 2.0 "Required
  * channel elements").  An entry's date for readers is updated, else
- * published, else the time feedd first saw it.
+ * published, else its place in the merged feed (render_item_date).
  *
  * JSON Feed is built as a jansson tree and dumped, never printed by hand;
  * strings go through the same cleaning (jansson refuses invalid UTF-8).
@@ -22,12 +22,18 @@
  * extension object "_source" (title, feed_url, home_page_url), as the
  * spec's section on extensions allows.
  *
+ * Most readers show neither <source> nor "_source", so the outlet is
+ * also written where they look (render_channel.outlet): in the author
+ * (Atom author/name, RSS dc:creator, JSON Feed authors) by default, or
+ * in the title.
+ *
  * This module does no I/O and keeps no state; serve.c caches its output.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <libxml/xmlwriter.h>
@@ -49,6 +55,7 @@ struct writer {
 	int		 failed;	/* the buf refused a write */
 	char		*tmp;		/* xml_text's scratch */
 	size_t		 tmpsize;
+	enum render_outlet outlet;
 };
 
 /*
@@ -266,8 +273,10 @@ web(const char *url)
 	return nonempty(url) && uri_is_web(url, 0) ? url : NULL;
 }
 
-/* The date readers see for an item: updated, else published, else when
- * feedd first saw it. */
+/* The date readers see for an item: updated, else published, else where
+ * the store placed it (the channel's date or the first sighting, a
+ * second apart in document order, so that readers sorting by date keep
+ * the publisher's order). */
 int64_t
 render_item_date(const struct store_item *it)
 {
@@ -275,7 +284,7 @@ render_item_date(const struct store_item *it)
 		return it->entry.updated;
 	if (it->entry.published != FEED_NO_DATE)
 		return it->entry.published;
-	return it->first_seen;
+	return it->order_time != 0 ? it->order_time : it->first_seen;
 }
 
 /* The newest item date, or ch->now for an empty list. */
@@ -316,6 +325,47 @@ source_updated(const struct store_item *items, size_t nitems,
 	return max;
 }
 
+/* The outlet an item came from: its feed's title (the config's, else
+ * the feed's own), else its config name; or NULL. */
+static const char *
+outlet_name(const struct store_item *it)
+{
+	if (nonempty(it->feed_title))
+		return it->feed_title;
+	return nonempty(it->feed_name) ? it->feed_name : NULL;
+}
+
+/*
+ * The author readers see (caller frees; NULL for none).  Most clients
+ * (newsboat among them) ignore <source> but show the author, so by
+ * default the outlet goes there: "Author (Outlet)", or "Outlet" alone
+ * when the entry names no author or names the outlet itself.
+ */
+static char *
+item_author(enum render_outlet mode, const struct store_item *it)
+{
+	const char *a = it->entry.author, *o = outlet_name(it);
+
+	if (mode != RENDER_OUTLET_AUTHOR || o == NULL)
+		return nonempty(a) ? xstrdup(a) : NULL;
+	if (!nonempty(a) || strcasecmp(a, o) == 0)
+		return xstrdup(o);
+	return xasprintf("%s (%s)", a, o);
+}
+
+/* The title readers see (caller frees): "[Outlet] Title" when the outlet
+ * goes in the title, as planet aggregators do. */
+static char *
+item_title(enum render_outlet mode, const struct store_item *it)
+{
+	const char *t = it->entry.title, *o = outlet_name(it);
+
+	if (mode != RENDER_OUTLET_TITLE || o == NULL)
+		return xstrdup(t != NULL ? t : "");
+	return nonempty(t) ? xasprintf("[%s] %s", o, t) :
+	    xasprintf("[%s]", o);
+}
+
 static const char *
 item_guid(const struct store_item *it, char *tmp, size_t tmpsize)
 {
@@ -331,13 +381,17 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 {
 	const struct entry *e = &it->entry;
 	const struct enclosure *enc;
-	const char *author, *src_id;
-	char idbuf[48];
+	const char *src_id;
+	char idbuf[48], *author, *title;
 	size_t i;
+	int rc;
 
-	if (start(wr, "entry") == -1 ||
+	title = item_title(wr->outlet, it);
+	rc = start(wr, "entry") == -1 ||
 	    elem(wr, "id", item_guid(it, idbuf, sizeof(idbuf))) == -1 ||
-	    elem_typed(wr, "title", "text", e->title ? e->title : "") == -1)
+	    elem_typed(wr, "title", "text", title) == -1 ? -1 : 0;
+	free(title);
+	if (rc == -1)
 		return -1;
 	if (web(e->link) != NULL &&
 	    atom_link(wr, "alternate", e->link, NULL, -1) == -1)
@@ -349,10 +403,12 @@ atom_entry(struct writer *wr, const struct store_item *items, size_t nitems,
 		return -1;
 	/* The merged feed has no author of its own, so every entry needs
 	 * one (RFC 4287 4.1.1). */
-	author = nonempty(e->author) ? e->author :
-	    nonempty(it->feed_title) ? it->feed_title : "unknown";
-	if (start(wr, "author") == -1 || elem(wr, "name", author) == -1 ||
-	    end(wr) == -1)
+	author = item_author(wr->outlet, it);
+	rc = start(wr, "author") == -1 || elem(wr, "name", author != NULL ?
+	    author : nonempty(it->feed_title) ? it->feed_title : "unknown") ==
+	    -1 || end(wr) == -1 ? -1 : 0;
+	free(author);
+	if (rc == -1)
 		return -1;
 	for (i = 0; i < e->ncategories; i++) {
 		if (!nonempty(e->categories[i]))
@@ -464,11 +520,15 @@ rss_item(struct writer *wr, const struct store_item *it)
 {
 	const struct entry *e = &it->entry;
 	const struct enclosure *enc = NULL;
-	char idbuf[48], num[24];
+	char idbuf[48], num[24], *author, *title;
 	int64_t date;
 	size_t i;
+	int rc;
 
-	if (start(wr, "item") == -1 || rss_title(wr, e->title) == -1)
+	title = item_title(wr->outlet, it);
+	rc = start(wr, "item") == -1 || rss_title(wr, title) == -1 ? -1 : 0;
+	free(title);
+	if (rc == -1)
 		return -1;
 	if (web(e->link) != NULL && elem(wr, "link", e->link) == -1)
 		return -1;
@@ -482,7 +542,10 @@ rss_item(struct writer *wr, const struct store_item *it)
 		return -1;
 	/* RSS's <author> must be an e-mail address; names go in
 	 * dc:creator. */
-	if (nonempty(e->author) && elem(wr, "dc:creator", e->author) == -1)
+	author = item_author(wr->outlet, it);
+	rc = author != NULL && elem(wr, "dc:creator", author) == -1 ? -1 : 0;
+	free(author);
+	if (rc == -1)
 		return -1;
 	for (i = 0; i < e->ncategories; i++)
 		if (nonempty(e->categories[i]) &&
@@ -581,19 +644,21 @@ json_setdate(json_t *o, const char *key, int64_t t)
 }
 
 static json_t *
-json_item(const struct store_item *it)
+json_item(const struct render_channel *ch, const struct store_item *it)
 {
 	const struct entry *e = &it->entry;
 	const struct enclosure *enc;
 	json_t *o, *a, *x;
-	char idbuf[48];
+	char idbuf[48], *author, *title;
 	size_t i;
 
 	o = json_object();
 	json_setstr(o, "id", item_guid(it, idbuf, sizeof(idbuf)));
 	json_setstr(o, "url", web(e->link));
 	json_object_set_new(o, "title", json_string(""));
-	json_setstr(o, "title", e->title);
+	title = item_title(ch->outlet, it);
+	json_setstr(o, "title", title);
+	free(title);
 	/* One of content_html and content_text is required. */
 	if (nonempty(e->content))
 		json_setstr(o, "content_html", e->content);
@@ -606,12 +671,13 @@ json_item(const struct store_item *it)
 	if (e->published != FEED_NO_DATE)
 		json_setdate(o, "date_published", e->published);
 	json_setdate(o, "date_modified", render_item_date(it));
-	if (nonempty(e->author)) {
+	if ((author = item_author(ch->outlet, it)) != NULL) {
 		x = json_object();
-		json_setstr(x, "name", e->author);
+		json_setstr(x, "name", author);
 		a = json_array();
 		json_array_append_new(a, x);
 		json_object_set_new(o, "authors", a);
+		free(author);
 	}
 	a = json_array();
 	for (i = 0; i < e->ncategories; i++) {
@@ -672,7 +738,7 @@ render_json(const struct render_channel *ch, const struct store_item *items,
 	json_setstr(root, "description", ch->title);
 	a = json_array();
 	for (i = 0; i < nitems; i++)
-		json_array_append_new(a, json_item(&items[i]));
+		json_array_append_new(a, json_item(ch, &items[i]));
 	json_object_set_new(root, "items", a);
 	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -710,6 +776,7 @@ render_feed(enum render_format format, const struct render_channel *ch,
 	}
 	memset(&wr, 0, sizeof(wr));
 	wr.out = out;
+	wr.outlet = c.outlet;
 	ob = xmlOutputBufferCreateIO(out_write, out_close, &wr, NULL);
 	if (ob == NULL)
 		return -1;

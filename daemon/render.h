@@ -18,11 +18,20 @@ enum render_format {
 	RENDER_JSON
 };
 
+/* Where each item shows the outlet (its feed's title) besides its
+ * source element, for readers that show no source. */
+enum render_outlet {
+	RENDER_OUTLET_AUTHOR = 0,	/* "Author (Outlet)", or "Outlet" */
+	RENDER_OUTLET_TITLE,		/* "[Outlet] Title" */
+	RENDER_OUTLET_NONE		/* the entry's own author only */
+};
+
 struct render_channel {
 	const char	*title;
 	const char	*self_url;	/* absolute URL of this document */
 	const char	*site_url;	/* link to the human page, or NULL */
 	int64_t		 now;		/* used as updated time when empty */
+	enum render_outlet outlet;	/* 0: in the author */
 };
 
 /* Appends the document to out.  Returns 0, or -1 with out unchanged. */
@@ -32,8 +41,8 @@ int	render_feed(enum render_format format, const struct render_channel *ch,
 /* The Content-Type for a format, with charset. */
 const char *render_content_type(enum render_format format);
 
-/* The date readers see for an item: updated, else published, else when
- * feedd first saw it. */
+/* The date readers see for an item: updated, else published, else its
+ * order time (store_item.order_time), else when feedd first saw it. */
 int64_t	render_item_date(const struct store_item *it);
 
 /* s as valid UTF-8 without the control characters XML forbids (invalid

@@ -979,6 +979,7 @@ build_feed(struct server *srv, const struct request *req,
 	ch.self_url = self;
 	ch.site_url = site;
 	ch.now = srv->started;
+	ch.outlet = srv->conf->outlet;
 	if (render_feed(req->format, &ch, items, nitems, &b->out) == -1) {
 		log_warnx("serving: cannot render %s", self);
 		b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;

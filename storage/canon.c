@@ -366,3 +366,204 @@ store_html_text(const char *html)
 	}
 	return buf_steal(&b);
 }
+
+/*
+ * The search index's form of text.  FTS5's unicode61 tokenizer splits
+ * words at spaces and punctuation, folds case and (remove_diacritics 2)
+ * Latin accents, so "Kyiv" finds "Kyïv".  What it does not do is done
+ * here, on the text before it and on a reader's words alike:
+ *
+ * Chinese and Japanese are written without spaces, so a run of their
+ * characters would be one token and a word inside it could not be
+ * found.  Each run (Han, kana, and Hangul, whose space-separated words
+ * carry particles) becomes its overlapping pairs of characters, the
+ * usual way of indexing these scripts without a dictionary, and each
+ * character alone, for one-character words (common in Japanese): "中国
+ * 人民" is indexed as 中 中国 国 国人 人 人民 民.  A reader's word becomes
+ * its pairs, all required ("习近平": 习近 and 近平), or the character
+ * when it is one.  (A prefix query on the pairs instead of the single
+ * characters cost 22 ms of CPU at a million entries.)
+ *
+ * Letters that readers type in another form: Greek tonos, dialytika and
+ * final sigma (capitals carry no accents, so "ΑΘΗΝΑ" finds "Αθήνα");
+ * Russian ё as е; ß as ss, dotless ı as i, œ and æ as oe and ae; full-
+ * width Latin as ASCII; Arabic and Persian harakat and tatweel dropped,
+ * alef forms as alef, Arabic and Persian yeh and kaf as one, teh
+ * marbuta as heh; Hebrew points dropped.  Deterministic, like
+ * store_html_text: the contentless index removes a row by recomputing
+ * its tokens, so changing this needs a schema step that rebuilds it.
+ */
+
+/* The code point of the UTF-8 sequence at s (of at most n bytes), its
+ * length in *len; an invalid byte is returned as itself, length 1. */
+static uint32_t
+utf8_next(const unsigned char *s, size_t n, size_t *len)
+{
+	uint32_t c = s[0];
+	size_t i, want;
+
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf)
+		want = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		want = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		want = 4, c &= 0x07;
+	else
+		return c | 0x80000000u;
+	if (n < want)
+		return s[0] | 0x80000000u;
+	for (i = 1; i < want; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return s[0] | 0x80000000u;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	*len = want;
+	return c;
+}
+
+static void
+buf_addcp(struct buf *b, uint32_t c)
+{
+	char u[4];
+
+	if (c & 0x80000000u) {		/* an invalid byte, as it was */
+		u[0] = (char)(c & 0xff);
+		buf_add(b, u, 1);
+	} else if (c < 0x80) {
+		u[0] = (char)c;
+		buf_add(b, u, 1);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 4);
+	}
+}
+
+/* Whether c belongs to a script written without spaces between words
+ * (or, for Hangul, with particles attached): paired when indexed. */
+static int
+fts_cjk(uint32_t c)
+{
+	return (c >= 0x3041 && c <= 0x30ff && c != 0x30a0 && c != 0x30fb) ||
+	    (c >= 0x31f0 && c <= 0x31ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff66 && c <= 0xff9f) ||
+	    (c >= 0x20000 && c <= 0x2fa1f);
+}
+
+/* Greek U+0386..U+03CE without tonos or dialytika (0: unchanged). */
+static const uint16_t greek_base[] = {
+	0x0391, 0, 0x0395, 0x0397, 0x0399, 0, 0x039f, 0, 0x03a5, 0x03a9,
+	0x03b9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x0399, 0x03a5, 0x03b1, 0x03b5, 0x03b7, 0x03b9,
+	0x03c5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x03c3,
+	0, 0, 0, 0, 0, 0, 0, 0x03b9, 0x03c5, 0x03bf, 0x03c5, 0x03c9
+};
+
+/* The folded form of c (see above) into b; returns 0, or 1 when c was
+ * dropped. */
+static int
+fts_fold(struct buf *b, uint32_t c)
+{
+	if (c >= 0x0386 && c <= 0x03ce && greek_base[c - 0x0386] != 0)
+		c = greek_base[c - 0x0386];
+	else if (c == 0x0451 || c == 0x0401)	/* ё Ё */
+		c = c == 0x0451 ? 0x0435 : 0x0415;
+	else if (c == 0x00df || c == 0x1e9e) {	/* ß ẞ */
+		buf_add(b, "ss", 2);
+		return 0;
+	} else if (c == 0x0153 || c == 0x0152) {	/* œ Œ */
+		buf_add(b, "oe", 2);
+		return 0;
+	} else if (c == 0x00e6 || c == 0x00c6) {	/* æ Æ */
+		buf_add(b, "ae", 2);
+		return 0;
+	} else if (c == 0x0131)			/* ı */
+		c = 'i';
+	else if (c >= 0xff01 && c <= 0xff5e)	/* full-width ASCII */
+		c -= 0xfee0;
+	else if ((c >= 0x064b && c <= 0x065f) || c == 0x0670 ||
+	    c == 0x0640)			/* harakat, tatweel */
+		return 1;
+	else if (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671)
+		c = 0x0627;			/* alef */
+	else if (c == 0x0649 || c == 0x06cc)	/* alef maksura, Farsi yeh */
+		c = 0x064a;
+	else if (c == 0x06a9)			/* keheh */
+		c = 0x0643;
+	else if (c == 0x0629 || c == 0x06c0)	/* teh marbuta, heh-yeh */
+		c = 0x0647;
+	else if ((c >= 0x0591 && c <= 0x05bd) || c == 0x05bf ||
+	    c == 0x05c1 || c == 0x05c2 || c == 0x05c4 || c == 0x05c5 ||
+	    c == 0x05c7)			/* Hebrew points */
+		return 1;
+	buf_addcp(b, c);
+	return 0;
+}
+
+char *
+store_fts_text(const char *text, int query)
+{
+	const unsigned char *p;
+	struct buf b;
+	uint32_t c, prev = 0;
+	size_t n, len, run = 0;
+
+	if (text == NULL)
+		return NULL;
+	buf_init(&b, 0);
+	p = (const unsigned char *)text;
+	for (n = strlen(text); n > 0; p += len, n -= len) {
+		/* Most text is ASCII, which needs nothing. */
+		if (*p < 0x80 && run == 0) {
+			for (len = 1; len < n && p[len] < 0x80; len++)
+				;
+			buf_add(&b, p, len);
+			continue;
+		}
+		c = utf8_next(p, n, &len);
+		if (fts_cjk(c)) {
+			if (run == 0)
+				buf_addch(&b, ' ');
+			else {
+				buf_addcp(&b, prev);
+				buf_addcp(&b, c);
+				buf_addch(&b, ' ');
+			}
+			if (!query) {
+				buf_addcp(&b, c);
+				buf_addch(&b, ' ');
+			}
+			prev = c;
+			run++;
+			continue;
+		}
+		if (run > 0) {
+			/* A one-character word is that character. */
+			if (run == 1 && query)
+				buf_addcp(&b, prev);
+			buf_addch(&b, ' ');
+			run = 0;
+		}
+		fts_fold(&b, c);
+	}
+	if (run == 1 && query)
+		buf_addcp(&b, prev);
+	if (b.data == NULL)
+		buf_addstr(&b, "");
+	return buf_steal(&b);
+}

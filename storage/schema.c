@@ -47,8 +47,10 @@
  *	first_seen	when feedd first stored it
  *	changed		when its content last changed, NULL if never
  *	sort_time	the merged feed's order: the entry's date (published,
- *			else updated), or first_seen if it has none or it is
- *			more than a day past first_seen
+ *			else updated), or first_seen if it is more than a
+ *			day past first_seen; without a date, the channel's
+ *			date or first_seen, less a second per place in its
+ *			document (store.c, undated_place)
  *
  * Step 2 adds retention:
  *	feeds.keep_days, feeds.keep_entries
@@ -131,6 +133,16 @@
  * Integer columns come first in the row, the long texts last.  The
  * step needs feedd_key_hash(), feedd_canon_hash() and
  * feedd_content_hash(), registered by store.c like feedd_text().
+ *
+ * Step 6 rebuilds entries_fts (same options) over every column in the
+ * form feedd_fts() gives (canon.c, store_fts_text): Chinese, Japanese
+ * and Korean runs as overlapping pairs of characters and single
+ * characters, which unicode61 would otherwise keep as one token (a
+ * search for 中国 found a tenth of the entries holding it), and letters
+ * that readers type in another form folded alike (Greek accents, ё, ß,
+ * Arabic and Persian letter forms, Hebrew points).  The rows up to the
+ * watermark are indexed again (bench/RESULTS.md has the time it takes).
+ * store.c folds a reader's words the same way.
  */
 #include <stddef.h>
 
@@ -306,6 +318,17 @@ static const char *const migrations[] = {
 	"  (sort_time DESC, id DESC, feed_id);"
 	"CREATE INDEX entries_feed_seen ON entries"
 	"  (feed_id, first_seen, id, sort_time);",
+
+	/* 6: the search index over the text in store_fts_text's form. */
+	"DROP TABLE entries_fts;"
+	"CREATE VIRTUAL TABLE entries_fts USING fts5 (title, summary,"
+	"  content, author, categories, content = '', detail = none,"
+	"  columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO entries_fts (rowid, title, summary, content, author,"
+	"  categories) SELECT id, feedd_fts(title, 0), feedd_fts(summary, 1),"
+	"  feedd_fts(content, 1), feedd_fts(author, 0), feedd_fts((SELECT"
+	"  group_concat(value, ' ') FROM json_each(categories)), 0)"
+	"  FROM entries WHERE id <= (SELECT watermark FROM fts_state);",
 };
 
 const char *

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* The version a fully migrated database has (PRAGMA user_version). */
-#define SCHEMA_VERSION		5
+#define SCHEMA_VERSION		6
 /* PRAGMA application_id of feedd's databases: "feed" in ASCII. */
 #define SCHEMA_APPLICATION_ID	0x66656564
 
@@ -35,6 +35,18 @@ char		*store_canon_link(const char *url);
  * index depends on it giving the same text for the same input forever.
  */
 char		*store_html_text(const char *html);
+
+/*
+ * The search index's form of text (canon.c): runs of CJK characters
+ * become their overlapping pairs (and, unless query, each character
+ * alone too; with query, a one-character run stays that character),
+ * and letters readers type in another form are folded (Greek accents,
+ * ё, ß, Arabic and Persian letter forms, Hebrew points, ...).
+ * For the index's text and a reader's words alike.  Returns a new
+ * string (caller frees), or NULL if text is NULL.  Deterministic, like
+ * store_html_text.
+ */
+char		*store_fts_text(const char *text, int query);
 
 struct store;
 /* Sets the size of the blocks of row ids by which a search bounds order

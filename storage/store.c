@@ -25,10 +25,14 @@
  * reused id (a shop that gives every item its home page as guid) and the
  * entry falls back to its next key the same way.  When a key is new to
  * the feed but the feed already holds exactly one entry with the same
- * canonical link (or the same under the other of http and https) and
- * title, the entry is that one under a new id (http became https, a
- * fragment or tracking parameters were added) and updates it instead of
- * adding a second.
+ * canonical link (or the same under the other of http and https), the
+ * entry is that one under a new id (http became https, a fragment or
+ * tracking parameters were added, a guid that changes with every edit
+ * while the headline gains "UPDATED:") and updates it instead of adding
+ * a second.  A link that is only a site's home page identifies nothing,
+ * so there the title must match too.  Within one document, an entry
+ * without an id that repeats an earlier entry's article link is the
+ * same story listed twice, and the first listing stands.
  *
  * Writes.  The key lookup that precedes every write returns the stored
  * row's id and content hash (of every field), so an unchanged entry is
@@ -85,11 +89,14 @@
  * before it is overwritten (its old text names the tokens to remove) and
  * comes back at commit, and purged ones leave it in one statement; rows
  * above it are simply written or deleted.  A crash loses nothing: the
- * watermark commits with the rows it covers.  The SQL function
- * feedd_text() it needs is registered on the connection before anything
- * touches the schema.  A reader's query is never passed to FTS5 as
- * syntax: each word is cut into tokens by the index's own tokenizer and
- * each token quoted, so no input can make the MATCH fail to parse.
+ * watermark commits with the rows it covers.  The SQL functions
+ * feedd_text() and feedd_fts() it needs are registered on the
+ * connection before anything touches the schema.  The index holds text
+ * in store_fts_text's form (CJK runs as pairs of characters, letters
+ * folded), and a reader's query is put in the same form first.  It is
+ * never passed to FTS5 as syntax: each word is cut into tokens by the
+ * index's own tokenizer and each token quoted, so no input can make the
+ * MATCH fail to parse.
  *
  * Queries (store_items) are built per combination of filters and kept
  * prepared (items_stmt).  A search walks the matches newest row id first
@@ -190,6 +197,7 @@ enum stmt_id {
 	ST_RETIRED,
 	ST_FEED_DROP,
 	ST_PUBLISH_TIMES,
+	ST_UNDATED_PLACE,
 	ST_COUNT
 };
 
@@ -203,8 +211,8 @@ enum stmt_id {
 	"SELECT e.id, e.guid, e.src_id, e.title, e.link, e.author," \
 	" e.summary, e.content, e.published, e.updated, e.categories," \
 	" e.enclosures, e.first_seen, e.changed, f.name," \
-	" coalesce(f.conf_title, f.title), f.url, f.link, e.key" \
-	" FROM entries AS e"
+	" coalesce(f.conf_title, f.title), f.url, f.link, e.key," \
+	" e.sort_time FROM entries AS e"
 #define ITEMS_JOIN " JOIN feeds AS f ON f.id = e.feed_id"
 /* ?3 is the JSON array of the selected feeds' ids. */
 #define ITEMS_FEEDSET "(SELECT value FROM json_each(?3))"
@@ -221,10 +229,11 @@ enum stmt_id {
 	" last_error, failures, http_status, error_class, current_url," \
 	" redirect_target, redirect_seen, gone, retry_after, hint_ttl," \
 	" skip_hours, skip_days, poll_interval"
-/* An entry as the search index sees it (schema.c, step 3). */
+/* An entry as the search index sees it (schema.c, steps 3 and 6). */
 #define FTS_COLUMNS \
-	"id, title, feedd_text(summary), feedd_text(content), author," \
-	" (SELECT group_concat(value, ' ') FROM json_each(categories))"
+	"id, feedd_fts(title, 0), feedd_fts(summary, 1)," \
+	" feedd_fts(content, 1), feedd_fts(author, 0), feedd_fts((SELECT" \
+	" group_concat(value, ' ') FROM json_each(categories)), 0)"
 /* An entry's row; ?1 to ?18 bound by entry_write.  No guid: it is
  * derived from feed name and key when read (load_item). */
 #define ENTRY_INSERT \
@@ -273,8 +282,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "  retired = 0"
 	    " RETURNING id",
 	[ST_FEED_NAME] =
-	    "SELECT name, keep_days, keep_entries, n_entries FROM feeds"
-	    " WHERE id = ?1",
+	    "SELECT name, keep_days, keep_entries, n_entries,"
+	    " (SELECT max(first_seen) FROM entries WHERE feed_id = ?1)"
+	    " FROM feeds WHERE id = ?1",
 	[ST_STATE_GET] =
 	    "SELECT " STATE_COLUMNS " FROM feeds WHERE id = ?1",
 	[ST_STATE_PUT] =
@@ -296,8 +306,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * The rows of a key's hash (0: the caller compares the keys), its
 	 * tombstone (1), and at most two rows with its canonical link (?4,
 	 * or ?5, the same under the other of http and https, which has the
-	 * same hash ?7) and title (2).  The indexes are pinned: the planner
-	 * might otherwise walk a feed's rows by entries_feed_seen.
+	 * same hash ?7) and, unless ?8 says the link names an article, its
+	 * title (2), those with its title first (column 3).  The indexes are
+	 * pinned: the planner might otherwise walk a feed's rows by
+	 * entries_feed_seen.
 	 */
 	[ST_ENTRY_FIND] =
 	    "SELECT 0, id, content_hash, canon_link, title, key"
@@ -305,10 +317,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " WHERE feed_id = ?1 AND key_hash = ?3"
 	    " UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL FROM tombstones"
 	    " WHERE feed_id = ?1 AND key_hash = ?3"
-	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash, NULL, NULL,"
-	    "  key_hash FROM entries INDEXED BY entries_canon"
+	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash,"
+	    "  title IS ?6 AS same_title, NULL, key_hash"
+	    "  FROM entries INDEXED BY entries_canon"
 	    "  WHERE canon_hash = ?7 AND feed_id = ?1"
-	    "  AND canon_link IN (?4, ?5) AND title IS ?6 LIMIT 2)",
+	    "  AND canon_link IN (?4, ?5) AND (?8 OR title IS ?6)"
+	    "  ORDER BY same_title DESC LIMIT 2)",
 	/* A changed entry, row ?19 (bound as for ENTRY_INSERT); its key,
 	 * first_seen and row id stay. */
 	[ST_ENTRY_UPDATE] =
@@ -318,8 +332,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "  updated = ?14, categories = ?15, enclosures = ?16,"
 	    "  changed = ?17,"
 	    "  sort_time = CASE"
-	    "   WHEN coalesce(?13, ?14) IS NULL"
-	    "    OR coalesce(?13, ?14) > first_seen + " XSTR(FUTURE_SLACK)
+	    "   WHEN coalesce(?13, ?14) IS NULL THEN sort_time"
+	    "   WHEN coalesce(?13, ?14) > first_seen + " XSTR(FUTURE_SLACK)
 	    "   THEN first_seen ELSE coalesce(?13, ?14) END"
 	    " WHERE id = ?19 AND content_hash IS NOT ?6",
 	/* A key the look-up found new: no conflict clause to set up. */
@@ -411,6 +425,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FEED_DROP] =
 	    "DELETE FROM feeds WHERE id = ?1 AND retired <> 0"
 	    " AND NOT EXISTS (SELECT 1 FROM entries WHERE feed_id = ?1)",
+	[ST_UNDATED_PLACE] =
+	    "UPDATE entries SET sort_time = ?2 WHERE id = ?1",
 	[ST_PUBLISH_TIMES] =
 	    "SELECT sort_time FROM entries WHERE feed_id = ?1"
 	    " AND sort_time >= ?2 ORDER BY sort_time",
@@ -437,6 +453,13 @@ struct keyset {
 struct unsaved_state {
 	int64_t			 feed_id;
 	struct store_feed_state	 state;
+};
+
+/* A row the open document added without a date, and its place in the
+ * document (0 = first), for store_doc_commit to order it. */
+struct undated {
+	int64_t		 id;
+	int64_t		 pos;
 };
 
 struct store {
@@ -474,6 +497,15 @@ struct store {
 	int		 doc_keep_days;
 	int		 doc_keep_entries;
 	int64_t		 doc_feed_rows;	/* feeds.n_entries at begin */
+	int64_t		 doc_prev_seen;	/* its latest first_seen, 0 = none */
+	int64_t		 doc_chan_date;	/* the channel's date, or
+					 * FEED_NO_DATE */
+	int64_t		 doc_oldest;	/* the oldest entry date in it, or
+					 * INT64_MAX */
+	struct undated	*doc_undated;	/* its new undated rows */
+	size_t		 doc_nundated;
+	int64_t		 doc_prev_date;	/* the date of its last dated entry */
+	int64_t		 doc_ties;	/* entries before with that date */
 	int64_t		 doc_now;	/* latest "now" of its entries */
 	size_t		 doc_nentries;
 	int64_t		 doc_added;	/* rows inserted */
@@ -702,6 +734,29 @@ sql_html_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, text, -1, free);
 }
 
+/* feedd_fts(text, html): the search index's form of a column
+ * (store_fts_text), of its plain text first if html is true. */
+static void
+sql_fts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *v;
+	char *text, *fts;
+
+	(void)argc;
+	v = sqlite3_value_text(argv[0]);
+	if (v == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (sqlite3_value_int(argv[1])) {
+		text = store_html_text((const char *)v);
+		fts = store_fts_text(text, 0);
+		free(text);
+	} else
+		fts = store_fts_text((const char *)v, 0);
+	sqlite3_result_text(ctx, fts, -1, free);
+}
+
 /* feedd_key_hash(key) and feedd_canon_hash(canon_link): the stored
  * hashes (schema.h), for migrating older rows. */
 static void
@@ -777,6 +832,9 @@ store_open(const char *path, char **errstr)
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (sqlite3_create_function(s->db, "feedd_text", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_html_text,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_fts", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fts_text,
 	    NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(s->db, "feedd_key_hash", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_key_hash,
@@ -865,6 +923,7 @@ store_close(struct store *s)
 	free(s->bound);
 	free(s->doc_feed_name);
 	free(s->doc_index);
+	free(s->doc_undated);
 	while (s->nunsaved > 0)
 		store_feed_state_reset(&s->unsaved[--s->nunsaved].state);
 	free(s->unsaved);
@@ -1485,6 +1544,7 @@ store_doc_begin(struct store *s, int64_t feed_id)
 		s->doc_keep_entries = sqlite3_column_type(st, 2) ==
 		    SQLITE_NULL ? s->keep_entries : sqlite3_column_int(st, 2);
 		s->doc_feed_rows = sqlite3_column_int64(st, 3);
+		s->doc_prev_seen = sqlite3_column_int64(st, 4);
 	} else if (rc == SQLITE_DONE)
 		store_seterr(s, "no feed %" PRId64, feed_id);
 	else
@@ -1504,6 +1564,11 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	s->doc_updated = 0;
 	s->doc_skipped = 0;
 	s->doc_nindex = 0;
+	s->doc_nundated = 0;
+	s->doc_prev_date = FEED_NO_DATE;
+	s->doc_ties = 0;
+	s->doc_chan_date = FEED_NO_DATE;
+	s->doc_oldest = INT64_MAX;
 	s->doc_fts_w = s->fts_w;
 	s->doc_fts_pending = s->fts_pending;
 	keyset_clear(&s->doc_keys);
@@ -1645,6 +1710,23 @@ entry_date(const struct entry *e)
 }
 
 /*
+ * Whether a canonical link names a page of its own rather than a site's
+ * home page (nothing, or only "/", after the host), which some feeds
+ * give every item: only an article link identifies a story by itself.
+ */
+static int
+link_is_article(const char *canon)
+{
+	const char *p;
+
+	if (canon == NULL || (p = strstr(canon, "://")) == NULL)
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?#");
+	return !(p[0] == '\0' || (p[0] == '/' && p[1] == '\0'));
+}
+
+/*
  * The entry's next candidate identity key in the open document, trying
  * from *stage on (0 its id, 1 its link, 2 a hash of title, date and
  * summary) for one that no earlier entry of the document used; built
@@ -1693,6 +1775,14 @@ entry_key_next(struct store *s, const struct entry *e, const char *canon,
 			*stage = 3;
 			return NULL;
 		}
+		/* An entry without an id repeating an earlier one's article
+		 * link is the same story listed twice (perhaps in two
+		 * versions): the first stands. */
+		if (*stage == 2 && !*found && e->id == NULL &&
+		    link_is_article(canon)) {
+			*stage = 3;
+			return NULL;
+		}
 	}
 	return NULL;
 }
@@ -1726,7 +1816,8 @@ other_scheme(struct store *s, const char *canon)
 /*
  * The row of the entry with key (of hash kh) in the feed: *row_id (0 if
  * none) and its *row_hash.  If there is none, but the feed holds exactly
- * one entry with the same canonical link (of hash ch) and title that no
+ * one entry with the same canonical link (of hash ch), and the same
+ * title unless the link names an article (link_is_article), that no
  * earlier entry of this document matched, that is the row (the same
  * article under a new id) and *oldkey is the hash of its key.  If
  * neither, *buried tells whether retention purged the key.
@@ -1743,7 +1834,7 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 {
 	sqlite3_stmt *st = s->stmt[ST_ENTRY_FIND];
 	const unsigned char *k;
-	int rc, n = 0, tomb = 0;
+	int rc, n = 0, tomb = 0, title1 = 0, title2 = 0;
 
 	*oldkey = 0;
 	*buried = 0;
@@ -1759,6 +1850,7 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 		bind_text(st, 5, other_scheme(s, canon));
 		bind_text(st, 6, e->title);
 		sqlite3_bind_int64(st, 7, ch);
+		sqlite3_bind_int(st, 8, link_is_article(canon));
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		switch (sqlite3_column_int(st, 0)) {
@@ -1786,7 +1878,9 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 				*row_hash = sqlite3_column_int64(st, 2);
 				*oldkey = (uint64_t)sqlite3_column_int64(st,
 				    5);
-			}
+				title1 = sqlite3_column_int(st, 3);
+			} else
+				title2 = sqlite3_column_int(st, 3);
 			continue;
 		}
 		break;
@@ -1797,7 +1891,9 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 		*oldkey = 0;
 		return -1;
 	}
-	if (*oldkey != 0 && (n != 1 ||
+	/* One row with the link (the title may have changed, if the link
+	 * names an article), or one of two with the title too. */
+	if (*oldkey != 0 && ((n != 1 && !(n == 2 && title1 && !title2)) ||
 	    keyset_find(&s->doc_keys, *oldkey) != NULL)) {
 		*oldkey = 0;
 		*row_id = 0;
@@ -1960,6 +2056,15 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 	sqlite3_bind_int64(st, 17, now);
 	sort_time = date == FEED_NO_DATE || date > now + FUTURE_SLACK ? now :
 	    date;
+	/* Undated: below the entries before it in the document, so that
+	 * the document's order survives; store_doc_commit may move the
+	 * whole run to the channel's date. */
+	if (date == FEED_NO_DATE && s->doc_nentries > 0)
+		sort_time -= (int64_t)s->doc_nentries - 1;
+	/* Entries of one date (a feed that gives days, not times) keep the
+	 * document's order the same way: a second apart. */
+	else if (sort_time == date)
+		sort_time -= s->doc_ties;
 	if (row_id == 0)
 		sqlite3_bind_int64(st, 18, sort_time);
 	rc = sqlite3_step(st);
@@ -1972,6 +2077,14 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 		if (row_id == 0)
 			bound_raise(s, sqlite3_last_insert_rowid(s->db),
 			    sort_time);
+		if (row_id == 0 && date == FEED_NO_DATE) {
+			s->doc_undated = xreallocarray(s->doc_undated,
+			    s->doc_nundated + 1, sizeof(*s->doc_undated));
+			s->doc_undated[s->doc_nundated].id =
+			    sqlite3_last_insert_rowid(s->db);
+			s->doc_undated[s->doc_nundated++].pos =
+			    (int64_t)s->doc_nentries - 1;
+		}
 		else
 			bound_raise(s, row_id, date == FEED_NO_DATE ? now :
 			    date > now + FUTURE_SLACK ? now + FUTURE_SLACK :
@@ -2017,6 +2130,13 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 	if ((int64_t)s->doc_nentries > s->doc_add_max * DOC_LOOK_FACTOR) {
 		s->doc_skipped++;
 		return 0;
+	}
+	if (entry_date(e) != FEED_NO_DATE && entry_date(e) < s->doc_oldest)
+		s->doc_oldest = entry_date(e);
+	if (entry_date(e) != FEED_NO_DATE) {
+		s->doc_ties = entry_date(e) == s->doc_prev_date ?
+		    s->doc_ties + 1 : 0;
+		s->doc_prev_date = entry_date(e);
 	}
 	canon = store_canon_link(e->link);
 	if (canon != NULL)
@@ -2091,6 +2211,7 @@ store_doc_info(struct store *s, const struct feed_info *info)
 	now = s->doc_now > 0 ? s->doc_now : (int64_t)time(NULL);
 	bind_date(st, 8, info->updated == FEED_NO_DATE ? FEED_NO_DATE :
 	    info->updated > now ? now : info->updated);
+	s->doc_chan_date = info->updated;
 	bind_text(st, 9, feed_format_name(info->format));
 	sqlite3_bind_int(st, 10, info->ttl);
 	if (step_done(s, ST_INFO_PUT, "saving feed metadata") == -1) {
@@ -2210,6 +2331,51 @@ store_purge(struct store *s, size_t *purged)
 	return rc;
 }
 
+/*
+ * Where the document's new undated entries go in the merged feed.  They
+ * were written at the time of the fetch, less one second per place in
+ * the document (entry_write), which keeps them in document order.  The
+ * channel's own date (RSS lastBuildDate, else pubDate; Atom's feed
+ * updated) is a better guess, when it is believable: not in the future
+ * past FUTURE_SLACK, and, once the feed has entries, later than its
+ * newest entry's first sighting (a channel date older than that is
+ * stale and would bury entries that are new).  A feed's first document
+ * is its backlog, of unknown age: without a channel date it goes just
+ * below the document's oldest dated entry, and only a document with no
+ * date at all stays at the time of the fetch.  The run moves as a
+ * whole, so its order stays.  Returns 0 or -1.
+ */
+static int
+undated_place(struct store *s)
+{
+	sqlite3_stmt *st = s->stmt[ST_UNDATED_PLACE];
+	int64_t now = s->doc_now, base = now, chan = s->doc_chan_date;
+	size_t i;
+
+	if (s->doc_nundated == 0)
+		return 0;
+	if (chan != FEED_NO_DATE && chan > now + FUTURE_SLACK)
+		chan = FEED_NO_DATE;
+	if (chan != FEED_NO_DATE && chan > now)
+		chan = now;
+	if (s->doc_prev_seen == 0) {
+		if (chan != FEED_NO_DATE)
+			base = chan;
+		else if (s->doc_oldest != INT64_MAX && s->doc_oldest <= now)
+			base = s->doc_oldest - 1;
+	} else if (chan != FEED_NO_DATE && chan > s->doc_prev_seen)
+		base = chan;
+	if (base == now)
+		return 0;
+	for (i = 0; i < s->doc_nundated; i++) {
+		sqlite3_bind_int64(st, 1, s->doc_undated[i].id);
+		sqlite3_bind_int64(st, 2, base - s->doc_undated[i].pos);
+		if (step_done(s, ST_UNDATED_PLACE, "placing entries") == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 store_doc_commit(struct store *s)
 {
@@ -2231,7 +2397,7 @@ store_doc_commit(struct store *s)
 		return -1;
 	}
 	s->doc_failed = 1;
-	if (store_purge(s, &purged) == -1 ||
+	if (undated_place(s) == -1 || store_purge(s, &purged) == -1 ||
 	    run_ids(s, ST_FTS_INSERT, s->doc_index, s->doc_nindex,
 	    "indexing") == -1)
 		return -1;
@@ -2368,6 +2534,7 @@ load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 	it->feed_title = column_strdup(st, 15);
 	it->feed_url = column_strdup(st, 16);
 	it->feed_link = column_strdup(st, 17);
+	it->order_time = sqlite3_column_int64(st, 19);
 	if (cats != NULL)
 		rc = load_categories(s, cats, e);
 	if (rc == 0 && encls != NULL)
@@ -2448,6 +2615,7 @@ fts_query(struct store *s, const char *q, char **out)
 {
 	struct fts_words w;
 	const char *p;
+	char *folded;
 	size_t n, len, words = 0;
 
 	*out = NULL;
@@ -2455,17 +2623,24 @@ fts_query(struct store *s, const char *q, char **out)
 		return 0;
 	if (strlen(q) > STORE_Q_MAX)
 		return -1;
-	memset(&w, 0, sizeof(w));
-	buf_init(&w.b, 0);
 	for (p = q; *p != '\0'; p += n) {
 		n = strspn(p, " \t\r\n\f\v");
 		if (n > 0)
 			continue;
 		n = strcspn(p, " \t\r\n\f\v");
-		if (++words > STORE_Q_MAX_WORDS) {
-			buf_reset(&w.b);
+		if (++words > STORE_Q_MAX_WORDS)
 			return -1;
-		}
+	}
+	/* The words in the index's form: CJK words become their pairs of
+	 * characters (each a word here), letters are folded alike. */
+	folded = store_fts_text(q, 1);
+	memset(&w, 0, sizeof(w));
+	buf_init(&w.b, 0);
+	for (p = folded; *p != '\0'; p += n) {
+		n = strspn(p, " \t\r\n\f\v");
+		if (n > 0)
+			continue;
+		n = strcspn(p, " \t\r\n\f\v");
 		for (len = n; len > 0 && p[len - 1] == '*'; len--)
 			;
 		w.any = 0;
@@ -2475,6 +2650,7 @@ fts_query(struct store *s, const char *q, char **out)
 		if (w.any && len < n)
 			buf_addstr(&w.b, " *");
 	}
+	free(folded);
 	if (w.b.len == 0)
 		buf_reset(&w.b);
 	else

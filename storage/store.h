@@ -75,6 +75,8 @@ struct store_item {
 					 * changes across refetches/updates */
 	int64_t		 first_seen;
 	int64_t		 changed;	/* last time content changed, or 0 */
+	int64_t		 order_time;	/* where the merged feed places it
+					 * (see store_items) */
 	char		*feed_name;	/* config section name */
 	char		*feed_title;	/* config title, else the feed's own */
 	char		*feed_url;	/* the subscription URL */
@@ -90,7 +92,9 @@ struct store_query {
 	size_t		 limit;		/* at most this many items */
 	/* Only items holding every word of q in their title, summary,
 	 * content, author or categories (full-text search, any case and
-	 * accents); NULL or blank for all.  Words are matched as words,
+	 * accents; Chinese, Japanese and Korean words found inside runs
+	 * without spaces, by pairs of characters; schema.c, step 6);
+	 * NULL or blank for all.  Words are matched as words,
 	 * never parsed as FTS5 syntax (a word of several tokens, such as
 	 * "e-mail", needs each of them, in any order), except that a
 	 * trailing '*' makes a word a prefix ("stor*").  A q that is too
@@ -260,8 +264,13 @@ void	 store_doc_rollback(struct store *s);
 
 /*
  * The newest items of all feeds merged, newest first (by published date,
- * else updated; by first_seen for entries without a date or dated more
- * than a day past it).  An article several feeds carry (same canonical
+ * else updated; by first_seen for entries dated more than a day past
+ * it).  Entries without a date are placed by the channel's date when
+ * it is believable, else by first_seen, in document order (one second
+ * apart); a feed's first document places them below its oldest dated
+ * entry when the channel has no date (store.c, undated_place).
+ * Entries of one document with the same date keep its order too.  An
+ * article several feeds carry (same canonical
  * link) appears once, from the feed that stored it first; with a tags or
  * feeds filter, from the first among the feeds selected, so a per-feed
  * view shows all of that feed's own entries.  Fills *items with an array

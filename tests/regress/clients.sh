@@ -22,7 +22,9 @@
 #   lists it once); / is rendered by headless Chromium (a screenshot is
 #   kept as build/tests/regress/clients-artifacts/index.png) with the
 #   failing feed listed first; /status, /metrics and /feeds.opml say
-#   the same; POST /refresh works on the Unix socket only.
+#   the same; POST /refresh works on the Unix socket only; every entry
+#   shows its outlet in the author as feedparser, the JSON Feed and
+#   newsboat read it, and in the title after a reload with outlet = title.
 #
 # newsboat, xmllint and chromium checks are skipped (TAP "# SKIP") when
 # the program is absent; CI installs newsboat, libxml2-utils, chromium.
@@ -517,6 +519,104 @@ else
 	code=$(post --unix-socket "$sock" "http://localhost/refresh?feed=nope")
 	[ "$code" = 404 ]
 	tap_ok $? "POST /refresh?feed=nope over the Unix socket is 404 (got $code)"
+fi
+
+# --- the outlet where every reader looks: in the author by default
+# ("Author (Outlet)"; newsboat shows the author, not <source>), in the
+# title ("[Outlet] Title") with outlet = title.
+# outlet_check MODE: /feed.rss and /feed.atom read by feedparser and
+# /feed.json as JSON show every entry's outlet where MODE puts it.
+outlet_check() {
+	"$PYTHON3" -c 'import json, sys, urllib.request
+import feedparser
+base, mode = sys.argv[1], sys.argv[2]
+outlets = {"Elena Markovi\u0107": "World (RSS)",
+           "Ingrid Solberg": "Strait Line: Analysis"}
+authors = ("Elena Markovi\u0107", "Amadou Diallo", "Linh Tran",
+           "Camila Restrepo", "Ingrid Solberg", "Hassan Abdi",
+           "Marta Kowalczyk")
+def outlet_of(author):
+    world = author in authors[:4]
+    return "World (RSS)" if world else "Strait Line: Analysis"
+bad = []
+def one(fmt, title, author):
+    plain = author.split(" (")[0] if author else None
+    if plain not in authors:
+        bad.append("%s: author %r" % (fmt, author)); return
+    o = outlet_of(plain)
+    if mode == "author":
+        want_a, ok_t = "%s (%s)" % (plain, o), not title.startswith("[")
+    else:
+        want_a, ok_t = plain, title.startswith("[%s] " % o)
+    if author != want_a:
+        bad.append("%s: author %r, want %r" % (fmt, author, want_a))
+    if not ok_t:
+        bad.append("%s: title %r" % (fmt, title))
+for fmt in ("rss", "atom"):
+    d = feedparser.parse(urllib.request.urlopen(base + "/feed." + fmt,
+                                                timeout=5).read())
+    if len(d.entries) != 7: bad.append("%s: %d entries" % (fmt, len(d.entries)))
+    for e in d.entries:
+        one(fmt, e.get("title", ""), e.get("author"))
+j = json.load(urllib.request.urlopen(base + "/feed.json", timeout=5))
+for it in j["items"]:
+    one("json", it.get("title", ""), (it.get("authors") or [{}])[0].get("name"))
+for b in bad: print(b)
+sys.exit(1 if bad else 0)' "$base" "$1"
+}
+# nb_outlet MODE: what newsboat shows (its cache: author, title).
+nb_outlet() {
+	_st=0
+	for _f in atom rss; do
+		_db=$work/nb-$_f.db
+		_u=$base/feed.$_f
+		if [ "$1" = author ]; then
+			_q="SELECT count(*) FROM rss_item WHERE feedurl = '$_u'
+			    AND (author LIKE '% (World (RSS))'
+			    OR author LIKE '% (Strait Line: Analysis)')"
+		else
+			_q="SELECT count(*) FROM rss_item WHERE feedurl = '$_u'
+			    AND (title LIKE '[World (RSS)] %'
+			    OR title LIKE '[Strait Line: Analysis] %')
+			    AND author NOT LIKE '%(%'"
+		fi
+		_n=$(sqlite3 "$_db" "$_q")
+		if [ "$_n" != 7 ]; then
+			echo "$_u: $_n of 7 items show the outlet in the $1"
+			sqlite3 "$_db" "SELECT author, title FROM rss_item
+			    WHERE feedurl = '$_u'"
+			_st=1
+		fi
+	done
+	return $_st
+}
+tap_check "outlet = author (default): feedparser and JSON Feed show 'Author (Outlet)'" \
+    outlet_check author
+if [ -n "$nb" ]; then
+	tap_check "newsboat shows every entry's author as 'Author (Outlet)'" \
+	    nb_outlet author
+else
+	skip "newsboat shows the outlet in the author" "newsboat or sqlite3 not installed"
+fi
+sed 's/^\[feedd\]$/[feedd]\noutlet = title/' "$work/feedd.conf" \
+    >"$work/feedd.conf.new" && mv "$work/feedd.conf.new" "$work/feedd.conf" &&
+    kill -HUP "$feedd_pid" || bail "cannot reload with outlet = title"
+titled() {
+	curl -sf "$base/feed.rss" | grep -q "<title>\[World (RSS)\] "
+}
+wait_for "$WAIT" titled
+tap_ok $? "after SIGHUP with outlet = title, /feed.rss titles name the outlet within ${WAIT}s"
+tap_check "outlet = title: feedparser and JSON Feed show '[Outlet] Title' and the plain author" \
+    outlet_check title
+if [ -n "$nb" ]; then
+	# A fresh cache: newsboat keeps the title it first stored for an
+	# item whose content did not change.
+	rm -f "$work/nb-atom.db" "$work/nb-rss.db"
+	nb_reload
+	tap_check "newsboat shows every title as '[Outlet] Title'" \
+	    nb_outlet title
+else
+	skip "newsboat shows the outlet in the title" "newsboat or sqlite3 not installed"
 fi
 
 # --- shutdown

@@ -248,6 +248,36 @@ START_TEST(test_server_name)
 }
 END_TEST
 
+/* outlet = author | title | none; author by default. */
+START_TEST(test_outlet)
+{
+	struct conf *conf;
+	char *err;
+
+	conf = load("[feedd]\noutlet = title\n", &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	ck_assert_int_eq(conf->outlet, RENDER_OUTLET_TITLE);
+	conf_free(conf);
+	cleanup();
+	conf = load("[feedd]\noutlet = none\n", &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	ck_assert_int_eq(conf->outlet, RENDER_OUTLET_NONE);
+	conf_free(conf);
+	cleanup();
+	conf = load("[feedd]\n", &err);
+	ck_assert_msg(conf != NULL, "unexpected errors: %s", err);
+	ck_assert_int_eq(conf->outlet, RENDER_OUTLET_AUTHOR);
+	conf_free(conf);
+	cleanup();
+	conf = load("[feedd]\noutlet = both\n", &err);
+	ck_assert_ptr_null(conf);
+	ck_assert_ptr_nonnull(strstr(err, ":2: outlet: expected author, "
+	    "title or none, got 'both'"));
+	free(err);
+	cleanup();
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char *err = NULL;
@@ -501,6 +531,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_min_interval_clamps);
 	tcase_add_test(tc, test_all_errors_reported);
 	tcase_add_test(tc, test_server_name);
+	tcase_add_test(tc, test_outlet);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_duration);

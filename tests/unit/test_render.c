@@ -237,7 +237,11 @@ START_TEST(test_atom_structure)
 	    "http://alpha.example/1?a=1&b=2");
 	ck_xstr(&d, "/a:feed/a:entry[1]/a:published",
 	    date_format_rfc3339(T0 - 3600, d3339));
-	ck_xstr(&d, "/a:feed/a:entry[1]/a:author/a:name", "Jane Doe");
+	/* The outlet in the author, for readers that ignore <source>. */
+	ck_xstr(&d, "/a:feed/a:entry[1]/a:author/a:name",
+	    "Jane Doe (Alpha & Sons)");
+	ck_xstr(&d, "/a:feed/a:entry[2]/a:author/a:name", "beta");
+	ck_xstr(&d, "/a:feed/a:entry[3]/a:author/a:name", "Alpha & Sons");
 	ck_xstr(&d, "/a:feed/a:entry[1]/a:summary[@type='html']",
 	    "<p>Summary &amp; more</p>");
 	ck_xstr(&d, "/a:feed/a:entry[1]/a:content[@type='html']",
@@ -393,7 +397,9 @@ START_TEST(test_rss_structure)
 	    "<p>Summary &amp; more</p>");
 	ck_xstr(&d, "/rss/channel/item[1]/content:encoded",
 	    "<p>Full <em>content</em></p>]]>");
-	ck_xstr(&d, "/rss/channel/item[1]/dc:creator", "Jane Doe");
+	ck_xstr(&d, "/rss/channel/item[1]/dc:creator",
+	    "Jane Doe (Alpha & Sons)");
+	ck_xstr(&d, "/rss/channel/item[3]/dc:creator", "Alpha & Sons");
 	ck_count(&d, "/rss/channel/item/author", 0);
 	ck_count(&d, "/rss/channel/item[1]/category", 2);
 	ck_xstr(&d, "/rss/channel/item[1]/enclosure/@url",
@@ -508,6 +514,103 @@ END_TEST
 
 /* JSON Feed 1.1: the spec's required fields, attachments, sources,
  * and hostile text kept as valid UTF-8 text. */
+/* The other places for the outlet: the title ("[Outlet] Title", the
+ * entry's own author), or nowhere (the entry's own author only; Atom's
+ * required author falls back to the feed title as it always did). */
+START_TEST(test_outlet_modes)
+{
+	struct store_item it[3];
+	struct render_channel ch;
+	struct doc d;
+	json_t *root, *x;
+	json_error_t jerr;
+	struct buf out;
+
+	make_items(it);
+	/* An author that is the outlet itself is not repeated. */
+	it[2].entry.author = "ALPHA & SONS";
+	memset(&d, 0, sizeof(d));
+
+	ch = channel("http://localhost/feed.rss");
+	ch.outlet = RENDER_OUTLET_TITLE;
+	buf_init(&d.out, 0);
+	ck_assert_int_eq(render_feed(RENDER_RSS, &ch, it, 3, &d.out), 0);
+	d.doc = xmlReadMemory(d.out.data, (int)d.out.len, "out.xml", NULL,
+	    XML_PARSE_NONET);
+	ck_assert_ptr_nonnull(d.doc);
+	d.xp = xmlXPathNewContext(d.doc);
+	xmlXPathRegisterNs(d.xp, BAD_CAST "dc",
+	    BAD_CAST "http://purl.org/dc/elements/1.1/");
+	ck_xstr(&d, "/rss/channel/item[1]/title", "[Alpha & Sons] A <b>bold"
+	    "</b> & caf\xc3\xa9 \xe6\x97\xa5");
+	ck_xstr(&d, "/rss/channel/item[2]/title", "[beta]");
+	ck_xstr(&d, "/rss/channel/item[1]/dc:creator", "Jane Doe");
+	ck_count(&d, "/rss/channel/item[2]/dc:creator", 0);
+	doc_free(&d);
+
+	ch = channel("http://localhost/feed.atom");
+	ch.outlet = RENDER_OUTLET_NONE;
+	buf_init(&d.out, 0);
+	ck_assert_int_eq(render_feed(RENDER_ATOM, &ch, it, 3, &d.out), 0);
+	d.doc = xmlReadMemory(d.out.data, (int)d.out.len, "out.xml", NULL,
+	    XML_PARSE_NONET);
+	ck_assert_ptr_nonnull(d.doc);
+	d.xp = xmlXPathNewContext(d.doc);
+	xmlXPathRegisterNs(d.xp, BAD_CAST "a",
+	    BAD_CAST "http://www.w3.org/2005/Atom");
+	ck_xstr(&d, "/a:feed/a:entry[1]/a:title", "A <b>bold</b> & "
+	    "caf\xc3\xa9 \xe6\x97\xa5");
+	ck_xstr(&d, "/a:feed/a:entry[1]/a:author/a:name", "Jane Doe");
+	ck_xstr(&d, "/a:feed/a:entry[3]/a:author/a:name", "ALPHA & SONS");
+	doc_free(&d);
+
+	ch = channel("http://localhost/feed.atom");
+	buf_init(&d.out, 0);
+	ck_assert_int_eq(render_feed(RENDER_ATOM, &ch, it, 3, &d.out), 0);
+	d.doc = xmlReadMemory(d.out.data, (int)d.out.len, "out.xml", NULL,
+	    XML_PARSE_NONET);
+	d.xp = xmlXPathNewContext(d.doc);
+	xmlXPathRegisterNs(d.xp, BAD_CAST "a",
+	    BAD_CAST "http://www.w3.org/2005/Atom");
+	ck_xstr(&d, "/a:feed/a:entry[3]/a:author/a:name", "Alpha & Sons");
+	doc_free(&d);
+
+	ch = channel("http://localhost/feed.json");
+	ch.outlet = RENDER_OUTLET_TITLE;
+	buf_init(&out, 0);
+	ck_assert_int_eq(render_feed(RENDER_JSON, &ch, it, 3, &out), 0);
+	root = json_loads(out.data, 0, &jerr);
+	ck_assert_ptr_nonnull(root);
+	x = json_array_get(json_object_get(root, "items"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "title")),
+	    "[Alpha & Sons] A <b>bold</b> & caf\xc3\xa9 \xe6\x97\xa5");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(x, "authors"), 0), "name")),
+	    "Jane Doe");
+	x = json_array_get(json_object_get(root, "items"), 1);
+	ck_assert_ptr_null(json_object_get(x, "authors"));
+	json_decref(root);
+	buf_reset(&out);
+}
+END_TEST
+
+/* An undated item's date is where the store placed it (the channel's
+ * date), not when it was first seen. */
+START_TEST(test_order_time_date)
+{
+	struct store_item it[3];
+	struct doc d;
+	char d3339[DATE_RFC3339_LEN];
+
+	make_items(it);
+	it[1].order_time = 1483801821;
+	render_parse(&d, RENDER_ATOM, it, 3);
+	ck_xstr(&d, "/a:feed/a:entry[2]/a:updated",
+	    date_format_rfc3339(1483801821, d3339));
+	doc_free(&d);
+}
+END_TEST
+
 START_TEST(test_json_feed)
 {
 	struct store_item it[3];
@@ -559,7 +662,7 @@ START_TEST(test_json_feed)
 	    "date_modified")), "2023-11-14T22:12:20Z");
 	a = json_object_get(x, "authors");
 	ck_assert_str_eq(json_string_value(json_object_get(
-	    json_array_get(a, 0), "name")), "Jane Doe");
+	    json_array_get(a, 0), "name")), "Jane Doe (Alpha & Sons)");
 	ck_assert_uint_eq(json_array_size(json_object_get(x, "tags")), 2);
 	a = json_array_get(json_object_get(x, "attachments"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(a, "mime_type")),
@@ -702,6 +805,8 @@ main(void)
 	tcase_add_test(tc, test_json_feed);
 	tcase_add_loop_test(tc, test_unsafe_links, 0,
 	    (int)(sizeof(bad_links) / sizeof(bad_links[0])));
+	tcase_add_test(tc, test_outlet_modes);
+	tcase_add_test(tc, test_order_time_date);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

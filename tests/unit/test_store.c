@@ -459,11 +459,20 @@ START_TEST(test_id_scheme_change)
 	    "?utm_source=rss&utm_medium=feed";
 	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 120), 0);
 	ck_assert_int_eq(count_rows(), 1);
-	/* Same link, different title: a different article. */
+	/* A new id and a new headline on the same article link: the story
+	 * updated (its guid rotates with each edit). */
 	e.id = (char *)"another";
-	e.title = (char *)"Another story";
-	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 180), 1);
-	ck_assert_int_eq(count_rows(), 2);
+	e.title = (char *)"UPDATED: Story";
+	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 180), 0);
+	ck_assert_int_eq(count_rows(), 1);
+	/* On a site's home page link, a new id and title are another
+	 * article. */
+	e.link = (char *)"https://www.example.co.uk/";
+	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 240), 1);
+	e.id = (char *)"third";
+	e.title = (char *)"Third story";
+	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 300), 1);
+	ck_assert_int_eq(count_rows(), 3);
 	store_close(s);
 }
 END_TEST
@@ -1965,15 +1974,23 @@ START_TEST(test_publish_times)
 	ck_assert_int_eq(store_doc(s, id, e, 4, T0), 4);
 	ck_assert_int_eq(store_feed_publish_times(s, id, 0, &t, &n), 0);
 	ck_assert_uint_eq(n, 4);
-	ck_assert_int_eq(t[0], T0 - 3 * 3600);
-	ck_assert_int_eq(t[1], T0 - 2 * 3600);
-	ck_assert_int_eq(t[2], T0 - 1 * 3600);
-	/* Undated: when it was first seen. */
-	ck_assert_int_eq(t[3], T0);
+	/* Undated in the feed's first document: below its oldest dated
+	 * entry, less its place in the document. */
+	ck_assert_int_eq(t[0], T0 - 3 * 3600 - 1 - 2);
+	ck_assert_int_eq(t[1], T0 - 3 * 3600);
+	ck_assert_int_eq(t[2], T0 - 2 * 3600);
+	ck_assert_int_eq(t[3], T0 - 1 * 3600);
 	free(t);
 	ck_assert_int_eq(store_feed_publish_times(s, id, T0 - 2 * 3600, &t,
 	    &n), 0);
-	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(n, 2);
+	free(t);
+	/* Undated in a later one: when it was first seen. */
+	e[0] = mk("5", "E", NULL, FEED_NO_DATE);
+	ck_assert_int_eq(store_doc(s, id, e, 1, T0 + 60), 1);
+	ck_assert_int_eq(store_feed_publish_times(s, id, T0, &t, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(t[0], T0 + 60);
 	free(t);
 	ck_assert_int_eq(store_feed_publish_times(s, id + 1, 0, &t, &n), 0);
 	ck_assert_uint_eq(n, 0);
@@ -2463,6 +2480,8 @@ START_TEST(test_migrate_from_each)
 	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_create_function(db, "feedd_text", 1,
 	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_fts", 2,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_create_function(db, "feedd_key_hash", 1,
 	    SQLITE_UTF8, NULL, sql_key_hash, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_create_function(db, "feedd_canon_hash", 1,
@@ -2714,6 +2733,365 @@ START_TEST(test_fixture_two_feeds)
 }
 END_TEST
 
+/* Stores entries as one document whose channel carries the date chan
+ * (FEED_NO_DATE for none); returns how many were added. */
+static int
+store_doc_chan(struct store *s, int64_t feed, const struct entry *v,
+    size_t n, int64_t now, int64_t chan)
+{
+	struct feed_info info;
+	size_t i;
+	int added, total = 0;
+
+	memset(&info, 0, sizeof(info));
+	info.updated = chan;
+	ck_assert_int_eq(store_doc_begin(s, feed), 0);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(store_doc_entry(s, &v[i], now, &added), 0);
+		total += added;
+	}
+	ck_assert_int_eq(store_doc_info(s, &info), 0);
+	ck_assert_int_eq(store_doc_commit(s), 0);
+	return total;
+}
+
+/* The ids of the merged feed's first items, comma-separated. */
+static const char *
+ids_of(struct store *s, size_t limit)
+{
+	static char out[512];
+	struct store_query q = { .limit = limit };
+	struct store_item *items;
+	size_t i, n;
+
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out),
+		    "%s%s", i > 0 ? "," : "", items[i].entry.id ?
+		    items[i].entry.id : "-");
+	store_items_free(items, n);
+	return out;
+}
+
+/* Japan Times: a channel dated January 2017 and 118 undated items (six
+ * of them here), added beside a feed of today's news.  They go to the
+ * channel's date, in the document's order, not to the top of the river
+ * in reverse. */
+START_TEST(test_undated_channel_date)
+{
+	struct store *s;
+	struct store_query q = { .limit = 10 };
+	struct store_item *items;
+	struct entry e[2];
+	int64_t a, b;
+	size_t n;
+
+	s = open_ok();
+	a = store_feed_ensure(s, "wire", "https://wire.example/f", NULL);
+	b = store_feed_ensure(s, "jt", "http://www.japantimes.co.jp/", NULL);
+	e[0] = mk("w1", "Today", "https://wire.example/1", T0 - 3600);
+	e[1] = mk("w2", "Yesterday", "https://wire.example/2", T0 - DAY);
+	ck_assert_int_eq(store_doc(s, a, e, 2, T0 - 60), 2);
+	ck_assert_int_eq(store_fixture(s, b, "rw-japantimes", T0), 6);
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 8);
+	ck_assert_str_eq(items[0].entry.title, "Today");
+	ck_assert_str_eq(items[1].entry.title, "Yesterday");
+	/* Sun, 08 Jan 2017 00:10:21 +0900, then a second per place. */
+	ck_assert_int_eq(items[2].order_time, 1483801821);
+	ck_assert_int_eq(items[3].order_time, 1483801820);
+	ck_assert_int_eq(items[7].order_time, 1483801816);
+	ck_assert_ptr_nonnull(strstr(items[2].entry.title, "Trump shock"));
+	ck_assert_ptr_nonnull(strstr(items[3].entry.title, "Abe aide"));
+	ck_assert_ptr_nonnull(strstr(items[7].entry.title,
+	    "In rare move"));
+	ck_assert_int_eq(items[2].first_seen, T0);
+	ck_assert_int_eq(items[2].entry.published, FEED_NO_DATE);
+	store_items_free(items, n);
+	/* Refetched (and edited), they stay where they are. */
+	ck_assert_int_eq(store_fixture(s, b, "rw-japantimes", T0 + 600), 0);
+	ck_assert_str_eq(ids_of(s, 2), "w1,w2");
+	store_close(s);
+}
+END_TEST
+
+/* Undated entries without a channel date: a new feed's backlog goes
+ * below its own oldest dated entry; later, new ones come at the time
+ * they were seen, in document order; a stale channel date is not
+ * believed. */
+START_TEST(test_undated_order)
+{
+	struct store *s;
+	struct store_query q = { .limit = 2 };
+	struct store_item *items;
+	struct entry e[4];
+	int64_t a, b;
+	size_t n;
+
+	s = open_ok();
+	a = store_feed_ensure(s, "wire", "https://wire.example/f", NULL);
+	b = store_feed_ensure(s, "blog", "https://blog.example/f", NULL);
+	e[0] = mk("w1", "Wire", "https://wire.example/1", T0 - 3 * DAY);
+	ck_assert_int_eq(store_doc(s, a, e, 1, T0), 1);
+	e[0] = mk("u1", "U1", "https://blog.example/u1", FEED_NO_DATE);
+	e[1] = mk("d1", "D1", "https://blog.example/d1", T0 - 5 * DAY);
+	e[2] = mk("u2", "U2", "https://blog.example/u2", FEED_NO_DATE);
+	ck_assert_int_eq(store_doc_chan(s, b, e, 3, T0, FEED_NO_DATE), 3);
+	ck_assert_str_eq(ids_of(s, 10), "w1,d1,u1,u2");
+	/* New undated entries of a later fetch are news: on top, in the
+	 * document's order, even with a stale channel date. */
+	e[0] = mk("u3", "U3", "https://blog.example/u3", FEED_NO_DATE);
+	e[1] = mk("u4", "U4", "https://blog.example/u4", FEED_NO_DATE);
+	e[2] = mk("u5", "U5", "https://blog.example/u5", FEED_NO_DATE);
+	ck_assert_int_eq(store_doc_chan(s, b, e, 3, T0 + 600,
+	    T0 - 10 * DAY), 3);
+	ck_assert_str_eq(ids_of(s, 3), "u3,u4,u5");
+	/* Entries of one date (days, not times) keep the document's order
+	 * too. */
+	e[0] = mk("s1", "S1", "https://blog.example/s1", T0 + 300);
+	e[1] = mk("s2", "S2", "https://blog.example/s2", T0 + 300);
+	e[2] = mk("s3", "S3", "https://blog.example/s3", T0 + 300);
+	ck_assert_int_eq(store_doc_chan(s, a, e, 3, T0 + 900, FEED_NO_DATE),
+	    3);
+	ck_assert_str_eq(ids_of(s, 6), "u3,u4,u5,s1,s2,s3");
+	/* A believable channel date places them. */
+	e[0] = mk("u6", "U6", "https://blog.example/u6", FEED_NO_DATE);
+	e[1] = mk("u7", "U7", "https://blog.example/u7", FEED_NO_DATE);
+	ck_assert_int_eq(store_doc_chan(s, b, e, 2, T0 + 1200, T0 + 900),
+	    2);
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(items[0].entry.id, "u6");
+	ck_assert_int_eq(items[0].order_time, T0 + 900);
+	ck_assert_str_eq(items[1].entry.id, "u7");
+	ck_assert_int_eq(items[1].order_time, T0 + 899);
+	store_items_free(items, n);
+	store_close(s);
+}
+END_TEST
+
+/* Suspilne: one story listed twice in the document (same link, same
+ * headline, no guid; the versions differ in date and text). */
+START_TEST(test_repeated_link_once)
+{
+	struct store *s;
+	int64_t id;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "suspilne", "https://suspilne.media/rss",
+	    NULL);
+	ck_assert_int_eq(store_fixture(s, id, "rw-suspilne", T0), 4);
+	ck_assert_int_eq(store_fixture(s, id, "rw-suspilne", T0 + 600), 0);
+	ck_assert_int_eq(count_rows(), 4);
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
+/* Al Jazeera: guids rotate (?t=...) while a headline gains "UPDATED:";
+ * the canonical link says it is the same story, updated in place with
+ * its guid for readers kept. */
+START_TEST(test_rotating_guid_once)
+{
+	struct store *s;
+	struct store_query q = { .limit = 10 };
+	struct store_item *items;
+	struct entry e;
+	char *guid;
+	int64_t id;
+	size_t n, i;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "aje", "https://www.aljazeera.com/xml",
+	    NULL);
+	ck_assert_int_eq(store_fixture(s, id, "rw-aljazeera-1", T0), 3);
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(items[1].entry.title,
+	    "Oman says oil spill from stricken tanker has reached its coast");
+	guid = strdup(items[1].guid);
+	store_items_free(items, n);
+	ck_assert_int_eq(store_fixture(s, id, "rw-aljazeera-2", T0 + 600),
+	    1);
+	ck_assert_int_eq(count_rows(), 4);
+	ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++)
+		if (strstr(items[i].entry.title, "Oman") != NULL)
+			break;
+	ck_assert_uint_lt(i, n);
+	ck_assert_str_eq(items[i].entry.title, "UPDATED: Oman says oil "
+	    "spill from stricken tanker has reached its coast");
+	ck_assert_str_eq(items[i].guid, guid);
+	ck_assert_int_eq(items[i].changed, T0 + 600);
+	store_items_free(items, n);
+	free(guid);
+
+	/* A home-page link names no story: a new id and headline there
+	 * is a new entry. */
+	e = mk("x1", "One", "https://shop.example/", T0 - 10);
+	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 700), 1);
+	e = mk("x2", "Two", "https://shop.example/", T0 - 5);
+	ck_assert_int_eq(store_doc(s, id, &e, 1, T0 + 800), 1);
+	ck_assert_int_eq(count_rows(), 6);
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
+/* A version 5 database whose index holds a Chinese title as one token
+ * (as unicode61 made it): step 6 indexes it again, so a word inside it
+ * is found, and an update afterwards removes exactly the tokens the
+ * index holds (the integrity check would fail otherwise). */
+START_TEST(test_migrate_cjk_index)
+{
+	struct store *s;
+	struct store_query q;
+	struct entry e;
+	sqlite3 *db;
+	int v;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_text", 1,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_key_hash", 1,
+	    SQLITE_UTF8, NULL, sql_key_hash, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_canon_hash", 1,
+	    SQLITE_UTF8, NULL, sql_canon_hash, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "feedd_content_hash", 9,
+	    SQLITE_UTF8, NULL, sql_identity, NULL, NULL), SQLITE_OK);
+	for (v = 1; v <= 5; v++)
+		ck_assert_int_eq(sqlite3_exec(db, schema_step(v), NULL, NULL,
+		    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 5;"
+	    "INSERT INTO feeds (id, name, url, n_entries) VALUES"
+	    " (3, 'bbc', 'https://example.org/feed', 1);"
+	    "INSERT INTO entries (feed_id, key, key_hash, content_hash,"
+	    " src_id, title, summary, published, first_seen, sort_time)"
+	    " VALUES (3, 'i:zh', feedd_key_hash('i:zh'), 1, 'zh',"
+	    " '中国足球新改革方案', '<p>Αθήνα</p>', 5, 5, 5);"
+	    "INSERT INTO entries_fts (rowid, title, summary) VALUES"
+	    " (1, '中国足球新改革方案', ' Αθήνα ');"
+	    "UPDATE fts_state SET watermark = 1;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	s = open_ok();
+	memset(&q, 0, sizeof(q));
+	q.limit = 10;
+	q.q = "中国";
+	ck_assert_str_eq(titles(s, &q), "中国足球新改革方案");
+	q.q = "ΑΘΗΝΑ";
+	ck_assert_str_eq(titles(s, &q), "中国足球新改革方案");
+	e = mk("zh", "中国成为世界第三大武器出口国", NULL, 5);
+	ck_assert_int_eq(store_doc(s, 3, &e, 1, T0), 0);
+	ck_assert_int_eq(store_doc_updated(s), 1);
+	q.q = "武器";
+	ck_assert_str_eq(titles(s, &q), "中国成为世界第三大武器出口国");
+	q.q = "足球";
+	ck_assert_str_eq(titles(s, &q), "");
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
+/*
+ * Search in every script of the real-world corpus (titles taken from
+ * it, a few made up for letters it lacks).  Chinese and Japanese have no
+ * spaces between words: a word inside a longer run must be found (FTS5's
+ * unicode61 kept the run as one token, and 中国 found a tenth of the
+ * entries holding it).  Letters typed in another form are found too.
+ */
+static const char *const script_titles[] = {
+	"视频：习近平会见英国剑桥公爵威廉王子",
+	"法广｜习近平打乱中共官场是一场冒险赌博",
+	"中国足球新改革方案：足协与体育总局脱钩",
+	"中国成为世界第三大武器出口国",
+	"1：▼つω・。▼ ◆Q2Ql4Ejios ＠涙のバレンタインφ ★",
+	"Stand UP: Артём Винокур - неожиданное предложение",
+	"«Πορτραίτα καραντίνας» για έμπνευση από τη συλλογή Φέλιου",
+	"امریکہ کے ساتھ خفیہ معلومات کا تبادلہ اور فوجی تعاون معطل کر دیا",
+	"Shelling resumes in Kyïv",
+	"Die Straße nach Zürich",
+	"Le cœur de Paris",
+	"שָׁלוֹם עֲלֵיכֶם",
+	"مُحَمَّد في القاهرة",
+	"أحمد يكتب رسالة",
+	"서울에서 열린 회의",
+};
+
+struct script_query {
+	const char	*q;
+	const char	*want;	/* indexes into script_titles, newest first */
+};
+
+static const struct script_query script_queries[] = {
+	{ "习近平", "0,1" },
+	{ "中国", "2,3" },
+	{ "国", "0,2,3" },		/* one character: anywhere in a run */
+	{ "出口国", "3" },
+	{ "中国 武器", "3" },
+	{ "バレンタイン", "4" },
+	{ "Артем", "5" },		/* ё typed as е */
+	{ "артём", "5" },
+	{ "ΠΟΡΤΡΑΙΤΑ", "6" },		/* capitals carry no tonos */
+	{ "πορτραιτα", "6" },
+	{ "συλλογη", "6" },
+	{ "امريكہ", "7" },		/* Arabic yeh for Farsi yeh */
+	{ "Kyiv", "8" },
+	{ "strasse", "9" },
+	{ "zurich", "9" },
+	{ "coeur", "10" },
+	{ "שלום", "11" },		/* without points */
+	{ "محمد", "12" },		/* without harakat */
+	{ "احمد", "13" },		/* alef without hamza */
+	{ "서울", "14" },
+	{ "회의", "14" },
+	{ "中国足球新改革", "2" },
+	{ "中", "1,2,3" },
+};
+
+START_TEST(test_search_scripts)
+{
+	const size_t nt = sizeof(script_titles) / sizeof(script_titles[0]);
+	struct store *s;
+	struct store_query q;
+	struct store_item *items;
+	struct entry e[sizeof(script_titles) / sizeof(script_titles[0])];
+	char ids[sizeof(script_titles) / sizeof(script_titles[0])][8];
+	char got[64];
+	int64_t id;
+	size_t i, j, n;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "world", "https://example.org/feed", NULL);
+	for (i = 0; i < nt; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%zu", i);
+		e[i] = mk(ids[i], script_titles[i], NULL,
+		    T0 - (int64_t)i * 60);
+	}
+	ck_assert_int_eq(store_doc(s, id, e, nt, T0), (int)nt);
+	for (i = 0; i < sizeof(script_queries) / sizeof(script_queries[0]);
+	    i++) {
+		memset(&q, 0, sizeof(q));
+		q.limit = 50;
+		q.q = script_queries[i].q;
+		ck_assert_int_eq(store_items(s, &q, &items, &n), 0);
+		got[0] = '\0';
+		for (j = 0; j < n; j++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s%s", j > 0 ? "," : "", items[j].entry.id);
+		store_items_free(items, n);
+		ck_assert_msg(strcmp(got, script_queries[i].want) == 0,
+		    "q=%s: found %s, want %s", script_queries[i].q, got,
+		    script_queries[i].want);
+	}
+	store_close(s);
+	fts_check();
+}
+END_TEST
+
 struct tcase_text {
 	const char	*in, *want;
 };
@@ -2857,6 +3235,12 @@ store_suite(void)
 	    (int)(sizeof(fcases) / sizeof(fcases[0])));
 	tcase_add_test(tc, test_fixture_changed);
 	tcase_add_test(tc, test_fixture_two_feeds);
+	tcase_add_test(tc, test_undated_channel_date);
+	tcase_add_test(tc, test_undated_order);
+	tcase_add_test(tc, test_repeated_link_once);
+	tcase_add_test(tc, test_rotating_guid_once);
+	tcase_add_test(tc, test_search_scripts);
+	tcase_add_test(tc, test_migrate_cjk_index);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("canon");
