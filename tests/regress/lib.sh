@@ -61,7 +61,7 @@ diag() {
 
 # diag_file FILE [LINES]: the file (or its last LINES lines) as comments.
 diag_file() {
-	[ -f "$1" ] || return 0
+	[ -s "$1" ] || return 0
 	echo "# --- $1"
 	if [ -n "$2" ]; then
 		tail -n "$2" "$1" | sed 's/^/# /'
