@@ -18,8 +18,9 @@
 root=${FEEDD_CI_ROOT:-/var/cache/feedd-ci-root}
 mirror=${FEEDD_CI_MIRROR:-http://deb.debian.org/debian}
 suite=bookworm
-# Keep in step with Depends of contrib/debian (dpkg-shlibdeps's list).
-include=systemd,systemd-sysv,dbus,python3,curl,libcurl4,libxml2,libsqlite3-0,libev4,libmicrohttpd12,libinih1,libjansson4,zlib1g,libsystemd0
+# Keep in step with Depends of contrib/debian (procps for ExecReload=/bin/kill,
+# and dpkg-shlibdeps's list).
+include=systemd,systemd-sysv,dbus,procps,python3,curl,libcurl4,libxml2,libsqlite3-0,libev4,libmicrohttpd12,libinih1,libjansson4,zlib1g,libsystemd0
 stamp="feedd-ci-root 1 $suite minbase $include"
 
 skip() {
