@@ -188,10 +188,12 @@ for line in open(sys.argv[1]):
             worst.append("%s: %s at once" % (m.group(1), m.group(4)))
         if int(m.group(3)) > 16:
             worst.append("%s in flight" % m.group(3))
+# Arrivals at the server: a new connection is accepted a little later
+# than a reused one, hence some slack under a busy machine (as polite.sh).
 for h, ts in starts.items():
     ts.sort()
     for a, b in zip(ts, ts[1:]):
-        if b - a < 0.95:
+        if b - a < 0.85:
             worst.append("%s: two starts %.2f s apart" % (h, b - a))
 print("\n".join(worst) if worst else "ok")
 EOF
