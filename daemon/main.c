@@ -58,7 +58,7 @@
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define DEFAULT_CONF	SYSCONFDIR "/feedd.conf"
+#define DEFAULT_CONF	PKGSYSCONFDIR "/feedd.conf"
 
 /* How often STATUS= is recomputed (it is sent only when it changed). */
 #define STATUS_PERIOD	5.0	/* seconds */

@@ -23,8 +23,12 @@
  *	skip	moved out of the feed's skipHours/skipDays (UTC).
  *
  * The due time is saved with the rest of the state after every poll, so
- * a restart fetches nothing before it is due; feeds never polled before
- * are spread over the first minute rather than fetched in one burst.
+ * a restart fetches nothing before it is due.  A feed never polled
+ * before (at first start, added by a reload, or given a new URL) is due
+ * at once: the river fills as fast as the fetcher's max_connections,
+ * per_host_connections and host_delay allow, which are the politeness
+ * that matters to publishers; spreading the first polls over a minute
+ * only left the first reader an empty feed.
  *
  * Retry-After on 429/503 holds the whole host: the sched keeps one record
  * per host name (as the fetcher counts hosts) with the hold's end, timers
@@ -74,7 +78,6 @@
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define STARTUP_SPREAD	60		/* seconds to spread new feeds over */
 #define JITTER		0.10		/* up to 10% added to each interval */
 #define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */
 #define AUTO_WINDOW	(28 * 24 * 60 * 60)	/* history for auto */
@@ -660,8 +663,7 @@ feed_reload_state(struct feed *f)
 	if (store_feed_state_get(s->store, f->id, &f->state) == -1)
 		log_warnx("feed %s: database: %s", f->name,
 		    store_errmsg(s->store));
-	f->state.next_due = wall_now(s) +
-	    (int64_t)(STARTUP_SPREAD * random_fraction());
+	f->state.next_due = wall_now(s);	/* a new URL: poll at once */
 	f->host = host_get(s, feed_url(f));
 	feed_arm(f);
 }
@@ -826,7 +828,7 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
     char **errstr)
 {
 	struct feed *f;
-	int64_t now = wall_now(s), spread;
+	int64_t now = wall_now(s);
 
 	f = xcalloc(1, sizeof(*f));
 	f->sched = s;
@@ -850,13 +852,8 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
 		return f;
 	}
 	if (f->state.next_due == 0) {
-		/* Never polled: start within the first minute (or the
-		 * interval, if shorter), spread at random. */
-		spread = conf_feed_interval(s->conf, cf);
-		if (spread > STARTUP_SPREAD)
-			spread = STARTUP_SPREAD;
-		f->state.next_due = skip_adjust(f, now +
-		    (int64_t)((double)spread * random_fraction()));
+		/* Never polled: at once (the fetcher paces the burst). */
+		f->state.next_due = skip_adjust(f, now);
 		(*nnew)++;
 	}
 	feed_arm(f);
@@ -1052,7 +1049,7 @@ sched_reload(struct sched *s, const struct conf *newconf)
 			feed_store_settings(s, f);
 		if (strcmp(oldurl, cf->url) != 0) {
 			/* The store dropped the old URL's validators,
-			 * redirects and gone flag: start over, spread. */
+			 * redirects and gone flag: start over, now. */
 			log_info("feed %s: URL changed to %s", f->name,
 			    cf->url);
 			if (f->in_flight)

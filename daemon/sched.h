@@ -34,13 +34,13 @@ void		 sched_free(struct sched *s);
 
 /*
  * Switches to newconf (borrowed from now on; the caller frees the old
- * config after this call returns).  Feeds new in newconf start polling,
- * spread over the first minute; feeds no longer in it stop (a fetch in
- * flight is finished and dropped) and are retired in the store; changed
- * settings apply from each feed's next poll, and a changed URL starts
- * over with no validators.  Returns 0, or -1 if the database failed
- * for some feed (logged with the feed's name; the others are switched,
- * and the sched uses newconf either way).
+ * config after this call returns).  Feeds new in newconf are polled at
+ * once (as the fetcher's limits allow); feeds no longer in it stop (a
+ * fetch in flight is finished and dropped) and are retired in the store;
+ * changed settings apply from each feed's next poll, and a changed URL
+ * starts over with no validators, polled at once.  Returns 0, or -1 if
+ * the database failed for some feed (logged with the feed's name; the
+ * others are switched, and the sched uses newconf either way).
  */
 int		 sched_reload(struct sched *s, const struct conf *newconf);
 

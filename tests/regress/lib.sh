@@ -61,7 +61,7 @@ diag() {
 
 # diag_file FILE [LINES]: the file (or its last LINES lines) as comments.
 diag_file() {
-	[ -f "$1" ] || return 0
+	[ -s "$1" ] || return 0
 	echo "# --- $1"
 	if [ -n "$2" ]; then
 		tail -n "$2" "$1" | sed 's/^/# /'
@@ -219,4 +219,34 @@ db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 r = db.execute("PRAGMA integrity_check").fetchall()
 n = db.execute("SELECT count(*) FROM entries").fetchone()[0]
 print(" ".join(x[0] for x in r), n)' "$1"
+}
+
+# in_private_ns [-n] SCRIPT ARGS...: re-executes the calling script in a
+# mount namespace of its own (and with -n a network namespace with only
+# loopback, up), so that the mounts it makes vanish with it whatever
+# happens.  Returns only where that cannot be done (not root, no
+# unshare); the caller then skips.  Sets nothing; the re-executed script
+# sees FEEDD_IN_NS=1.
+in_private_ns() {
+	_net=
+	if [ "$1" = -n ]; then
+		_net=-n
+		shift
+	fi
+	[ -n "$FEEDD_IN_NS" ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 1
+	command -v unshare >/dev/null 2>&1 || return 1
+	unshare -m $_net true 2>/dev/null || return 1
+	FEEDD_IN_NS=1 exec unshare -m $_net --propagation private \
+	    sh -c '[ -z "$1" ] || ip link set lo up || exit 99; shift; exec sh "$@"' \
+	    sh "$_net" "$@"
+}
+
+# overlay_root LOWER DIR: mounts an overlay whose lower layer is LOWER
+# (kept read-only) on DIR/root, writes going to DIR/upper; sets troot.
+overlay_root() {
+	mkdir -p "$2/upper" "$2/ovl-work" "$2/root" || return 1
+	mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/ovl-work" \
+	    "$2/root" || return 1
+	troot=$2/root
 }
