@@ -44,6 +44,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -643,7 +644,8 @@ is_block(enum tag t)
 #define F_HIDDEN	0x0008	/* hidden, aria-hidden, display:none */
 #define F_PARA		0x0010	/* a div that reads as a paragraph */
 #define F_BOILER	0x0020	/* class/id says share/related/... */
-#define F_KEEP		0x0040	/* class/id says article body */
+#define F_BYLINE	0x0040	/* class/id says byline or date */
+#define F_EMBED		0x0080	/* an embedded post (tweet, ...) */
 
 struct einfo {
 	double		 score;
@@ -719,7 +721,15 @@ static const char *const w_unlikely[] = { "-ad-", "ai2html", "banner",
 	"paywall", "modal", "overlay", NULL };
 static const char *const w_maybe[] = { "and", "article", "body",
 	"column", "content", "main", "shadow", "story", "entry", "post",
-	NULL };
+	"embed", "tweet", "instagram", NULL };
+/* Embedded posts quoted in the article: content, not boilerplate. */
+static const char *const w_embed[] = { "twitter-tweet", "tweet-embed",
+	"embedded-tweet", "instagram-media", "social-embed", "media-embed",
+	"social-media-embed", "tiktok-embed", "reddit-card", NULL };
+/* Bylines and datelines: short, and the byline field has them. */
+static const char *const w_byline[] = { "byline", "author", "dateline",
+	"writtenby", "p-author", "submitted", "posted-by", "postedby",
+	"timestamp", "pubdate", "publish-date", "article-date", NULL };
 static const char *const w_negative[] = { "-ad-", "hidden", "banner",
 	"combx", "comment", "com-", "contact", "foot", "footnote", "gdpr",
 	"masthead", "media", "meta", "outbrain", "promo", "related",
@@ -742,7 +752,10 @@ static const char *const w_boiler[] = { "share", "sharing", "social",
 	"outbrain", "taboola", "paywall", "sponsor", "byline", "dateline",
 	"timestamp", "post-meta", "entry-meta", "article-meta", "caption",
 	"credit", "copyright", "next-post", "prev-post", "nav", "popup",
-	"modal", "rating", "widget", NULL };
+	"modal", "rating", "widget", "tooltip", "rollover", "hovercard",
+	"popover", "sr-only", "screen-reader", "screenreader",
+	"visually-hidden", "visuallyhidden", "off-screen", "offscreen",
+	"a11y", NULL };
 
 static void
 info_init(struct ex *x)
@@ -774,6 +787,10 @@ info_init(struct ex *x)
 				e->flags |= F_UNLIKELY;
 			if (has_any(ci, w_boiler) && !has_any(ci, w_maybe))
 				e->flags |= F_BOILER;
+			if (has_any(ci, w_byline))
+				e->flags |= F_BYLINE;
+			if (has_any(ci, w_embed))
+				e->flags |= F_EMBED;
 		}
 		if (ex_attr(n, "hidden") != NULL ||
 		    ((v = ex_attr(n, "aria-hidden")) != NULL &&
@@ -1092,11 +1109,12 @@ score(struct ex *x)
 		for (a = n->parent, level = 0; a != NULL && level < 5 &&
 		    a->type == XML_ELEMENT_NODE && INFO(a) != NULL;
 		    a = a->parent, level++) {
+			/* The whole page is never the article. */
+			if (a == x->body)
+				break;
 			init_candidate(x, a);
 			INFO(a)->score += s / (level == 0 ? 1 :
 			    level == 1 ? 2 : level * 3);
-			if (a == x->body)
-				break;
 		}
 	}
 	for (n = x->body; n != NULL; n = ex_next(n, x->body, skip)) {
@@ -1151,6 +1169,13 @@ top_candidate(struct ex *x)
 			}
 		}
 	}
+	if (getenv("EXDEBUG")) {
+		for (i = 0; i < NTOP && top[i]; i++) {
+			char ci[EX_CLASSLEN];
+			class_id(top[i], ci, sizeof ci);
+			fprintf(stderr, "top%d %s [%s] score %.1f text %u ld %.2f\n", i, top[i]->name, ci, INFO(top[i])->score, INFO(top[i])->text, link_density(INFO(top[i])));
+		}
+	}
 	if (top[0] == NULL || top[0] == x->body)
 		return x->body;
 	/* Close rivals inside one ancestor: the ancestor is the article. */
@@ -1170,6 +1195,13 @@ top_candidate(struct ex *x)
 				init_candidate(x, p);
 				break;
 			}
+		}
+	}
+	if (getenv("EXDEBUG")) {
+		for (i = 0; i < NTOP && top[i]; i++) {
+			char ci[EX_CLASSLEN];
+			class_id(top[i], ci, sizeof ci);
+			fprintf(stderr, "top%d %s [%s] score %.1f text %u ld %.2f\n", i, top[i]->name, ci, INFO(top[i])->score, INFO(top[i])->text, link_density(INFO(top[i])));
 		}
 	}
 	n = top[0];
@@ -1201,6 +1233,11 @@ top_candidate(struct ex *x)
 		n = p;
 	}
 	init_candidate(x, n);
+	if (getenv("EXDEBUG")) {
+		char ci[EX_CLASSLEN];
+		class_id(n, ci, sizeof ci);
+		fprintf(stderr, "chosen %s [%s] score %.1f\n", n->name, ci, INFO(n)->score);
+	}
 	return n;
 }
 
@@ -1254,7 +1291,9 @@ siblings(struct ex *x, xmlNodePtr top, xmlNodePtr **sel)
 
 			bonus = tc != NULL && *tc != '\0' && sc != NULL &&
 			    strcmp(tc, sc) == 0 ? te->score * 0.2 : 0;
-			if ((e->flags & F_SCORED) && e->score + bonus >= thresh)
+			/* A sibling full of links is a list of teasers. */
+			if ((e->flags & F_SCORED) && e->score + bonus >=
+			    thresh && link_density(e) < 0.25)
 				add = 1;
 			else if (e->tag == T_P || (e->tag == T_DIV &&
 			    e->nblock == 0)) {
@@ -1326,6 +1365,37 @@ same_text(xmlNodePtr n, const char *title)
 	return r;
 }
 
+static int
+in_figure(xmlNodePtr n)
+{
+	int k;
+
+	for (n = n->parent, k = 0; n != NULL && k < 8; n = n->parent, k++)
+		if (ex_is(n, "figure"))
+			return 1;
+	return 0;
+}
+
+/* "By Jane Doe": a byline line. */
+static int
+starts_by(xmlNodePtr n)
+{
+	xmlNodePtr t;
+	const char *s;
+
+	for (t = n; t != NULL; t = ex_next(t, n, dead(t)))
+		if (t->type == XML_TEXT_NODE && t->content != NULL) {
+			s = (const char *)t->content;
+			while (is_space((unsigned char)*s))
+				s++;
+			if (*s == '\0')
+				continue;
+			return (s[0] == 'B' || s[0] == 'b') && s[1] == 'y' &&
+			    s[2] == ' ';
+		}
+	return 0;
+}
+
 /* Decides, bottom-up, whether an element of the article goes. */
 static int
 judge(struct ex *x, xmlNodePtr n)
@@ -1334,6 +1404,12 @@ judge(struct ex *x, xmlNodePtr n)
 	int weight = x->weigh_classes ? e->weight : 0, list;
 	double ld = link_density(e);
 
+	if (e->flags & F_EMBED)
+		return 0;
+	/* A figure keeps its image, not its caption or credit. */
+	if (e->nimg == 0 && e->tag != T_IMG && e->tag != T_PICTURE &&
+	    e->tag != T_SOURCE && e->text > 0 && in_figure(n))
+		return 1;
 	switch (e->tag) {
 	case T_H1:
 		/* The headline: the title field has it. */
@@ -1351,6 +1427,9 @@ judge(struct ex *x, xmlNodePtr n)
 		break;
 	}
 	if ((e->flags & F_BOILER) && e->np < 3 && x->strip_unlikely)
+		return 1;
+	if (e->text < 100 && !is_inline((enum tag)e->tag) &&
+	    ((e->flags & F_BYLINE) || starts_by(n)))
 		return 1;
 	if (!x->clean_conditionally)
 		return 0;
@@ -1388,6 +1467,100 @@ judge(struct ex *x, xmlNodePtr n)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Phrases of the lines that close articles without belonging to them:
+ * related links, calls to subscribe or follow, share prompts.
+ */
+static const char *const tail_phrases[] = { "you may also like",
+	"you might also like", "related:", "related stories",
+	"related articles", "read more", "read also", "more from",
+	"recommended", "sign up", "subscribe", "newsletter", "follow us",
+	"follow him", "follow her", "follow me", "share this", "click here",
+	"all rights reserved", "copyright", "\xc2\xa9", "see also",
+	"also read", "more stories", "don't miss", "trending", "listen to",
+	"listen back", "on twitter", "on facebook", "on instagram", NULL };
+
+static int
+tail_junk(xmlNodePtr n, const struct einfo *e)
+{
+	char *t, *p;
+	size_t i;
+	int r = 0;
+
+	if (e->text == 0)
+		return 1;
+	if (link_density(e) > 0.5)
+		return 1;
+	if (e->text > 150)
+		return 0;
+	if ((t = ex_text(n, 1024)) == NULL)
+		return 1;
+	for (p = t; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (i = 0; tail_phrases[i] != NULL && !r; i++)
+		r = strstr(t, tail_phrases[i]) != NULL;
+	free(t);
+	return r;
+}
+
+/* A leaf block: a block element with no block element inside. */
+static int
+leaf_block(const struct einfo *e)
+{
+	return e->tag == T_P || (!is_inline((enum tag)e->tag) &&
+	    e->nblock == 0);
+}
+
+/*
+ * Drops the blocks trailing the article's last real paragraph when they
+ * are link lists, empty, or calls to subscribe, follow or read more; at
+ * most a fifth of the text, so a short last paragraph stays.
+ */
+static void
+trim_tail(struct ex *x, xmlNodePtr *sel, size_t nsel)
+{
+	xmlNodePtr *leaf = NULL, n;
+	size_t nleaf = 0, cap = 0, i, k;
+	uint32_t total = 0, cut = 0;
+	struct einfo *e;
+	int skip;
+
+	(void)x;
+	for (i = 0; i < nsel; i++) {
+		total += INFO(sel[i])->text;
+		for (n = sel[i]; n != NULL; n = ex_next(n, sel[i], skip)) {
+			skip = 0;
+			if (n->type != XML_ELEMENT_NODE ||
+			    (e = INFO(n)) == NULL)
+				continue;
+			if (e->flags & F_DEAD) {
+				skip = 1;
+				continue;
+			}
+			if (!leaf_block(e))
+				continue;
+			skip = 1;
+			if (nleaf == cap) {
+				cap = cap ? cap * 2 : 64;
+				leaf = xreallocarray(leaf, cap, sizeof(*leaf));
+			}
+			leaf[nleaf++] = n;
+		}
+	}
+	for (k = nleaf; k > 0; k--) {
+		e = INFO(leaf[k - 1]);
+		if (!tail_junk(leaf[k - 1], e))
+			break;
+		cut += e->text;
+	}
+	if (cut * 5 <= total)
+		for (i = k; i < nleaf; i++)
+			if (INFO(leaf[i])->nimg == 0 ||
+			    INFO(leaf[i])->text > 0)
+				INFO(leaf[i])->flags |= F_DEAD;
+	free(leaf);
 }
 
 /* ---- output */
@@ -1617,8 +1790,11 @@ attempt(struct ex *x, struct attempt *a)
 	top = top_candidate(x);
 	a->nsel = siblings(x, top, &a->sel);
 	a->chars = 0;
-	for (i = 0; i < a->nsel; i++) {
+	for (i = 0; i < a->nsel; i++)
 		stats(x, a->sel[i], judge);
+	trim_tail(x, a->sel, a->nsel);
+	for (i = 0; i < a->nsel; i++) {
+		stats(x, a->sel[i], NULL);
 		a->chars += INFO(a->sel[i])->text;
 		link += INFO(a->sel[i])->link;
 	}
