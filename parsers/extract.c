@@ -1410,7 +1410,21 @@ judge(struct ex *x, xmlNodePtr n)
 	if (e->nimg == 0 && e->tag != T_IMG && e->tag != T_PICTURE &&
 	    e->tag != T_SOURCE && e->text > 0 && in_figure(n))
 		return 1;
+	if (e->text < 100 && !is_inline((enum tag)e->tag) &&
+	    ((e->flags & F_BYLINE) || starts_by(n)))
+		return 1;
 	switch (e->tag) {
+	case T_TIME:
+		/* A date on a line of its own is a dateline; a date in a
+		 * sentence stays. */
+		return n->parent != NULL && INFO(n->parent) != NULL &&
+		    !is_inline((enum tag)INFO(n->parent)->tag) &&
+		    INFO(n->parent)->tag != T_P &&
+		    INFO(n->parent)->tag != T_LI &&
+		    INFO(n->parent)->tag != T_TD;
+	case T_TD: case T_TH:
+		/* A layout cell of links: navigation. */
+		return e->text > 0 && ld > 0.5 && !in_data_table(n);
 	case T_H1:
 		/* The headline: the title field has it. */
 		return 1;
@@ -1427,9 +1441,6 @@ judge(struct ex *x, xmlNodePtr n)
 		break;
 	}
 	if ((e->flags & F_BOILER) && e->np < 3 && x->strip_unlikely)
-		return 1;
-	if (e->text < 100 && !is_inline((enum tag)e->tag) &&
-	    ((e->flags & F_BYLINE) || starts_by(n)))
 		return 1;
 	if (!x->clean_conditionally)
 		return 0;

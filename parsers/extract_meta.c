@@ -406,46 +406,55 @@ itemprop(struct gather *g, xmlNodePtr n, const char *p)
 	}
 }
 
-static int
-has_word(const char *s, const char *w)
+static size_t
+words(const char *s)
 {
-	const char *p;
-	size_t n = strlen(w);
+	size_t n = 0;
+	int in = 0;
 
-	for (p = s; (p = strcasestr(p, w)) != NULL; p += n)
-		return 1;
-	return 0;
+	for (; *s != '\0'; s++) {
+		if (isspace((unsigned char)*s))
+			in = 0;
+		else if (!in) {
+			in = 1;
+			n++;
+		}
+	}
+	return n;
 }
 
 /*
- * A <title> often carries the site's name: "Headline | Site" or
- * "Headline - Site".  Keeps the longest part when the separator splits
- * off a short suffix or prefix, as a reader would.
+ * A <title> often carries the site's name: "Headline | Site" or "Site -
+ * Headline".  Cut at the last separator; when that leaves fewer than three
+ * words, the site came first: keep what follows the first separator.
  */
 static char *
 title_clean(char *t)
 {
 	static const char *const seps[] = { " | ", " - ", " \xe2\x80\x93 ",
-	    " \xe2\x80\x94 ", " :: ", " \xc2\xbb ", " / ", NULL };
-	size_t i, n;
-	char *p;
+	    " \xe2\x80\x94 ", " :: ", " \xc2\xbb ", " / ", " \xc2\xb7 ",
+	    NULL };
+	char *last = NULL, *first = NULL, *p;
+	size_t i, firstn = 0, n;
 
-	if (t == NULL)
+	if ((t = ex_collapse(t)) == NULL)
 		return NULL;
 	for (i = 0; seps[i] != NULL; i++) {
-		p = strstr(t, seps[i]);
-		if (p == NULL)
-			continue;
 		n = strlen(seps[i]);
-		/* The longer side, if it is a title of a few words. */
-		if (strlen(p + n) > (size_t)(p - t)) {
-			if (strchr(p + n, ' ') != NULL)
-				memmove(t, p + n, strlen(p + n) + 1);
-		} else {
-			*p = '\0';
+		for (p = t; (p = strstr(p, seps[i])) != NULL; p += n) {
+			if (last == NULL || p > last)
+				last = p;
+			if (first == NULL || p < first)
+				first = p, firstn = n;
 		}
-		break;
 	}
+	if (last == NULL)
+		return t;
+	*last = '\0';
+	if (words(t) >= 3)
+		return t;
+	*last = ' ';	/* every separator starts with a blank */
+	memmove(t, first + firstn, strlen(first + firstn) + 1);
 	return ex_collapse(t);
 }
 
@@ -496,7 +505,7 @@ extract_meta_collect(xmlDocPtr doc, struct extract_meta *m)
 				set_date(&g, ex_attr(n, "pubdate") != NULL ?
 				    R_BODY : R_BODY + 1, v);
 		} else if (ex_is(n, "a") && g.rbyline > R_BODY &&
-		    (v = ex_attr(n, "rel")) != NULL && has_word(v, "author")) {
+		    (v = ex_attr(n, "rel")) != NULL && strcasestr(v, "author") != NULL) {
 			char *s = ex_text(n, 256);
 
 			if (s != NULL && strlen(s) < 100)
@@ -517,7 +526,15 @@ extract_meta_collect(xmlDocPtr doc, struct extract_meta *m)
 		if ((p = strchr(m->lang, ',')) != NULL)
 			*p = '\0';
 	}
-	if (m->title == NULL && g.nh1 == 1 && g.h1 != NULL) {
+	/* One <h1> that the <title> contains is the headline without the
+	 * site's name. */
+	if (m->title == NULL && g.nh1 == 1 && g.h1 != NULL &&
+	    g.doctitle != NULL && strstr(g.doctitle, g.h1) != NULL) {
+		m->title = g.h1;
+		g.h1 = NULL;
+	}
+	if (m->title == NULL && g.nh1 == 1 && g.h1 != NULL &&
+	    g.doctitle == NULL) {
 		m->title = g.h1;
 		g.h1 = NULL;
 	}
