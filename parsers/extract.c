@@ -354,6 +354,31 @@ decode(const char *doc, size_t len, const char *hint, size_t *outlen)
 
 /* ---- is it HTML? */
 
+/* Formats that are surely not HTML, by their first bytes (raw, before
+ * any decoding). */
+static const char *
+sniff_binary(const char *doc, size_t len, int wide)
+{
+	const unsigned char *u = (const unsigned char *)doc;
+	size_t i;
+
+	if ((len >= 4 && memcmp(doc, "%PDF", 4) == 0) ||
+	    (len >= 4 && memcmp(doc, "\x89PNG", 4) == 0) ||
+	    (len >= 4 && memcmp(doc, "GIF8", 4) == 0) ||
+	    (len >= 3 && memcmp(doc, "\xff\xd8\xff", 3) == 0) ||
+	    (len >= 4 && memcmp(doc, "PK\x03\x04", 4) == 0) ||
+	    (len >= 2 && memcmp(doc, "\x1f\x8b", 2) == 0))
+		return "binary data, not an HTML page";
+	/* Control bytes other than blanks (and ESC, which ISO-2022 text
+	 * uses) never start a page, but fill binary files. */
+	for (i = 0; !wide && i < len && i < 1024; i++)
+		if (u[i] == 0 || (u[i] < 0x20 && !is_space(u[i]) &&
+		    u[i] != 0x1b))
+			return "binary data, not an HTML page";
+	return NULL;
+}
+
+/* What the decoded page is, if not HTML. */
 static const char *
 sniff(const char *doc, size_t len)
 {
@@ -367,17 +392,6 @@ sniff(const char *doc, size_t len)
 
 	if (len == 0)
 		return "empty document";
-	if ((len >= 4 && memcmp(doc, "%PDF", 4) == 0) ||
-	    (len >= 4 && memcmp(doc, "\x89PNG", 4) == 0) ||
-	    (len >= 4 && memcmp(doc, "GIF8", 4) == 0) ||
-	    (len >= 3 && memcmp(doc, "\xff\xd8\xff", 3) == 0) ||
-	    (len >= 4 && memcmp(doc, "PK\x03\x04", 4) == 0) ||
-	    (len >= 2 && memcmp(doc, "\x1f\x8b", 2) == 0))
-		return "binary data, not an HTML page";
-	for (i = 0; i < n && i < 1024; i++)
-		if (u[i] == 0 || (u[i] < 0x20 && !is_space(u[i]) &&
-		    u[i] != 0x1b))
-			return "binary data, not an HTML page";
 	for (i = 0; i < n && is_space(u[i]); i++)
 		;
 	if (i == n)
@@ -1960,7 +1974,7 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	};
 	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
 	size_t ulen, i;
-	int k, done = 0;
+	int k, done = 0, wide;
 	const char *why;
 	char *utf, *base = NULL;
 	struct buf b;
@@ -1972,7 +1986,14 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 		*errstr = xasprintf("page larger than %zu bytes", max);
 		return -1;
 	}
-	/* Sniffing needs the bytes as text: UTF-16 is decoded first. */
+	wide = (len >= 2 && ((doc[0] == '\xff' && doc[1] == '\xfe') ||
+	    (doc[0] == '\xfe' && doc[1] == '\xff'))) ||
+	    (opts->charset != NULL && strcasestr(opts->charset, "utf-16"));
+	if ((why = sniff_binary(doc, len, wide)) != NULL) {
+		*errstr = xstrdup(why);
+		return -1;
+	}
+	/* The rest of sniffing needs the bytes as text. */
 	utf = decode(doc, len, opts->charset, &ulen);
 	if ((why = sniff(utf, ulen)) != NULL) {
 		*errstr = xstrdup(why);
