@@ -149,11 +149,24 @@ ex_text(xmlNodePtr root, size_t cap)
 	xmlNodePtr n;
 
 	buf_init(&b, cap);
-	for (n = root; n != NULL; n = ex_next(n, root, 0))
-		if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
-			if (buf_addstr(&b, (const char *)n->content) == -1)
-				break;
+	for (n = root; n != NULL; n = ex_next(n, root, 0)) {
+		const char *s = (const char *)n->content;
+		size_t len;
+
+		if ((n->type != XML_TEXT_NODE &&
+		    n->type != XML_CDATA_SECTION_NODE) || s == NULL)
+			continue;
+		len = strlen(s);
+		if (cap > 0 && b.len + len > cap) {
+			/* What fits, cut at a character boundary. */
+			len = cap - b.len;
+			while (len > 0 && (s[len] & 0xc0) == 0x80)
+				len--;
+			buf_add(&b, s, len);
+			break;
+		}
+		buf_add(&b, s, len);
+	}
 	return ex_collapse(buf_steal(&b));
 }
 
@@ -682,6 +695,8 @@ struct ex {
 	struct einfo		*info;
 	size_t			 ninfo;
 	const char		*title;	/* from the metadata */
+	char			 hostbuf[256];
+	const char		*host;	/* the page's host, or NULL */
 	int			 strip_unlikely;
 	int			 weigh_classes;
 	int			 clean_conditionally;
@@ -1390,6 +1405,76 @@ in_figure(xmlNodePtr n)
 	return 0;
 }
 
+/* The host of an absolute http(s) URL into out; 0, or -1 if none. */
+static int
+host_of(const char *url, char *out, size_t outlen)
+{
+	const char *p, *e;
+	size_t n;
+
+	if (url == NULL || (p = strstr(url, "://")) == NULL)
+		return -1;
+	p += 3;
+	e = p + strcspn(p, "/?#:");
+	n = (size_t)(e - p);
+	if (n == 0 || n >= outlen)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* 1 if most links under n stay on the page's own site (a relative link
+ * does; "www." is ignored on both sides). */
+static int
+local_links(struct ex *x, xmlNodePtr n)
+{
+	xmlNodePtr a;
+	char h[256];
+	const char *href, *ph = x->host, *hh;
+	size_t local = 0, all = 0;
+
+	if (ph == NULL)
+		return 1;
+	if (strncmp(ph, "www.", 4) == 0)
+		ph += 4;
+	for (a = n; a != NULL; a = ex_next(a, n, dead(a))) {
+		if (!ex_is(a, "a") || (href = ex_attr(a, "href")) == NULL)
+			continue;
+		all++;
+		if (host_of(href, h, sizeof(h)) == -1) {
+			local++;
+			continue;
+		}
+		hh = strncmp(h, "www.", 4) == 0 ? h + 4 : h;
+		if (strcasecmp(hh, ph) == 0)
+			local++;
+	}
+	return local * 2 >= all;
+}
+
+/* Lines that only point elsewhere: "Related: ...", "Read more: ...". */
+static int
+link_line(xmlNodePtr n)
+{
+	static const char *const starts[] = { "related", "read more",
+	    "read also", "also read", "see also", "more:", "more from",
+	    "recommended", "watch:", "listen:", "click here", "trending",
+	    "must read", "don't miss", NULL };
+	char *t = ex_text(n, 64), *p;
+	size_t i;
+	int r = 0;
+
+	if (t == NULL)
+		return 0;
+	for (p = t; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (i = 0; starts[i] != NULL && !r; i++)
+		r = strncmp(t, starts[i], strlen(starts[i])) == 0;
+	free(t);
+	return r;
+}
+
 /* "By Jane Doe": a byline line. */
 static int
 starts_by(xmlNodePtr n)
@@ -1450,7 +1535,11 @@ judge(struct ex *x, xmlNodePtr n)
 	case T_FIELDSET: case T_FIGCAPTION: case T_CAPTION:
 		return 1;
 	case T_P:
-		return e->text == 0 && e->nimg == 0 && e->nembed == 0;
+		if (e->text == 0)
+			return e->nimg == 0 && e->nembed == 0;
+		/* "Related: <a>headline</a>" between paragraphs. */
+		return (ld > 0.5 && e->text < 200 && link_line(n)) ||
+		    (ld > 0.9 && e->text < 120 && local_links(x, n));
 	default:
 		break;
 	}
@@ -1488,7 +1577,10 @@ judge(struct ex *x, xmlNodePtr n)
 			return 1;
 		if ((e->nembed == 1 && e->text < 75) || e->nembed > 1)
 			return 1;
-		if (list && ld > 0.5)
+		/* A list of links to the site's own pages is a list of
+		 * related stories; links elsewhere (sources, shops) are
+		 * part of the article. */
+		if (list && ld > 0.5 && local_links(x, n))
 			return 1;
 	}
 	return 0;
@@ -2016,6 +2108,8 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	}
 	extract_meta_collect(x.doc, &m);
 	base = base_of(x.doc, opts->url);
+	if (host_of(opts->url, x.hostbuf, sizeof(x.hostbuf)) == 0)
+		x.host = x.hostbuf;
 	x.title = m.title;
 	info_init(&x);
 	fix_noscript(&x);
