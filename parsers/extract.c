@@ -1453,6 +1453,17 @@ local_links(struct ex *x, xmlNodePtr n)
 	return local * 2 >= all;
 }
 
+static size_t
+nlinks(xmlNodePtr n)
+{
+	xmlNodePtr a;
+	size_t k = 0;
+
+	for (a = n; a != NULL; a = ex_next(a, n, 0))
+		k += ex_is(a, "a");
+	return k;
+}
+
 /* Lines that only point elsewhere: "Related: ...", "Read more: ...". */
 static int
 link_line(xmlNodePtr n)
@@ -1537,9 +1548,13 @@ judge(struct ex *x, xmlNodePtr n)
 	case T_P:
 		if (e->text == 0)
 			return e->nimg == 0 && e->nembed == 0;
-		/* "Related: <a>headline</a>" between paragraphs. */
+		/* "Related: <a>headline</a>" between paragraphs, a bare
+		 * "Don't miss" label, or a block of links to the site's
+		 * other stories. */
 		return (ld > 0.5 && e->text < 200 && link_line(n)) ||
-		    (ld > 0.9 && e->text < 120 && local_links(x, n));
+		    (e->text < 40 && link_line(n)) ||
+		    (ld > 0.9 && e->text < 120 && local_links(x, n)) ||
+		    (ld > 0.6 && nlinks(n) >= 2 && local_links(x, n));
 	default:
 		break;
 	}
