@@ -1905,7 +1905,35 @@ struct attempt {
 	size_t		 nsel;
 	uint32_t	 chars;
 	double		 ld;
+	size_t		 teasers;	/* headings that are links */
 };
+
+/* Headings made of a link: what lists of stories are made of. */
+static size_t
+teasers(xmlNodePtr *sel, size_t nsel)
+{
+	xmlNodePtr n;
+	struct einfo *e;
+	size_t i, k = 0;
+	int skip;
+
+	for (i = 0; i < nsel; i++)
+		for (n = sel[i]; n != NULL; n = ex_next(n, sel[i], skip)) {
+			skip = 0;
+			if (n->type != XML_ELEMENT_NODE ||
+			    (e = INFO(n)) == NULL)
+				continue;
+			if (e->flags & F_DEAD) {
+				skip = 1;
+				continue;
+			}
+			if (e->tag >= T_H1 && e->tag <= T_H6) {
+				skip = 1;
+				k += e->text > 0 && link_density(e) > 0.5;
+			}
+		}
+	return k;
+}
 
 static void
 attempt(struct ex *x, struct attempt *a)
@@ -1921,6 +1949,7 @@ attempt(struct ex *x, struct attempt *a)
 	score(x);
 	top = top_candidate(x);
 	a->nsel = siblings(x, top, &a->sel);
+	a->teasers = teasers(a->sel, a->nsel);
 	a->chars = 0;
 	for (i = 0; i < a->nsel; i++)
 		stats(x, a->sel[i], judge);
@@ -2080,8 +2109,8 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 		{ 1, 1, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 0, 0, 0 }
 	};
 	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
-	size_t ulen, i;
-	int k, done = 0, wide;
+	size_t ulen, i, tlen;
+	int k, done = 0, wide, body = 0;
 	const char *why;
 	char *utf, *base = NULL;
 	struct buf b;
@@ -2160,21 +2189,32 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	r->text = lines(buf_steal(&b));
 
 	if (m.body != NULL && strlen(m.body) >= 200 &&
-	    coverage(m.body, r->text) < 0.5)
+	    coverage(m.body, r->text) < 0.5) {
 		from_body(m.body, r);
-	if (r->text == NULL || strlen(r->text) < EX_MIN_CHARS ||
-	    best->ld > 0.5) {
-		if (x.password)
-			r->reason = xstrdup("login wall: the page asks for a "
-			    "password");
-		else if (looks_like_error(m.title))
-			r->reason = xstrdup("error page");
-		else if (best->ld > 0.5)
-			r->reason = xstrdup("no article: the page is mostly "
-			    "links (an index or home page)");
-		else
-			r->reason = xasprintf("no article: too little text "
-			    "(%zu characters)", r->text ? strlen(r->text) : 0);
+		body = 1;
+	}
+	/*
+	 * No article?  A page the metadata calls an article may be short; a
+	 * page that says nothing about itself needs some text.  A login form
+	 * or an error title with little text says why.
+	 */
+	tlen = r->text != NULL ? strlen(r->text) : 0;
+	if (tlen == 0)
+		why = "no article: no text";
+	else if (x.password && tlen < 1000)
+		why = "login wall: the page asks for a password";
+	else if (looks_like_error(m.title) && tlen < 500)
+		why = "error page";
+	else if (!body && (best->ld > 0.5 || (best->teasers >= 5 &&
+	    !m.is_article)))
+		why = "no article: the page is mostly links (an index or "
+		    "home page)";
+	else if (tlen < EX_MIN_CHARS && !m.is_article)
+		why = "no article: too little text";
+	else
+		why = NULL;
+	if (why != NULL) {
+		r->reason = xstrdup(why);
 		free(r->content);
 		free(r->text);
 		r->content = r->text = NULL;

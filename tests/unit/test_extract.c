@@ -205,6 +205,7 @@ struct none {
 
 static const struct none nones[] = {
 	{ "home.html", "links" },
+	{ "teasers.html", "links" },
 	{ "login.html", "login" },
 	{ "error.html", "error" },
 };
@@ -223,6 +224,20 @@ START_TEST(test_no_article)
 	    c->file, r.reason);
 	/* Metadata is still read. */
 	ck_assert_ptr_nonnull(r.title);
+	extract_result_reset(&r);
+}
+END_TEST
+
+/* A short piece the page calls an article is kept, however short. */
+START_TEST(test_brief)
+{
+	struct extract_result r;
+
+	run("brief.html", NULL, &r);
+	ck_assert_ptr_null(r.reason);
+	ck_assert_str_eq(r.text, "The morning ferry left two hours late on "
+	    "Friday because of thick fog, the harbour office said.");
+	ck_assert_str_eq(r.title, "Ferry delayed by fog");
 	extract_result_reset(&r);
 }
 END_TEST
@@ -445,6 +460,7 @@ main(void)
 	tcase_add_test(tc, test_meta);
 	tcase_add_loop_test(tc, test_no_article, 0,
 	    (int)(sizeof(nones) / sizeof(nones[0])));
+	tcase_add_test(tc, test_brief);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_encodings_detected);
 	tcase_add_loop_test(tc, test_not_html, 0,
