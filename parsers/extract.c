@@ -44,7 +44,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -1198,13 +1197,6 @@ top_candidate(struct ex *x)
 			}
 		}
 	}
-	if (getenv("EXDEBUG")) {
-		for (i = 0; i < NTOP && top[i]; i++) {
-			char ci[EX_CLASSLEN];
-			class_id(top[i], ci, sizeof ci);
-			fprintf(stderr, "top%d %s [%s] score %.1f text %u ld %.2f\n", i, top[i]->name, ci, INFO(top[i])->score, INFO(top[i])->text, link_density(INFO(top[i])));
-		}
-	}
 	if (top[0] == NULL || top[0] == x->body)
 		return x->body;
 	/* Close rivals inside one ancestor: the ancestor is the article. */
@@ -1224,13 +1216,6 @@ top_candidate(struct ex *x)
 				init_candidate(x, p);
 				break;
 			}
-		}
-	}
-	if (getenv("EXDEBUG")) {
-		for (i = 0; i < NTOP && top[i]; i++) {
-			char ci[EX_CLASSLEN];
-			class_id(top[i], ci, sizeof ci);
-			fprintf(stderr, "top%d %s [%s] score %.1f text %u ld %.2f\n", i, top[i]->name, ci, INFO(top[i])->score, INFO(top[i])->text, link_density(INFO(top[i])));
 		}
 	}
 	n = top[0];
@@ -1262,11 +1247,6 @@ top_candidate(struct ex *x)
 		n = p;
 	}
 	init_candidate(x, n);
-	if (getenv("EXDEBUG")) {
-		char ci[EX_CLASSLEN];
-		class_id(n, ci, sizeof ci);
-		fprintf(stderr, "chosen %s [%s] score %.1f\n", n->name, ci, INFO(n)->score);
-	}
 	return n;
 }
 
