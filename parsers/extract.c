@@ -194,35 +194,37 @@ is_1252_label(const char *l)
 	return 0;
 }
 
-/* 1 if s[0..n) is valid UTF-8; *wide is set if it holds non-ASCII. */
-static int
-utf8_valid(const unsigned char *s, size_t n, int *wide)
+/* Counts the well-formed multi-byte UTF-8 sequences of s[0..n) in *good
+ * and the bytes that start none in *bad. */
+static void
+utf8_count(const unsigned char *s, size_t n, size_t *good, size_t *bad)
 {
 	size_t i = 0, k, len;
 
-	*wide = 0;
+	*good = *bad = 0;
 	while (i < n) {
 		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		*wide = 1;
+		len = 0;
 		if (s[i] >= 0xc2 && s[i] <= 0xdf)
 			len = 2;
 		else if (s[i] >= 0xe0 && s[i] <= 0xef)
 			len = 3;
 		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
 			len = 4;
-		else
-			return 0;
-		if (i + len > n)
-			return 0;
-		for (k = 1; k < len; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += len;
+		for (k = 1; len > 0 && k < len; k++)
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				break;
+		if (len > 0 && k == len) {
+			(*good)++;
+			i += len;
+		} else {
+			(*bad)++;
+			i++;
+		}
 	}
-	return 1;
 }
 
 /*
@@ -314,8 +316,7 @@ decode(const char *doc, size_t len, const char *hint, size_t *outlen)
 	const unsigned char *u = (const unsigned char *)doc;
 	char label[64], *out = NULL, *w;
 	const char *lab = NULL;
-	size_t i, n = 0;
-	int wide, valid;
+	size_t i, n = 0, good, bad;
 
 	if (len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
 		doc += 3;
@@ -340,11 +341,15 @@ decode(const char *doc, size_t len, const char *hint, size_t *outlen)
 		if (lab == NULL && meta_charset(doc, len, label,
 		    sizeof(label)) == 0)
 			lab = label;
-		valid = utf8_valid((const unsigned char *)doc, len, &wide);
+		utf8_count((const unsigned char *)doc, len, &good, &bad);
 		if (lab != NULL && (strcasecmp(lab, "utf-16") == 0 ||
 		    strncasecmp(lab, "utf-16", 6) == 0))
 			lab = "UTF-8";	/* a <meta> in UTF-16 cannot be read */
-		if ((valid && (wide || lab == NULL)) ||
+		/* Labelled UTF-8 but not one well-formed sequence: legacy
+		 * text mislabelled. */
+		if (lab != NULL && is_utf8_label(lab) && bad > 0 && good == 0)
+			lab = NULL;
+		if ((bad == 0 && (good > 0 || lab == NULL)) ||
 		    (lab != NULL && is_utf8_label(lab))) {
 			out = xmalloc(len + 1);
 			memcpy(out, doc, len);
@@ -1014,6 +1019,16 @@ mark_unlikely(struct ex *x)
 	}
 }
 
+/* A tracking pixel: 0 or 1 pixel wide or high. */
+static int
+pixel(xmlNodePtr img)
+{
+	const char *w = ex_attr(img, "width"), *h = ex_attr(img, "height");
+
+	return (w != NULL && (strcmp(w, "0") == 0 || strcmp(w, "1") == 0)) ||
+	    (h != NULL && (strcmp(h, "0") == 0 || strcmp(h, "1") == 0));
+}
+
 /*
  * <noscript> after a lazy-loading placeholder holds the real image: keep
  * the noscript's image and drop the placeholder.  Done once, on the
@@ -1033,7 +1048,8 @@ fix_noscript(struct ex *x)
 		for (img = n; img != NULL; img = ex_next(img, n, 0))
 			if (ex_is(img, "img"))
 				break;
-		if (img == NULL || (src = ex_attr(img, "src")) == NULL)
+		if (img == NULL || (src = ex_attr(img, "src")) == NULL ||
+		    pixel(img))
 			continue;
 		for (prev = n->prev; prev != NULL &&
 		    prev->type != XML_ELEMENT_NODE; prev = prev->prev)
@@ -1522,6 +1538,8 @@ judge(struct ex *x, xmlNodePtr n)
 		if (weight < 0 || same_text(n, x->title))
 			return 1;
 		return e->text > 0 && ld > 0.5;
+	case T_IMG:
+		return pixel(n);
 	case T_IFRAME: case T_EMBED: case T_INPUT: case T_FORM:
 	case T_FIELDSET: case T_FIGCAPTION: case T_CAPTION:
 		return 1;
@@ -2013,6 +2031,16 @@ from_body(const char *body, struct extract_result *r)
 	r->text = lines(xstrdup(body));
 }
 
+/* 1 if s holds tags ("<p>", "</a"): some sites put HTML in articleBody. */
+static int
+has_tags(const char *s)
+{
+	for (; (s = strchr(s, '<')) != NULL; s++)
+		if (isalpha((unsigned char)s[1]) || s[1] == '/')
+			return 1;
+	return 0;
+}
+
 static int
 looks_like_error(const char *title)
 {
@@ -2071,7 +2099,8 @@ first_image(struct ex *x, xmlNodePtr *sel, size_t nsel)
 	for (i = 0; i < nsel; i++)
 		for (n = sel[i]; n != NULL; n = ex_next(n, sel[i], skip)) {
 			skip = dead(n);
-			if (!skip && ex_is(n, "img") && lazy_src(n) != NULL)
+			if (!skip && ex_is(n, "img") && !pixel(n) &&
+			    lazy_src(n) != NULL)
 				return lazy_src(n);
 		}
 	(void)x;
@@ -2170,7 +2199,14 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 
 	if (m.body != NULL && strlen(m.body) >= 200 &&
 	    coverage(m.body, r->text) < 0.5) {
-		from_body(m.body, r);
+		if (has_tags(m.body)) {
+			free(r->content);
+			free(r->text);
+			r->content = html_sanitize(m.body, strlen(m.body),
+			    base);
+			r->text = html_to_text(m.body, strlen(m.body));
+		} else
+			from_body(m.body, r);
 		body = 1;
 	}
 	/*

@@ -301,6 +301,52 @@ page(const char *before, const char *after)
 	    "%s</div>%s</body></html>", before, art_html, after);
 }
 
+/* Tracking pixels (in <noscript> or not) are not images of the article. */
+START_TEST(test_pixels)
+{
+	struct extract_result r;
+	char *doc;
+
+	doc = page("", "<noscript><img height=\"1\" width=\"1\" "
+	    "src=\"https://tracker.example/px?id=1\"></noscript>"
+	    "<img src=\"/stat.gif\" width=\"1\" height=\"1\">");
+	mem(doc, strlen(doc), NULL, &r);
+	ck_assert_ptr_nonnull(r.content);
+	ck_assert_ptr_null(strstr(r.content, "tracker.example"));
+	ck_assert_ptr_null(strstr(r.content, "stat.gif"));
+	ck_assert_ptr_null(r.image);
+	extract_result_reset(&r);
+	free(doc);
+}
+END_TEST
+
+/* An articleBody holding HTML is sanitized, not shown as markup. */
+START_TEST(test_jsonld_html_body)
+{
+	struct extract_result r;
+	char *doc;
+
+	doc = xasprintf("<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\": \"NewsArticle\", \"headline\": \"H\", "
+	    "\"articleBody\": \"<p>%s</p><p>%s <b>x</b></p>"
+	    "<script>alert(1)<\\/script>\"}</script></head><body>"
+	    "<div id=\"app\">Loading...</div></body></html>",
+	    "The harbour authority said on Tuesday that the new ferry line, "
+	    "which links the two islands for the first time since 1998, will "
+	    "carry about four hundred passengers a day.",
+	    "Officials in both towns welcomed the decision, although some "
+	    "fishermen worry about the extra traffic.");
+	mem(doc, strlen(doc), NULL, &r);
+	ck_assert_ptr_nonnull(r.content);
+	ck_assert_ptr_nonnull(strstr(r.content, "<p>The harbour authority"));
+	ck_assert_ptr_null(strstr(r.content, "script"));
+	ck_assert_ptr_null(strstr(r.text, "<p>"));
+	ck_assert_ptr_nonnull(strstr(r.text, "Officials in both towns"));
+	extract_result_reset(&r);
+	free(doc);
+}
+END_TEST
+
 START_TEST(test_encodings_detected)
 {
 	struct extract_result r;
@@ -327,6 +373,13 @@ START_TEST(test_encodings_detected)
 	doc = page("<p>Caf\xc3\xa9 na pra\xc3\xa7" "a, o dia todo, com "
 	    "amigos e vizinhos da ilha, desde sempre.</p>", "");
 	mem(doc, strlen(doc), "iso-8859-1", &r);
+	ck_assert_ptr_nonnull(strstr(r.text, "Caf\xc3\xa9 na pra\xc3\xa7"));
+	extract_result_reset(&r);
+	free(doc);
+	/* Labelled UTF-8 without one UTF-8 sequence: Latin-1 mislabelled. */
+	doc = page("<p>Caf\xe9 na pra\xe7" "a, o dia todo, com amigos e "
+	    "vizinhos da ilha, desde sempre.</p>", "");
+	mem(doc, strlen(doc), "utf-8", &r);
 	ck_assert_ptr_nonnull(strstr(r.text, "Caf\xc3\xa9 na pra\xc3\xa7"));
 	extract_result_reset(&r);
 	free(doc);
@@ -461,6 +514,8 @@ main(void)
 	tcase_add_loop_test(tc, test_no_article, 0,
 	    (int)(sizeof(nones) / sizeof(nones[0])));
 	tcase_add_test(tc, test_brief);
+	tcase_add_test(tc, test_pixels);
+	tcase_add_test(tc, test_jsonld_html_body);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_encodings_detected);
 	tcase_add_loop_test(tc, test_not_html, 0,
