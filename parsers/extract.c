@@ -8,27 +8,36 @@
  *
  *   1. Scoring, after Readability's published description: every
  *      paragraph-like block with some text gives its parent and, less,
- *      its further ancestors points for its length and its commas; an
- *      ancestor starts from a weight for its tag and for the words in
- *      its class and id; the scores are scaled by one minus the share of
- *      text inside links.  The best ancestor is the article, widened to a
+ *      its further ancestors (never <body>: the whole page is not an
+ *      article) points for its length and its commas; an ancestor
+ *      starts from a weight for its tag and for the words in its class
+ *      and id; the scores are scaled by one minus the share of text
+ *      inside links.  The best ancestor is the article, widened to a
  *      common ancestor when close rivals share one, plus those siblings
- *      that score well or read as prose.
+ *      that score well without being link lists, or read as prose.
  *   2. Clean-up, after trafilatura's: inside the article, boilerplate by
  *      tag and by class/id words (share bars, related lists, comments,
- *      newsletter boxes, cookie banners, captions), link-dense or
- *      form-like blocks, headings that repeat the title, and short or
- *      link-dense blocks trailing the last paragraph.
+ *      newsletter boxes, cookie banners, bylines, datelines, captions
+ *      and credits), link-dense or form-like blocks, headings that
+ *      repeat the title, then the short or link-dense blocks trailing
+ *      the last paragraph.  A list or paragraph of links is a list of
+ *      related stories when its links stay on the page's own site, and
+ *      part of the article (sources, shops) when they leave it.
+ *      Embedded posts (tweets and the like) stay.
  *   3. Checks: JSON-LD articleBody, when the page has one, guards the
  *      result: when the extracted text covers little of it, the
- *      articleBody itself is used.  Too little text means no article,
- *      with a reason (index page, login wall, error page, short page).
+ *      articleBody itself is used.  Too little text, or a selection made
+ *      of links, means no article, with a reason (index page, login
+ *      wall, error page, short page); a page whose metadata says it is
+ *      an article may be short.
  *
  * When the first attempt finds too little, it is repeated with the
  * class/id filters turned off (they can hide the article on sites that
  * name their containers oddly), and the longest result wins.  Nothing is
  * removed from the tree while deciding: elements are marked dead in a
- * side table (node->_private), so attempts can be repeated.
+ * side table (node->_private), so attempts can be repeated.  The tree
+ * changes once, before: a lazy-loading placeholder takes the source of
+ * the image in the <noscript> after it.
  *
  * Bounds: the input is capped (EXTRACT_MAX_SIZE); the tree builder keeps
  * at most EX_MAXELEMS elements (further start tags are dropped, their
@@ -420,8 +429,8 @@ sniff(const char *doc, size_t len)
 	while (p < doc + n && *p == '<' && (p[1] == '?' || p[1] == '!')) {
 		const char *q = memchr(p, '>', (size_t)(doc + n - p));
 
-		if (q == NULL || (p[1] == '!' && strncasecmp(p, "<!doctype html",
-		    14) == 0))
+		if (q == NULL || (p[1] == '!' &&
+		    strncasecmp(p, "<!doctype html", 14) == 0))
 			break;
 		p = q + 1;
 		while (p < doc + n && is_space((unsigned char)*p))
@@ -443,9 +452,7 @@ sniff(const char *doc, size_t len)
 
 struct build {
 	int		 depth;
-	int		 drop;		/* depth of a dropped element, or 0 */
-	int		 flat;		/* start tags not built (their end
-					   tags are not passed on either) */
+	int		 drop;	/* depth of a dropped element, or 0 */
 	size_t		 elems;
 	unsigned char	 built[EX_MAXDEPTH + 2];
 };
@@ -1835,7 +1842,8 @@ text_of(struct buf *b, xmlNodePtr root)
 			e = INFO(n);
 			if (e != NULL && is_block((enum tag)e->tag))
 				buf_addch(b, '\n');
-			else if (e != NULL && (e->tag == T_TD || e->tag == T_TH))
+			else if (e != NULL && (e->tag == T_TD ||
+			    e->tag == T_TH))
 				buf_addch(b, ' ');
 			if (n->children != NULL) {
 				n = n->children;

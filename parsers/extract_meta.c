@@ -505,7 +505,8 @@ extract_meta_collect(xmlDocPtr doc, struct extract_meta *m)
 				set_date(&g, ex_attr(n, "pubdate") != NULL ?
 				    R_BODY : R_BODY + 1, v);
 		} else if (ex_is(n, "a") && g.rbyline > R_BODY &&
-		    (v = ex_attr(n, "rel")) != NULL && strcasestr(v, "author") != NULL) {
+		    (v = ex_attr(n, "rel")) != NULL &&
+		    strcasestr(v, "author") != NULL) {
 			char *s = ex_text(n, 256);
 
 			if (s != NULL && strlen(s) < 100)
