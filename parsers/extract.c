@@ -712,6 +712,8 @@ struct ex {
 	int			 weigh_classes;
 	int			 clean_conditionally;
 	int			 password;	/* a password field */
+	int			 any_unlikely;	/* F_UNLIKELY, role or form */
+	int			 any_weight;	/* a class/id weight */
 };
 
 static int
@@ -842,6 +844,11 @@ info_init(struct ex *x)
 		    strstr(v, "visibility:hidden") != NULL ||
 		    strstr(v, "visibility: hidden") != NULL))
 			e->flags |= F_HIDDEN;
+		if (e->flags & F_UNLIKELY || e->flags & F_BOILER ||
+		    e->tag == T_FORM || ex_attr(n, "role") != NULL)
+			x->any_unlikely = 1;
+		if (e->weight != 0)
+			x->any_weight = 1;
 		if (e->tag == T_INPUT && (v = ex_attr(n, "type")) != NULL &&
 		    strcasecmp(v, "password") == 0)
 			x->password = 1;
@@ -2175,7 +2182,11 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	info_init(&x);
 	fix_noscript(&x);
 
+	memset(a, 0, sizeof(a));
 	for (k = 0; k < 4; k++) {
+		/* A retry that would change nothing is skipped. */
+		if ((k == 1 && !x.any_unlikely) || (k == 2 && !x.any_weight))
+			continue;
 		x.strip_unlikely = modes[k][0];
 		x.weigh_classes = modes[k][1];
 		x.clean_conditionally = modes[k][2];
@@ -2251,7 +2262,7 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	r->image = abs_url(base, m.image != NULL ? m.image :
 	    r->content != NULL ? first_image(&x, best->sel, best->nsel) :
 	    NULL);
-	for (k = 0; k < done; k++)
+	for (k = 0; k < 4; k++)
 		free(a[k].sel);
 	extract_meta_reset(&m);
 	free(x.info);
