@@ -1624,7 +1624,10 @@ static const char *const tail_phrases[] = { "you may also like",
 	"follow him", "follow her", "follow me", "share this", "click here",
 	"all rights reserved", "copyright", "\xc2\xa9", "see also",
 	"also read", "more stories", "don't miss", "trending", "listen to",
-	"listen back", "on twitter", "on facebook", "on instagram", NULL };
+	"listen back", "on twitter", "on facebook", "on instagram",
+	"share it with", "like this story", "tell us what you think",
+	"leave a comment", "post a comment", "add a comment",
+	"view comments", "show comments", NULL };
 
 static int
 tail_junk(xmlNodePtr n, const struct einfo *e)
@@ -1645,6 +1648,9 @@ tail_junk(xmlNodePtr n, const struct einfo *e)
 		*p = (char)tolower((unsigned char)*p);
 	for (i = 0; tail_phrases[i] != NULL && !r; i++)
 		r = strstr(t, tail_phrases[i]) != NULL;
+	/* "12 comments": too short to be a sentence about comments. */
+	if (e->text < 20 && strstr(t, "comment") != NULL)
+		r = 1;
 	free(t);
 	return r;
 }

@@ -347,6 +347,29 @@ START_TEST(test_jsonld_html_body)
 }
 END_TEST
 
+/* Calls to comment or share after the article go; a last sentence that
+ * mentions comments stays. */
+START_TEST(test_tail)
+{
+	struct extract_result r;
+	char *doc;
+
+	doc = xasprintf("<html><head><title>t</title></head><body><div>%s"
+	    "<p>The mayor declined further comments on the plan.</p>"
+	    "<h3>Tell us what YOU think...</h3><p>3 comments</p>"
+	    "<p>Like this story? Share it with a friend!</p></div>"
+	    "</body></html>", art_html);
+	mem(doc, strlen(doc), NULL, &r);
+	ck_assert_ptr_nonnull(r.text);
+	ck_assert_ptr_nonnull(strstr(r.text, "declined further comments"));
+	ck_assert_ptr_null(strstr(r.text, "Tell us"));
+	ck_assert_ptr_null(strstr(r.text, "3 comments"));
+	ck_assert_ptr_null(strstr(r.text, "Share it"));
+	extract_result_reset(&r);
+	free(doc);
+}
+END_TEST
+
 START_TEST(test_encodings_detected)
 {
 	struct extract_result r;
@@ -515,6 +538,7 @@ main(void)
 	    (int)(sizeof(nones) / sizeof(nones[0])));
 	tcase_add_test(tc, test_brief);
 	tcase_add_test(tc, test_pixels);
+	tcase_add_test(tc, test_tail);
 	tcase_add_test(tc, test_jsonld_html_body);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_encodings_detected);
