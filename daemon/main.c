@@ -47,6 +47,7 @@
 #endif
 
 #include "client.h"
+#include "cmd_extract.h"
 #include "cmd_parse.h"
 #include "conf.h"
 #include "fetch.h"
@@ -101,6 +102,7 @@ usage(void)
 	    "       feedd import-opml FILE|-\n"
 	    "       feedd export-opml [-c FILE]\n"
 	    "       feedd parse [--url URL] [--charset CHARSET] FILE|-\n"
+	    "       feedd extract [--url URL] [--charset CHARSET] FILE|-\n"
 	    "       feedd --version | --help\n");
 	exit(2);
 }
@@ -125,6 +127,12 @@ help(void)
 	    "  feedd parse [--url URL] [--charset CHARSET] FILE|-\n"
 	    "                                parse one feed document, print"
 	    " JSON\n"
+	    "  feedd extract [--url URL] [--charset CHARSET] FILE|-\n"
+	    "                                find the article in one HTML"
+	    " page, print\n"
+	    "                                it as JSON (title, byline,"
+	    " published,\n"
+	    "                                lang, image, content, text)\n"
 	    "  feedd --version               print the version\n\n"
 	    "  -c FILE    configuration file (default %s)\n"
 	    "  -d         log debug messages\n"
@@ -723,6 +731,8 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "parse") == 0)
 		return cmd_parse(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "extract") == 0)
+		return cmd_extract(argc - 1, argv + 1);
 	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]);
 	    i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {

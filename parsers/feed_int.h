@@ -31,6 +31,12 @@ int	feed_emit(struct feed_run *run, struct entry *e);
  * nothing grows), and so are C0 controls but tab, LF and CR.  NULL-safe. */
 void	feed_fix_utf8(char *s);
 
+/* doc[0..len) read as windows-1252 (ISO-8859-2 when it holds a byte
+ * windows-1252 leaves undefined), as UTF-8: a new string (caller frees),
+ * its length in *outlen.  The last resort for undeclared legacy text,
+ * shared by the feed parser and the article extractor. */
+char	*feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen);
+
 /* Trims and collapses runs of whitespace in place; frees and returns NULL
  * when nothing is left. */
 char	*feed_collapse(char *s);

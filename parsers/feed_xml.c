@@ -977,8 +977,8 @@ state_reset(struct xstate *st)
  * does, except the five undefined ones).  Done here rather than by iconv
  * because iconv rejects the undefined bytes outright.
  */
-static char *
-legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
+char *
+feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 {
 	static const uint16_t c1[32] = {
 		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -1120,7 +1120,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	if (rc == -1 && !run->aborted && !wide &&
 	    is_encoding_error(st.errcode)) {
 		/* Not what it claims: feedparser falls back to UTF-8, then
-		 * to windows-1252 or ISO-8859-2 (legacy_to_utf8). */
+		 * to windows-1252 or ISO-8859-2 (feed_legacy_to_utf8). */
 		if (run->delivered < run->seen)
 			run->delivered = run->seen;
 		if (enc == NULL || strcasecmp(enc, "UTF-8") != 0) {
@@ -1133,7 +1133,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			if (run->delivered < run->seen)
 				run->delivered = run->seen;
 			state_reset(&st);
-			conv = legacy_to_utf8(doc, len, &convlen);
+			conv = feed_legacy_to_utf8(doc, len, &convlen);
 			doc = conv;
 			len = convlen;
 			p.enc = "UTF-8";

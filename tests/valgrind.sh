@@ -29,7 +29,7 @@ top_builddir=$(cd "$top_builddir" && pwd) || exit 99
 
 WAIT=60		# Valgrind slows everything down some twenty times
 feedd=$top_builddir/feedd
-units="conf date fetch html opml parse render sched serve store uri"
+units="conf date extract fetch html opml parse render sched serve store uri"
 
 command -v valgrind >/dev/null 2>&1 ||
     tap_skip_all "valgrind is not installed"

@@ -9,8 +9,9 @@
 #   tests/fuzz/ci.sh [SECONDS [HARNESS...]]
 #
 # SECONDS per harness (default 30); HARNESS among parse date uri html
-# http (default all).  http links the daemon's serving code and needs a
-# configured tree (config.h) plus libmicrohttpd, libev, SQLite and zlib.  Environment: CC (default clang, else clang-14),
+# http extract (default all).  http links the daemon's serving code and
+# needs a configured tree (config.h) plus libmicrohttpd, libev, SQLite and
+# zlib.  Environment: CC (default clang, else clang-14),
 # FUZZ_WORK (work directory, default a fresh one under ${TMPDIR:-/tmp}),
 # FEEDD_SHARED (where corpus/ is, default ../shared beside the clone; the
 # copies in tests/data/corpus/ are used when it is absent), FUZZ_JOBS
@@ -21,7 +22,7 @@ set -eu
 
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-harnesses=${*:-parse date uri html http}
+harnesses=${*:-parse date uri html http extract}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 shared=${FEEDD_SHARED:-$src/../shared}
@@ -122,6 +123,11 @@ run_one() {
 	# 16 KiB: larger inputs cost more than they find (seeds are cut).
 	parse|html)	opts="-max_len=16384 -dict=$here/html.dict" ;;
 	http)		opts="-max_len=20000 -dict=$here/http.dict" ;;
+	# Whole pages: larger, and seeded from the extraction test pages.
+	extract)	opts="-max_len=65536 -dict=$here/html.dict"
+			mkdir -p "$work/seeds/extract"
+			cp "$src"/tests/data/extract/*.html "$work/seeds/extract/"
+			;;
 	*)		opts="-max_len=4096" ;;
 	esac
 	"$work/fuzz_$h" $opts -max_total_time="$secs" -timeout=10 \

@@ -1,0 +1,99 @@
+#!/bin/sh
+# extract.sh: `feedd extract` on the 88 dev pages of the article
+# extraction benchmark (committed in tests/data/corpus/extraction-dev.tar.xz,
+# extracted into the build directory), scored with the benchmark's metric:
+# word tokens, 4-token shingles with multiplicity, per-page true and false
+# positives and false negatives each divided by their sum, precision and
+# recall averaged over pages, F1 their harmonic mean.  TAP: one line per
+# page (fails below F1 0.5 or on a non-zero exit), then one for the mean
+# (fails below EXTRACT_F1_FLOOR, default a little under the measured
+# 0.986, so a regression fails).  Uses only files inside the repository.
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+python=/usr/bin/python3
+[ -x "$python" ] || python=${PYTHON3:-python3}
+floor=${EXTRACT_F1_FLOOR:-0.98}
+
+bail() {
+	echo "1..1"
+	echo "not ok 1 - $*"
+	exit 1
+}
+
+dst=$top_builddir/tests/corpus
+dir=$dst/extraction-dev
+if [ ! -f "$dir/truth.json" ]; then
+	mkdir -p "$dst" || bail "cannot create $dst"
+	tmp=$(mktemp -d "$dst/.x.XXXXXX") || bail "mktemp"
+	if ! xz -dc "$top_srcdir/tests/data/corpus/extraction-dev.tar.xz" |
+	    tar -xf - -C "$tmp"; then
+		rm -rf "$tmp"
+		bail "cannot extract the extraction corpus"
+	fi
+	mv -T "$tmp/extraction-dev" "$dir" 2>/dev/null || [ -d "$dir" ] ||
+	    bail "cannot move the extraction corpus"
+	rm -rf "$tmp"
+fi
+exec "$python" - "$dir" "$top_builddir/feedd" "$floor" <<'PY'
+import collections, json, os, re, subprocess, sys
+
+corpus, feedd, floor = sys.argv[1], sys.argv[2], float(sys.argv[3])
+WORD = re.compile(r"\w+")
+
+
+def grams(text):
+    """The multiset of 4-word shingles (one shingle of the whole text
+    when it has fewer than four words)."""
+    w = WORD.findall(text or "")
+    if len(w) < 4:
+        return collections.Counter([tuple(w)] if w else [])
+    return collections.Counter(tuple(w[i:i + 4]) for i in range(len(w) - 3))
+
+
+def shares(truth, got):
+    t, g = grams(truth), grams(got)
+    both = sum((t & g).values())
+    fp = sum(g.values()) - both
+    fn = sum(t.values()) - both
+    total = both + fp + fn
+    if total == 0:
+        return 0.0, 0.0, 0.0
+    return both / total, fp / total, fn / total
+
+
+def ratio(a, b, perfect):
+    if perfect:
+        return 1.0
+    return a / (a + b) if a + b > 0 else 0.0
+
+
+truth = json.load(open(os.path.join(corpus, "truth.json"), encoding="utf-8"))
+keys = sorted(truth)
+print("1..%d" % (len(keys) + 1))
+precs, recs = [], []
+for i, key in enumerate(keys, 1):
+    page = os.path.join(corpus, key + ".html")
+    p = subprocess.run([feedd, "extract", "--url", truth[key]["url"], page],
+                       capture_output=True)
+    text = ""
+    if p.returncode == 0:
+        text = json.loads(p.stdout.decode("utf-8")).get("text") or ""
+    tp, fp, fn = shares(truth[key]["articleBody"], text)
+    perfect = fp == 0 and fn == 0
+    pr, rc = ratio(tp, fp, perfect), ratio(tp, fn, perfect)
+    if tp + fp > 0:
+        precs.append(pr)
+    if tp + fn > 0:
+        recs.append(rc)
+    f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+    ok = p.returncode == 0 and f1 >= 0.5
+    print("%s %d - %s F1 %.3f precision %.3f recall %.3f%s" % (
+        "ok" if ok else "not ok", i, key[:16], f1, pr, rc,
+        "" if p.returncode == 0 else " exit %d: %s" % (
+            p.returncode, p.stderr.decode("utf-8", "replace").strip())))
+mp = sum(precs) / len(precs) if precs else 0.0
+mr = sum(recs) / len(recs) if recs else 0.0
+f1 = 2 * mp * mr / (mp + mr) if mp + mr else 0.0
+print("%s %d - mean F1 %.3f (precision %.3f, recall %.3f) on %d pages, "
+      "floor %.3f" % ("ok" if f1 >= floor else "not ok", len(keys) + 1, f1,
+                      mp, mr, len(keys), floor))
+PY
