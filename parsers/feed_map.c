@@ -414,8 +414,10 @@ fmap_level_set_date(struct level *l, enum field f, int prio, char *v)
 void
 fmap_level_add_cat(struct level *l, char *v)
 {
-	if (v == NULL)
+	if (v == NULL || l->ncats >= FEED_MAX_LIST) {
+		free(v);
 		return;
+	}
 	l->cats = xreallocarray(l->cats, l->ncats + 1, sizeof(char *));
 	l->cats[l->ncats++] = v;
 }
@@ -427,7 +429,8 @@ fmap_level_add_enc(struct level *l, char *url, char *type, const char *len)
 	char *end;
 	long long n;
 
-	if (url == NULL) {
+	if (url == NULL || l->nencs >= FEED_MAX_LIST) {
+		free(url);
 		free(type);
 		return;
 	}

@@ -24,6 +24,7 @@
  * seen twice. */
 #include <ctype.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,274 @@
 #include "util.h"
 
 #define CHUNK	65536
+
+/*
+ * Bounds on what a document can make libxml2 and this file do, so that
+ * parsing stays linear in the document's size whatever it holds.  Past
+ * any of them the parse stops with a reason (fxml_refuse) and no other
+ * pass is tried.
+ *
+ * - XML_MAXATTS attributes (namespace declarations included) on one
+ *   element: libxml2 2.9 checks an element's attributes for duplicates
+ *   pairwise.  A scan of the bytes libxml2 is given (struct tagscan)
+ *   refuses the document before libxml2 reads such a start tag, or one
+ *   longer than XML_MAXTAG (libxml2 holds a whole start tag in memory,
+ *   and its values are copied more than once).
+ * - XML_MAXNS namespace declarations in scope: libxml2 looks prefixes up
+ *   linearly.
+ * - Entities: every expansion of an entity the document declares (and of
+ *   a parameter entity in its DTD), and every attribute default the DTD
+ *   adds to an element, is charged to a budget of the document's size
+ *   (plus EXPAND_SLACK): libxml2 2.9 lets a flat entity be referenced
+ *   without end.  Entity values are scanned for start tags like the
+ *   document, and the DTD may declare XML_MAXATTDECL attributes at most.
+ * - Captured text (the raw and markup copies of fields, and xml:base
+ *   URLs resolved) may total TEXT_FACTOR times the document plus
+ *   EXPAND_SLACK: escaping in the markup copy grows it, but not without
+ *   end.  One field holds FIELD_MAX bytes at most.
+ * - XML_MAXNAMES distinct names (elements, attributes, entities): libxml2
+ *   2.9 interns them in a hash table that stops growing, so each new
+ *   name costs more.
+ * - Nesting past XML_MAXDEPTH ends the parse where it is, keeping what
+ *   came before (libxml2 refuses it, but not when recovering).
+ */
+#define XML_MAXATTS	128
+#define XML_MAXTAG	(1024u * 1024)
+#define XML_MAXNS	256
+#define XML_MAXATTDECL	64
+#define XML_MAXNAMES	20000
+#define XML_MAXDEPTH	256
+#define FIELD_MAX	FEED_MAX_FIELD
+#define EXPAND_SLACK	(64u * 1024)
+#define TEXT_FACTOR	3
+
+/*
+ * Counts the attributes of start tags in a byte stream, across chunks:
+ * every '=' inside a start tag (inside its quoted values too: an upper
+ * bound, since each XML attribute has one), where a start tag runs from
+ * "<name" to a '>' outside quoted values.  Comments, CDATA sections,
+ * processing instructions and declarations (the DOCTYPE, its internal
+ * subset with quoted values, comments and PIs) hold no start tags.  A
+ * '<' inside a start tag ends it, as it does in libxml2.
+ */
+enum { TS_TEXT, TS_LT, TS_BANG, TS_TAG, TS_VALUE, TS_COMMENT, TS_CDATA,
+    TS_PI, TS_DECL, TS_DQUOTE, TS_ETAG, TS_DLT, TS_DBANG, TS_DDASH };
+
+struct tagscan {
+	int		 state;
+	int		 k;		/* bytes matched of "--" or "[CDATA[" */
+	int		 run;		/* '-', ']' or '?' just seen */
+	int		 eq;		/* '=' seen, no value opened yet */
+	int		 depth;		/* '[' in a declaration */
+	unsigned char	 q;		/* the open quote */
+	size_t		 natts;
+	size_t		 taglen;
+};
+
+/* Why tagscan said no. */
+static const char *
+tagscan_why(const struct tagscan *t)
+{
+	return t->natts > XML_MAXATTS ? "an element with more than 128 "
+	    "attributes" : "a start tag longer than 1 MiB";
+}
+
+/* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
+static int
+tagscan(struct tagscan *t, const char *p, size_t n)
+{
+	static const char cdata[] = "[CDATA[";
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		switch (t->state) {
+		case TS_TEXT:
+			if (c == '<')
+				t->state = TS_LT;
+			break;
+		case TS_LT:
+			if (c == '!') {
+				t->state = TS_BANG;
+				t->k = 0;
+			} else if (c == '?') {
+				t->state = TS_PI;
+				t->run = 0;
+			} else if (c == '/')
+				t->state = TS_ETAG;
+			else if (isalpha(c) || c == '_' || c == ':' ||
+			    c >= 0x80) {
+				t->state = TS_TAG;
+				t->natts = 0;
+				t->taglen = 0;
+				t->eq = 0;
+			} else if (c != '<')
+				t->state = TS_TEXT;
+			break;
+		case TS_BANG:
+			/* "<!--", "<![CDATA[" or a declaration; k bytes of
+			 * which (in cdata, or "--" when k < 0) matched. */
+			if (t->k <= 0 && c == '-') {
+				if (--t->k == -2) {
+					t->state = TS_COMMENT;
+					t->run = 0;
+				}
+			} else if (t->k >= 0 && t->k < 7 &&
+			    c == (unsigned char)cdata[t->k]) {
+				if (++t->k == 7) {
+					t->state = TS_CDATA;
+					t->run = 0;
+				}
+			} else {
+				t->state = TS_DECL;
+				i--;	/* read c again as a declaration */
+			}
+			break;
+		case TS_TAG:
+		case TS_VALUE:
+			if ((c == '=' && ++t->natts > XML_MAXATTS) ||
+			    ++t->taglen > XML_MAXTAG)
+				return -1;
+			if (t->state == TS_VALUE) {
+				if (c == t->q)
+					t->state = TS_TAG;
+				break;
+			}
+			if (c == '>')
+				t->state = TS_TEXT;
+			else if (c == '<')
+				t->state = TS_LT;
+			else if (c == '=')
+				t->eq = 1;
+			else if ((c == '"' || c == '\'') && t->eq) {
+				t->state = TS_VALUE;
+				t->q = c;
+				t->eq = 0;
+			} else if (c != ' ' && c != '\t' && c != '\n' &&
+			    c != '\r')
+				t->eq = 0;
+			break;
+		case TS_COMMENT:
+			/* Inside the DOCTYPE's subset (depth > 0), or not:
+			 * depth is 0 out of a declaration. */
+			if (c == '>' && t->run >= 2)
+				t->state = t->depth > 0 ? TS_DECL : TS_TEXT;
+			t->run = c == '-' ? t->run + 1 : 0;
+			break;
+		case TS_CDATA:
+			if (c == '>' && t->run >= 2)
+				t->state = TS_TEXT;
+			t->run = c == ']' ? t->run + 1 : 0;
+			break;
+		case TS_PI:
+			if (c == '>' && t->run)
+				t->state = t->depth > 0 ? TS_DECL : TS_TEXT;
+			t->run = c == '?';
+			break;
+		case TS_ETAG:
+			if (c == '>')
+				t->state = TS_TEXT;
+			else if (c == '<')
+				t->state = TS_LT;
+			break;
+		case TS_DECL:
+			/* The DOCTYPE: quoted values, [internal subset] with
+			 * its own comments and PIs, then '>'. */
+			if (c == '"' || c == '\'') {
+				t->state = TS_DQUOTE;
+				t->q = c;
+			} else if (c == '[')
+				t->depth++;
+			else if (c == ']' && t->depth > 0)
+				t->depth--;
+			else if (c == '>' && t->depth == 0)
+				t->state = TS_TEXT;
+			else if (c == '<' && t->depth > 0)
+				t->state = TS_DLT;
+			break;
+		case TS_DLT:
+			/* '<' inside the subset: "<?" or "<!--" (or a markup
+			 * declaration, read as part of the DOCTYPE). */
+			if (c == '?') {
+				t->state = TS_PI;
+				t->run = 0;
+			} else if (c == '!')
+				t->state = TS_DBANG;
+			else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DBANG:
+			if (c == '-')
+				t->state = TS_DDASH;
+			else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DDASH:
+			if (c == '-') {
+				t->state = TS_COMMENT;
+				t->run = 0;
+			} else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DQUOTE:
+			if (c == t->q)
+				t->state = TS_DECL;
+			break;
+		}
+	}
+	return 0;
+}
+
+void
+fxml_refuse(struct xstate *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->refused == NULL) {
+		va_start(ap, fmt);
+		st->refused = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	if (st->ctxt != NULL)
+		xmlStopParser(st->ctxt);
+}
+
+/* Charges n bytes that libxml2 makes up (entity text, defaults). */
+static int
+take_expansion(struct xstate *st, size_t n)
+{
+	if (st->refused != NULL)
+		return -1;
+	if (n > st->expand_left) {
+		fxml_refuse(st, "entities and attribute defaults expand past "
+		    "%zu bytes (the document's size, plus %u)",
+		    st->doclen, EXPAND_SLACK);
+		return -1;
+	}
+	st->expand_left -= n;
+	return 0;
+}
+
+int
+fxml_take_text(struct xstate *st, size_t n)
+{
+	if (st->refused != NULL)
+		return -1;
+	if (n > st->text_left) {
+		fxml_refuse(st, "the document's text expands past %d times "
+		    "its size", TEXT_FACTOR);
+		return -1;
+	}
+	st->text_left -= n;
+	return 0;
+}
 
 static int tables_sorted;
 static void markup_text(struct xstate *, const xmlChar *, size_t);
@@ -176,7 +445,7 @@ cdf_attrs(struct xstate *st, struct level *l, const xmlChar **attrs,
 
 static void
 push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
-    int nattrs)
+    int nattrs, int nns)
 {
 	struct frame *f;
 	char *b;
@@ -189,6 +458,8 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 	f = &st->frames[st->depth];
 	f->ctx = ctx;
 	f->own = 0;
+	f->nns = nns;
+	st->ns_in_scope += nns;
 	f->base = (char *)fmap_cur_base(st);
 	b = attr_get(st, attrs, nattrs,
 	    "http://www.w3.org/XML/1998/namespace", "base");
@@ -196,6 +467,9 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 		f->base = uri_resolve(fmap_cur_base(st), b);
 		f->own = 1;
 		free(b);
+		/* Resolving costs the base's length, again and again. */
+		if (f->base != NULL)
+			(void)fxml_take_text(st, strlen(f->base));
 	}
 	st->depth++;
 }
@@ -214,22 +488,31 @@ is_void(const char *name)
 	return 0;
 }
 
+/* Appends to the markup copy; a field past its cap stops the parse. */
 static void
-markup_attr_value(struct buf *b, const char *s)
+madd(struct xstate *st, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_addstr(b, "&amp;");
-			break;
-		case '<':
-			buf_addstr(b, "&lt;");
-			break;
-		case '"':
-			buf_addstr(b, "&quot;");
-			break;
-		default:
-			buf_addch(b, *s);
+	if (buf_addstr(&st->markup, s) == -1)
+		fxml_refuse(st, "a field is longer than %zu bytes",
+		    st->markup.cap);
+}
+
+static void
+markup_attr_value(struct xstate *st, const char *s)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		n = strcspn(s, "&<\"");
+		if (buf_add(&st->markup, s, n) == -1) {
+			madd(st, s);	/* fails: refused */
+			return;
+		}
+		s += n;
+		if (*s != '\0') {
+			madd(st, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" :
+			    "&quot;");
+			s++;
 		}
 	}
 }
@@ -241,10 +524,14 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 {
 	int i;
 	char *v;
+	size_t before;
 
 	if (!st->cap_children && st->cap_type != T_XHTML &&
 	    st->raw.len > 0)
 		markup_text(st, (const xmlChar *)st->raw.data, st->raw.len);
+	if (st->refused != NULL)
+		return;
+	before = st->markup.len;
 	st->cap_children = 1;
 	if (st->cap_stripdiv && st->depth == st->cap_depth + 1 &&
 	    strcmp(name, "div") == 0 && st->cap_divdepth == 0 &&
@@ -252,38 +539,71 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 		st->cap_divdepth = st->depth;
 		return;
 	}
-	buf_addch(&st->markup, '<');
-	buf_addstr(&st->markup, name);
-	for (i = 0; i < nattrs; i++) {
+	madd(st, "<");
+	madd(st, name);
+	/* A refusal halts libxml2, which frees what attrs point to. */
+	for (i = 0; i < nattrs && st->refused == NULL; i++) {
 		const xmlChar **a = attrs + i * 5;
 
 		v = attr_get(st, a, 1, (const char *)a[2],
 		    (const char *)a[0]);
 		if (v == NULL)
 			continue;
-		buf_addch(&st->markup, ' ');
+		madd(st, " ");
 		if (a[1] != NULL) {
-			buf_addstr(&st->markup, (const char *)a[1]);
-			buf_addch(&st->markup, ':');
+			madd(st, (const char *)a[1]);
+			madd(st, ":");
 		}
-		buf_addstr(&st->markup, (const char *)a[0]);
-		buf_addstr(&st->markup, "=\"");
-		markup_attr_value(&st->markup, v);
-		buf_addch(&st->markup, '"');
+		madd(st, (const char *)a[0]);
+		madd(st, "=\"");
+		markup_attr_value(st, v);
+		madd(st, "\"");
 		free(v);
 	}
-	for (i = 0; i < nns; i++) {
+	for (i = 0; i < nns && st->refused == NULL; i++) {
 		const char *pfx = (const char *)nss[2 * i];
 		const char *u = (const char *)nss[2 * i + 1];
 
-		buf_addstr(&st->markup, pfx != NULL ? " xmlns:" : " xmlns");
+		madd(st, pfx != NULL ? " xmlns:" : " xmlns");
 		if (pfx != NULL)
-			buf_addstr(&st->markup, pfx);
-		buf_addstr(&st->markup, "=\"");
-		markup_attr_value(&st->markup, u != NULL ? u : "");
-		buf_addch(&st->markup, '"');
+			madd(st, pfx);
+		madd(st, "=\"");
+		markup_attr_value(st, u != NULL ? u : "");
+		madd(st, "\"");
 	}
-	buf_addstr(&st->markup, is_void(name) ? " />" : ">");
+	madd(st, is_void(name) ? " />" : ">");
+	(void)fxml_take_text(st, st->markup.len - before);
+}
+
+/*
+ * What libxml2 made of the element beyond its bytes: the attribute
+ * defaults of the DTD are charged to the expansion budget (their values
+ * and their cost), and namespaces in scope are counted.  Returns 0 when
+ * the parse was stopped.
+ */
+static int
+element_bounded(struct xstate *st, int nns, int nattrs, int ndefaulted,
+    const xmlChar **attrs)
+{
+	size_t n = 0;
+	int i;
+
+	if (xmlDictSize(st->ctxt->dict) > XML_MAXNAMES) {
+		fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+		return 0;
+	}
+	if (st->depth >= XML_MAXDEPTH) {
+		xmlStopParser(st->ctxt);
+		return 0;
+	}
+	if (st->ns_in_scope + nns > XML_MAXNS) {
+		fxml_refuse(st, "more than %d namespace declarations in scope",
+		    XML_MAXNS);
+		return 0;
+	}
+	for (i = nattrs - ndefaulted; i >= 0 && i < nattrs; i++)
+		n += (size_t)(attrs[i * 5 + 4] - attrs[i * 5 + 3]) + 32;
+	return n == 0 || take_expansion(st, n) == 0;
 }
 
 static void
@@ -300,18 +620,22 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	char *v, *t;
 
 	(void)prefix;
-	(void)ndefaulted;
+	if (!element_bounded(st, nns, nattrs, ndefaulted, attrs))
+		return;
 	if (st->cap) {
 		/* Depth first so that the frame's base is this element's. */
-		push_frame(st, C_SKIP, attrs, nattrs);
-		cap_start(st, name, nss, nns, attrs, nattrs);
+		push_frame(st, C_SKIP, attrs, nattrs, nns);
+		if (st->refused == NULL)
+			cap_start(st, name, nss, nns, attrs, nattrs);
 		return;
 	}
 	if (st->depth == 0) {
 		detect_format(st, name, uri, attrs, nattrs, nss, nns);
 		if (uri != NULL && st->format != FEED_FORMAT_UNKNOWN)
 			st->rootns = xstrdup((const char *)uri);
-		push_frame(st, C_ROOT, attrs, nattrs);
+		push_frame(st, C_ROOT, attrs, nattrs, nns);
+		if (st->refused != NULL)
+			return;
 		if (st->format == FEED_FORMAT_UNKNOWN)
 			st->frames[0].ctx = C_SKIP;
 		else
@@ -333,7 +657,10 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	parent = st->frames[st->depth - 1].ctx;
 	ns = fmap_ns_code(st, uri);
-	push_frame(st, C_SKIP, attrs, nattrs);
+	push_frame(st, C_SKIP, attrs, nattrs, nns);
+	/* A refusal halts libxml2, which frees what attrs point to. */
+	if (st->refused != NULL)
+		return;
 	switch (parent) {
 	case C_ROOT:
 		if (strcmp(name, "channel") == 0)
@@ -498,9 +825,11 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (st->cap && depth > st->cap_depth) {
 		if (depth != st->cap_divdepth &&
 		    !is_void((const char *)localname)) {
-			buf_addstr(&st->markup, "</");
-			buf_addstr(&st->markup, (const char *)localname);
-			buf_addch(&st->markup, '>');
+			madd(st, "</");
+			madd(st, (const char *)localname);
+			madd(st, ">");
+			(void)fxml_take_text(st,
+			    strlen((const char *)localname) + 3);
 		}
 	} else if (st->cap && depth == st->cap_depth)
 		fmap_cap_finish(st);
@@ -516,6 +845,7 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (f->own)
 		free(f->base);
 	f->own = 0;
+	st->ns_in_scope -= f->nns;
 	st->depth--;
 }
 
@@ -524,6 +854,7 @@ static void
 markup_text(struct xstate *st, const xmlChar *ch, size_t len)
 {
 	const xmlChar *p, *run, *end = ch + len;
+	size_t before = st->markup.len;
 
 	for (p = run = ch; p < end; p++) {
 		if (*p != '&' && *p != '<' && *p != '>')
@@ -533,7 +864,10 @@ markup_text(struct xstate *st, const xmlChar *ch, size_t len)
 		    *p == '<' ? "&lt;" : "&gt;");
 		run = p + 1;
 	}
-	buf_add(&st->markup, run, end - run);
+	if (buf_add(&st->markup, run, end - run) == -1)
+		fxml_refuse(st, "a field is longer than %zu bytes",
+		    st->markup.cap);
+	(void)fxml_take_text(st, st->markup.len - before);
 }
 
 /*
@@ -547,10 +881,18 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 {
 	struct xstate *st = state_of(ctx);
 
-	if (!st->cap)
+	if (!st->cap || st->refused != NULL)
 		return;
-	if (buf_add(&st->raw, ch, len) == -1)
-		return;
+	/* XHTML is read from the markup copy alone. */
+	if (st->cap_type != T_XHTML) {
+		if (fxml_take_text(st, (size_t)len) == -1)
+			return;
+		if (buf_add(&st->raw, ch, len) == -1) {
+			fxml_refuse(st, "a field is longer than %zu bytes",
+			    st->raw.cap);
+			return;
+		}
+	}
 	if (st->cap_children || st->cap_type == T_XHTML)
 		markup_text(st, ch, (size_t)len);
 }
@@ -570,9 +912,22 @@ sax_entity(void *ctx, const xmlChar *name)
 	char utf8[8];
 	int n;
 
+	if (st->refused != NULL)
+		return NULL;
+	if (xmlDictSize(st->ctxt->dict) > XML_MAXNAMES) {
+		fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+		return NULL;
+	}
 	ent = xmlSAX2GetEntity(ctx, name);
-	if (ent != NULL)
+	if (ent != NULL) {
+		/* Each expansion of the document's own entities is paid
+		 * for (nested ones as they are looked up in turn). */
+		if (ent->etype != XML_INTERNAL_PREDEFINED_ENTITY &&
+		    ent->length > 0 &&
+		    take_expansion(st, (size_t)ent->length) == -1)
+			return NULL;
 		return ent;
+	}
 	ent = xmlGetDocEntity(st->edoc, name);
 	if (ent != NULL)
 		return ent;
@@ -585,19 +940,83 @@ sax_entity(void *ctx, const xmlChar *name)
 		ent = xmlAddDocEntity(st->edoc, name,
 		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
 		    (const xmlChar *)utf8);
-	} else {
-		/* An entity nobody declared stays as written, as in
-		 * feedparser, rather than vanish. */
-		char *lit = xasprintf("&%s;", (const char *)name);
-
-		ent = xmlAddDocEntity(st->edoc, name,
-		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
-		    (const xmlChar *)lit);
-		free(lit);
+		if (ent != NULL)
+			ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+		return ent;
 	}
-	if (ent != NULL)
-		ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	/*
+	 * An entity nobody declared stays as written, as in feedparser,
+	 * rather than vanish.  One entity serves every such name, its text
+	 * rewritten on each lookup (libxml2 copies a predefined entity's
+	 * text at once): a table of every name a document makes up would
+	 * grow with the document.
+	 */
+	if (st->unknown == NULL) {
+		st->unknown = xmlAddDocEntity(st->edoc,
+		    (const xmlChar *)"#unknown", XML_INTERNAL_GENERAL_ENTITY,
+		    NULL, NULL, (const xmlChar *)"");
+		if (st->unknown == NULL)
+			return NULL;
+		st->unknown->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	}
+	ent = st->unknown;
+	xmlFree(ent->content);
+	ent->content = xmlStrdup((const xmlChar *)"&");
+	ent->content = xmlStrcat(ent->content, name);
+	ent->content = xmlStrcat(ent->content, (const xmlChar *)";");
+	ent->length = xmlStrlen(ent->content);
 	return ent;
+}
+
+static xmlEntityPtr
+sax_param_entity(void *ctx, const xmlChar *name)
+{
+	struct xstate *st = state_of(ctx);
+	xmlEntityPtr ent;
+
+	if (st->refused != NULL)
+		return NULL;
+	ent = xmlSAX2GetParameterEntity(ctx, name);
+	if (ent != NULL && ent->length > 0 &&
+	    take_expansion(st, (size_t)ent->length) == -1)
+		return NULL;
+	return ent;
+}
+
+/* An entity's text is parsed wherever it is referenced: its start tags
+ * are bounded like the document's. */
+static void
+sax_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicid, const xmlChar *systemid, xmlChar *content)
+{
+	struct xstate *st = state_of(ctx);
+	struct tagscan t;
+
+	memset(&t, 0, sizeof(t));
+	if (content != NULL && tagscan(&t, (const char *)content,
+	    strlen((const char *)content)) == -1) {
+		fxml_refuse(st, "entity %s: %s", (const char *)name,
+		    tagscan_why(&t));
+		return;
+	}
+	xmlSAX2EntityDecl(ctx, name, type, publicid, systemid, content);
+}
+
+/* libxml2 adds the defaults to every element, checking each against the
+ * element's attributes: few are allowed. */
+static void
+sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname,
+    int type, int def, const xmlChar *defval, xmlEnumerationPtr tree)
+{
+	struct xstate *st = state_of(ctx);
+
+	if (++st->nattdecl > XML_MAXATTDECL) {
+		xmlFreeEnumeration(tree);
+		fxml_refuse(st, "the DTD declares more than %d attributes",
+		    XML_MAXATTDECL);
+		return;
+	}
+	xmlSAX2AttributeDecl(ctx, elem, fullname, type, def, defval, tree);
 }
 
 static xmlParserInputPtr
@@ -742,6 +1161,45 @@ filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 	return w;
 }
 
+/*
+ * Runs the start-tag scan over what libxml2 is about to read.  A UTF-16
+ * or UTF-32 document is scanned by code unit (its markup is ASCII); any
+ * unit past ASCII reads as a letter.  Its chunks hold whole units: they
+ * are CHUNK bytes but at the end, and the first 4 bytes.
+ */
+static int
+scan_chunk(struct tagscan *ts, const char *p, size_t n, int wide)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	char narrow[CHUNK / 2];
+	size_t i, k = 0, unit;
+	uint32_t v;
+
+	if (!wide)
+		return tagscan(ts, p, n);
+	/* wide: 2 or 3 for UTF-16, 4 or 5 for UTF-32, odd if big-endian. */
+	unit = (size_t)(wide & ~1);
+	for (i = 0; i + unit <= n; i += unit) {
+		if (unit == 2)
+			v = wide & 1 ? (uint32_t)u[i] << 8 | u[i + 1] :
+			    (uint32_t)u[i + 1] << 8 | u[i];
+		else
+			v = wide & 1 ? (uint32_t)u[i] << 24 |
+			    (uint32_t)u[i + 1] << 16 |
+			    (uint32_t)u[i + 2] << 8 | u[i + 3] :
+			    (uint32_t)u[i + 3] << 24 |
+			    (uint32_t)u[i + 2] << 16 |
+			    (uint32_t)u[i + 1] << 8 | u[i];
+		narrow[k++] = v < 0x80 ? (char)v : 'x';
+		if (k == sizeof(narrow)) {
+			if (tagscan(ts, narrow, k) == -1)
+				return -1;
+			k = 0;
+		}
+	}
+	return tagscan(ts, narrow, k);
+}
+
 struct pass {
 	const char	*enc;		/* forced encoding, or NULL */
 	int		 recover;
@@ -759,6 +1217,7 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlParserCtxtPtr ctxt;
 	xmlCharEncodingHandlerPtr h;
 	char chunk[CHUNK + 8];
+	struct tagscan ts;
 	size_t off, n, w;
 	int opts, rc, mode = 0;
 
@@ -770,6 +1229,9 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	sax.cdataBlock = sax_chars;
 	sax.ignorableWhitespace = sax_chars;
 	sax.getEntity = sax_entity;
+	sax.getParameterEntity = sax_param_entity;
+	sax.entityDecl = sax_entity_decl;
+	sax.attributeDecl = sax_attribute_decl;
 	sax.resolveEntity = sax_resolve;
 	sax.externalSubset = NULL;
 	sax.reference = NULL;
@@ -801,7 +1263,10 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlCtxtUseOptions(ctxt, opts);
 
 	rc = 0;
-	while (off < len && !st->run->aborted) {
+	memset(&ts, 0, sizeof(ts));
+	if (n > 0 && scan_chunk(&ts, doc, n, wide) == -1)
+		off = len;
+	while (off < len && !st->run->aborted && st->refused == NULL) {
 		if (wide) {
 			n = len - off < CHUNK ? len - off : CHUNK;
 			memcpy(chunk, doc + off, n);
@@ -809,13 +1274,17 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			off += n;
 		} else
 			w = filter(doc, len, &off, chunk, &mode);
+		if (scan_chunk(&ts, chunk, w, wide) == -1)
+			break;
 		rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
 		if (rc != 0 && !p->recover)
 			break;
 	}
-	if (rc == 0 || p->recover)
+	if (ts.natts > XML_MAXATTS || ts.taglen > XML_MAXTAG)
+		fxml_refuse(st, "%s", tagscan_why(&ts));
+	if ((rc == 0 || p->recover) && st->refused == NULL)
 		rc = xmlParseChunk(ctxt, NULL, 0, 1);
-	if (p->recover && !st->run->aborted) {
+	if (p->recover && !st->run->aborted && st->refused == NULL) {
 		/* A truncated document leaves elements open, and libxml2
 		 * does not close them: keep what the last entry has. */
 		if (st->cap)
@@ -832,6 +1301,16 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlFreeParserCtxt(ctxt);
 	st->ctxt = NULL;
 	return rc == 0 ? 0 : -1;
+}
+
+static void
+budget_reset(struct xstate *st)
+{
+	st->expand_left = st->doclen + EXPAND_SLACK;
+	st->text_left = st->doclen > (SIZE_MAX - EXPAND_SLACK) / TEXT_FACTOR ?
+	    SIZE_MAX : st->doclen * TEXT_FACTOR + EXPAND_SLACK;
+	st->ns_in_scope = 0;
+	st->nattdecl = 0;
 }
 
 static void
@@ -864,6 +1343,7 @@ state_reset(struct xstate *st)
 	free(st->rootns);
 	st->rootns = NULL;
 	st->last_uri = NULL;
+	budget_reset(st);
 }
 
 /*
@@ -948,6 +1428,62 @@ is_encoding_error(int code)
 	    code == XML_ERR_UNKNOWN_ENCODING;
 }
 
+/*
+ * Is a charset one where ASCII bytes are ASCII characters (so the markup
+ * is what the bytes say)?  NULL (none given) is.  Not UTF-7, ISO-2022,
+ * EBCDIC or the UTF-16/32 family without their byte patterns.
+ */
+static int
+ascii_encoding(const char *cs)
+{
+	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII",
+	    "ASCII", "ISO-8859", "ISO8859", "ISO_8859", "LATIN", "L1", "L2",
+	    "WINDOWS-", "CP125", "CP874", "CP932", "CP936", "CP949",
+	    "CP950", "KOI8", "SHIFT_JIS", "SHIFT-JIS", "SJIS", "MS_KANJI",
+	    "X-SJIS", "EUC", "GB2312", "GBK", "GB18030", "BIG5", "BIG-5",
+	    "TIS-620", "TIS620", "MACINTOSH", "MAC", "X-MAC", "VISCII",
+	    "ARMSCII", "HTML", "X-USER-DEFINED" };
+	size_t i;
+
+	if (cs == NULL)
+		return 1;
+	for (i = 0; i < NELEM(ok); i++)
+		if (strncasecmp(cs, ok[i], strlen(ok[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The encoding named by the XML declaration, in a static buffer, or
+ * NULL. */
+static const char *
+declared(const char *doc, size_t len)
+{
+	static char name[64];
+	const char *p, *end, *q;
+	size_t n;
+
+	if (len < 6 || memcmp(doc, "<?xml", 5) != 0)
+		return NULL;
+	n = len < 512 ? len : 512;
+	end = memchr(doc, '>', n);
+	if (end == NULL)
+		end = doc + n;
+	p = memmem(doc, (size_t)(end - doc), "encoding", 8);
+	if (p == NULL)
+		return NULL;
+	for (p += 8; p < end && (*p == ' ' || *p == '=' || *p == '\t' ||
+	    *p == '\r' || *p == '\n'); p++)
+		;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return NULL;
+	q = memchr(p + 1, *p, (size_t)(end - p - 1));
+	if (q == NULL || (size_t)(q - p - 1) >= sizeof(name))
+		return "?";
+	memcpy(name, p + 1, (size_t)(q - p - 1));
+	name[q - p - 1] = '\0';
+	return name;
+}
+
 int
 feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
     char **errstr)
@@ -964,10 +1500,13 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	feed_xml_init();
 	memset(&st, 0, sizeof(st));
 	st.run = run;
+	st.doclen = len;
+	budget_reset(&st);
 	fmap_level_init(&st.feed);
 	fmap_level_init(&st.ent);
-	buf_init(&st.raw, run->max_size);
-	buf_init(&st.markup, run->max_size * 2);
+	buf_init(&st.raw, run->max_size < FIELD_MAX ? run->max_size :
+	    FIELD_MAX);
+	buf_init(&st.markup, st.raw.cap);
 	st.edoc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlCreateIntSubset(st.edoc, (const xmlChar *)"html", NULL, NULL);
 
@@ -979,11 +1518,14 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		skip = 3;
 	} else if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) ||
 	    (u[0] == 0xff && u[1] == 0xfe))) {
-		wide = 1;
+		/* libxml2 reads FF FE as UTF-16 even before 00 00. */
+		wide = u[0] == 0xfe ? 3 : 2;
 		enc = NULL;
 	} else if (len >= 4 && ((u[0] == 0 && u[1] == 0x3c) ||
 	    (u[0] == 0x3c && u[1] == 0) || (u[0] == 0 && u[1] == 0))) {
-		wide = 1;
+		/* As libxml2 guesses from the first four bytes. */
+		wide = u[0] == 0 && u[1] == 0 ? 5 : u[0] == 0 ? 3 :
+		    u[2] == 0 && u[3] == 0 ? 4 : 2;
 		enc = NULL;
 	}
 	if (!wide) {
@@ -1007,6 +1549,11 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	}
 	doc += skip;
 	len -= skip;
+	if (!wide && (!ascii_encoding(enc) ||
+	    (enc == NULL && !ascii_encoding(declared(doc, len)))))
+		/* The bound on attributes is read from the bytes: a
+		 * charset where markup is not ASCII is not believed. */
+		enc = "UTF-8";
 
 	/* Errors are collected per parse (sax_error); libxml2's encoding
 	 * layer would otherwise print to stderr. */
@@ -1015,7 +1562,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	p.enc = enc;
 	p.recover = 0;
 	rc = run_pass(&st, doc, len, wide, &p);
-	if (rc == -1 && !run->aborted && !wide &&
+	if (rc == -1 && !run->aborted && st.refused == NULL && !wide &&
 	    is_encoding_error(st.errcode)) {
 		/* Not what it claims: feedparser falls back to UTF-8, then
 		 * to windows-1252 or ISO-8859-2 (legacy_to_utf8). */
@@ -1026,7 +1573,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			p.enc = "UTF-8";
 			rc = run_pass(&st, doc, len, wide, &p);
 		}
-		if (rc == -1 && !run->aborted &&
+		if (rc == -1 && !run->aborted && st.refused == NULL &&
 		    is_encoding_error(st.errcode)) {
 			if (run->delivered < run->seen)
 				run->delivered = run->seen;
@@ -1038,7 +1585,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			rc = run_pass(&st, doc, len, wide, &p);
 		}
 	}
-	if (rc == -1 && !run->aborted) {
+	if (rc == -1 && !run->aborted && st.refused == NULL) {
 		int line = st.errline;
 		char *msg = st.errmsg;
 
@@ -1056,6 +1603,14 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		free(msg);
 	} else
 		ok = st.any || st.nitems > 0;
+	if (st.refused != NULL) {
+		/* Nothing of it counts: what the sink took is dropped by
+		 * the caller along with the failure. */
+		ok = 0;
+		free(*errstr);
+		*errstr = st.refused;
+		st.refused = NULL;
+	}
 	if (ok && !run->aborted) {
 		info->format = st.format;
 		info->title = st.feed.v[F_TITLE], st.feed.v[F_TITLE] = NULL;

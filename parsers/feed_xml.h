@@ -63,6 +63,7 @@ enum ctype { T_NONE, T_TEXT, T_HTML, T_XHTML, T_OTHER };
 
 struct frame {
 	enum ctx	 ctx;		/* of this element's children */
+	int		 nns;		/* namespaces it declares */
 	char		*base;		/* xml:base in force (owned if own) */
 	int		 own;
 };
@@ -123,7 +124,24 @@ struct xstate {
 	int		 cap_rss_author;	/* "email (Name)" style */
 	const xmlChar	*last_uri;	/* fmap_ns_code's cache */
 	enum ns		 last_ns;
+	/* Bounds (feed_xml.c): what libxml2 may produce beyond the
+	 * document's own bytes, and why the parse was refused. */
+	size_t		 doclen;	/* the document's size */
+	size_t		 expand_left;	/* entity and default bytes */
+	size_t		 text_left;	/* captured text, raw and markup */
+	int		 ns_in_scope;
+	int		 nattdecl;
+	char		*refused;	/* a bound was hit: the reason */
+	xmlEntityPtr	 unknown;	/* "&name;" for undeclared names */
 };
+
+/* Stops the parse for good (no other pass is tried): a bound of the
+ * parser was passed.  The first reason is kept. */
+void	 fxml_refuse(struct xstate *st, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Takes n bytes of captured text from the budget; -1 (parse stopped)
+ * when it is spent. */
+int	 fxml_take_text(struct xstate *st, size_t n);
 
 /* feed_map.c */
 extern const struct map fmap_alink_text;	/* Atom link with text URL */
