@@ -317,6 +317,7 @@ fxml_take_text(struct xstate *st, size_t n)
 
 static int tables_sorted;
 static void markup_text(struct xstate *, const xmlChar *, size_t);
+static size_t legacy_to_utf8(const char *, size_t, int, char *);
 static xmlParserInputPtr no_loader(const char *, const char *,
 	    xmlParserCtxtPtr);
 
@@ -1203,6 +1204,7 @@ scan_chunk(struct tagscan *ts, const char *p, size_t n, int wide)
 struct pass {
 	const char	*enc;		/* forced encoding, or NULL */
 	int		 recover;
+	int		 legacy;	/* 1: windows-1252, 2: ISO-8859-2 */
 };
 
 /*
@@ -1216,7 +1218,7 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlSAXHandler sax;
 	xmlParserCtxtPtr ctxt;
 	xmlCharEncodingHandlerPtr h;
-	char chunk[CHUNK + 8];
+	char chunk[CHUNK + 8], *conv = NULL;
 	struct tagscan ts;
 	size_t off, n, w;
 	int opts, rc, mode = 0;
@@ -1249,6 +1251,8 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	if (ctxt == NULL)
 		return -1;
 	off = n;
+	if (p->legacy)
+		conv = xmalloc(3 * sizeof(chunk));
 	ctxt->_private = st;
 	st->ctxt = ctxt;
 	opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
@@ -1276,7 +1280,11 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			w = filter(doc, len, &off, chunk, &mode);
 		if (scan_chunk(&ts, chunk, w, wide) == -1)
 			break;
-		rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
+		if (p->legacy)
+			rc = xmlParseChunk(ctxt, conv, (int)legacy_to_utf8(chunk,
+			    w, p->legacy == 1, conv), 0);
+		else
+			rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
 		if (rc != 0 && !p->recover)
 			break;
 	}
@@ -1300,6 +1308,7 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	}
 	xmlFreeParserCtxt(ctxt);
 	st->ctxt = NULL;
+	free(conv);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -1353,10 +1362,12 @@ state_reset(struct xstate *st)
  * 0x9d) and so cannot be windows-1252, ISO-8859-2, which maps 0x80-0x9f to
  * the C1 controls (html.c later reads those as windows-1252, as feedparser
  * does, except the five undefined ones).  Done here rather than by iconv
- * because iconv rejects the undefined bytes outright.
+ * because iconv rejects the undefined bytes outright.  Converts len bytes
+ * into out (3 * len bytes at most), chunk by chunk as the parse goes, so
+ * that the document is never held twice.
  */
-static char *
-legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
+static size_t
+legacy_to_utf8(const char *doc, size_t len, int is1252, char *outp)
 {
 	static const uint16_t c1[32] = {
 		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -1378,18 +1389,10 @@ legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 		0x111, 0x144, 0x148, 0xf3, 0xf4, 0x151, 0xf6, 0xf7,
 		0x159, 0x16f, 0xfa, 0x171, 0xfc, 0xfd, 0x163, 0x2d9
 	};
-	unsigned char *out, *w;
+	unsigned char *w = (unsigned char *)outp;
 	unsigned int c;
 	size_t i;
-	int is1252 = 1;
 
-	for (i = 0; i < len && is1252; i++) {
-		c = (unsigned char)doc[i];
-		if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 ||
-		    c == 0x9d)
-			is1252 = 0;
-	}
-	out = w = xmalloc(len * 3 + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)doc[i];
 		if (c >= 0x80 && c < 0xa0 && is1252)
@@ -1407,9 +1410,21 @@ legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 			*w++ = (unsigned char)(0x80 | (c & 0x3f));
 		}
 	}
-	*w = '\0';
-	*outlen = (size_t)(w - out);
-	return (char *)out;
+	return (size_t)(w - (unsigned char *)outp);
+}
+
+/* Can the document be windows-1252 (legacy_to_utf8)? */
+static int
+is_cp1252(const char *doc, size_t len)
+{
+	static const unsigned char undefined[] = { 0x81, 0x8d, 0x8f, 0x90,
+	    0x9d };
+	size_t i;
+
+	for (i = 0; i < NELEM(undefined); i++)
+		if (memchr(doc, undefined[i], len) != NULL)
+			return 0;
+	return 1;
 }
 
 static void
@@ -1493,8 +1508,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	struct feed_info *info = run->info;
 	const unsigned char *u = (const unsigned char *)doc;
 	const char *enc;
-	size_t skip = 0, convlen;
-	char *conv = NULL;
+	size_t skip = 0;
 	int wide = 0, rc, ok;
 
 	feed_xml_init();
@@ -1561,6 +1575,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	xmlSetGenericErrorFunc(NULL, silent);
 	p.enc = enc;
 	p.recover = 0;
+	p.legacy = 0;
 	rc = run_pass(&st, doc, len, wide, &p);
 	if (rc == -1 && !run->aborted && st.refused == NULL && !wide &&
 	    is_encoding_error(st.errcode)) {
@@ -1578,9 +1593,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			if (run->delivered < run->seen)
 				run->delivered = run->seen;
 			state_reset(&st);
-			conv = legacy_to_utf8(doc, len, &convlen);
-			doc = conv;
-			len = convlen;
+			p.legacy = is_cp1252(doc, len) ? 1 : 2;
 			p.enc = "UTF-8";
 			rc = run_pass(&st, doc, len, wide, &p);
 		}
@@ -1638,7 +1651,6 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	buf_reset(&st.raw);
 	buf_reset(&st.markup);
 	xmlFreeDoc(st.edoc);
-	free(conv);
 	return ok && !run->aborted ? 0 : -1;
 }
 

@@ -208,9 +208,12 @@ CASES = {
         b'<description>' + esc(b'<!--') * 300000 + b'</description>')
         for i in range(4)), "ok"),
     "latin1_fallback": (lambda: b'<?xml version="1.0" encoding="utf-8"?>' +
-        RSS % b''.join(item(b'<description>' + b'\xe9' * 2000 +
+        RSS % b''.join(item(b'<description>' + b'\x80' * 2000 +
                             b'</description>')
                        for i in range((M - 300) // 2060)), "ok"),
+    "latin2_fallback_wide": (lambda: RSS % b''.join(item(
+        b'<description>' + b'\x81\x80' * 1000 + b'</description>')
+        for i in range((M - 300) // 2060)), "ok"),
     "json_deep": (lambda: b'{"version":"https://jsonfeed.org/version/1.1",'
         b'"x":' + b'[' * (M // 2 - 100) + b']' * (M // 2 - 100) +
         b',"items":[]}', "refused"),
