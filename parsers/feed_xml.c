@@ -315,6 +315,18 @@ fxml_take_text(struct xstate *st, size_t n)
 	return 0;
 }
 
+int
+feed_xml_tags_bounded(const char *doc, size_t len, const char **why)
+{
+	struct tagscan t;
+
+	memset(&t, 0, sizeof(t));
+	if (tagscan(&t, doc, len) == 0)
+		return 0;
+	*why = tagscan_why(&t);
+	return -1;
+}
+
 static int tables_sorted;
 static void markup_text(struct xstate *, const xmlChar *, size_t);
 static size_t legacy_to_utf8(const char *, size_t, int, char *);
