@@ -114,6 +114,7 @@ struct tagscan {
 static const char *
 tagscan_why(const struct tagscan *t)
 {
+	/* The figures are XML_MAXATTS and XML_MAXTAG. */
 	return t->natts > XML_MAXATTS ? "an element with more than 128 "
 	    "attributes" : "a start tag longer than 1 MiB";
 }
@@ -896,8 +897,11 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 
 	if (!st->cap || st->refused != NULL)
 		return;
-	/* XHTML is read from the markup copy alone. */
-	if (st->cap_type != T_XHTML) {
+	/* XHTML text and HTML fields are read from the markup copy
+	 * alone (cap_text, cap_html): no need to keep the text twice. */
+	if (st->cap_type != T_XHTML || (st->cap_field != F_SUMMARY &&
+	    st->cap_field != F_CONTENT && st->cap_field != F_TITLE &&
+	    st->cap_field != F_SUBTITLE)) {
 		if (fxml_take_text(st, (size_t)len) == -1)
 			return;
 		if (buf_add(&st->raw, ch, len) == -1) {
@@ -1292,10 +1296,10 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			w = filter(doc, len, &off, chunk, &mode);
 		if (scan_chunk(&ts, chunk, w, wide) == -1)
 			break;
-		if (p->legacy)
-			rc = xmlParseChunk(ctxt, conv, (int)legacy_to_utf8(chunk,
-			    w, p->legacy == 1, conv), 0);
-		else
+		if (p->legacy) {
+			w = legacy_to_utf8(chunk, w, p->legacy == 1, conv);
+			rc = xmlParseChunk(ctxt, conv, (int)w, 0);
+		} else
 			rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
 		if (rc != 0 && !p->recover)
 			break;
