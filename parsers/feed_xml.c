@@ -15,6 +15,10 @@
  * everything as a second fence.  Undeclared HTML entities (&nbsp;) are
  * resolved by a getEntity hook that falls back to htmlEntityLookup, since
  * feeds use them freely and a recovering parse would drop them silently.
+ * libxml2 2.9's own limits leave much open (a flat entity referenced
+ * without end, attributes checked pairwise): the bounds below the
+ * includes close it, so that a parse costs time and memory linear in the
+ * document whatever it holds.
  *
  * Broken documents: a strict pass first; if it fails on the encoding, a
  * strict pass in UTF-8 and then in windows-1252 (ISO-8859-2 when it
@@ -272,7 +276,9 @@ tagscan(struct tagscan *t, const char *p, size_t n)
 	return 0;
 }
 
-void
+/* Stops the parse for good (no other pass is tried): a bound of the
+ * parser was passed.  The first reason is kept. */
+static void __attribute__((format(printf, 2, 3)))
 fxml_refuse(struct xstate *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -302,7 +308,9 @@ take_expansion(struct xstate *st, size_t n)
 	return 0;
 }
 
-int
+/* Takes n bytes of captured text from the budget; -1 (parse stopped)
+ * when it is spent. */
+static int
 fxml_take_text(struct xstate *st, size_t n)
 {
 	if (st->refused != NULL)

@@ -135,13 +135,6 @@ struct xstate {
 	xmlEntityPtr	 unknown;	/* "&name;" for undeclared names */
 };
 
-/* Stops the parse for good (no other pass is tried): a bound of the
- * parser was passed.  The first reason is kept. */
-void	 fxml_refuse(struct xstate *st, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-/* Takes n bytes of captured text from the budget; -1 (parse stopped)
- * when it is spent. */
-int	 fxml_take_text(struct xstate *st, size_t n);
 
 /* feed_map.c */
 extern const struct map fmap_alink_text;	/* Atom link with text URL */
