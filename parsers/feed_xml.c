@@ -310,6 +310,17 @@ take_expansion(struct xstate *st, size_t n)
 
 /* Takes n bytes of captured text from the budget; -1 (parse stopped)
  * when it is spent. */
+/* libxml2 interns every name (elements, attributes, entities, PI
+ * targets, declarations): returns 0 once there are too many. */
+static int
+names_bounded(struct xstate *st)
+{
+	if (st->ctxt == NULL || xmlDictSize(st->ctxt->dict) <= XML_MAXNAMES)
+		return 1;
+	fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+	return 0;
+}
+
 static int
 fxml_take_text(struct xstate *st, size_t n)
 {
@@ -610,10 +621,8 @@ element_bounded(struct xstate *st, int nns, int nattrs, int ndefaulted,
 	size_t n = 0;
 	int i;
 
-	if (xmlDictSize(st->ctxt->dict) > XML_MAXNAMES) {
-		fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+	if (!names_bounded(st))
 		return 0;
-	}
 	if (st->depth >= XML_MAXDEPTH) {
 		xmlStopParser(st->ctxt);
 		return 0;
@@ -939,10 +948,8 @@ sax_entity(void *ctx, const xmlChar *name)
 
 	if (st->refused != NULL)
 		return NULL;
-	if (xmlDictSize(st->ctxt->dict) > XML_MAXNAMES) {
-		fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+	if (!names_bounded(st))
 		return NULL;
-	}
 	ent = xmlSAX2GetEntity(ctx, name);
 	if (ent != NULL) {
 		/* Each expansion of the document's own entities is paid
@@ -1017,6 +1024,8 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
 	struct xstate *st = state_of(ctx);
 	struct tagscan t;
 
+	if (!names_bounded(st))
+		return;
 	memset(&t, 0, sizeof(t));
 	if (content != NULL && tagscan(&t, (const char *)content,
 	    strlen((const char *)content)) == -1) {
@@ -1042,6 +1051,31 @@ sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname,
 		return;
 	}
 	xmlSAX2AttributeDecl(ctx, elem, fullname, type, def, defval, tree);
+}
+
+static void
+sax_element_decl(void *ctx, const xmlChar *name, int type,
+    xmlElementContentPtr content)
+{
+	if (names_bounded(state_of(ctx)))
+		xmlSAX2ElementDecl(ctx, name, type, content);
+}
+
+static void
+sax_notation_decl(void *ctx, const xmlChar *name, const xmlChar *publicid,
+    const xmlChar *systemid)
+{
+	if (names_bounded(state_of(ctx)))
+		xmlSAX2NotationDecl(ctx, name, publicid, systemid);
+}
+
+/* Processing instructions are dropped, but their targets are names. */
+static void
+sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	(void)names_bounded(state_of(ctx));
 }
 
 static xmlParserInputPtr
@@ -1262,7 +1296,9 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	sax.externalSubset = NULL;
 	sax.reference = NULL;
 	sax.comment = NULL;
-	sax.processingInstruction = NULL;
+	sax.processingInstruction = sax_pi;
+	sax.elementDecl = sax_element_decl;
+	sax.notationDecl = sax_notation_decl;
 	sax.warning = NULL;
 	sax.error = NULL;
 	sax.fatalError = NULL;
@@ -1309,7 +1345,7 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			rc = xmlParseChunk(ctxt, conv, (int)w, 0);
 		} else
 			rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
-		if (rc != 0 && !p->recover)
+		if ((rc != 0 && !p->recover) || !names_bounded(st))
 			break;
 	}
 	if (ts.natts > XML_MAXATTS || ts.taglen > XML_MAXTAG)

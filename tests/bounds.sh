@@ -153,6 +153,11 @@ CASES = {
                  for i in range(200)) + b'<p1:y/>' * 1000000), None),
     "distinct_names": (lambda: RSS % item(b''.join(
         b'<n%d/>' % i for i in range(M // 11))), "refused"),
+    "pi_targets": (lambda: RSS % item(b''.join(
+        b'<?p%d x?>' % i for i in range(M // 14))), "refused"),
+    "dtd_names": (lambda: b'<!DOCTYPE rss [' + b''.join(
+        b'<!NOTATION n%d SYSTEM "x">' % i for i in range(300000)) + b']>' +
+        RSS % item(b''), "refused"),
     "deep_xml": (lambda: RSS % item(
         b'<description>' + (b'<d>' * 250 + b'</d>' * 250) *
         fit(b'<d></d>' * 250, M) + b'</description>'), None),
