@@ -17,7 +17,8 @@
  */
 #define FEED_MAX_FIELD	(4u * 1024 * 1024)
 
-/* Tags of irregular HTML (html_budget) one document may hold. */
+/* Tags and attributes of irregular HTML (html_budget) one document may
+ * hold. */
 #define FEED_HTML_TAGS	500000
 
 /* Categories and enclosures kept per entry; more are dropped. */

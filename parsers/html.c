@@ -1178,11 +1178,12 @@ drop_empty_tags(struct buf *b, size_t from)
 #define HTML_MAXATTS	32
 
 /*
- * libxml2's HTML parser spends about half a microsecond on a tag, however
- * short: 16 MiB of nothing but "<p>" (5.6 million tags) took 4 s.  The
- * tags it is given (the fast path's are not counted) are budgeted per
- * document: html_budget() sets it, and past it a fragment is cut where it
- * is, like one nested too deep.
+ * libxml2's HTML parser (and the sanitizer behind it) spends about a
+ * microsecond on a tag, however short: 16 MiB of nothing but "<p>" (5.6
+ * million tags) took 4 s.  The tags and attributes it is given (the fast
+ * path's are not counted) are budgeted per document: html_budget() sets
+ * it, and past it a fragment is cut where it is, like one nested too
+ * deep, and further attributes are dropped.
  */
 static size_t slow_tags_left = SIZE_MAX;
 
@@ -1281,7 +1282,8 @@ limit_attributes(struct buf *b, size_t from)
 					r++;
 			if (r == mark)
 				r++;
-			if (++natts <= HTML_MAXATTS) {
+			if (++natts <= HTML_MAXATTS && slow_tags_left > 0) {
+				slow_tags_left--;
 				memmove(w, mark, (size_t)(r - mark));
 				w += r - mark;
 			}

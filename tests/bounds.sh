@@ -158,6 +158,16 @@ CASES = {
     "dtd_names": (lambda: b'<!DOCTYPE rss [' + b''.join(
         b'<!NOTATION n%d SYSTEM "x">' % i for i in range(300000)) + b']>' +
         RSS % item(b''), "refused"),
+    "long_style": (lambda: RSS % b''.join(item(
+        b'<description>' + esc(b'<!-- --><p style="' +
+        b'color: red; ' * 300000 + b'">x</p>') + b'</description>')
+        for i in range(4)), "ok"),
+    "svg_paths": (lambda: RSS % b''.join(item(
+        b'<description>' + esc(b'<!-- --><svg>' + b'<path d="M0 0"/>' *
+        120000 + b'</svg>') + b'</description>') for i in range(4)), "ok"),
+    "html_entities": (lambda: RSS % b''.join(item(
+        b'<description>' + esc(b'<!-- -->' + b'&bogus&amp;&nbsp;' *
+        130000) + b'</description>') for i in range(4)), "ok"),
     "deep_xml": (lambda: RSS % item(
         b'<description>' + (b'<d>' * 250 + b'</d>' * 250) *
         fit(b'<d></d>' * 250, M) + b'</description>'), None),
