@@ -725,6 +725,53 @@ START_TEST(test_attribute_floods)
 END_TEST
 
 /*
+ * The start-tag scan runs over the chunks libxml2 is given (64 KiB, after
+ * the first 4 bytes): a comment holding a quote, a CDATA section or a PI
+ * split across a chunk boundary at every offset must not hide the flood
+ * that follows them.
+ */
+START_TEST(test_attribute_scan_chunks)
+{
+	static const char *const tricks[] = { "<!-- ' -->",
+	    "<![CDATA[ \" ]]>", "<?pi ' ?>" };
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err;
+	size_t i, shift, t, pad;
+
+	buf_init(&b, 0);
+	for (t = 0; t < 3; t++)
+		for (shift = 0; shift < strlen(tricks[t]) + 2; shift++) {
+			buf_clear(&b);
+			buf_addstr(&b, "<rss version=\"2.0\"><channel><item>"
+			    "<title>");
+			/* The boundary falls shift bytes before the
+			 * trick ends. */
+			pad = 4 + 65536 - b.len - strlen("</title>") -
+			    strlen(tricks[t]) + shift;
+			for (i = 0; i < pad; i++)
+				buf_addch(&b, 'x');
+			buf_addstr(&b, "</title>");
+			buf_addstr(&b, tricks[t]);
+			buf_addstr(&b, "<foo");
+			for (i = 0; i < 200; i++)
+				buf_printf(&b, " a%zu=\"\"", i);
+			buf_addstr(&b, "/></item></channel></rss>");
+			err = NULL;
+			ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g,
+			    &info, &err), -1);
+			ck_assert_msg(err != NULL && strstr(err,
+			    "128 attributes") != NULL, "%s, shift %zu: %s",
+			    tricks[t], shift, err);
+			free(err);
+			got_free(&g);
+		}
+	buf_reset(&b);
+}
+END_TEST
+
+/*
  * Found by tests/fuzz/fuzz_parse: an empty Atom text construct of a
  * base64 media type decoded a string literal in place (SIGSEGV).  The
  * base64 value beside it must still be decoded, once.
@@ -924,6 +971,7 @@ main(void)
 	tcase_add_test(tc, test_json_bounds);
 	tcase_add_test(tc, test_entity_budget);
 	tcase_add_test(tc, test_attribute_floods);
+	tcase_add_test(tc, test_attribute_scan_chunks);
 	tcase_add_test(tc, test_entities);
 	tcase_add_test(tc, test_controls_and_junk);
 	tcase_add_test(tc, test_windows1252_fallback);
