@@ -14,6 +14,7 @@
 
 #include "feed.h"
 #include "feed_int.h"
+#include "html.h"
 #include "uri.h"
 #include "util.h"
 
@@ -311,6 +312,7 @@ feed_parse(const char *doc, size_t len, const struct feed_parse_opts *opts,
 		    "limit %zu)", len, run.max_size);
 		return -1;
 	}
+	html_budget(FEED_HTML_TAGS);
 	/* JSON Feed starts with '{' (after blanks and a UTF-8 BOM). */
 	i = 0;
 	if (len >= 3 && memcmp(doc, "\xef\xbb\xbf", 3) == 0)

@@ -122,6 +122,15 @@ int	feed_parse(const char *doc, size_t len,
 
 void	feed_info_reset(struct feed_info *info);
 
+/*
+ * Checks the start tags of an XML document (ASCII-compatible encoding)
+ * against the bounds feed_parse applies: at most 128 attributes and
+ * 1 MiB each, since libxml2 2.9 checks an element's attributes pairwise.
+ * For other readers of XML (OPML).  Returns 0, or -1 with a reason
+ * (a static string) in *why.
+ */
+int	feed_xml_tags_bounded(const char *doc, size_t len, const char **why);
+
 /* The contract's token for a format ("rss2.0", "atom1.0", ...), or NULL. */
 const char *feed_format_name(enum feed_format format);
 

@@ -9,6 +9,21 @@
 
 #include "feed.h"
 
+/*
+ * The longest value of one field (a summary, a content, a title) a
+ * document may carry: past it the document is refused.  Each field is
+ * copied a few times on its way (text, sanitizer input and output), so
+ * this, not the document's size, sets the memory a parse needs.
+ */
+#define FEED_MAX_FIELD	(4u * 1024 * 1024)
+
+/* Tags and attributes of irregular HTML (html_budget) one document may
+ * hold. */
+#define FEED_HTML_TAGS	500000
+
+/* Categories and enclosures kept per entry; more are dropped. */
+#define FEED_MAX_LIST	1024
+
 /* One parse, as the format parsers see it. */
 struct feed_run {
 	const struct feed_parse_opts	*opts;

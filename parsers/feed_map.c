@@ -457,8 +457,11 @@ fmap_level_add_cat(struct level *l, char *v, enum catkind kind)
 {
 	size_t i;
 
-	if (v == NULL)
+	/* The cap comes first: the duplicate check below is linear. */
+	if (v == NULL || l->ncats >= FEED_MAX_LIST) {
+		free(v);
 		return;
+	}
 	for (i = 0; kind != CAT_SCHEMED && i < l->ncats; i++)
 		if (l->catkinds[i] == kind && strcmp(l->cats[i], v) == 0) {
 			free(v);
@@ -477,7 +480,8 @@ fmap_level_add_enc(struct level *l, char *url, char *type, const char *len)
 	char *end;
 	long long n;
 
-	if (url == NULL) {
+	if (url == NULL || l->nencs >= FEED_MAX_LIST) {
+		free(url);
 		free(type);
 		return;
 	}

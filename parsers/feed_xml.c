@@ -15,6 +15,10 @@
  * everything as a second fence.  Undeclared HTML entities (&nbsp;) are
  * resolved by a getEntity hook that falls back to htmlEntityLookup, since
  * feeds use them freely and a recovering parse would drop them silently.
+ * libxml2 2.9's own limits leave much open (a flat entity referenced
+ * without end, attributes checked pairwise): the bounds below the
+ * includes close it, so that a parse costs time and memory linear in the
+ * document whatever it holds.
  *
  * Broken documents: a strict pass first; if it fails on the encoding, a
  * strict pass in UTF-8 and then in windows-1252 (ISO-8859-2 when it
@@ -24,6 +28,7 @@
  * seen twice. */
 #include <ctype.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +51,305 @@
 
 #define CHUNK	65536
 
+/*
+ * Bounds on what a document can make libxml2 and this file do, so that
+ * parsing stays linear in the document's size whatever it holds.  Past
+ * any of them the parse stops with a reason (fxml_refuse) and no other
+ * pass is tried.
+ *
+ * - XML_MAXATTS attributes (namespace declarations included) on one
+ *   element: libxml2 2.9 checks an element's attributes for duplicates
+ *   pairwise.  A scan of the bytes libxml2 is given (struct tagscan)
+ *   refuses the document before libxml2 reads such a start tag, or one
+ *   longer than XML_MAXTAG (libxml2 holds a whole start tag in memory,
+ *   and its values are copied more than once).
+ * - XML_MAXNS namespace declarations in scope: libxml2 looks prefixes up
+ *   linearly.
+ * - Entities: every expansion of an entity the document declares (and of
+ *   a parameter entity in its DTD), and every attribute default the DTD
+ *   adds to an element, is charged to a budget of the document's size
+ *   (plus EXPAND_SLACK): libxml2 2.9 lets a flat entity be referenced
+ *   without end.  Entity values are scanned for start tags like the
+ *   document, and the DTD may declare XML_MAXATTDECL attributes at most.
+ * - Captured text (the raw and markup copies of fields, and xml:base
+ *   URLs resolved) may total TEXT_FACTOR times the document plus
+ *   EXPAND_SLACK: escaping in the markup copy grows it, but not without
+ *   end.  One field holds FIELD_MAX bytes at most.
+ * - XML_MAXNAMES distinct names (elements, attributes, entities): libxml2
+ *   2.9 interns them in a hash table that stops growing, so each new
+ *   name costs more.
+ * - Nesting past XML_MAXDEPTH ends the parse where it is, keeping what
+ *   came before (libxml2 refuses it, but not when recovering).
+ */
+#define XML_MAXATTS	128
+#define XML_MAXTAG	(1024u * 1024)
+#define XML_MAXNS	256
+#define XML_MAXATTDECL	64
+#define XML_MAXNAMES	20000
+#define XML_MAXDEPTH	256
+#define FIELD_MAX	FEED_MAX_FIELD
+#define EXPAND_SLACK	(64u * 1024)
+#define TEXT_FACTOR	3
+
+/*
+ * Counts the attributes of start tags in a byte stream, across chunks:
+ * every '=' inside a start tag (inside its quoted values too: an upper
+ * bound, since each XML attribute has one), where a start tag runs from
+ * "<name" to a '>' outside quoted values.  Comments, CDATA sections,
+ * processing instructions and declarations (the DOCTYPE, its internal
+ * subset with quoted values, comments and PIs) hold no start tags.  A
+ * '<' inside a start tag ends it, as it does in libxml2.
+ */
+enum { TS_TEXT, TS_LT, TS_BANG, TS_TAG, TS_VALUE, TS_COMMENT, TS_CDATA,
+    TS_PI, TS_DECL, TS_DQUOTE, TS_ETAG, TS_DLT, TS_DBANG, TS_DDASH };
+
+struct tagscan {
+	int		 state;
+	int		 k;		/* bytes matched of "--" or "[CDATA[" */
+	int		 run;		/* '-', ']' or '?' just seen */
+	int		 eq;		/* '=' seen, no value opened yet */
+	int		 depth;		/* '[' in a declaration */
+	unsigned char	 q;		/* the open quote */
+	size_t		 natts;
+	size_t		 taglen;
+};
+
+/* Why tagscan said no. */
+static const char *
+tagscan_why(const struct tagscan *t)
+{
+	/* The figures are XML_MAXATTS and XML_MAXTAG. */
+	return t->natts > XML_MAXATTS ? "an element with more than 128 "
+	    "attributes" : "a start tag longer than 1 MiB";
+}
+
+/* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
+static int
+tagscan(struct tagscan *t, const char *p, size_t n)
+{
+	static const char cdata[] = "[CDATA[";
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		switch (t->state) {
+		case TS_TEXT:
+			if (c == '<')
+				t->state = TS_LT;
+			break;
+		case TS_LT:
+			if (c == '!') {
+				t->state = TS_BANG;
+				t->k = 0;
+			} else if (c == '?') {
+				t->state = TS_PI;
+				t->run = 0;
+			} else if (c == '/')
+				t->state = TS_ETAG;
+			else if (isalpha(c) || c == '_' || c == ':' ||
+			    c >= 0x80) {
+				t->state = TS_TAG;
+				t->natts = 0;
+				t->taglen = 0;
+				t->eq = 0;
+			} else if (c != '<')
+				t->state = TS_TEXT;
+			break;
+		case TS_BANG:
+			/* "<!--", "<![CDATA[" or a declaration; k bytes of
+			 * which (in cdata, or "--" when k < 0) matched. */
+			if (t->k <= 0 && c == '-') {
+				if (--t->k == -2) {
+					t->state = TS_COMMENT;
+					t->run = 0;
+				}
+			} else if (t->k >= 0 && t->k < 7 &&
+			    c == (unsigned char)cdata[t->k]) {
+				if (++t->k == 7) {
+					t->state = TS_CDATA;
+					t->run = 0;
+				}
+			} else {
+				t->state = TS_DECL;
+				i--;	/* read c again as a declaration */
+			}
+			break;
+		case TS_TAG:
+		case TS_VALUE:
+			if ((c == '=' && ++t->natts > XML_MAXATTS) ||
+			    ++t->taglen > XML_MAXTAG)
+				return -1;
+			if (t->state == TS_VALUE) {
+				if (c == t->q)
+					t->state = TS_TAG;
+				break;
+			}
+			if (c == '>')
+				t->state = TS_TEXT;
+			else if (c == '<')
+				t->state = TS_LT;
+			else if (c == '=')
+				t->eq = 1;
+			else if ((c == '"' || c == '\'') && t->eq) {
+				t->state = TS_VALUE;
+				t->q = c;
+				t->eq = 0;
+			} else if (c != ' ' && c != '\t' && c != '\n' &&
+			    c != '\r')
+				t->eq = 0;
+			break;
+		case TS_COMMENT:
+			/* Inside the DOCTYPE's subset (depth > 0), or not:
+			 * depth is 0 out of a declaration. */
+			if (c == '>' && t->run >= 2)
+				t->state = t->depth > 0 ? TS_DECL : TS_TEXT;
+			t->run = c == '-' ? t->run + 1 : 0;
+			break;
+		case TS_CDATA:
+			if (c == '>' && t->run >= 2)
+				t->state = TS_TEXT;
+			t->run = c == ']' ? t->run + 1 : 0;
+			break;
+		case TS_PI:
+			if (c == '>' && t->run)
+				t->state = t->depth > 0 ? TS_DECL : TS_TEXT;
+			t->run = c == '?';
+			break;
+		case TS_ETAG:
+			if (c == '>')
+				t->state = TS_TEXT;
+			else if (c == '<')
+				t->state = TS_LT;
+			break;
+		case TS_DECL:
+			/* The DOCTYPE: quoted values, [internal subset] with
+			 * its own comments and PIs, then '>'. */
+			if (c == '"' || c == '\'') {
+				t->state = TS_DQUOTE;
+				t->q = c;
+			} else if (c == '[')
+				t->depth++;
+			else if (c == ']' && t->depth > 0)
+				t->depth--;
+			else if (c == '>' && t->depth == 0)
+				t->state = TS_TEXT;
+			else if (c == '<' && t->depth > 0)
+				t->state = TS_DLT;
+			break;
+		case TS_DLT:
+			/* '<' inside the subset: "<?" or "<!--" (or a markup
+			 * declaration, read as part of the DOCTYPE). */
+			if (c == '?') {
+				t->state = TS_PI;
+				t->run = 0;
+			} else if (c == '!')
+				t->state = TS_DBANG;
+			else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DBANG:
+			if (c == '-')
+				t->state = TS_DDASH;
+			else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DDASH:
+			if (c == '-') {
+				t->state = TS_COMMENT;
+				t->run = 0;
+			} else {
+				t->state = TS_DECL;
+				i--;
+			}
+			break;
+		case TS_DQUOTE:
+			if (c == t->q)
+				t->state = TS_DECL;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Stops the parse for good (no other pass is tried): a bound of the
+ * parser was passed.  The first reason is kept. */
+static void __attribute__((format(printf, 2, 3)))
+fxml_refuse(struct xstate *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->refused == NULL) {
+		va_start(ap, fmt);
+		st->refused = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	if (st->ctxt != NULL)
+		xmlStopParser(st->ctxt);
+}
+
+/* Charges n bytes that libxml2 makes up (entity text, defaults). */
+static int
+take_expansion(struct xstate *st, size_t n)
+{
+	if (st->refused != NULL)
+		return -1;
+	if (n > st->expand_left) {
+		fxml_refuse(st, "entities and attribute defaults expand past "
+		    "%zu bytes (the document's size, plus %u)",
+		    st->doclen, EXPAND_SLACK);
+		return -1;
+	}
+	st->expand_left -= n;
+	return 0;
+}
+
+/* Takes n bytes of captured text from the budget; -1 (parse stopped)
+ * when it is spent. */
+/* libxml2 interns every name (elements, attributes, entities, PI
+ * targets, declarations): returns 0 once there are too many. */
+static int
+names_bounded(struct xstate *st)
+{
+	if (st->ctxt == NULL || xmlDictSize(st->ctxt->dict) <= XML_MAXNAMES)
+		return 1;
+	fxml_refuse(st, "more than %d distinct names", XML_MAXNAMES);
+	return 0;
+}
+
+static int
+fxml_take_text(struct xstate *st, size_t n)
+{
+	if (st->refused != NULL)
+		return -1;
+	if (n > st->text_left) {
+		fxml_refuse(st, "the document's text expands past %d times "
+		    "its size", TEXT_FACTOR);
+		return -1;
+	}
+	st->text_left -= n;
+	return 0;
+}
+
+int
+feed_xml_tags_bounded(const char *doc, size_t len, const char **why)
+{
+	struct tagscan t;
+
+	memset(&t, 0, sizeof(t));
+	if (tagscan(&t, doc, len) == 0)
+		return 0;
+	*why = tagscan_why(&t);
+	return -1;
+}
+
 static int tables_sorted;
 static void markup_text(struct xstate *, const xmlChar *, size_t);
+static size_t legacy_to_utf8(const char *, size_t, int, char *);
 static xmlParserInputPtr no_loader(const char *, const char *,
 	    xmlParserCtxtPtr);
 
@@ -176,7 +478,7 @@ cdf_attrs(struct xstate *st, struct level *l, const xmlChar **attrs,
 
 static void
 push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
-    int nattrs)
+    int nattrs, int nns)
 {
 	struct frame *f;
 	char *b;
@@ -190,6 +492,8 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 	f->ctx = ctx;
 	f->own = 0;
 	f->entry = 0;
+	f->nns = nns;
+	st->ns_in_scope += nns;
 	f->base = (char *)fmap_cur_base(st);
 	b = attr_get(st, attrs, nattrs,
 	    "http://www.w3.org/XML/1998/namespace", "base");
@@ -197,6 +501,9 @@ push_frame(struct xstate *st, enum ctx ctx, const xmlChar **attrs,
 		f->base = uri_resolve(fmap_cur_base(st), b);
 		f->own = 1;
 		free(b);
+		/* Resolving costs the base's length, again and again. */
+		if (f->base != NULL)
+			(void)fxml_take_text(st, strlen(f->base));
 	}
 	st->depth++;
 }
@@ -226,22 +533,31 @@ is_void(const char *name)
 	return 0;
 }
 
+/* Appends to the markup copy; a field past its cap stops the parse. */
 static void
-markup_attr_value(struct buf *b, const char *s)
+madd(struct xstate *st, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_addstr(b, "&amp;");
-			break;
-		case '<':
-			buf_addstr(b, "&lt;");
-			break;
-		case '"':
-			buf_addstr(b, "&quot;");
-			break;
-		default:
-			buf_addch(b, *s);
+	if (buf_addstr(&st->markup, s) == -1)
+		fxml_refuse(st, "a field is longer than %zu bytes",
+		    st->markup.cap);
+}
+
+static void
+markup_attr_value(struct xstate *st, const char *s)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		n = strcspn(s, "&<\"");
+		if (buf_add(&st->markup, s, n) == -1) {
+			madd(st, s);	/* fails: refused */
+			return;
+		}
+		s += n;
+		if (*s != '\0') {
+			madd(st, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" :
+			    "&quot;");
+			s++;
 		}
 	}
 }
@@ -253,10 +569,14 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 {
 	int i;
 	char *v;
+	size_t before;
 
 	if (!st->cap_children && st->cap_type != T_XHTML &&
 	    st->raw.len > 0)
 		markup_text(st, (const xmlChar *)st->raw.data, st->raw.len);
+	if (st->refused != NULL)
+		return;
+	before = st->markup.len;
 	st->cap_children = 1;
 	if (st->cap_stripdiv && st->depth == st->cap_depth + 1) {
 		/* A wrapper div is dropped only if it is the only child
@@ -267,38 +587,40 @@ cap_start(struct xstate *st, const char *name, const xmlChar **nss,
 		else
 			st->cap_divbad = 1;
 	}
-	buf_addch(&st->markup, '<');
-	buf_addstr(&st->markup, name);
-	for (i = 0; i < nattrs; i++) {
+	madd(st, "<");
+	madd(st, name);
+	/* A refusal halts libxml2, which frees what attrs point to. */
+	for (i = 0; i < nattrs && st->refused == NULL; i++) {
 		const xmlChar **a = attrs + i * 5;
 
 		v = attr_get(st, a, 1, (const char *)a[2],
 		    (const char *)a[0]);
 		if (v == NULL)
 			continue;
-		buf_addch(&st->markup, ' ');
+		madd(st, " ");
 		if (a[1] != NULL) {
-			buf_addstr(&st->markup, (const char *)a[1]);
-			buf_addch(&st->markup, ':');
+			madd(st, (const char *)a[1]);
+			madd(st, ":");
 		}
-		buf_addstr(&st->markup, (const char *)a[0]);
-		buf_addstr(&st->markup, "=\"");
-		markup_attr_value(&st->markup, v);
-		buf_addch(&st->markup, '"');
+		madd(st, (const char *)a[0]);
+		madd(st, "=\"");
+		markup_attr_value(st, v);
+		madd(st, "\"");
 		free(v);
 	}
-	for (i = 0; i < nns; i++) {
+	for (i = 0; i < nns && st->refused == NULL; i++) {
 		const char *pfx = (const char *)nss[2 * i];
 		const char *u = (const char *)nss[2 * i + 1];
 
-		buf_addstr(&st->markup, pfx != NULL ? " xmlns:" : " xmlns");
+		madd(st, pfx != NULL ? " xmlns:" : " xmlns");
 		if (pfx != NULL)
-			buf_addstr(&st->markup, pfx);
-		buf_addstr(&st->markup, "=\"");
-		markup_attr_value(&st->markup, u != NULL ? u : "");
-		buf_addch(&st->markup, '"');
+			madd(st, pfx);
+		madd(st, "=\"");
+		markup_attr_value(st, u != NULL ? u : "");
+		madd(st, "\"");
 	}
-	buf_addstr(&st->markup, is_void(name) ? " />" : ">");
+	madd(st, is_void(name) ? " />" : ">");
+	(void)fxml_take_text(st, st->markup.len - before);
 	if (st->cap_divdepth == st->depth && !st->cap_divdone)
 		st->cap_divin = st->markup.len;
 }
@@ -356,6 +678,35 @@ alink_prio(struct xstate *st, const struct map *m, const xmlChar **attrs,
 	return prio;
 }
 
+/*
+ * What libxml2 made of the element beyond its bytes: the attribute
+ * defaults of the DTD are charged to the expansion budget (their values
+ * and their cost), and namespaces in scope are counted.  Returns 0 when
+ * the parse was stopped.
+ */
+static int
+element_bounded(struct xstate *st, int nns, int nattrs, int ndefaulted,
+    const xmlChar **attrs)
+{
+	size_t n = 0;
+	int i;
+
+	if (!names_bounded(st))
+		return 0;
+	if (st->depth >= XML_MAXDEPTH) {
+		xmlStopParser(st->ctxt);
+		return 0;
+	}
+	if (st->ns_in_scope + nns > XML_MAXNS) {
+		fxml_refuse(st, "more than %d namespace declarations in scope",
+		    XML_MAXNS);
+		return 0;
+	}
+	for (i = nattrs - ndefaulted; i >= 0 && i < nattrs; i++)
+		n += (size_t)(attrs[i * 5 + 4] - attrs[i * 5 + 3]) + 32;
+	return n == 0 || take_expansion(st, n) == 0;
+}
+
 static void
 sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
@@ -370,18 +721,22 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	char *v, *t;
 
 	(void)prefix;
-	(void)ndefaulted;
+	if (!element_bounded(st, nns, nattrs, ndefaulted, attrs))
+		return;
 	if (st->cap) {
 		/* Depth first so that the frame's base is this element's. */
-		push_frame(st, C_SKIP, attrs, nattrs);
-		cap_start(st, name, nss, nns, attrs, nattrs);
+		push_frame(st, C_SKIP, attrs, nattrs, nns);
+		if (st->refused == NULL)
+			cap_start(st, name, nss, nns, attrs, nattrs);
 		return;
 	}
 	if (st->depth == 0) {
 		detect_format(st, name, uri, attrs, nattrs, nss, nns);
 		if (uri != NULL && st->format != FEED_FORMAT_UNKNOWN)
 			st->rootns = xstrdup((const char *)uri);
-		push_frame(st, C_ROOT, attrs, nattrs);
+		push_frame(st, C_ROOT, attrs, nattrs, nns);
+		if (st->refused != NULL)
+			return;
 		if (st->format == FEED_FORMAT_UNKNOWN)
 			st->frames[0].ctx = C_SKIP;
 		else
@@ -403,7 +758,10 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	parent = st->frames[st->depth - 1].ctx;
 	ns = fmap_ns_code(st, uri);
-	push_frame(st, C_SKIP, attrs, nattrs);
+	push_frame(st, C_SKIP, attrs, nattrs, nns);
+	/* A refusal halts libxml2, which frees what attrs point to. */
+	if (st->refused != NULL)
+		return;
 	switch (parent) {
 	case C_ROOT:
 		if (strcasecmp(name, "channel") == 0)
@@ -589,9 +947,11 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (depth == st->cap_divdepth && !st->cap_divdone)
 			st->cap_divout = st->markup.len;
 		if (!is_void((const char *)localname)) {
-			buf_addstr(&st->markup, "</");
-			buf_addstr(&st->markup, (const char *)localname);
-			buf_addch(&st->markup, '>');
+			madd(st, "</");
+			madd(st, (const char *)localname);
+			madd(st, ">");
+			(void)fxml_take_text(st,
+			    strlen((const char *)localname) + 3);
 		}
 		if (depth == st->cap_divdepth && !st->cap_divdone) {
 			st->cap_divdone = 1;
@@ -611,6 +971,7 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (f->own)
 		free(f->base);
 	f->own = 0;
+	st->ns_in_scope -= f->nns;
 	st->depth--;
 }
 
@@ -619,6 +980,7 @@ static void
 markup_text(struct xstate *st, const xmlChar *ch, size_t len)
 {
 	const xmlChar *p, *run, *end = ch + len;
+	size_t before = st->markup.len;
 
 	for (p = run = ch; p < end; p++) {
 		if (*p != '&' && *p != '<' && *p != '>')
@@ -628,7 +990,10 @@ markup_text(struct xstate *st, const xmlChar *ch, size_t len)
 		    *p == '<' ? "&lt;" : "&gt;");
 		run = p + 1;
 	}
-	buf_add(&st->markup, run, end - run);
+	if (buf_add(&st->markup, run, end - run) == -1)
+		fxml_refuse(st, "a field is longer than %zu bytes",
+		    st->markup.cap);
+	(void)fxml_take_text(st, st->markup.len - before);
 }
 
 /*
@@ -642,10 +1007,21 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 {
 	struct xstate *st = state_of(ctx);
 
-	if (!st->cap)
+	if (!st->cap || st->refused != NULL)
 		return;
-	if (buf_add(&st->raw, ch, len) == -1)
-		return;
+	/* XHTML text and HTML fields are read from the markup copy
+	 * alone (cap_text, cap_html): no need to keep the text twice. */
+	if (st->cap_type != T_XHTML || (st->cap_field != F_SUMMARY &&
+	    st->cap_field != F_CONTENT && st->cap_field != F_TITLE &&
+	    st->cap_field != F_SUBTITLE)) {
+		if (fxml_take_text(st, (size_t)len) == -1)
+			return;
+		if (buf_add(&st->raw, ch, len) == -1) {
+			fxml_refuse(st, "a field is longer than %zu bytes",
+			    st->raw.cap);
+			return;
+		}
+	}
 	if (st->cap_children || st->cap_type == T_XHTML)
 		markup_text(st, ch, (size_t)len);
 }
@@ -665,9 +1041,20 @@ sax_entity(void *ctx, const xmlChar *name)
 	char utf8[8];
 	int n;
 
+	if (st->refused != NULL)
+		return NULL;
+	if (!names_bounded(st))
+		return NULL;
 	ent = xmlSAX2GetEntity(ctx, name);
-	if (ent != NULL)
+	if (ent != NULL) {
+		/* Each expansion of the document's own entities is paid
+		 * for (nested ones as they are looked up in turn). */
+		if (ent->etype != XML_INTERNAL_PREDEFINED_ENTITY &&
+		    ent->length > 0 &&
+		    take_expansion(st, (size_t)ent->length) == -1)
+			return NULL;
 		return ent;
+	}
 	ent = xmlGetDocEntity(st->edoc, name);
 	if (ent != NULL)
 		return ent;
@@ -680,19 +1067,110 @@ sax_entity(void *ctx, const xmlChar *name)
 		ent = xmlAddDocEntity(st->edoc, name,
 		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
 		    (const xmlChar *)utf8);
-	} else {
-		/* An entity nobody declared stays as written, as in
-		 * feedparser, rather than vanish. */
-		char *lit = xasprintf("&%s;", (const char *)name);
-
-		ent = xmlAddDocEntity(st->edoc, name,
-		    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
-		    (const xmlChar *)lit);
-		free(lit);
+		if (ent != NULL)
+			ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+		return ent;
 	}
-	if (ent != NULL)
-		ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	/*
+	 * An entity nobody declared stays as written, as in feedparser,
+	 * rather than vanish.  One entity serves every such name, its text
+	 * rewritten on each lookup (libxml2 copies a predefined entity's
+	 * text at once): a table of every name a document makes up would
+	 * grow with the document.
+	 */
+	if (st->unknown == NULL) {
+		st->unknown = xmlAddDocEntity(st->edoc,
+		    (const xmlChar *)"#unknown", XML_INTERNAL_GENERAL_ENTITY,
+		    NULL, NULL, (const xmlChar *)"");
+		if (st->unknown == NULL)
+			return NULL;
+		st->unknown->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	}
+	ent = st->unknown;
+	xmlFree(ent->content);
+	ent->content = xmlStrdup((const xmlChar *)"&");
+	ent->content = xmlStrcat(ent->content, name);
+	ent->content = xmlStrcat(ent->content, (const xmlChar *)";");
+	ent->length = xmlStrlen(ent->content);
 	return ent;
+}
+
+static xmlEntityPtr
+sax_param_entity(void *ctx, const xmlChar *name)
+{
+	struct xstate *st = state_of(ctx);
+	xmlEntityPtr ent;
+
+	if (st->refused != NULL)
+		return NULL;
+	ent = xmlSAX2GetParameterEntity(ctx, name);
+	if (ent != NULL && ent->length > 0 &&
+	    take_expansion(st, (size_t)ent->length) == -1)
+		return NULL;
+	return ent;
+}
+
+/* An entity's text is parsed wherever it is referenced: its start tags
+ * are bounded like the document's. */
+static void
+sax_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicid, const xmlChar *systemid, xmlChar *content)
+{
+	struct xstate *st = state_of(ctx);
+	struct tagscan t;
+
+	if (!names_bounded(st))
+		return;
+	memset(&t, 0, sizeof(t));
+	if (content != NULL && tagscan(&t, (const char *)content,
+	    strlen((const char *)content)) == -1) {
+		fxml_refuse(st, "entity %s: %s", (const char *)name,
+		    tagscan_why(&t));
+		return;
+	}
+	xmlSAX2EntityDecl(ctx, name, type, publicid, systemid, content);
+}
+
+/* libxml2 adds the defaults to every element, checking each against the
+ * element's attributes: few are allowed. */
+static void
+sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname,
+    int type, int def, const xmlChar *defval, xmlEnumerationPtr tree)
+{
+	struct xstate *st = state_of(ctx);
+
+	if (++st->nattdecl > XML_MAXATTDECL) {
+		xmlFreeEnumeration(tree);
+		fxml_refuse(st, "the DTD declares more than %d attributes",
+		    XML_MAXATTDECL);
+		return;
+	}
+	xmlSAX2AttributeDecl(ctx, elem, fullname, type, def, defval, tree);
+}
+
+static void
+sax_element_decl(void *ctx, const xmlChar *name, int type,
+    xmlElementContentPtr content)
+{
+	if (names_bounded(state_of(ctx)))
+		xmlSAX2ElementDecl(ctx, name, type, content);
+}
+
+static void
+sax_notation_decl(void *ctx, const xmlChar *name, const xmlChar *publicid,
+    const xmlChar *systemid)
+{
+	if (names_bounded(state_of(ctx)))
+		xmlSAX2NotationDecl(ctx, name, publicid, systemid);
+}
+
+/* Processing instructions are dropped, but their targets are names. */
+static void
+sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	(void)names_bounded(state_of(ctx));
 }
 
 static xmlParserInputPtr
@@ -844,9 +1322,49 @@ filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 	return w;
 }
 
+/*
+ * Runs the start-tag scan over what libxml2 is about to read.  A UTF-16
+ * or UTF-32 document is scanned by code unit (its markup is ASCII); any
+ * unit past ASCII reads as a letter.  Its chunks hold whole units: they
+ * are CHUNK bytes but at the end, and the first 4 bytes.
+ */
+static int
+scan_chunk(struct tagscan *ts, const char *p, size_t n, int wide)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	char narrow[CHUNK / 2];
+	size_t i, k = 0, unit;
+	uint32_t v;
+
+	if (!wide)
+		return tagscan(ts, p, n);
+	/* wide: 2 or 3 for UTF-16, 4 or 5 for UTF-32, odd if big-endian. */
+	unit = (size_t)(wide & ~1);
+	for (i = 0; i + unit <= n; i += unit) {
+		if (unit == 2)
+			v = wide & 1 ? (uint32_t)u[i] << 8 | u[i + 1] :
+			    (uint32_t)u[i + 1] << 8 | u[i];
+		else
+			v = wide & 1 ? (uint32_t)u[i] << 24 |
+			    (uint32_t)u[i + 1] << 16 |
+			    (uint32_t)u[i + 2] << 8 | u[i + 3] :
+			    (uint32_t)u[i + 3] << 24 |
+			    (uint32_t)u[i + 2] << 16 |
+			    (uint32_t)u[i + 1] << 8 | u[i];
+		narrow[k++] = v < 0x80 ? (char)v : 'x';
+		if (k == sizeof(narrow)) {
+			if (tagscan(ts, narrow, k) == -1)
+				return -1;
+			k = 0;
+		}
+	}
+	return tagscan(ts, narrow, k);
+}
+
 struct pass {
 	const char	*enc;		/* forced encoding, or NULL */
 	int		 recover;
+	int		 legacy;	/* 1: windows-1252, 2: ISO-8859-2 */
 };
 
 /*
@@ -860,7 +1378,8 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlSAXHandler sax;
 	xmlParserCtxtPtr ctxt;
 	xmlCharEncodingHandlerPtr h;
-	char chunk[CHUNK + 8];
+	char chunk[CHUNK + 8], *conv = NULL;
+	struct tagscan ts;
 	size_t off, n, w;
 	int opts, rc, mode = 0;
 
@@ -872,11 +1391,16 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	sax.cdataBlock = sax_chars;
 	sax.ignorableWhitespace = sax_chars;
 	sax.getEntity = sax_entity;
+	sax.getParameterEntity = sax_param_entity;
+	sax.entityDecl = sax_entity_decl;
+	sax.attributeDecl = sax_attribute_decl;
 	sax.resolveEntity = sax_resolve;
 	sax.externalSubset = NULL;
 	sax.reference = NULL;
 	sax.comment = NULL;
-	sax.processingInstruction = NULL;
+	sax.processingInstruction = sax_pi;
+	sax.elementDecl = sax_element_decl;
+	sax.notationDecl = sax_notation_decl;
 	sax.warning = NULL;
 	sax.error = NULL;
 	sax.fatalError = NULL;
@@ -889,6 +1413,8 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	if (ctxt == NULL)
 		return -1;
 	off = n;
+	if (p->legacy)
+		conv = xmalloc(3 * sizeof(chunk));
 	ctxt->_private = st;
 	st->ctxt = ctxt;
 	opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
@@ -903,7 +1429,10 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	xmlCtxtUseOptions(ctxt, opts);
 
 	rc = 0;
-	while (off < len && !st->run->aborted) {
+	memset(&ts, 0, sizeof(ts));
+	if (n > 0 && scan_chunk(&ts, doc, n, wide) == -1)
+		off = len;
+	while (off < len && !st->run->aborted && st->refused == NULL) {
 		if (wide) {
 			n = len - off < CHUNK ? len - off : CHUNK;
 			memcpy(chunk, doc + off, n);
@@ -911,13 +1440,21 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			off += n;
 		} else
 			w = filter(doc, len, &off, chunk, &mode);
-		rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
-		if (rc != 0 && !p->recover)
+		if (scan_chunk(&ts, chunk, w, wide) == -1)
+			break;
+		if (p->legacy) {
+			w = legacy_to_utf8(chunk, w, p->legacy == 1, conv);
+			rc = xmlParseChunk(ctxt, conv, (int)w, 0);
+		} else
+			rc = xmlParseChunk(ctxt, chunk, (int)w, 0);
+		if ((rc != 0 && !p->recover) || !names_bounded(st))
 			break;
 	}
-	if (rc == 0 || p->recover)
+	if (ts.natts > XML_MAXATTS || ts.taglen > XML_MAXTAG)
+		fxml_refuse(st, "%s", tagscan_why(&ts));
+	if ((rc == 0 || p->recover) && st->refused == NULL)
 		rc = xmlParseChunk(ctxt, NULL, 0, 1);
-	if (p->recover && !st->run->aborted) {
+	if (p->recover && !st->run->aborted && st->refused == NULL) {
 		/* A truncated document leaves elements open, and libxml2
 		 * does not close them: keep what the last entry has. */
 		if (st->cap)
@@ -933,7 +1470,18 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 	}
 	xmlFreeParserCtxt(ctxt);
 	st->ctxt = NULL;
+	free(conv);
 	return rc == 0 ? 0 : -1;
+}
+
+static void
+budget_reset(struct xstate *st)
+{
+	st->expand_left = st->doclen + EXPAND_SLACK;
+	st->text_left = st->doclen > (SIZE_MAX - EXPAND_SLACK) / TEXT_FACTOR ?
+	    SIZE_MAX : st->doclen * TEXT_FACTOR + EXPAND_SLACK;
+	st->ns_in_scope = 0;
+	st->nattdecl = 0;
 }
 
 static void
@@ -966,6 +1514,7 @@ state_reset(struct xstate *st)
 	free(st->rootns);
 	st->rootns = NULL;
 	st->last_uri = NULL;
+	budget_reset(st);
 }
 
 /*
@@ -975,10 +1524,12 @@ state_reset(struct xstate *st)
  * 0x9d) and so cannot be windows-1252, ISO-8859-2, which maps 0x80-0x9f to
  * the C1 controls (html.c later reads those as windows-1252, as feedparser
  * does, except the five undefined ones).  Done here rather than by iconv
- * because iconv rejects the undefined bytes outright.
+ * because iconv rejects the undefined bytes outright.  Converts len bytes
+ * into out (3 * len bytes at most), chunk by chunk as the parse goes, so
+ * that the document is never held twice.
  */
-char *
-feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
+static size_t
+legacy_to_utf8(const char *doc, size_t len, int is1252, char *outp)
 {
 	static const uint16_t c1[32] = {
 		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -1000,18 +1551,10 @@ feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 		0x111, 0x144, 0x148, 0xf3, 0xf4, 0x151, 0xf6, 0xf7,
 		0x159, 0x16f, 0xfa, 0x171, 0xfc, 0xfd, 0x163, 0x2d9
 	};
-	unsigned char *out, *w;
+	unsigned char *w = (unsigned char *)outp;
 	unsigned int c;
 	size_t i;
-	int is1252 = 1;
 
-	for (i = 0; i < len && is1252; i++) {
-		c = (unsigned char)doc[i];
-		if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 ||
-		    c == 0x9d)
-			is1252 = 0;
-	}
-	out = w = xmalloc(len * 3 + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)doc[i];
 		if (c >= 0x80 && c < 0xa0 && is1252)
@@ -1029,9 +1572,33 @@ feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
 			*w++ = (unsigned char)(0x80 | (c & 0x3f));
 		}
 	}
-	*w = '\0';
-	*outlen = (size_t)(w - out);
-	return (char *)out;
+	return (size_t)(w - (unsigned char *)outp);
+}
+
+/* Can the document be windows-1252 (legacy_to_utf8)? */
+static int
+is_cp1252(const char *doc, size_t len)
+{
+	static const unsigned char undefined[] = { 0x81, 0x8d, 0x8f, 0x90,
+	    0x9d };
+	size_t i;
+
+	for (i = 0; i < NELEM(undefined); i++)
+		if (memchr(doc, undefined[i], len) != NULL)
+			return 0;
+	return 1;
+}
+
+/* The whole of a document at once, for pages read outside a feed parse. */
+char *
+feed_legacy_to_utf8(const char *doc, size_t len, size_t *outlen)
+{
+	char *out;
+
+	out = xmalloc(3 * len + 1);
+	*outlen = legacy_to_utf8(doc, len, is_cp1252(doc, len), out);
+	out[*outlen] = '\0';
+	return out;
 }
 
 static void
@@ -1050,6 +1617,62 @@ is_encoding_error(int code)
 	    code == XML_ERR_UNKNOWN_ENCODING;
 }
 
+/*
+ * Is a charset one where ASCII bytes are ASCII characters (so the markup
+ * is what the bytes say)?  NULL (none given) is.  Not UTF-7, ISO-2022,
+ * EBCDIC or the UTF-16/32 family without their byte patterns.
+ */
+static int
+ascii_encoding(const char *cs)
+{
+	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII",
+	    "ASCII", "ISO-8859", "ISO8859", "ISO_8859", "LATIN", "L1", "L2",
+	    "WINDOWS-", "CP125", "CP874", "CP932", "CP936", "CP949",
+	    "CP950", "KOI8", "SHIFT_JIS", "SHIFT-JIS", "SJIS", "MS_KANJI",
+	    "X-SJIS", "EUC", "GB2312", "GBK", "GB18030", "BIG5", "BIG-5",
+	    "TIS-620", "TIS620", "MACINTOSH", "MAC", "X-MAC", "VISCII",
+	    "ARMSCII", "HTML", "X-USER-DEFINED" };
+	size_t i;
+
+	if (cs == NULL)
+		return 1;
+	for (i = 0; i < NELEM(ok); i++)
+		if (strncasecmp(cs, ok[i], strlen(ok[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The encoding named by the XML declaration, in a static buffer, or
+ * NULL. */
+static const char *
+declared(const char *doc, size_t len)
+{
+	static char name[64];
+	const char *p, *end, *q;
+	size_t n;
+
+	if (len < 6 || memcmp(doc, "<?xml", 5) != 0)
+		return NULL;
+	n = len < 512 ? len : 512;
+	end = memchr(doc, '>', n);
+	if (end == NULL)
+		end = doc + n;
+	p = memmem(doc, (size_t)(end - doc), "encoding", 8);
+	if (p == NULL)
+		return NULL;
+	for (p += 8; p < end && (*p == ' ' || *p == '=' || *p == '\t' ||
+	    *p == '\r' || *p == '\n'); p++)
+		;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return NULL;
+	q = memchr(p + 1, *p, (size_t)(end - p - 1));
+	if (q == NULL || (size_t)(q - p - 1) >= sizeof(name))
+		return "?";
+	memcpy(name, p + 1, (size_t)(q - p - 1));
+	name[q - p - 1] = '\0';
+	return name;
+}
+
 int
 feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
     char **errstr)
@@ -1059,17 +1682,19 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	struct feed_info *info = run->info;
 	const unsigned char *u = (const unsigned char *)doc;
 	const char *enc;
-	size_t skip = 0, convlen;
-	char *conv = NULL;
+	size_t skip = 0;
 	int wide = 0, rc, ok;
 
 	feed_xml_init();
 	memset(&st, 0, sizeof(st));
 	st.run = run;
+	st.doclen = len;
+	budget_reset(&st);
 	fmap_level_init(&st.feed);
 	fmap_level_init(&st.ent);
-	buf_init(&st.raw, run->max_size);
-	buf_init(&st.markup, run->max_size * 2);
+	buf_init(&st.raw, run->max_size < FIELD_MAX ? run->max_size :
+	    FIELD_MAX);
+	buf_init(&st.markup, st.raw.cap);
 	st.edoc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlCreateIntSubset(st.edoc, (const xmlChar *)"html", NULL, NULL);
 
@@ -1081,11 +1706,14 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		skip = 3;
 	} else if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) ||
 	    (u[0] == 0xff && u[1] == 0xfe))) {
-		wide = 1;
+		/* libxml2 reads FF FE as UTF-16 even before 00 00. */
+		wide = u[0] == 0xfe ? 3 : 2;
 		enc = NULL;
 	} else if (len >= 4 && ((u[0] == 0 && u[1] == 0x3c) ||
 	    (u[0] == 0x3c && u[1] == 0) || (u[0] == 0 && u[1] == 0))) {
-		wide = 1;
+		/* As libxml2 guesses from the first four bytes. */
+		wide = u[0] == 0 && u[1] == 0 ? 5 : u[0] == 0 ? 3 :
+		    u[2] == 0 && u[3] == 0 ? 4 : 2;
 		enc = NULL;
 	}
 	if (!wide) {
@@ -1109,6 +1737,11 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	}
 	doc += skip;
 	len -= skip;
+	if (!wide && (!ascii_encoding(enc) ||
+	    (enc == NULL && !ascii_encoding(declared(doc, len)))))
+		/* The bound on attributes is read from the bytes: a
+		 * charset where markup is not ASCII is not believed. */
+		enc = "UTF-8";
 
 	/* Errors are collected per parse (sax_error); libxml2's encoding
 	 * layer would otherwise print to stderr. */
@@ -1116,11 +1749,12 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	xmlSetGenericErrorFunc(NULL, silent);
 	p.enc = enc;
 	p.recover = 0;
+	p.legacy = 0;
 	rc = run_pass(&st, doc, len, wide, &p);
-	if (rc == -1 && !run->aborted && !wide &&
+	if (rc == -1 && !run->aborted && st.refused == NULL && !wide &&
 	    is_encoding_error(st.errcode)) {
 		/* Not what it claims: feedparser falls back to UTF-8, then
-		 * to windows-1252 or ISO-8859-2 (feed_legacy_to_utf8). */
+		 * to windows-1252 or ISO-8859-2 (legacy_to_utf8). */
 		if (run->delivered < run->seen)
 			run->delivered = run->seen;
 		if (enc == NULL || strcasecmp(enc, "UTF-8") != 0) {
@@ -1128,19 +1762,17 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			p.enc = "UTF-8";
 			rc = run_pass(&st, doc, len, wide, &p);
 		}
-		if (rc == -1 && !run->aborted &&
+		if (rc == -1 && !run->aborted && st.refused == NULL &&
 		    is_encoding_error(st.errcode)) {
 			if (run->delivered < run->seen)
 				run->delivered = run->seen;
 			state_reset(&st);
-			conv = feed_legacy_to_utf8(doc, len, &convlen);
-			doc = conv;
-			len = convlen;
+			p.legacy = is_cp1252(doc, len) ? 1 : 2;
 			p.enc = "UTF-8";
 			rc = run_pass(&st, doc, len, wide, &p);
 		}
 	}
-	if (rc == -1 && !run->aborted) {
+	if (rc == -1 && !run->aborted && st.refused == NULL) {
 		int line = st.errline;
 		char *msg = st.errmsg;
 
@@ -1158,6 +1790,14 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		free(msg);
 	} else
 		ok = st.any || st.nitems > 0;
+	if (st.refused != NULL) {
+		/* Nothing of it counts: what the sink took is dropped by
+		 * the caller along with the failure. */
+		ok = 0;
+		free(*errstr);
+		*errstr = st.refused;
+		st.refused = NULL;
+	}
 	if (ok && !run->aborted) {
 		info->format = st.format;
 		info->title = st.feed.v[F_TITLE], st.feed.v[F_TITLE] = NULL;
@@ -1189,7 +1829,6 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	buf_reset(&st.raw);
 	buf_reset(&st.markup);
 	xmlFreeDoc(st.edoc);
-	free(conv);
 	return ok && !run->aborted ? 0 : -1;
 }
 

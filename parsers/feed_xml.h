@@ -69,6 +69,7 @@ enum ctype { T_NONE, T_TEXT, T_HTML, T_XHTML, T_OTHER };
 
 struct frame {
 	enum ctx	 ctx;		/* of this element's children */
+	int		 nns;		/* namespaces it declares */
 	char		*base;		/* xml:base in force (owned if own) */
 	int		 own;
 	int		 entry;		/* this element began an entry */
@@ -140,7 +141,17 @@ struct xstate {
 	int		 cap_rss_author;	/* "email (Name)" style */
 	const xmlChar	*last_uri;	/* fmap_ns_code's cache */
 	enum ns		 last_ns;
+	/* Bounds (feed_xml.c): what libxml2 may produce beyond the
+	 * document's own bytes, and why the parse was refused. */
+	size_t		 doclen;	/* the document's size */
+	size_t		 expand_left;	/* entity and default bytes */
+	size_t		 text_left;	/* captured text, raw and markup */
+	int		 ns_in_scope;
+	int		 nattdecl;
+	char		*refused;	/* a bound was hit: the reason */
+	xmlEntityPtr	 unknown;	/* "&name;" for undeclared names */
 };
+
 
 /* feed_map.c */
 extern const struct map fmap_alink_text;	/* Atom link with text URL */

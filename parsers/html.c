@@ -1228,6 +1228,153 @@ drop_empty_tags(struct buf *b, size_t from)
 	b->len = (size_t)(w - b->data);
 }
 
+/*
+ * libxml2's HTML parser checks each attribute of a start tag against all
+ * the earlier ones: an element with 80,000 attributes took 11 s.  Before
+ * it reads the fragment, attributes past HTML_MAXATTS are cut from each
+ * start tag (the sanitizer would drop nearly all of them anyway), in one
+ * pass over b from byte from, in place.  Tags, attribute values, comments
+ * and script/style text are told apart as libxml2 does; where the two
+ * could differ, this side counts more attributes, never fewer.
+ */
+#define HTML_MAXATTS	32
+
+/*
+ * libxml2's HTML parser (and the sanitizer behind it) spends about a
+ * microsecond on a tag, however short: 16 MiB of nothing but "<p>" (5.6
+ * million tags) took 4 s.  The tags and attributes it is given (the fast
+ * path's are not counted) are budgeted per document: html_budget() sets
+ * it, and past it a fragment is cut where it is, like one nested too
+ * deep, and further attributes are dropped.
+ */
+static size_t slow_tags_left = SIZE_MAX;
+
+void
+html_budget(size_t tags)
+{
+	slow_tags_left = tags;
+}
+
+static int
+html_name_char(int c)
+{
+	return isalnum(c) || c == '_' || c == ':' || c == '.' || c == '-';
+}
+
+static void
+limit_attributes(struct buf *b, size_t from)
+{
+	char *p = b->data, *end = b->data + b->len, *r, *w, *q, *mark;
+	size_t natts, n;
+	int raw;
+
+	for (r = w = p + from; r < end; ) {
+		if (*r != '<' || r + 1 >= end) {
+			*w++ = *r++;
+			continue;
+		}
+		if ((isalpha((unsigned char)r[1]) || r[1] == '/') &&
+		    slow_tags_left-- == 0) {
+			slow_tags_left = 0;
+			break;
+		}
+		if (r[1] == '!' || r[1] == '?' || r[1] == '/') {
+			/* Comment, declaration, PI or end tag: copied. */
+			q = r + 4 <= end && memcmp(r, "<!--", 4) == 0 ?
+			    memmem(r + 4, (size_t)(end - r - 4), "-->", 3) :
+			    memchr(r + 1, '>', (size_t)(end - r - 1));
+			q = q == NULL ? end : q + (*q == '-' ? 3 : 1);
+			memmove(w, r, (size_t)(q - r));
+			w += q - r;
+			r = q;
+			continue;
+		}
+		if (!isalpha((unsigned char)r[1]) && r[1] != '_' &&
+		    r[1] != ':' && r[1] != '.') {
+			*w++ = *r++;
+			continue;
+		}
+		/* A start tag: its name, then attributes. */
+		mark = r;
+		for (r++; r < end && html_name_char((unsigned char)*r); r++)
+			;
+		n = (size_t)(r - mark - 1);
+		raw = (n == 6 && strncasecmp(mark + 1, "script", 6) == 0) ||
+		    (n == 5 && strncasecmp(mark + 1, "style", 5) == 0);
+		memmove(w, mark, (size_t)(r - mark));
+		w += r - mark;
+		natts = 0;
+		for (;;) {
+			while (r < end && is_space((unsigned char)*r))
+				*w++ = *r++;
+			if (r >= end || *r == '>' || (*r == '/' &&
+			    r + 1 < end && r[1] == '>'))
+				break;
+			mark = r;
+			if (isalpha((unsigned char)*r) || *r == '_' ||
+			    *r == ':' || *r == '.') {
+				while (r < end &&
+				    html_name_char((unsigned char)*r))
+					r++;
+				for (q = r; q < end &&
+				    is_space((unsigned char)*q); q++)
+					;
+				if (q < end && *q == '=') {
+					for (q++; q < end &&
+					    is_space((unsigned char)*q); q++)
+						;
+					r = q;
+					if (r < end && (*r == '"' ||
+					    *r == '\'')) {
+						q = memchr(r + 1, *r,
+						    (size_t)(end - r - 1));
+						r = q == NULL ? end : q + 1;
+					} else
+						while (r < end && *r != '>' &&
+						    !is_space(
+						    (unsigned char)*r))
+							r++;
+				}
+			} else
+				/* Not a name: libxml2 skips it to a blank. */
+				while (r < end && *r != '>' &&
+				    !is_space((unsigned char)*r) &&
+				    (*r != '/' || r + 1 >= end ||
+				    r[1] != '>'))
+					r++;
+			if (r == mark)
+				r++;
+			if (++natts <= HTML_MAXATTS && slow_tags_left > 0) {
+				slow_tags_left--;
+				memmove(w, mark, (size_t)(r - mark));
+				w += r - mark;
+			}
+		}
+		if (r < end && *r == '/') {
+			*w++ = *r++;
+			raw = 0;
+		}
+		if (r < end)
+			*w++ = *r++;
+		if (raw) {
+			/* Script and style text runs to "</script" or
+			 * "</style": no tags in it. */
+			for (q = r; (q = memmem(q, (size_t)(end - q), "</",
+			    2)) != NULL; q += 2)
+				if ((size_t)(end - q - 2) >= n &&
+				    strncasecmp(q + 2, n == 6 ? "script" :
+				    "style", n) == 0)
+					break;
+			q = q == NULL ? end : q;
+			memmove(w, r, (size_t)(q - r));
+			w += q - r;
+			r = q;
+		}
+	}
+	*w = '\0';
+	b->len = (size_t)(w - b->data);
+}
+
 /* Runs the parser over html[0..len) with s collecting the output. */
 static void
 run(struct san *s, const char *html, size_t len)
@@ -1265,6 +1412,7 @@ run(struct san *s, const char *html, size_t len)
 	}
 	cut_comments(html, len, &in);
 	drop_empty_tags(&in, strlen(HTML_PREFIX));
+	limit_attributes(&in, strlen(HTML_PREFIX));
 	if (in.len > INT32_MAX)
 		goto out;
 	s->ctxt = htmlCreateMemoryParserCtxt(in.data, (int)in.len);
@@ -1307,8 +1455,9 @@ html_sanitize(const char *html, size_t len, const char *base)
 		return NULL;
 	/* The element stack is written before it is read: skip it. */
 	memset(s, 0, offsetof(struct san, stack));
-	/* Room for escaping and resolved URLs, but not without end. */
-	buf_init(&s->out, len < SIZE_MAX / 16 ? len * 8 + 65536 : 0);
+	/* Room for escaping and resolved URLs, but not without end: past
+	 * three times the input, the rest is cut. */
+	buf_init(&s->out, len < SIZE_MAX / 16 ? len * 3 + 65536 : 0);
 	if (!has_markup(html, len))
 		utf8_clean(html, len, &s->out);
 	else {

@@ -30,4 +30,12 @@ char	*html_to_text(const char *html, size_t len);
  * new string (caller frees). */
 char	*html_escape(const char *text, size_t len);
 
+/*
+ * Sets how many more tags and attributes the HTML parser may read (for
+ * all the fragments of one document: feed_parse calls it first); past
+ * them, fragments are cut.  The cost of a document stays bounded by its size
+ * either way; this bounds the constant.
+ */
+void	 html_budget(size_t tags);
+
 #endif

@@ -77,6 +77,15 @@ author(json_t *o)
 	return text(s);
 }
 
+/* An integer id read as a double (see feed_json_parse), or NULL. */
+static char *
+real_id(double d)
+{
+	if (d > -9.2e18 && d < 9.2e18 && d == (double)(long long)d)
+		return xasprintf("%lld", (long long)d);
+	return NULL;
+}
+
 static int
 item(struct feed_run *run, json_t *it, const char *base)
 {
@@ -92,6 +101,8 @@ item(struct feed_run *run, json_t *it, const char *base)
 		e.id = feed_collapse(xstrdup(json_string_value(v)));
 	else if (json_is_integer(v))
 		e.id = xasprintf("%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		e.id = real_id(json_real_value(v));
 	e.link = url(base, jstr(it, "url"));
 	if (e.link == NULL)
 		e.link = url(base, jstr(it, "external_url"));
@@ -110,7 +121,8 @@ item(struct feed_run *run, json_t *it, const char *base)
 		e.categories = xreallocarray(NULL, json_array_size(v),
 		    sizeof(char *));
 		json_array_foreach(v, i, x)
-			if (json_is_string(x) &&
+			if (e.ncategories < FEED_MAX_LIST &&
+			    json_is_string(x) &&
 			    (s = json_string_value(x)) != NULL &&
 			    (e.categories[e.ncategories] = text(s)) != NULL)
 				e.ncategories++;
@@ -123,7 +135,8 @@ item(struct feed_run *run, json_t *it, const char *base)
 			struct enclosure *en = &e.enclosures[e.nenclosures];
 			json_t *sz;
 
-			if (!json_is_object(x))
+			if (!json_is_object(x) ||
+			    e.nenclosures >= FEED_MAX_LIST)
 				continue;
 			en->url = url(base, jstr(x, "url"));
 			if (en->url == NULL)
@@ -134,12 +147,58 @@ item(struct feed_run *run, json_t *it, const char *base)
 			en->length = json_is_integer(sz) &&
 			    json_integer_value(sz) >= 0 ?
 			    (int64_t)json_integer_value(sz) : -1;
+			/* Read as a double (see feed_json_parse). */
+			if (json_is_real(sz) && json_real_value(sz) >= 0 &&
+			    json_real_value(sz) < 9.2e18 &&
+			    json_real_value(sz) ==
+			    (double)(int64_t)json_real_value(sz))
+				en->length = (int64_t)json_real_value(sz);
 			e.nenclosures++;
 		}
 	}
 	rc = feed_emit(run, &e);
 	entry_reset(&e);
 	return rc;
+}
+
+/*
+ * jansson builds the whole tree, some 100 bytes a value beyond the text:
+ * 16 MiB of "{}," made 1.2 GiB.  A feed has a few values per item, so the
+ * number of values (counted by their separators and containers outside
+ * strings) is bounded, and so is a string's length (jansson holds a long
+ * one three times over), before jansson reads anything.  Returns 0, or
+ * -1 with the reason in *errstr.
+ */
+#define JSON_MAXVALUES	200000
+
+static int
+json_prescan(const char *doc, size_t len, char **errstr)
+{
+	size_t i, n = 1, start = 0;
+	int in_str = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (doc[i] == '\\')
+				i++;
+			else if (doc[i] == '"')
+				in_str = 0;
+			if (i - start > FEED_MAX_FIELD) {
+				*errstr = xasprintf("a JSON string longer "
+				    "than %u bytes", FEED_MAX_FIELD);
+				return -1;
+			}
+		} else if (doc[i] == '"') {
+			in_str = 1;
+			start = i;
+		} else if (doc[i] == ',' || doc[i] == '{' || doc[i] == '[')
+			n++;
+	}
+	if (n > JSON_MAXVALUES) {
+		*errstr = xasprintf("more than %d JSON values", JSON_MAXVALUES);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -152,7 +211,15 @@ feed_json_parse(struct feed_run *run, const char *doc, size_t len,
 	const char *ver, *base;
 	size_t i;
 
+	if (json_prescan(doc, len, errstr) == -1)
+		return -1;
 	root = json_loadb(doc, len, 0, &jerr);
+	/* An integer past int64 anywhere (an extension's, say) must not
+	 * cost the feed: read again with every integer as a double.  Only
+	 * then, so that ids past 2^53 stay exact otherwise. */
+	if (root == NULL && json_error_code(&jerr) ==
+	    json_error_numeric_overflow)
+		root = json_loadb(doc, len, JSON_DECODE_INT_AS_REAL, &jerr);
 	if (root == NULL) {
 		*errstr = xasprintf("line %d: %s", jerr.line, jerr.text);
 		return -1;

@@ -179,6 +179,32 @@ END_TEST
 
 /* An external DTD is never fetched (NONET, no DTDLOAD): the document
  * reads fine and nothing of the DTD shows. */
+/*
+ * An outline with 80,000 attributes: libxml2 checks them pairwise (2 s,
+ * and a bigger file without end).  Refused before libxml2 reads it.
+ */
+START_TEST(test_attribute_flood)
+{
+	struct list l;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_addstr(&b, "<opml version=\"2.0\"><body><outline "
+	    "xmlUrl=\"http://e/f\"");
+	for (i = 0; i < 80000; i++)
+		buf_printf(&b, " a%zu=\"x\"", i);
+	buf_addstr(&b, "/></body></opml>");
+	read_mem(&l, b.data);
+	ck_assert_int_eq(l.rc, -1);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_ptr_nonnull(strstr(l.errors.data, "more than 128 "
+	    "attributes"));
+	list_free(&l);
+	buf_reset(&b);
+}
+END_TEST
+
 START_TEST(test_external_dtd_ignored)
 {
 	struct list l;
@@ -464,6 +490,7 @@ opml_suite(void)
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_names_stable);
 	tcase_add_test(tc, test_entities_refused);
+	tcase_add_test(tc, test_attribute_flood);
 	tcase_add_test(tc, test_external_dtd_ignored);
 	tcase_add_test(tc, test_broken);
 	tcase_add_test(tc, test_existing_win);

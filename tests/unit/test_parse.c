@@ -12,6 +12,7 @@
 #include "parsers/date.h"
 #include "parsers/feed.h"
 #include "parsers/feed_int.h"
+#include "parsers/html.h"
 #include "parsers/util.h"
 
 struct got {
@@ -590,6 +591,38 @@ START_TEST(test_unsafe_links)
 END_TEST
 
 /*
+ * An integer past int64 anywhere in a JSON Feed, even in an extension,
+ * made jansson refuse the whole document ("too big integer").  It now
+ * parses; a numeric id and a size that fit stay exact.
+ */
+START_TEST(test_json_big_integer)
+{
+	static const char doc[] = "{\"version\":"
+	    "\"https://jsonfeed.org/version/1.1\",\"title\":\"T\","
+	    "\"_ext\":{\"n\":123456789012345678901234567890},"
+	    "\"items\":[{\"id\":42,\"title\":\"a\","
+	    "\"attachments\":[{\"url\":\"http://e/a.mp3\","
+	    "\"size_in_bytes\":1000}],"
+	    "\"_big\":99999999999999999999999}]}";
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse_mem(doc, strlen(doc), NULL, &g, &info, &err),
+	    0);
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(info.title, "T");
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.e[0].id, "42");
+	ck_assert_str_eq(g.e[0].title, "a");
+	ck_assert_uint_eq(g.e[0].nenclosures, 1);
+	ck_assert_int_eq(g.e[0].enclosures[0].length, 1000);
+	got_free(&g);
+	feed_info_reset(&info);
+}
+END_TEST
+
+/*
  * Titles are plain text as readers show them: RSS text that holds a tag
  * (escaped or in CDATA) loses its markup, entities decoded; Atom
  * type="text" stays literal.
@@ -644,6 +677,212 @@ START_TEST(test_title_markup)
 	ck_assert_str_eq(g.e[2].title, "<img src=x>Plain");
 	got_free(&g);
 	feed_info_reset(&info);
+}
+END_TEST
+
+/* Hostile JSON: too deep, too many values, a too long string. */
+START_TEST(test_json_bounds)
+{
+	static const char head[] = "{\"version\":"
+	    "\"https://jsonfeed.org/version/1.1\",\"items\":[";
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_addstr(&b, head);
+	for (i = 0; i < 300000; i++)
+		buf_addstr(&b, i ? ",{}" : "{}");
+	buf_addstr(&b, "]}");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "JSON values"));
+	free(err);
+	err = NULL;
+	buf_clear(&b);
+	buf_addstr(&b, head);
+	buf_addstr(&b, "{\"id\":\"1\",\"content_text\":\"");
+	for (i = 0; i < 5 * 1024 * 1024; i += 8)
+		buf_addstr(&b, "xxxxxxxx");
+	buf_addstr(&b, "\"}]}");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "longer than"));
+	free(err);
+	err = NULL;
+	buf_clear(&b);
+	buf_addstr(&b, "{\"version\":\"https://jsonfeed.org/version/1\","
+	    "\"x\":");
+	for (i = 0; i < 5000; i++)
+		buf_addch(&b, '[');
+	for (i = 0; i < 5000; i++)
+		buf_addch(&b, ']');
+	buf_addstr(&b, ",\"items\":[]}");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "depth"));
+	free(err);
+	ck_assert_uint_eq(g.n, 0);
+	buf_reset(&b);
+}
+END_TEST
+
+/*
+ * Entity expansion is bounded by the document's size: one 50 KB entity
+ * referenced 20,000 times (110 KB) gave a 268 MB summary.  It is refused
+ * with a reason, at once; short entities used as feeds use them still
+ * work.
+ */
+START_TEST(test_entity_budget)
+{
+	static const char ok[] = "<!DOCTYPE rss [<!ENTITY co \"Example "
+	    "&amp; Co\"><!ENTITY nbsp \"&#160;\">]><rss version=\"2.0\">"
+	    "<channel><title>&co;</title><item><title>a&nbsp;&co;</title>"
+	    "</item></channel></rss>";
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	ck_assert_int_eq(parse_mem(ok, strlen(ok), NULL, &g, &info, &err),
+	    0);
+	ck_assert_str_eq(info.title, "Example & Co");
+	ck_assert_str_eq(g.e[0].title, "a\xc2\xa0" "Example & Co");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	buf_init(&b, 0);
+	buf_addstr(&b, "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY e \"");
+	for (i = 0; i < 50000; i++)
+		buf_addch(&b, 'x');
+	buf_addstr(&b, "\">]><rss version=\"2.0\"><channel><title>t</title>"
+	    "<item><title>a</title><description>");
+	for (i = 0; i < 20000; i++)
+		buf_addstr(&b, "&e;");
+	buf_addstr(&b, "</description></item></channel></rss>");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "expand"));
+	free(err);
+	err = NULL;
+	ck_assert_uint_eq(g.n, 0);
+
+	/* Also where no field captures the text. */
+	buf_clear(&b);
+	buf_addstr(&b, "<!DOCTYPE rss [<!ENTITY e \"");
+	for (i = 0; i < 10000; i++)
+		buf_addch(&b, 'y');
+	buf_addstr(&b, "\">]><rss version=\"2.0\"><channel><foo>");
+	for (i = 0; i < 5000; i++)
+		buf_addstr(&b, "&e;");
+	buf_addstr(&b, "</foo></channel></rss>");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "expand"));
+	free(err);
+	buf_reset(&b);
+}
+END_TEST
+
+/*
+ * Attributes: libxml2 checks an element's attributes pairwise (80,000
+ * took 2 s in XML, 11 s in the HTML sanitizer).  In XML the document is
+ * refused before libxml2 reads such a tag; in HTML the attributes past
+ * the 32nd are cut, and what the sanitizer allows of the first ones stays.
+ */
+START_TEST(test_attribute_floods)
+{
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err = NULL, *h;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_addstr(&b, "<rss version=\"2.0\"><channel><item><foo");
+	for (i = 0; i < 80000; i++)
+		buf_printf(&b, " a%zu=\"x\"", i);
+	buf_addstr(&b, "/></item></channel></rss>");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "attributes"));
+	free(err);
+	err = NULL;
+
+	/* The same hidden in an entity. */
+	buf_clear(&b);
+	buf_addstr(&b, "<!DOCTYPE rss [<!ENTITY e \"<p");
+	for (i = 0; i < 20000; i++)
+		buf_printf(&b, " a%zu=''", i);
+	buf_addstr(&b, "/>\">]><rss version=\"2.0\"><channel><item>"
+	    "<description>&e;</description></item></channel></rss>");
+	ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g, &info, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "attributes"));
+	free(err);
+	err = NULL;
+
+	/* In HTML, behind a comment so that the fast path gives up. */
+	buf_clear(&b);
+	buf_addstr(&b, "<!-- --><a title=\"t\" href=\"http://e/\"");
+	for (i = 0; i < 80000; i++)
+		buf_printf(&b, " a%zu=\"x\"", i);
+	buf_addstr(&b, " title=\"late\">x</a>");
+	h = html_sanitize(b.data, b.len, NULL);
+	ck_assert_str_eq(h, "<a title=\"t\" href=\"http://e/\">x</a>");
+	free(h);
+	ck_assert_uint_eq(g.n, 0);
+	buf_reset(&b);
+}
+END_TEST
+
+/*
+ * The start-tag scan runs over the chunks libxml2 is given (64 KiB, after
+ * the first 4 bytes): a comment holding a quote, a CDATA section or a PI
+ * split across a chunk boundary at every offset must not hide the flood
+ * that follows them.
+ */
+START_TEST(test_attribute_scan_chunks)
+{
+	static const char *const tricks[] = { "<!-- ' -->",
+	    "<![CDATA[ \" ]]>", "<?pi ' ?>" };
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err;
+	size_t i, shift, t, pad;
+
+	buf_init(&b, 0);
+	for (t = 0; t < 3; t++)
+		for (shift = 0; shift < strlen(tricks[t]) + 2; shift++) {
+			buf_clear(&b);
+			buf_addstr(&b, "<rss version=\"2.0\"><channel><item>"
+			    "<title>");
+			/* The boundary falls shift bytes before the
+			 * trick ends. */
+			pad = 4 + 65536 - b.len - strlen("</title>") -
+			    strlen(tricks[t]) + shift;
+			for (i = 0; i < pad; i++)
+				buf_addch(&b, 'x');
+			buf_addstr(&b, "</title>");
+			buf_addstr(&b, tricks[t]);
+			buf_addstr(&b, "<foo");
+			for (i = 0; i < 200; i++)
+				buf_printf(&b, " a%zu=\"\"", i);
+			buf_addstr(&b, "/></item></channel></rss>");
+			err = NULL;
+			ck_assert_int_eq(parse_mem(b.data, b.len, NULL, &g,
+			    &info, &err), -1);
+			ck_assert_msg(err != NULL && strstr(err,
+			    "128 attributes") != NULL, "%s, shift %zu: %s",
+			    tricks[t], shift, err);
+			free(err);
+			got_free(&g);
+		}
+	buf_reset(&b);
 }
 END_TEST
 
@@ -1225,6 +1464,11 @@ main(void)
 	tcase_add_test(tc, test_truncated_no_duplicates);
 	tcase_add_test(tc, test_xxe);
 	tcase_add_test(tc, test_billion_laughs);
+	tcase_add_test(tc, test_json_big_integer);
+	tcase_add_test(tc, test_json_bounds);
+	tcase_add_test(tc, test_entity_budget);
+	tcase_add_test(tc, test_attribute_floods);
+	tcase_add_test(tc, test_attribute_scan_chunks);
 	tcase_add_test(tc, test_entities);
 	tcase_add_test(tc, test_controls_and_junk);
 	tcase_add_test(tc, test_windows1252_fallback);
