@@ -959,7 +959,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	const char *enc;
 	size_t skip = 0, convlen;
 	char *conv = NULL;
-	int wide = 0, rc, ok;
+	int wide = 0, junk = 0, rc, ok;
 
 	feed_xml_init();
 	memset(&st, 0, sizeof(st));
@@ -989,8 +989,11 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	if (!wide) {
 		/* Blanks or junk before the first tag would make libxml2
 		 * reject the XML declaration: feedparser skips them. */
-		while (skip < len && doc[skip] != '<')
+		while (skip < len && doc[skip] != '<') {
+			if (!isspace((unsigned char)doc[skip]))
+				junk = 1;
 			skip++;
+		}
 	}
 	if (skip >= len) {
 		size_t i, line = 1;
@@ -1046,6 +1049,18 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		if (run->delivered < run->seen)
 			run->delivered = run->seen;
 		state_reset(&st);
+		if (junk && run->delivered == 0) {
+			/* Text, then markup that is not XML either (a README
+			 * quoting a tag): recovering would make an entry of
+			 * it.  A feed behind a stray warning is well-formed
+			 * and does not come here. */
+			ok = 0;
+			*errstr = xasprintf("not a feed: text before the "
+			    "first tag, and then not XML (line %d: %s)", line,
+			    msg != NULL ? msg : "not well-formed");
+			free(msg);
+			goto done;
+		}
 		p.recover = 1;
 		(void)run_pass(&st, doc, len, wide, &p);
 		info->flags |= FEED_RECOVERED;
@@ -1076,6 +1091,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	} else if (*errstr == NULL && !run->aborted)
 		*errstr = xstrdup("not a feed: no RSS, RDF or Atom root "
 		    "element");
+done:
 	state_reset(&st);
 	fmap_level_reset(&st.feed);
 	fmap_level_reset(&st.ent);

@@ -1,0 +1,240 @@
+#!/bin/sh
+# ops.sh: operating the real daemon from the command line, against a
+# loopback origin: `feedd status` (a table, one feed, --failing) and
+# `feedd refresh --wait` work while the configuration has errors, and
+# say what happened; an HTML page as a feed is named as such, with the
+# feeds it links; `feedd discover` lists them.
+#
+# Everything happens in a mktemp -d directory that the EXIT trap removes.
+# Waits poll a condition under a deadline.
+
+if [ -z "$top_srcdir" ]; then
+	top_srcdir=$(dirname "$0")/../..
+fi
+top_srcdir=$(cd "$top_srcdir" && pwd) || exit 99
+if [ -z "$top_builddir" ]; then
+	top_builddir=$(dirname "$0")/../..
+fi
+top_builddir=$(cd "$top_builddir" && pwd) || exit 99
+
+. "$top_srcdir/tests/regress/lib.sh"
+
+WAIT=20
+feedd=$top_builddir/feedd
+data=$top_srcdir/tests/data/regress
+
+tap_plan 12
+
+tmp=${TMPDIR:-/tmp}
+[ ${#tmp} -le 60 ] || tmp=/tmp
+work=$(mktemp -d "$tmp/feedd-ops.XXXXXX") || tap_bail "mktemp -d failed"
+sock=$work/feedd.sock
+conf=$work/feedd.conf
+feedd_pid=
+origin_pid=
+
+cleanup() {
+	if [ -n "$feedd_pid" ] && alive "$feedd_pid"; then
+		kill -KILL "$feedd_pid" 2>/dev/null
+	fi
+	if [ -n "$origin_pid" ] && alive "$origin_pid"; then
+		kill -KILL "$origin_pid" 2>/dev/null
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+show_logs() {
+	[ "$tap_failed" -gt 0 ] || [ "$1" = force ] || return 0
+	[ -z "$logs_shown" ] || return 0
+	logs_shown=1
+	diag_file "$work/feedd.log" 200
+	diag_file "$work/origin.log"
+}
+
+bail() {
+	show_logs force
+	tap_bail "$1"
+}
+
+# out FILE: the file as TAP comments.
+out() {
+	sed 's/^/# /' "$1"
+}
+
+[ -x "$feedd" ] || bail "$feedd is not built"
+
+mkdir "$work/www" || bail "mkdir"
+cp "$data/world.rss" "$data/analysis.atom" "$work/www/" ||
+    bail "cannot copy the fixtures"
+# A site's home page, as one finds it when pasting a site address.
+cat >"$work/www/site.html" <<'HTML'
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>A news site</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" type="application/rss+xml" title="World" href="/world.rss">
+<link rel="alternate" type="application/atom+xml" href="analysis.atom">
+<link rel="alternate" type="application/feed+json" href="https://example.org/feed.json">
+<link rel="alternate" hreflang="de" href="/de/">
+</head>
+<body><p>Hello<br></body>
+</html>
+HTML
+start_origin "$work/www" "$work" || bail "the origin server did not start"
+origin=http://127.0.0.1:$origin_port
+
+write_conf() {
+	cat >"$conf" <<CONF
+[feedd]
+database = $work/feedd.db
+listen = 127.0.0.1:$port
+listen = unix:$sock
+interval = 1h
+log_level = debug
+
+[feed world]
+url = $origin/world.rss
+
+[feed analysis]
+url = $origin/analysis.atom
+
+[feed missing]
+url = $origin/missing.rss
+
+[feed site]
+url = $origin/site.html
+CONF
+}
+
+daemon_settled() {
+	dead "$feedd_pid" && return 0
+	[ -S "$sock" ]
+}
+
+start_feedd() {
+	port=$(free_port) || return 1
+	write_conf
+	env -u JOURNAL_STREAM "$feedd" -c "$conf" -d 2>>"$work/feedd.log" &
+	feedd_pid=$!
+	wait_for "$WAIT" daemon_settled && ! dead "$feedd_pid"
+}
+start_feedd || { sleep 0.5; start_feedd; } || bail "feedd is not running"
+
+all_polled() {
+	origin_at_least 1 '^GET /world\.rss 200 ' &&
+	    origin_at_least 1 '^GET /analysis\.atom 200 ' &&
+	    origin_at_least 1 '^GET /missing\.rss 404 ' &&
+	    origin_at_least 1 '^GET /site\.html 200 ' &&
+	    "$feedd" status -s "$sock" >"$work/st" 2>/dev/null &&
+	    ! grep -q ' new ' "$work/st"
+}
+# New feeds are spread over the first minute: poll them now.
+wait_for "$WAIT" "$feedd" refresh -s "$sock" || bail "refresh failed"
+wait_for "$WAIT" all_polled || bail "the first polls did not happen"
+
+# --- 8. status and refresh, with a configuration that has errors now
+printf '[feed broken]\nbogus line\nurl =\n' >>"$conf"
+"$feedd" check-config -c "$conf" >/dev/null 2>&1 &&
+    bail "the broken configuration is accepted"
+
+"$feedd" status -c "$conf" >"$work/status.out" 2>"$work/status.err"
+st=$?
+out "$work/status.out"
+out "$work/status.err"
+[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 6 ] &&
+    head -n 1 "$work/status.out" | grep -q '^4 feeds, 2 failing$' &&
+    sed -n 2p "$work/status.out" | grep -q '^  NAME .*STATE' &&
+    sed -n 3,4p "$work/status.out" | grep -q '^! missing  *failing .*404' &&
+    grep -Eq '^  world  *ok  *4  *(now|[0-9]+s ago)  *in [0-9]+m$' "$work/status.out"
+tap_ok $? "feedd status -c with a broken configuration: one line per feed, failing first"
+
+"$feedd" status -c "$conf" --failing >"$work/status.out" 2>&1
+st=$?
+out "$work/status.out"
+[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 4 ] &&
+    grep -q '^! missing ' "$work/status.out" &&
+    grep -q '^! site ' "$work/status.out"
+tap_ok $? "feedd status --failing: only the failing feeds"
+
+"$feedd" status -c "$conf" world >"$work/status.out" 2>&1
+st=$?
+out "$work/status.out"
+[ $st -eq 0 ] && head -n 1 "$work/status.out" | grep -q '^  world' &&
+    grep -q "url: *$origin/world.rss" "$work/status.out" &&
+    grep -q 'state: *ok' "$work/status.out" &&
+    grep -q 'entries: *4' "$work/status.out" &&
+    grep -q 'last attempt: 20.* (HTTP 200)' "$work/status.out" &&
+    grep -q 'next poll: *20' "$work/status.out" &&
+    ! grep -q 'missing' "$work/status.out"
+tap_ok $? "feedd status NAME: that feed in full"
+
+"$feedd" status -c "$conf" nosuch >"$work/status.out" 2>&1
+[ $? -eq 1 ] && grep -q "no feed named 'nosuch'" "$work/status.out"
+tap_ok $? "feedd status nosuch: exit 1, 'no feed named'"
+
+"$feedd" refresh -c "$conf" --wait world >"$work/refresh.out" 2>&1
+st=$?
+out "$work/refresh.out"
+[ $st -eq 0 ] && [ "$(cat "$work/refresh.out")" = "world: ok, 4 entries" ] &&
+    [ "$(origin_count '^GET /world\.rss ')" -ge 2 ]
+tap_ok $? "feedd refresh --wait world: polled again, prints 'world: ok, 4 entries'"
+
+"$feedd" refresh -c "$conf" --wait missing >"$work/refresh.out" 2>&1
+st=$?
+out "$work/refresh.out"
+[ $st -eq 1 ] && grep -q '^missing: failed: http: .*404.*(2 failures in a row)$' \
+    "$work/refresh.out"
+tap_ok $? "feedd refresh --wait missing: exit 1, the failure and its count"
+
+"$feedd" refresh -c "$conf" --wait >"$work/refresh.out" 2>&1
+st=$?
+out "$work/refresh.out"
+[ $st -eq 1 ] && [ "$(wc -l <"$work/refresh.out")" -eq 4 ] &&
+    grep -q '^analysis: ok' "$work/refresh.out" &&
+    grep -q '^world: ok' "$work/refresh.out" &&
+    grep -q '^missing: failed' "$work/refresh.out" &&
+    grep -q '^site: failed' "$work/refresh.out"
+tap_ok $? "feedd refresh --wait: every feed's outcome"
+
+# --- 9. a site page given as a feed
+"$feedd" status -c "$conf" site >"$work/status.out" 2>&1
+out "$work/status.out"
+grep -q 'last error: *parse: not a feed: an HTML page' "$work/status.out" &&
+    grep -q "$origin/world.rss" "$work/status.out" &&
+    grep -q "$origin/analysis.atom" "$work/status.out" &&
+    ! grep -qi 'tag mismatch' "$work/status.out"
+tap_ok $? "an HTML page as a feed: 'not a feed: an HTML page', with the feeds it links"
+
+"$feedd" discover "$origin/site.html" >"$work/discover.out" 2>&1
+st=$?
+out "$work/discover.out"
+[ $st -eq 0 ] && [ "$(wc -l <"$work/discover.out")" -eq 3 ] &&
+    grep -q "^$origin/world.rss" "$work/discover.out" &&
+    grep -q "^$origin/analysis.atom" "$work/discover.out" &&
+    grep -q '^https://example.org/feed.json' "$work/discover.out"
+tap_ok $? "feedd discover URL: the three feeds the page links, absolute"
+
+"$feedd" discover "$work/www/site.html" >"$work/discover.out" 2>&1
+st=$?
+out "$work/discover.out"
+[ $st -eq 0 ] && [ "$(wc -l <"$work/discover.out")" -eq 3 ] &&
+    grep -q '^/world.rss' "$work/discover.out"
+tap_ok $? "feedd discover FILE: the feeds a saved page links"
+
+"$feedd" discover "$origin/world.rss" >"$work/discover.out" 2>&1
+st=$?
+out "$work/discover.out"
+[ $st -eq 0 ] && grep -q "^$origin/world.rss" "$work/discover.out"
+tap_ok $? "feedd discover of a feed: the feed itself"
+
+"$feedd" parse "$top_srcdir/README.md" >"$work/parse.out" 2>&1
+st=$?
+out "$work/parse.out"
+[ $st -ne 0 ] && grep -q 'not a feed' "$work/parse.out"
+tap_ok $? "feedd parse README.md: not a feed, non-zero exit"
+
+show_logs
