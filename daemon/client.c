@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -191,6 +192,23 @@ put_body(FILE *out, const struct buf *body)
 	put_str(out, body->data);
 }
 
+/* "class: " before an error, unless the error starts with the class's
+ * word already ("HTTP 404 Not Found", not "http: HTTP 404"). */
+static void
+put_class(FILE *out, const char *cls, const char *err)
+{
+	size_t n;
+
+	if (cls == NULL)
+		return;
+	n = strlen(cls);
+	if (err != NULL && strncasecmp(err, cls, n) == 0 &&
+	    (err[n] == ' ' || err[n] == ':' || err[n] == '\0'))
+		return;
+	put_str(out, cls);
+	fputs(": ", out);
+}
+
 struct row {
 	json_t	*feed;		/* borrowed from the document */
 	int	 failing;
@@ -345,10 +363,7 @@ print_feed(FILE *out, const struct row *r, time_t now)
 	fputc('\n', out);
 	if (err != NULL) {
 		fputs("    last error:   ", out);
-		if (cls != NULL) {
-			put_str(out, cls);
-			fputs(": ", out);
-		}
+		put_class(out, cls, err);
 		put_str(out, err);
 		if (failures <= 1)
 			fputc('\n', out);
@@ -513,10 +528,7 @@ print_row(FILE *out, const struct row *r, int width, time_t now)
 	    "-"));
 	if (err != NULL) {
 		fputs("  ", out);
-		if (cls != NULL) {
-			put_str(out, cls);
-			fputs(": ", out);
-		}
+		put_class(out, cls, err);
 		put_short(out, err);
 	}
 	fputc('\n', out);
@@ -642,10 +654,7 @@ print_outcome(FILE *out, const struct waited *w, json_t *f)
 	err = str(f, "last_error");
 	cls = str(f, "error_class");
 	fputs(r.gone ? ": gone: " : ": failed: ", out);
-	if (cls != NULL) {
-		put_str(out, cls);
-		fputs(": ", out);
-	}
+	put_class(out, cls, err);
 	put_str(out, err != NULL ? err : "-");
 	failures = json_integer_value(json_object_get(f, "failures"));
 	if (failures > 1)

@@ -619,8 +619,9 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 			    "for later fetches (too many new at once)",
 			    f->name, (long long)store_doc_skipped(s->store));
 		if (dc.added > 0)
-			log_info("feed %s: %d new entries (%d in document)",
-			    f->name, dc.added, dc.seen);
+			log_info("feed %s: %d new entr%s (%d in document)",
+			    f->name, dc.added, dc.added == 1 ? "y" : "ies",
+			    dc.seen);
 		else
 			log_debug("feed %s: no new entries (%d in document)",
 			    f->name, dc.seen);

@@ -23,7 +23,7 @@ WAIT=20
 feedd=$top_builddir/feedd
 data=$top_srcdir/tests/data/regress
 
-tap_plan 12
+tap_plan 14
 
 tmp=${TMPDIR:-/tmp}
 [ ${#tmp} -le 60 ] || tmp=/tmp
@@ -107,6 +107,9 @@ url = $origin/missing.rss
 
 [feed site]
 url = $origin/site.html
+
+[feed down]
+url = http://127.0.0.1:$closed/down.rss
 CONF
 }
 
@@ -117,6 +120,7 @@ daemon_settled() {
 
 start_feedd() {
 	port=$(free_port) || return 1
+	closed=$(free_port) || return 1
 	write_conf
 	env -u JOURNAL_STREAM "$feedd" -c "$conf" -d 2>>"$work/feedd.log" &
 	feedd_pid=$!
@@ -129,6 +133,7 @@ all_polled() {
 	    origin_at_least 1 '^GET /analysis\.atom 200 ' &&
 	    origin_at_least 1 '^GET /missing\.rss 404 ' &&
 	    origin_at_least 1 '^GET /site\.html 200 ' &&
+	    "$feedd" status -s "$sock" down 2>/dev/null | grep -q 'connect' &&
 	    "$feedd" status -s "$sock" >"$work/st" 2>/dev/null &&
 	    ! grep -q ' new ' "$work/st"
 }
@@ -145,18 +150,20 @@ printf '[feed broken]\nbogus line\nurl =\n' >>"$conf"
 st=$?
 out "$work/status.out"
 out "$work/status.err"
-[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 6 ] &&
-    head -n 1 "$work/status.out" | grep -q '^4 feeds, 2 failing$' &&
+[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 7 ] &&
+    ! grep -q 'http: HTTP' "$work/status.out" &&
+    head -n 1 "$work/status.out" | grep -q '^5 feeds, 3 failing$' &&
     sed -n 2p "$work/status.out" | grep -q '^  NAME .*STATE' &&
-    sed -n 3,4p "$work/status.out" | grep -q '^! missing  *failing .*404' &&
+    sed -n 3,5p "$work/status.out" | grep -q '^! missing  *failing .*HTTP 404' &&
     grep -Eq '^  world  *ok  *4  *(now|[0-9]+s ago)  *in [0-9]+m$' "$work/status.out"
 tap_ok $? "feedd status -c with a broken configuration: one line per feed, failing first"
 
 "$feedd" status -c "$conf" --failing >"$work/status.out" 2>&1
 st=$?
 out "$work/status.out"
-[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 4 ] &&
+[ $st -eq 0 ] && [ "$(wc -l <"$work/status.out")" -eq 5 ] &&
     grep -q '^! missing ' "$work/status.out" &&
+    grep -q '^! down ' "$work/status.out" &&
     grep -q '^! site ' "$work/status.out"
 tap_ok $? "feedd status --failing: only the failing feeds"
 
@@ -167,7 +174,7 @@ out "$work/status.out"
     grep -q "url: *$origin/world.rss" "$work/status.out" &&
     grep -q 'state: *ok' "$work/status.out" &&
     grep -q 'entries: *4' "$work/status.out" &&
-    grep -q 'last attempt: 20.* (HTTP 200)' "$work/status.out" &&
+    grep -Eq 'last attempt: 20.* \(HTTP (200|304)\)' "$work/status.out" &&
     grep -q 'next poll: *20' "$work/status.out" &&
     ! grep -q 'missing' "$work/status.out"
 tap_ok $? "feedd status NAME: that feed in full"
@@ -186,14 +193,16 @@ tap_ok $? "feedd refresh --wait world: polled again, prints 'world: ok, 4 entrie
 "$feedd" refresh -c "$conf" --wait missing >"$work/refresh.out" 2>&1
 st=$?
 out "$work/refresh.out"
-[ $st -eq 1 ] && grep -q '^missing: failed: http: .*404.*(2 failures in a row)$' \
+[ $st -eq 1 ] &&
+    grep -q '^missing: failed: HTTP 404 Not Found (2 failures in a row)$' \
     "$work/refresh.out"
-tap_ok $? "feedd refresh --wait missing: exit 1, the failure and its count"
+tap_ok $? "feedd refresh --wait missing: exit 1, the failure ('HTTP 404', not 'http: HTTP 404') and its count"
 
 "$feedd" refresh -c "$conf" --wait >"$work/refresh.out" 2>&1
 st=$?
 out "$work/refresh.out"
-[ $st -eq 1 ] && [ "$(wc -l <"$work/refresh.out")" -eq 4 ] &&
+[ $st -eq 1 ] && [ "$(wc -l <"$work/refresh.out")" -eq 5 ] &&
+    grep -q '^down: failed: connect: ' "$work/refresh.out" &&
     grep -q '^analysis: ok' "$work/refresh.out" &&
     grep -q '^world: ok' "$work/refresh.out" &&
     grep -q '^missing: failed' "$work/refresh.out" &&
@@ -236,5 +245,24 @@ st=$?
 out "$work/parse.out"
 [ $st -ne 0 ] && grep -q 'not a feed' "$work/parse.out"
 tap_ok $? "feedd parse README.md: not a feed, non-zero exit"
+
+# --- 10. smaller things
+cp "$data/world-updated.rss" "$work/www/world.rss.tmp" &&
+    mv "$work/www/world.rss.tmp" "$work/www/world.rss"
+"$feedd" refresh -c "$conf" --wait world >"$work/refresh.out" 2>&1
+st=$?
+out "$work/refresh.out"
+[ $st -eq 0 ] &&
+    [ "$(cat "$work/refresh.out")" = "world: ok, 5 entries (1 new)" ] &&
+    grep -q '^feedd: info: feed world: 1 new entry (5 in document)$' \
+    "$work/feedd.log" && ! grep -q ' 1 new entries' "$work/feedd.log"
+tap_ok $? "one new entry: '1 new entry' in the log, '(1 new)' from refresh --wait"
+
+"$feedd" status -c "$conf" down >"$work/status.out" 2>&1
+out "$work/status.out"
+grep -q "last error: *connect: Failed to connect to 127.0.0.1 port $closed" \
+    "$work/status.out" &&
+    [ "$(grep -o "Couldn't connect to server" "$work/status.out" | wc -l)" -le 1 ]
+tap_ok $? "a refused connection: curl's message once, not twice"
 
 show_logs
