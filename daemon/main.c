@@ -491,7 +491,7 @@ run_daemon(const char *conf_path, int debug)
 	make_parent_dir(d.conf->database);
 	d.store = store_open(d.conf->database, &errstr);
 	if (d.store == NULL) {
-		log_warnx("database %s: %s", d.conf->database, errstr);
+		log_errorx("database %s: %s", d.conf->database, errstr);
 		goto out;
 	}
 	memset(&fopts, 0, sizeof(fopts));
@@ -502,17 +502,17 @@ run_daemon(const char *conf_path, int debug)
 	fopts.host_delay = d.conf->host_delay;
 	d.fetcher = fetch_new(d.loop, &fopts, &errstr);
 	if (d.fetcher == NULL) {
-		log_warnx("fetcher: %s", errstr);
+		log_errorx("fetcher: %s", errstr);
 		goto out;
 	}
 	d.server = serve_new(d.loop, d.conf, d.store, &errstr);
 	if (d.server == NULL) {
-		log_warnx("%s", errstr);
+		log_errorx("%s", errstr);
 		goto out;
 	}
 	d.sched = sched_new(d.loop, d.conf, d.store, d.fetcher, &errstr);
 	if (d.sched == NULL) {
-		log_warnx("%s", errstr);
+		log_errorx("%s", errstr);
 		goto out;
 	}
 	serve_set_refresh(d.server, refresh_cb, &d);

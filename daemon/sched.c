@@ -590,6 +590,15 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
 	if (rc == -1 && !dc.store_failed)
 		*cls = "parse";
+	/* Broken markup from which not one entry could be read is a
+	 * failure, not an empty feed: "ok, 0 entries" would hide it. */
+	if (rc == 0 && (info.flags & FEED_RECOVERED) && dc.seen == 0) {
+		*cls = "parse";
+		*errstr = xstrdup("not well-formed XML, and no entry could "
+		    "be read from it");
+		feed_info_reset(&info);
+		rc = -1;
+	}
 	if (rc == 0 && store_doc_info(s->store, &info) == -1) {
 		*errstr = xasprintf("database: %s", store_errmsg(s->store));
 		rc = -1;

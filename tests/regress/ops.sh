@@ -23,7 +23,7 @@ WAIT=20
 feedd=$top_builddir/feedd
 data=$top_srcdir/tests/data/regress
 
-tap_plan 14
+tap_plan 18
 
 tmp=${TMPDIR:-/tmp}
 [ ${#tmp} -le 60 ] || tmp=/tmp
@@ -264,5 +264,73 @@ grep -q "last error: *connect: Failed to connect to 127.0.0.1 port $closed" \
     "$work/status.out" &&
     [ "$(grep -o "Couldn't connect to server" "$work/status.out" | wc -l)" -le 1 ]
 tap_ok $? "a refused connection: curl's message once, not twice"
+
+# A document whose markup is broken and yields no entry fails; it is
+# not "ok" with 0 entries.
+printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Broken</title>\n<p>Maintenance <b>tonight</p>\n</channel></rss>\n' \
+    >"$work/www/broken.rss"
+write_conf
+printf '\n[feed broken]\nurl = %s/broken.rss\n' "$origin" >>"$conf"
+kill -HUP "$feedd_pid"
+wait_for "$WAIT" "$feedd" status -s "$sock" broken
+"$feedd" refresh -c "$conf" --wait broken >"$work/refresh.out" 2>&1
+st=$?
+out "$work/refresh.out"
+[ $st -eq 1 ] && grep -q '^broken: failed: parse: not well-formed XML, and no entry' \
+    "$work/refresh.out"
+tap_ok $? "a broken document with no entry: failed, not 'ok, 0 entries'"
+
+# The configuration: localhost is loopback, 0.0.0.0 is not (a warning),
+# keep_days takes a duration, and two feeds with one URL get a warning.
+cat >"$work/warn.conf" <<CONF
+[feedd]
+database = $work/warn.db
+listen = localhost:8080
+listen = 0.0.0.0:8081
+keep_days = 30d
+
+[feed one]
+url = $origin/world.rss
+keep_days = 720h
+
+[feed two]
+url = $origin/world.rss
+CONF
+"$feedd" check-config -c "$work/warn.conf" >"$work/cc.out" 2>"$work/cc.err"
+st=$?
+out "$work/cc.out"
+out "$work/cc.err"
+[ $st -eq 0 ] && grep -q 'configuration OK' "$work/cc.out" &&
+    [ "$(wc -l <"$work/cc.err")" -eq 2 ] &&
+    grep -q '^feedd: warning: .*warn.conf:4: listen 0.0.0.0:8081: not a loopback address' \
+    "$work/cc.err" &&
+    grep -q '^feedd: warning: .*warn.conf:11: \[feed two\]: same url as \[feed one\]' \
+    "$work/cc.err"
+tap_ok $? "config: localhost:PORT and keep_days = 30d accepted; 0.0.0.0 and a repeated URL warned about"
+
+# On a terminal, log lines carry the time.
+if command -v script >/dev/null 2>&1; then
+	script -qc "'$feedd' check-config -c '$work/warn.conf'" /dev/null \
+	    >"$work/tty.out" 2>&1
+	out "$work/tty.out"
+	grep -Eq '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] feedd: warning: ' \
+	    "$work/tty.out"
+	tap_ok $? "log lines on a terminal start with the time"
+else
+	tap_ok 0 "# SKIP script(1) is not installed"
+fi
+
+# A listener that cannot be bound is an error, and the exit status 1.
+cat >"$work/busy.conf" <<CONF
+[feedd]
+database = $work/busy.db
+listen = 127.0.0.1:$port
+CONF
+env -u JOURNAL_STREAM "$feedd" -c "$work/busy.conf" >"$work/busy.log" 2>&1
+st=$?
+out "$work/busy.log"
+[ $st -eq 1 ] && grep -q "^feedd: error: listen 127.0.0.1:$port" "$work/busy.log" &&
+    ! grep -q '^feedd: warning: listen' "$work/busy.log"
+tap_ok $? "address in use: logged as an error, exit 1"
 
 show_logs
