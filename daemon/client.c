@@ -15,6 +15,14 @@
  * Failing feeds come first (failing or gone; without a state, any feed
  * with a last error), then the others, then retired ones, each group by
  * name.
+ *
+ * The daemon sends no event when a poll ends, so `refresh --wait` takes
+ * a snapshot of /status, asks for the refresh, and polls /status (cheap:
+ * the server caches it until the store changes) until each feed's
+ * attempt time or outcome differs from the snapshot.  The daemon saves a
+ * feed's state only when its fetch is over, so a change is the outcome
+ * of the poll asked for (or of one that was in flight, which the daemon
+ * follows with the one asked for; both are the feed's news).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,7 +36,6 @@
 #include <jansson.h>
 
 #include "client.h"
-#include "conf.h"
 #include "parsers/util.h"
 
 #define CLIENT_MAX_BODY	(64u << 20)	/* bytes of an answer */
@@ -769,6 +776,11 @@ client_refresh(const char *sock, const char *name, int wait, int timeout,
 			fputc('\n', stderr);
 		}
 		rc = -1;
+	} else if (rc == 0 && wait && nw == 0) {
+		/* Gone and retired feeds are not polled: nothing will
+		 * change. */
+		fputs(name != NULL ? name : "every feed", out);
+		fputs(": not polled (gone, or no longer configured)\n", out);
 	} else if (rc == 0 && wait) {
 		rc = wait_outcomes(sock, w, nw, timeout, out);
 	} else if (rc == 0) {

@@ -9,8 +9,6 @@
 
 #include <stdio.h>
 
-struct conf;
-
 /*
  * The socket named by the first "listen = unix:PATH" line of the [feedd]
  * section of the file conf_path, found leniently: the rest of the file
