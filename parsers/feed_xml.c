@@ -948,6 +948,22 @@ is_encoding_error(int code)
 	    code == XML_ERR_UNKNOWN_ENCODING;
 }
 
+/* Whether p starts with an XML declaration or a feed's root element. */
+static int
+starts_feed(const char *p, size_t n)
+{
+	static const char *const starts[] = { "<?xml", "<rss", "<feed",
+	    "<rdf:RDF", "<RDF", "<channel" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		k = strlen(starts[i]);
+		if (n >= k && memcmp(p, starts[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
     char **errstr)
@@ -994,6 +1010,10 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 				junk = 1;
 			skip++;
 		}
+		/* A server's warning before a feed's own start is junk
+		 * to skip; text before some other tag is not a feed. */
+		if (junk && starts_feed(doc + skip, len - skip))
+			junk = 0;
 	}
 	if (skip >= len) {
 		size_t i, line = 1;
@@ -1050,10 +1070,9 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 			run->delivered = run->seen;
 		state_reset(&st);
 		if (junk && run->delivered == 0) {
-			/* Text, then markup that is not XML either (a README
-			 * quoting a tag): recovering would make an entry of
-			 * it.  A feed behind a stray warning is well-formed
-			 * and does not come here. */
+			/* Text, then markup that is neither a feed's start
+			 * nor XML (a README quoting a tag): recovering would
+			 * make an entry of it. */
 			ok = 0;
 			*errstr = xasprintf("not a feed: text before the "
 			    "first tag, and then not XML (line %d: %s)", line,
