@@ -15,37 +15,89 @@
  * Failing feeds come first (failing or gone; without a state, any feed
  * with a last error), then the others, then retired ones, each group by
  * name.
+ *
+ * The daemon sends no event when a poll ends, so `refresh --wait` takes
+ * a snapshot of /status, asks for the refresh, and polls /status (cheap:
+ * the server caches it until the store changes) until each feed's
+ * attempt time or outcome differs from the snapshot.  The daemon saves a
+ * feed's state only when its fetch is over, so a change is the outcome
+ * of the poll asked for (or of one that was in flight, which the daemon
+ * follows with the one asked for; both are the feed's news).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
 
 #include "client.h"
-#include "conf.h"
 #include "parsers/util.h"
 
 #define CLIENT_MAX_BODY	(64u << 20)	/* bytes of an answer */
 #define CLIENT_TIMEOUT	30L		/* seconds, whole request */
 
-static const char *
-find_socket(const struct conf *conf, const char *sock)
+/* The value of a "listen = unix:PATH" line, or NULL.  The file is read
+ * leniently, line by line, as the loader would read that one line: the
+ * client must reach the daemon while the rest of the file has errors,
+ * which is when one most wants to ask it. */
+static char *
+socket_of_line(char *line, int *in_main)
 {
-	size_t i;
+	char *p, *end, *v;
 
-	if (sock != NULL)
-		return sock;
-	for (i = 0; conf != NULL && i < conf->nlisten; i++)
-		if (conf->listen[i].kind == CONF_LISTEN_UNIX)
-			return conf->listen[i].path;
-	fprintf(stderr, "feedd: %s has no 'listen = unix:PATH' line; name "
-	    "the daemon's socket with -s\n", conf != NULL ? conf->path :
-	    "the configuration");
-	return NULL;
+	p = line + strspn(line, " \t");
+	end = p + strcspn(p, "\r\n");
+	*end = '\0';
+	if (*p == '[') {
+		*in_main = strncmp(p, "[feedd]", 7) == 0;
+		return NULL;
+	}
+	if (!*in_main || p != line || strncmp(p, "listen", 6) != 0)
+		return NULL;
+	p += 6;
+	p += strspn(p, " \t");
+	if (*p != '=' && *p != ':')
+		return NULL;
+	p++;
+	p += strspn(p, " \t");
+	/* An inline comment starts at a ';' after white space. */
+	for (v = p; *v != '\0'; v++)
+		if (*v == ';' && v > p && (v[-1] == ' ' || v[-1] == '\t')) {
+			*v = '\0';
+			break;
+		}
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (strncmp(p, "unix:", 5) != 0 || p[5] == '\0')
+		return NULL;
+	return xstrdup(p + 5);
+}
+
+char *
+client_socket(const char *conf_path)
+{
+	FILE *fp;
+	char line[4096];
+	char *sock = NULL;
+	int in_main = 1;	/* lines before any section header */
+
+	if ((fp = fopen(conf_path, "r")) == NULL) {
+		fprintf(stderr, "feedd: %s: %s\n", conf_path, strerror(errno));
+		return NULL;
+	}
+	while (sock == NULL && fgets(line, sizeof(line), fp) != NULL)
+		sock = socket_of_line(line, &in_main);
+	fclose(fp);
+	if (sock == NULL)
+		fprintf(stderr, "feedd: %s has no 'listen = unix:PATH' line; "
+		    "name the daemon's socket with -s\n", conf_path);
+	return sock;
 }
 
 static size_t
@@ -145,6 +197,23 @@ put_body(FILE *out, const struct buf *body)
 		return;
 	fputs(": ", out);
 	put_str(out, body->data);
+}
+
+/* "class: " before an error, unless the error starts with the class's
+ * word already ("HTTP 404 Not Found", not "http: HTTP 404"). */
+static void
+put_class(FILE *out, const char *cls, const char *err)
+{
+	size_t n;
+
+	if (cls == NULL)
+		return;
+	n = strlen(cls);
+	if (err != NULL && strncasecmp(err, cls, n) == 0 &&
+	    (err[n] == ' ' || err[n] == ':' || err[n] == '\0'))
+		return;
+	put_str(out, cls);
+	fputs(": ", out);
 }
 
 struct row {
@@ -272,15 +341,36 @@ print_feed(FILE *out, const struct row *r, time_t now)
 	fputs("\n    url:          ", out);
 	put_str(out, url != NULL ? url : "-");
 	fputc('\n', out);
+	if (str(f, "current_url") != NULL &&
+	    (url == NULL || strcmp(str(f, "current_url"), url) != 0)) {
+		fputs("    fetched from: ", out);
+		put_str(out, str(f, "current_url"));
+		fputc('\n', out);
+	}
+	fputs("    state:        ", out);
+	put_str(out, str(f, "state") != NULL ? str(f, "state") : "-");
+	fputc('\n', out);
+	if (json_is_integer(json_object_get(f, "entries"))) {
+		fprintf(out, "    entries:      %lld", (long long)
+		    json_integer_value(json_object_get(f, "entries")));
+		if (json_is_string(json_object_get(f, "newest_entry"))) {
+			fputs(", newest ", out);
+			put_time(out, json_object_get(f, "newest_entry"), now);
+		}
+		fputc('\n', out);
+	}
+	fputs("    last attempt: ", out);
+	put_time(out, json_object_get(f, "last_attempt"), now);
+	if (json_integer_value(json_object_get(f, "http_status")) > 0)
+		fprintf(out, " (HTTP %lld)", (long long)json_integer_value(
+		    json_object_get(f, "http_status")));
+	fputc('\n', out);
 	fputs("    last success: ", out);
 	put_time(out, json_object_get(f, "last_success"), now);
 	fputc('\n', out);
 	if (err != NULL) {
 		fputs("    last error:   ", out);
-		if (cls != NULL) {
-			put_str(out, cls);
-			fputs(": ", out);
-		}
+		put_class(out, cls, err);
 		put_str(out, err);
 		if (failures <= 1)
 			fputc('\n', out);
@@ -304,31 +394,26 @@ print_feed(FILE *out, const struct row *r, time_t now)
 	fputc('\n', out);
 }
 
-int
-client_status(const struct conf *conf, const char *sock, FILE *out)
+/* GET /status as a document; NULL after printing why. */
+static json_t *
+get_status(const char *sock, json_t **feeds)
 {
 	struct buf body;
-	json_t *doc, *feeds, *f;
+	json_t *doc;
 	json_error_t jerr;
-	const char *state;
-	struct row *rows;
-	size_t i, n, nfailing = 0, nretired = 0;
 	long code = 0;
-	time_t now;
 
-	if ((sock = find_socket(conf, sock)) == NULL)
-		return -1;
 	buf_init(&body, CLIENT_MAX_BODY);
 	if (request(sock, "GET", "/status", &body, &code) == -1) {
 		buf_reset(&body);
-		return -1;
+		return NULL;
 	}
 	if (code != 200) {
 		fprintf(stderr, "feedd: GET /status: HTTP %ld", code);
 		put_body(stderr, &body);
 		fputc('\n', stderr);
 		buf_reset(&body);
-		return -1;
+		return NULL;
 	}
 	doc = json_loadb(body.data != NULL ? body.data : "", body.len, 0,
 	    &jerr);
@@ -337,66 +422,316 @@ client_status(const struct conf *conf, const char *sock, FILE *out)
 		fputs("feedd: GET /status: not JSON: ", stderr);
 		put_str(stderr, jerr.text);
 		fputc('\n', stderr);
-		return -1;
+		return NULL;
 	}
-	feeds = json_is_array(doc) ? doc : json_object_get(doc, "feeds");
-	if (!json_is_array(feeds)) {
+	*feeds = json_is_array(doc) ? doc : json_object_get(doc, "feeds");
+	if (!json_is_array(*feeds)) {
 		fprintf(stderr, "feedd: GET /status: no \"feeds\" array\n");
 		json_decref(doc);
-		return -1;
+		return NULL;
 	}
+	return doc;
+}
+
+static void
+row_fill(struct row *r, json_t *f)
+{
+	const char *state;
+
+	r->feed = f;
+	r->name = str(f, "name");
+	if (r->name == NULL)
+		r->name = "?";
+	state = str(f, "state");
+	if (state != NULL) {
+		r->retired = strcmp(state, "retired") == 0;
+		r->gone = strcmp(state, "gone") == 0;
+		r->failing = r->gone || strcmp(state, "failing") == 0;
+	} else {
+		r->retired = truthy(json_object_get(f, "retired"));
+		r->failing = !r->retired && str(f, "last_error") != NULL;
+	}
+}
+
+/* A time as "35m ago", "in 4m", "never" or "-" (not a time), in buf. */
+static const char *
+rel_time(char *buf, size_t size, json_t *v, time_t now, const char *none)
+{
+	long long t, d;
+	const char *unit = "s";
+
+	if (json_is_string(v) && *json_string_value(v) != '\0')
+		t = parse_rfc3339(json_string_value(v));
+	else if (json_is_integer(v) && json_integer_value(v) > 0)
+		t = (long long)json_integer_value(v);
+	else
+		return none;
+	if (t < 0)
+		return "-";
+	d = t - (long long)now;
+	if (d > -2 && d < 2)
+		return "now";
+	if (d < 0)
+		d = -d;
+	if (d >= 2 * 86400) {
+		d /= 86400;
+		unit = "d";
+	} else if (d >= 2 * 3600) {
+		d /= 3600;
+		unit = "h";
+	} else if (d >= 120) {
+		d /= 60;
+		unit = "m";
+	}
+	snprintf(buf, size, "%s%lld%s%s", t > (long long)now ? "in " : "", d,
+	    unit, t < (long long)now ? " ago" : "");
+	return buf;
+}
+
+#define ERR_COLS	60	/* characters of an error in the table */
+
+/* The error, escaped, cut at ERR_COLS characters (not inside one). */
+static void
+put_short(FILE *out, const char *s)
+{
+	char *e;
+	size_t i, n = 0;
+
+	e = str_escape(s);
+	for (i = 0; e[i] != '\0'; i++)
+		if (((unsigned char)e[i] & 0xc0) != 0x80 && n++ == ERR_COLS) {
+			strcpy(e + i, "...");
+			break;
+		}
+	fputs(e, out);
+	free(e);
+}
+
+/* One line: flag, name, state, entries, last success, next poll, error. */
+static void
+print_row(FILE *out, const struct row *r, int width, time_t now)
+{
+	json_t *f = r->feed;
+	const char *state, *err, *cls;
+	char *name, t1[32], t2[32];
+	int len;
+
+	name = str_escape(r->name);
+	len = (int)strlen(name);
+	state = str(f, "state");
+	fprintf(out, "%s %s%*s  %-8s %7lld  ", r->failing ? "!" :
+	    r->retired ? "-" : " ", name, len < width ? width - len : 0, "",
+	    state != NULL ? state : "-",
+	    (long long)json_integer_value(json_object_get(f, "entries")));
+	free(name);
+	err = str(f, "last_error");
+	cls = str(f, "error_class");
+	if (!(r->failing || r->gone))
+		err = NULL;
+	fprintf(out, "%-8s  %-*s", rel_time(t1, sizeof(t1),
+	    json_object_get(f, "last_success"), now, "never"),
+	    err != NULL ? 9 : 0, r->retired || r->gone ? "-" :
+	    rel_time(t2, sizeof(t2), json_object_get(f, "next_poll"), now,
+	    "-"));
+	if (err != NULL) {
+		fputs("  ", out);
+		put_class(out, cls, err);
+		put_short(out, err);
+	}
+	fputc('\n', out);
+}
+
+int
+client_status(const char *sock, const char *name, int failing, FILE *out)
+{
+	json_t *doc, *feeds;
+	struct row *rows;
+	size_t i, j, n, nfailing = 0, nretired = 0;
+	int width = 4, found = 0;
+	time_t now;
+
+	if ((doc = get_status(sock, &feeds)) == NULL)
+		return -1;
 	n = json_array_size(feeds);
 	rows = xcalloc(n + 1, sizeof(*rows));
-	for (i = 0; i < n; i++) {
-		f = json_array_get(feeds, i);
-		rows[i].feed = f;
-		rows[i].name = str(f, "name");
-		if (rows[i].name == NULL)
-			rows[i].name = "?";
-		state = str(f, "state");
-		if (state != NULL) {
-			rows[i].retired = strcmp(state, "retired") == 0;
-			rows[i].gone = strcmp(state, "gone") == 0;
-			rows[i].failing = rows[i].gone ||
-			    strcmp(state, "failing") == 0;
-		} else {
-			rows[i].retired = truthy(json_object_get(f,
-			    "retired"));
-			rows[i].failing = !rows[i].retired &&
-			    str(f, "last_error") != NULL;
-		}
-		nfailing += rows[i].failing;
-		nretired += rows[i].retired;
+	for (i = j = 0; i < n; i++) {
+		row_fill(&rows[j], json_array_get(feeds, i));
+		nfailing += rows[j].failing;
+		nretired += rows[j].retired;
+		if (name != NULL && strcmp(rows[j].name, name) != 0)
+			continue;
+		if (failing && !rows[j].failing)
+			continue;
+		if ((int)strlen(rows[j].name) > width)
+			width = (int)strlen(rows[j].name);
+		j++;
 	}
-	qsort(rows, n, sizeof(*rows), row_cmp);
-	fprintf(out, "%zu feed%s, %zu failing", n - nretired,
-	    n - nretired == 1 ? "" : "s", nfailing);
-	if (nretired > 0)
-		fprintf(out, ", %zu no longer configured", nretired);
-	fputc('\n', out);
+	if (width > 24)
+		width = 24;
+	qsort(rows, j, sizeof(*rows), row_cmp);
 	now = time(NULL);
-	for (i = 0; i < n; i++) {
+	if (name != NULL) {
+		for (i = 0; i < j; i++) {
+			print_feed(out, &rows[i], now);
+			found = 1;
+		}
+		if (!found) {
+			fputs("feedd: no feed named '", stderr);
+			put_str(stderr, name);
+			fputs("'\n", stderr);
+		}
+	} else {
+		found = 1;
+		fprintf(out, "%zu feed%s, %zu failing", n - nretired,
+		    n - nretired == 1 ? "" : "s", nfailing);
+		if (nretired > 0)
+			fprintf(out, ", %zu no longer configured", nretired);
 		fputc('\n', out);
-		print_feed(out, &rows[i], now);
+		if (j > 0)
+			fprintf(out, "  %-*s  %-8s %7s  %-8s  %s\n", width,
+			    "NAME", "STATE", "ENTRIES", "SUCCESS", "NEXT POLL");
+		for (i = 0; i < j; i++)
+			print_row(out, &rows[i], width, now);
 	}
 	free(rows);
 	json_decref(doc);
-	return fflush(out) == EOF ? -1 : 0;
+	if (fflush(out) == EOF)
+		return -1;
+	return found ? 0 : -1;
 }
 
 /* --- refresh */
 
+/* What changes when a poll ends: its start time and its outcome.  The
+ * daemon saves a feed's state when the fetch is over, so a change here
+ * means the poll asked for has finished. */
+static char *
+signature(json_t *f)
+{
+	const char *a = str(f, "last_attempt"), *b = str(f, "last_success"),
+	    *e = str(f, "last_error");
+
+	return xasprintf("%s|%s|%lld|%s", a != NULL ? a : "",
+	    b != NULL ? b : "", (long long)json_integer_value(
+	    json_object_get(f, "failures")), e != NULL ? e : "");
+}
+
+static json_t *
+find_row(json_t *feeds, const char *name)
+{
+	size_t i;
+	const char *n;
+
+	for (i = 0; i < json_array_size(feeds); i++) {
+		n = str(json_array_get(feeds, i), "name");
+		if (n != NULL && strcmp(n, name) == 0)
+			return json_array_get(feeds, i);
+	}
+	return NULL;
+}
+
+struct waited {
+	char		*name;
+	char		*sig;		/* before the refresh */
+	json_int_t	 entries;	/* before the refresh */
+	int		 done;
+};
+
+/* "NAME: ok, 12 entries (3 new)" or "NAME: failed: class: error";
+ * returns whether the feed failed. */
+static int
+print_outcome(FILE *out, const struct waited *w, json_t *f)
+{
+	struct row r;
+	const char *err, *cls;
+	json_int_t n, failures;
+
+	memset(&r, 0, sizeof(r));
+	row_fill(&r, f);
+	put_str(out, w->name);
+	n = json_integer_value(json_object_get(f, "entries"));
+	if (!r.failing) {
+		fprintf(out, ": ok, %lld entr%s", (long long)n,
+		    n == 1 ? "y" : "ies");
+		if (n > w->entries)
+			fprintf(out, " (%lld new)", (long long)(n - w->entries));
+		fputc('\n', out);
+		return 0;
+	}
+	err = str(f, "last_error");
+	cls = str(f, "error_class");
+	fputs(r.gone ? ": gone: " : ": failed: ", out);
+	put_class(out, cls, err);
+	put_str(out, err != NULL ? err : "-");
+	failures = json_integer_value(json_object_get(f, "failures"));
+	if (failures > 1)
+		fprintf(out, " (%lld failures in a row)", (long long)failures);
+	fputc('\n', out);
+	return 1;
+}
+
+/* Polls /status until every feed of w has a new outcome, or the time
+ * is up; prints each outcome.  The daemon sends no event when a poll is
+ * over, and /status is cheap (cached until the store changes). */
+static int
+wait_outcomes(const char *sock, struct waited *w, size_t nw, int timeout,
+    FILE *out)
+{
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	json_t *doc, *feeds, *f;
+	time_t deadline = time(NULL) + timeout;
+	size_t i, left = nw;
+	char *sig;
+	int failed = 0;
+
+	while (left > 0) {
+		if ((doc = get_status(sock, &feeds)) == NULL)
+			return -1;
+		for (i = 0; i < nw; i++) {
+			if (w[i].done)
+				continue;
+			if ((f = find_row(feeds, w[i].name)) == NULL) {
+				w[i].done = 1;	/* removed by a reload */
+				left--;
+				continue;
+			}
+			sig = signature(f);
+			if (strcmp(sig, w[i].sig) != 0) {
+				failed |= print_outcome(out, &w[i], f);
+				w[i].done = 1;
+				left--;
+			}
+			free(sig);
+		}
+		json_decref(doc);
+		fflush(out);
+		if (left == 0 || time(NULL) >= deadline)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	for (i = 0; i < nw; i++)
+		if (!w[i].done) {
+			put_str(out, w[i].name);
+			fprintf(out, ": no outcome after %d s (still "
+			    "fetching?)\n", timeout);
+			failed = 1;
+		}
+	return failed ? -1 : 0;
+}
+
 int
-client_refresh(const struct conf *conf, const char *sock, const char *name,
+client_refresh(const char *sock, const char *name, int wait, int timeout,
     FILE *out)
 {
 	struct buf body;
+	struct waited *w = NULL;
+	json_t *doc, *feeds, *f;
+	struct row r;
 	char *path;
 	long code = 0;
+	size_t i, nw = 0;
 	int rc;
 
-	if ((sock = find_socket(conf, sock)) == NULL)
-		return -1;
 	/* Feed names are letters, digits, '-', '_' and '.' (feedd.conf(5)),
 	 * all safe in a URL as they are. */
 	if (name != NULL && (*name == '\0' ||
@@ -406,6 +741,26 @@ client_refresh(const struct conf *conf, const char *sock, const char *name,
 		put_str(stderr, name);
 		fputs("'\n", stderr);
 		return -1;
+	}
+	if (wait) {
+		if ((doc = get_status(sock, &feeds)) == NULL)
+			return -1;
+		w = xcalloc(json_array_size(feeds) + 1, sizeof(*w));
+		for (i = 0; i < json_array_size(feeds); i++) {
+			f = json_array_get(feeds, i);
+			memset(&r, 0, sizeof(r));
+			row_fill(&r, f);
+			/* Retired and gone feeds are not polled. */
+			if (r.retired || r.gone || (name != NULL &&
+			    strcmp(r.name, name) != 0))
+				continue;
+			w[nw].name = xstrdup(r.name);
+			w[nw].sig = signature(f);
+			w[nw].entries = json_integer_value(
+			    json_object_get(f, "entries"));
+			nw++;
+		}
+		json_decref(doc);
 	}
 	path = name != NULL ? xasprintf("/refresh?feed=%s", name) :
 	    xstrdup("/refresh");
@@ -421,6 +776,13 @@ client_refresh(const struct conf *conf, const char *sock, const char *name,
 			fputc('\n', stderr);
 		}
 		rc = -1;
+	} else if (rc == 0 && wait && nw == 0) {
+		/* Gone and retired feeds are not polled: nothing will
+		 * change. */
+		fputs(name != NULL ? name : "every feed", out);
+		fputs(": not polled (gone, or no longer configured)\n", out);
+	} else if (rc == 0 && wait) {
+		rc = wait_outcomes(sock, w, nw, timeout, out);
 	} else if (rc == 0) {
 		if (body.len > 0) {
 			/* One line, escaped: the trailing newline goes. */
@@ -433,6 +795,11 @@ client_refresh(const struct conf *conf, const char *sock, const char *name,
 			fprintf(out, "refreshing %s\n",
 			    name != NULL ? name : "every feed");
 	}
+	for (i = 0; i < nw; i++) {
+		free(w[i].name);
+		free(w[i].sig);
+	}
+	free(w);
 	free(path);
 	buf_reset(&body);
 	return rc;

@@ -9,20 +9,27 @@
 
 #include <stdio.h>
 
-struct conf;
+/*
+ * The socket named by the first "listen = unix:PATH" line of the [feedd]
+ * section of the file conf_path, found leniently: the rest of the file
+ * may have errors.  Returns it (free it), or NULL after printing why.
+ */
+char	*client_socket(const char *conf_path);
 
 /*
- * The socket is sock if not NULL, else the first "listen = unix:PATH" of
- * conf (conf may be NULL when sock is given).  Both print to out and
- * return 0, or print the reason to stderr and return -1.
+ * Both print to out and return 0, or print the reason to stderr and
+ * return -1.
  */
 
-/* Every feed's state (title, URL, last success, last error, next poll),
- * failing feeds first. */
-int	client_status(const struct conf *conf, const char *sock, FILE *out);
+/* With name NULL, one line per feed (failing feeds first; only the
+ * failing ones if failing is set); with a name, that feed in full. */
+int	client_status(const char *sock, const char *name, int failing,
+	    FILE *out);
 
-/* Asks the daemon to poll the feed name (NULL: every feed) now. */
-int	client_refresh(const struct conf *conf, const char *sock,
-	    const char *name, FILE *out);
+/* Asks the daemon to poll the feed name (NULL: every feed) now.  With
+ * wait set, waits up to timeout seconds for each poll's outcome and
+ * prints it; returns -1 too if a feed failed or had no outcome. */
+int	client_refresh(const char *sock, const char *name, int wait,
+	    int timeout, FILE *out);
 
 #endif

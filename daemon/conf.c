@@ -13,6 +13,7 @@
  * global state, so a reload can build a second struct conf beside the
  * running one.
  */
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -21,10 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ini.h>
 
 #include "conf.h"
+#include "log.h"
 #include "opml.h"
 #include "parsers/util.h"
 
@@ -87,6 +90,23 @@ loader_error(struct loader *ld, int line, const char *fmt, ...)
 	buf_printf(&ld->errors, "%s%s:%d: %s", ld->nerrors ? "\n" : "",
 	    ld->path, line, msg);
 	ld->nerrors++;
+	free(msg);
+}
+
+/* Not an error, but likely a mistake: logged now, the file is used. */
+static void	loader_warn(struct loader *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+loader_warn(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_warnx("%s:%d: %s", ld->path, line, msg);
 	free(msg);
 }
 
@@ -286,6 +306,12 @@ parse_listen(const char *s, struct conf_listen *l, const char **why)
 		af = AF_INET;
 	}
 	hostcopy = xstrndup(host, hostlen);
+	/* "localhost" is loopback: the IPv4 one, without asking a
+	 * resolver that might say otherwise. */
+	if (af == AF_INET && strcasecmp(hostcopy, "localhost") == 0) {
+		free(hostcopy);
+		hostcopy = xstrdup("127.0.0.1");
+	}
 	if (inet_pton(af, hostcopy, addr) != 1) {
 		free(hostcopy);
 		*why = af == AF_INET6 ? "not a numeric IPv6 address" :
@@ -305,6 +331,39 @@ parse_listen(const char *s, struct conf_listen *l, const char **why)
 	l->port = xstrdup(port);
 	l->text = xstrdup(s);
 	return 0;
+}
+
+/* keep_days: a bare number is days, as before; a duration (30d, 720h)
+ * is taken too, if it is whole days. */
+static int
+parse_days(const char *s, int *days)
+{
+	int secs;
+
+	if (parse_number(s, 0, 100000, days) == 0)
+		return 0;
+	if (conf_parse_duration(s, &secs) == -1 || secs % 86400 != 0 ||
+	    secs / 86400 > 100000)
+		return -1;
+	*days = secs / 86400;
+	return 0;
+}
+
+/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
+static int
+is_loopback(const char *host)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) != 1)
+		return 0;
+	if (memcmp(a, mapped, 12) == 0)
+		return a[12] == 127;
+	return memcmp(a, &in6addr_loopback, 16) == 0;
 }
 
 static void
@@ -429,6 +488,11 @@ main_key(struct loader *ld, const char *name, const char *value)
 			    why);
 			return;
 		}
+		if (l.kind == CONF_LISTEN_TCP && !is_loopback(l.host))
+			loader_warn(ld, ld->lineno, "listen %s: not a loopback "
+			    "address: feedd has no access control, so anyone "
+			    "who can reach it reads the feeds (put a reverse "
+			    "proxy in front instead)", value);
 		conf->listen = xreallocarray(conf->listen, conf->nlisten + 1,
 		    sizeof(*conf->listen));
 		conf->listen[conf->nlisten++] = l;
@@ -502,10 +566,10 @@ main_key(struct loader *ld, const char *name, const char *value)
 			    "size of at least 1k such as 512k, 16M, got '%s'",
 			    value);
 	} else if (strcmp(name, "keep_days") == 0) {
-		if (parse_number(value, 0, 100000, &conf->keep_days) == -1)
+		if (parse_days(value, &conf->keep_days) == -1)
 			loader_error(ld, ld->lineno, "keep_days: expected a "
-			    "number of days (0 = keep forever), got '%s'",
-			    value);
+			    "number of days or whole days as a duration (30, "
+			    "30d, 720h; 0 = keep forever), got '%s'", value);
 	} else if (strcmp(name, "keep_entries") == 0) {
 		if (parse_number(value, 0, 10000000,
 		    &conf->keep_entries) == -1)
@@ -574,10 +638,10 @@ feed_key(struct loader *ld, const char *name, const char *value)
 		else
 			set_string(&feed->user_agent, value);
 	} else if (strcmp(name, "keep_days") == 0) {
-		if (parse_number(value, 0, 100000, &feed->keep_days) == -1)
+		if (parse_days(value, &feed->keep_days) == -1)
 			loader_error(ld, ld->lineno, "keep_days: expected a "
-			    "number of days (0 = keep forever), got '%s'",
-			    value);
+			    "number of days or whole days as a duration (30, "
+			    "30d, 720h; 0 = keep forever), got '%s'", value);
 	} else if (strcmp(name, "keep_entries") == 0) {
 		if (parse_number(value, 0, 10000000,
 		    &feed->keep_entries) == -1)
@@ -777,6 +841,7 @@ finish(struct loader *ld)
 {
 	struct conf *conf = ld->conf;
 	struct conf_listen l;
+	struct strmap urls = { 0 };
 	const char *why;
 	const char *statedir, *slash;
 	char *resolved;
@@ -786,6 +851,21 @@ finish(struct loader *ld)
 		if (conf->feeds[i].url == NULL)
 			loader_error(ld, conf->feeds[i].line, "[feed %s]: "
 			    "missing url", conf->feeds[i].name);
+	/* Two sections with one URL store the same entries twice (and an
+	 * OPML round trip merges them): say so, keep both. */
+	for (i = 0; i < conf->nfeeds; i++) {
+		const char *u = conf->feeds[i].url;
+
+		if (u == NULL)
+			continue;
+		if ((j = strmap_get(&urls, u)) != 0)
+			loader_warn(ld, conf->feeds[i].line, "[feed %s]: same "
+			    "url as [feed %s]", conf->feeds[i].name,
+			    conf->feeds[j - 1].name);
+		else
+			strmap_put(&urls, u, i + 1);
+	}
+	strmap_reset(&urls);
 	if (ld->has_interval && conf->interval > 0 &&
 	    conf->interval < conf->min_interval)
 		loader_error(ld, ld->interval_line, "interval is shorter "

@@ -293,7 +293,12 @@ job_report(struct fetch_job *job, CURLcode code)
 		n = strlen(job->errbuf);
 		while (n > 0 && isspace((unsigned char)job->errbuf[n - 1]))
 			job->errbuf[--n] = '\0';
-		if (n > 0 && strcmp(job->errbuf, curl_easy_strerror(code)) != 0)
+		/* The buffer is more precise than the code's text, and
+		 * often ends with it already: then it alone. */
+		if (n > 0 && strstr(job->errbuf, curl_easy_strerror(code)) !=
+		    NULL)
+			error = xstrdup(job->errbuf);
+		else if (n > 0)
 			error = xasprintf("%s: %s", curl_easy_strerror(code),
 			    job->errbuf);
 		else

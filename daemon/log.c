@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "parsers/util.h"
 
 static enum log_level	log_level = LOG_LEVEL_INFO;
 static int		log_journal;
+static int		log_stamp;	/* a time before each line */
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -28,6 +31,10 @@ log_init(enum log_level level)
 {
 	log_level = level;
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
+	/* On a terminal (feedd -d run by hand) nothing else says when a
+	 * line was written; journald and most supervisors stamp lines
+	 * themselves. */
+	log_stamp = !log_journal && isatty(STDERR_FILENO);
 }
 
 void
@@ -50,10 +57,23 @@ log_level_parse(const char *s, enum log_level *level)
 	return -1;
 }
 
+/* "2026-12-04 17:58:01 " in local time, or "" if it cannot be had. */
+static const char *
+stamp(char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M:%S ", &tm) == 0)
+		return "";
+	return buf;
+}
+
 static void
 vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
-	char *raw, *msg;
+	char *raw, *msg, when[32];
 	int saved = errno;
 
 	if (level > log_level)
@@ -65,7 +85,8 @@ vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 		fprintf(stderr, "<%d>%s%s%s\n", (int)level, msg,
 		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");
 	else
-		fprintf(stderr, "feedd: %s: %s%s%s\n", level_names[level], msg,
+		fprintf(stderr, "%sfeedd: %s: %s%s%s\n", log_stamp ?
+		    stamp(when, sizeof(when)) : "", level_names[level], msg,
 		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");
 	free(msg);
 	errno = saved;

@@ -48,6 +48,7 @@
 
 #include "client.h"
 #include "cmd_extract.h"
+#include "cmd_discover.h"
 #include "cmd_parse.h"
 #include "conf.h"
 #include "fetch.h"
@@ -69,6 +70,7 @@
 #define INDEX_PERIOD	2.0	/* seconds */
 #define INDEX_BUDGET	20	/* milliseconds */
 #define MAINTAIN_PERIOD	3600.0	/* seconds */
+#define REFRESH_WAIT	120	/* seconds `feedd refresh --wait` waits */
 
 struct daemon {
 	struct ev_loop	*loop;
@@ -97,12 +99,14 @@ usage(void)
 	fprintf(stderr,
 	    "usage: feedd [-d] [-c FILE]\n"
 	    "       feedd check-config [-c FILE]\n"
-	    "       feedd status [-c FILE] [-s SOCKET]\n"
-	    "       feedd refresh [-c FILE] [-s SOCKET] [NAME]\n"
+	    "       feedd status [-c FILE] [-s SOCKET] [--failing | NAME]\n"
+	    "       feedd refresh [-c FILE] [-s SOCKET] [--wait] "
+	    "[--timeout SECONDS] [NAME]\n"
 	    "       feedd import-opml FILE|-\n"
 	    "       feedd export-opml [-c FILE]\n"
 	    "       feedd parse [--url URL] [--charset CHARSET] FILE|-\n"
 	    "       feedd extract [--url URL] [--charset CHARSET] FILE|-\n"
+	    "       feedd discover URL|FILE|-\n"
 	    "       feedd --version | --help\n");
 	exit(2);
 }
@@ -115,10 +119,15 @@ help(void)
 	    " foreground\n"
 	    "  feedd check-config [-c FILE]  check the configuration and"
 	    " exit\n"
-	    "  feedd status [-c FILE]        show every feed's state, failing"
-	    " first\n"
-	    "  feedd refresh [-c FILE] [NAME]\n"
-	    "                                poll NAME (or every feed) now\n"
+	    "  feedd status [-c FILE] [--failing | NAME]\n"
+	    "                                one line per feed, failing first"
+	    "\n"
+	    "                                (or only the failing; or NAME in"
+	    " full)\n"
+	    "  feedd refresh [-c FILE] [--wait] [NAME]\n"
+	    "                                poll NAME (or every feed) now;"
+	    " with\n"
+	    "                                --wait, print the outcome\n"
 	    "  feedd import-opml FILE|-      print an OPML file's feeds as"
 	    " [feed]\n"
 	    "                                sections for feedd.conf\n"
@@ -133,6 +142,8 @@ help(void)
 	    "                                it as JSON (title, byline,"
 	    " published,\n"
 	    "                                lang, image, content, text)\n"
+	    "  feedd discover URL|FILE|-     print the feeds a web page"
+	    " links\n"
 	    "  feedd --version               print the version\n\n"
 	    "  -c FILE    configuration file (default %s)\n"
 	    "  -d         log debug messages\n"
@@ -488,7 +499,7 @@ run_daemon(const char *conf_path, int debug)
 	make_parent_dir(d.conf->database);
 	d.store = store_open(d.conf->database, &errstr);
 	if (d.store == NULL) {
-		log_warnx("database %s: %s", d.conf->database, errstr);
+		log_errorx("database %s: %s", d.conf->database, errstr);
 		goto out;
 	}
 	memset(&fopts, 0, sizeof(fopts));
@@ -499,17 +510,17 @@ run_daemon(const char *conf_path, int debug)
 	fopts.host_delay = d.conf->host_delay;
 	d.fetcher = fetch_new(d.loop, &fopts, &errstr);
 	if (d.fetcher == NULL) {
-		log_warnx("fetcher: %s", errstr);
+		log_errorx("fetcher: %s", errstr);
 		goto out;
 	}
 	d.server = serve_new(d.loop, d.conf, d.store, &errstr);
 	if (d.server == NULL) {
-		log_warnx("%s", errstr);
+		log_errorx("%s", errstr);
 		goto out;
 	}
 	d.sched = sched_new(d.loop, d.conf, d.store, d.fetcher, &errstr);
 	if (d.sched == NULL) {
-		log_warnx("%s", errstr);
+		log_errorx("%s", errstr);
 		goto out;
 	}
 	serve_set_refresh(d.server, refresh_cb, &d);
@@ -678,19 +689,22 @@ import_opml(const char *path)
 	return 0;
 }
 
+/* The control commands need only the socket, found leniently in the
+ * configuration: they must work while it has errors. */
 static int
-control(int cmd, const char *conf_path, const char *sock, const char *name)
+control(int cmd, const char *conf_path, const char *sock, const char *name,
+    int flag, int timeout)
 {
-	struct conf *conf = NULL;
+	char *found = NULL;
 	int rc;
 
-	if (sock == NULL && (conf = load_or_print(conf_path)) == NULL)
+	if (sock == NULL && (sock = found = client_socket(conf_path)) == NULL)
 		return 1;
 	if (cmd == 's')
-		rc = client_status(conf, sock, stdout);
+		rc = client_status(sock, name, flag, stdout);
 	else
-		rc = client_refresh(conf, sock, name, stdout);
-	conf_free(conf);
+		rc = client_refresh(sock, name, flag, timeout, stdout);
+	free(found);
 	return rc == 0 ? 0 : 1;
 }
 
@@ -710,7 +724,7 @@ static const struct {
 	int		 minargs, maxargs;	/* operands */
 } commands[] = {
 	{ "check-config", CMD_CHECK, "c:", 0, 0 },
-	{ "status", CMD_STATUS, "c:s:", 0, 0 },
+	{ "status", CMD_STATUS, "c:s:", 0, 1 },
 	{ "refresh", CMD_REFRESH, "c:s:", 0, 1 },
 	{ "import-opml", CMD_IMPORT, "", 1, 1 },
 	{ "export-opml", CMD_EXPORT, "c:", 0, 0 },
@@ -722,17 +736,24 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "failing", no_argument, NULL, 'F' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf_path = DEFAULT_CONF, *sock = NULL, *opts = "c:d";
 	enum command cmd = CMD_RUN;
-	int ch, debug = 0, minargs = 0, maxargs = 0;
+	int ch, debug = 0, minargs = 0, maxargs = 0, failing = 0, wait = 0;
+	int timeout = REFRESH_WAIT;
+	char *end;
 	size_t i;
 
 	if (argc > 1 && strcmp(argv[1], "parse") == 0)
 		return cmd_parse(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "extract") == 0)
 		return cmd_extract(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "discover") == 0)
+		return cmd_discover(argc - 1, argv + 1);
 	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]);
 	    i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
@@ -757,6 +778,22 @@ main(int argc, char *argv[])
 		case 's':
 			sock = optarg;
 			break;
+		case 'F':
+			if (cmd != CMD_STATUS)
+				usage();
+			failing = 1;
+			break;
+		case 'W':
+			if (cmd != CMD_REFRESH)
+				usage();
+			wait = 1;
+			break;
+		case 'T':
+			timeout = (int)strtol(optarg, &end, 10);
+			if (cmd != CMD_REFRESH || *optarg == '\0' ||
+			    *end != '\0' || timeout < 1 || timeout > 86400)
+				usage();
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -776,10 +813,13 @@ main(int argc, char *argv[])
 	case CMD_CHECK:
 		return check_config(conf_path);
 	case CMD_STATUS:
-		return control('s', conf_path, sock, NULL);
+		if (failing && argc > 0)
+			usage();
+		return control('s', conf_path, sock,
+		    argc > 0 ? argv[0] : NULL, failing, 0);
 	case CMD_REFRESH:
 		return control('r', conf_path, sock,
-		    argc > 0 ? argv[0] : NULL);
+		    argc > 0 ? argv[0] : NULL, wait, timeout);
 	case CMD_IMPORT:
 		return import_opml(argv[0]);
 	case CMD_EXPORT:

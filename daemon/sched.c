@@ -593,6 +593,15 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
 	if (rc == -1 && !dc.store_failed)
 		*cls = "parse";
+	/* Broken markup from which not one entry could be read is a
+	 * failure, not an empty feed: "ok, 0 entries" would hide it. */
+	if (rc == 0 && (info.flags & FEED_RECOVERED) && dc.seen == 0) {
+		*cls = "parse";
+		*errstr = xstrdup("not well-formed XML, and no entry could "
+		    "be read from it");
+		feed_info_reset(&info);
+		rc = -1;
+	}
 	if (rc == 0 && store_doc_info(s->store, &info) == -1) {
 		*errstr = xasprintf("database: %s", store_errmsg(s->store));
 		rc = -1;
@@ -622,8 +631,9 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 			    "for later fetches (too many new at once)",
 			    f->name, (long long)store_doc_skipped(s->store));
 		if (dc.added > 0)
-			log_info("feed %s: %d new entries (%d in document)",
-			    f->name, dc.added, dc.seen);
+			log_info("feed %s: %d new entr%s (%d in document)",
+			    f->name, dc.added, dc.added == 1 ? "y" : "ies",
+			    dc.seen);
 		else
 			log_debug("feed %s: no new entries (%d in document)",
 			    f->name, dc.seen);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "discover.h"
 #include "feed.h"
 #include "feed_int.h"
 #include "html.h"
@@ -310,6 +311,12 @@ feed_parse(const char *doc, size_t len, const struct feed_parse_opts *opts,
 	if (len > run.max_size) {
 		*errstr = xasprintf("document too large (%zu bytes, "
 		    "limit %zu)", len, run.max_size);
+		return -1;
+	}
+	/* A site's page where its feed was meant: say so, and name the
+	 * feeds it links, rather than what the XML parser makes of HTML. */
+	if (discover_is_html(doc, len)) {
+		*errstr = discover_reason(doc, len, run.opts->url);
 		return -1;
 	}
 	html_budget(FEED_HTML_TAGS);

@@ -1673,6 +1673,22 @@ declared(const char *doc, size_t len)
 	return name;
 }
 
+/* Whether p starts with an XML declaration or a feed's root element. */
+static int
+starts_feed(const char *p, size_t n)
+{
+	static const char *const starts[] = { "<?xml", "<rss", "<feed",
+	    "<rdf:RDF", "<RDF", "<channel" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		k = strlen(starts[i]);
+		if (n >= k && memcmp(p, starts[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
     char **errstr)
@@ -1683,7 +1699,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	const unsigned char *u = (const unsigned char *)doc;
 	const char *enc;
 	size_t skip = 0;
-	int wide = 0, rc, ok;
+	int wide = 0, junk = 0, rc, ok;
 
 	feed_xml_init();
 	memset(&st, 0, sizeof(st));
@@ -1719,8 +1735,15 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	if (!wide) {
 		/* Blanks or junk before the first tag would make libxml2
 		 * reject the XML declaration: feedparser skips them. */
-		while (skip < len && doc[skip] != '<')
+		while (skip < len && doc[skip] != '<') {
+			if (!isspace((unsigned char)doc[skip]))
+				junk = 1;
 			skip++;
+		}
+		/* A server's warning before a feed's own start is junk
+		 * to skip; text before some other tag is not a feed. */
+		if (junk && starts_feed(doc + skip, len - skip))
+			junk = 0;
 	}
 	if (skip >= len) {
 		size_t i, line = 1;
@@ -1780,6 +1803,17 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 		if (run->delivered < run->seen)
 			run->delivered = run->seen;
 		state_reset(&st);
+		if (junk && run->delivered == 0) {
+			/* Text, then markup that is neither a feed's start
+			 * nor XML (a README quoting a tag): recovering would
+			 * make an entry of it. */
+			ok = 0;
+			*errstr = xasprintf("not a feed: text before the "
+			    "first tag, and then not XML (line %d: %s)", line,
+			    msg != NULL ? msg : "not well-formed");
+			free(msg);
+			goto done;
+		}
 		p.recover = 1;
 		(void)run_pass(&st, doc, len, wide, &p);
 		info->flags |= FEED_RECOVERED;
@@ -1822,6 +1856,7 @@ feed_xml_parse(struct feed_run *run, const char *doc, size_t len,
 	} else if (*errstr == NULL && !run->aborted)
 		*errstr = xstrdup("not a feed: no RSS, RDF or Atom root "
 		    "element");
+done:
 	state_reset(&st);
 	fmap_level_reset(&st.feed);
 	fmap_level_reset(&st.ent);

@@ -283,7 +283,7 @@ if len(rs) < 3:
 
 n200=$(count '^GET /cond\.rss 200 ')
 n304=$(count '^GET /cond\.rss 304 ')
-parsed=$(grep -Ec '^feedd: [a-z]+: feed cond: ([0-9]+ new entries|no new entries)' \
+parsed=$(grep -Ec '^feedd: [a-z]+: feed cond: ([0-9]+ new entr(y|ies)|no new entries)' \
     "$work/feedd.log")
 notmod=$(grep -Ec '^feedd: [a-z]+: feed cond: not modified' "$work/feedd.log")
 entries=$(db "SELECT count(*) FROM entries e JOIN feeds f ON e.feed_id = f.id WHERE f.name = 'cond'")

@@ -165,7 +165,7 @@ START_TEST(test_all_errors_reported)
 	conf = load(
 	    "[feedd]\n"				/* 1 */
 	    "interval = soon\n"			/* 2 */
-	    "listen = localhost:8080\n"		/* 3 */
+	    "listen = example.org:8080\n"	/* 3 */
 	    "listen = 127.0.0.1:99999\n"	/* 4 */
 	    "bogus = 1\n"			/* 5 */
 	    "this line has no equals sign\n"	/* 6 */

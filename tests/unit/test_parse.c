@@ -479,6 +479,56 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+/* A site's page given as a feed is named as such, with the feeds it
+ * links (absolute, against <base href> and the document URL); text
+ * before markup that is not a feed is not a feed; a feed behind a
+ * server's warning still parses. */
+START_TEST(test_html_page)
+{
+	static const char page[] =
+	    "<!-- generated -->\n<!DOCTYPE html>\n<html><head>"
+	    "<meta charset=utf-8><title>Site</title>\n"
+	    "<link rel=\"alternate\" type=\"application/rss+xml\" "
+	    "href=\"/rss.xml\">\n"
+	    "<link rel=\"ALTERNATE\" type=\"application/atom+xml; "
+	    "charset=utf-8\" href=\"atom.xml\">\n"
+	    "<link rel=\"alternate\" type=\"application/rss+xml\" "
+	    "href=\"javascript:alert(1)\">\n"
+	    "<link rel=\"alternate\" hreflang=de href=\"/de/\">\n"
+	    "<link rel=\"stylesheet\" type=\"text/css\" href=\"s.css\">\n"
+	    "</head><body><p>Hi<br></body></html>\n";
+	static const char junk_feed[] = "Warning: x in y.php line 3\n"
+	    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+	    "<title>T</title><item><title>A</title></item>"
+	    "<item><title>B</title></channel></rss>";
+	static const char readme[] = "# A project\n\nIt serves "
+	    "<https://example.org/> and <item>s with a <title>.\n";
+	struct feed_parse_opts o = { .url = "https://news.example/world/" };
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse_mem(page, sizeof(page) - 1, &o, &g, &info,
+	    &err), -1);
+	ck_assert_str_eq(err, "not a feed: an HTML page; it links the feeds "
+	    "https://news.example/rss.xml and "
+	    "https://news.example/world/atom.xml");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(parse_mem(junk_feed, sizeof(junk_feed) - 1, NULL,
+	    &g, &info, &err), 0);
+	ck_assert(info.flags & FEED_RECOVERED);
+	feed_info_reset(&info);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_int_eq(parse_mem(readme, sizeof(readme) - 1, NULL, &g,
+	    &info, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a feed"));
+	free(err);
+	ck_assert_uint_eq(g.n, 2);
+	got_free(&g);
+}
+END_TEST
+
 START_TEST(test_size_cap)
 {
 	struct feed_parse_opts o = { NULL, NULL, 16 };
@@ -1482,6 +1532,7 @@ main(void)
 	tcase_add_test(tc, test_jsonfeed);
 	tcase_add_test(tc, test_empty_base64);
 	tcase_add_test(tc, test_fix_utf8);
+	tcase_add_test(tc, test_html_page);
 	tcase_add_test(tc, test_reparse_identical);
 	tcase_add_test(tc, test_formats);
 	tcase_add_test(tc, test_nested_container);
