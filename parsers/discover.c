@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 
 #include "discover.h"
+#include "html.h"
 #include "uri.h"
 #include "util.h"
 
@@ -251,12 +252,16 @@ discover_links(const char *doc, size_t len, const char *base,
 {
 	htmlDocPtr d;
 	struct walk w;
+	char *cut;
+	size_t cutlen;
 
 	*links = NULL;
 	if (len > (size_t)INT32_MAX)
 		return 0;
-	d = htmlReadMemory(doc, (int)len, NULL, NULL, HTML_PARSE_RECOVER |
+	cut = html_cut_attributes(doc, len, &cutlen);
+	d = htmlReadMemory(cut, (int)cutlen, NULL, NULL, HTML_PARSE_RECOVER |
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	free(cut);
 	if (d == NULL)
 		return 0;
 	memset(&w, 0, sizeof(w));

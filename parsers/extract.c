@@ -2142,7 +2142,7 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	size_t ulen, i, tlen;
 	int k, done = 0, wide, body = 0;
 	const char *why;
-	char *utf, *base = NULL;
+	char *utf, *cut, *base = NULL;
 	struct buf b;
 	xmlNodePtr root;
 
@@ -2167,8 +2167,11 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 		return -1;
 	}
 	memset(&x, 0, sizeof(x));
-	x.doc = build(utf, ulen);
+	/* libxml2 checks one tag's attributes pairwise: cut floods first. */
+	cut = html_cut_attributes(utf, ulen, &ulen);
 	free(utf);
+	x.doc = build(cut, ulen);
+	free(cut);
 	root = x.doc != NULL ? xmlDocGetRootElement(x.doc) : NULL;
 	for (x.body = root; x.body != NULL; x.body = ex_next(x.body, root,
 	    0))

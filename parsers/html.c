@@ -1375,6 +1375,24 @@ limit_attributes(struct buf *b, size_t from)
 	b->len = (size_t)(w - b->data);
 }
 
+char *
+html_cut_attributes(const char *html, size_t len, size_t *outlen)
+{
+	struct buf b;
+	size_t saved = slow_tags_left;
+
+	buf_init(&b, 0);
+	buf_add(&b, html, len);
+	buf_addch(&b, '\0');
+	b.len = len;
+	/* Only the attribute cut: the tag budget is the feed parser's. */
+	slow_tags_left = SIZE_MAX;
+	limit_attributes(&b, 0);
+	slow_tags_left = saved;
+	*outlen = b.len;
+	return buf_steal(&b);
+}
+
 /* Runs the parser over html[0..len) with s collecting the output. */
 static void
 run(struct san *s, const char *html, size_t len)

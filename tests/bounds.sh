@@ -238,6 +238,13 @@ CASES = {
                                         ((M - 100) // 11)), "refused"),
     "json_numbers": (lambda: JF % (b'{"id":"x","x":[' + b','.join(
         [b'1'] * ((M - 200) // 2)) + b']}'), "refused"),
+    # A web page where a feed was meant: the feed links it names are
+    # read with libxml2's HTML parser, which checks one tag's attributes
+    # pairwise (80,000 took 23 s).
+    "page_attr_flood": (lambda: b'<!DOCTYPE html><html><head>'
+        b'<link rel="alternate" type="application/rss+xml" href="/f">'
+        b'</head><body><p ' + attrs(fit(b' a1000000="x"', M - 200)) +
+        b'>x</p></body></html>', "refused"),
     "json_long_string": (lambda: JF % (b'{"id":"x","content_html":"' +
         b'<b>x</b>' * ((M - 200) // 8) + b'"}'), None),
     "json_tags": (lambda: JF % (b'{"id":"x","tags":[' + b','.join(
