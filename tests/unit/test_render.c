@@ -545,7 +545,7 @@ START_TEST(test_outlet_modes)
 	 * in RSS, whose readers take titles as HTML. */
 	ck_xstr(&d, "/rss/channel/item[1]/title", "[Alpha &amp; Sons] A "
 	    "&lt;b&gt;bold&lt;/b&gt; &amp; caf\xc3\xa9 \xe6\x97\xa5");
-	ck_xstr(&d, "/rss/channel/item[2]/title", "[beta]");
+	ck_xstr(&d, "/rss/channel/item[2]/title", "[beta] 1 < 2 & 3");
 	ck_xstr(&d, "/rss/channel/item[1]/dc:creator", "Jane Doe");
 	ck_count(&d, "/rss/channel/item[2]/dc:creator", 0);
 	doc_free(&d);
