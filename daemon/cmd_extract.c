@@ -73,7 +73,7 @@ cmd_extract(int argc, char *argv[])
 	};
 	struct extract_opts opts;
 	struct extract_result r;
-	char *doc, *errstr = NULL, *s, date[DATE_RFC3339_LEN];
+	char *doc, *errstr = NULL, *safe, *s, date[DATE_RFC3339_LEN];
 	const char *path;
 	size_t len = 0;
 	json_t *o;
@@ -122,7 +122,10 @@ cmd_extract(int argc, char *argv[])
 	rc = extract_page(doc, len, &opts, &r, &errstr);
 	free(doc);
 	if (rc == -1) {
-		fprintf(stderr, "feedd extract: %s: %s\n", path, errstr);
+		/* The reason may quote the page. */
+		safe = str_escape(errstr);
+		fprintf(stderr, "feedd extract: %s: %s\n", path, safe);
+		free(safe);
 		free(errstr);
 		return 1;
 	}

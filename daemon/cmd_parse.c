@@ -260,7 +260,7 @@ parse_one(const char *path, struct feed_parse_opts *opts)
 	struct feed_sink sink;
 	struct feed_info info;
 	struct out out;
-	char *doc, *errstr = NULL;
+	char *doc, *errstr = NULL, *safe;
 	size_t len = 0;
 	FILE *fp;
 	int rc, first = 1, mapped = 0;
@@ -297,7 +297,10 @@ parse_one(const char *path, struct feed_parse_opts *opts)
 		 * when nothing was read), but be safe about the output. */
 		if (out.started)
 			fputs("]}\n", stdout);
-		fprintf(stderr, "feedd parse: %s: %s\n", path, errstr);
+		/* The reason may quote the document (jansson does). */
+		safe = str_escape(errstr);
+		fprintf(stderr, "feedd parse: %s: %s\n", path, safe);
+		free(safe);
 		free(errstr);
 		return 1;
 	}

@@ -39,7 +39,7 @@ top_builddir=$(cd "$top_builddir" && pwd) || exit 99
 
 feedd=$top_builddir/feedd
 
-tap_plan 8
+tap_plan 9
 
 tmp=${TMPDIR:-/tmp}
 [ ${#tmp} -le 60 ] || tmp=/tmp
@@ -302,6 +302,13 @@ st=$?
 [ $? -eq 0 ] && [ $st -eq 0 ]
 tap_ok $? "feedd status shows it as \\x1b too" ||
     diag_file "$work/status.txt" 40
+
+# The same reason from `feedd parse` on a terminal: escaped too.
+"$feedd" parse "$work/www/esc.json" >/dev/null 2>"$work/parse.err"
+st=$?
+! grep -q "$esc" "$work/parse.err" && grep -q '\\x1b' "$work/parse.err"
+[ $? -eq 0 ] && [ $st -eq 1 ]
+tap_ok $? "feedd parse shows it as \\x1b too" || diag_file "$work/parse.err" 5
 
 show_logs
 stop_pid "$feedd_pid" 10
