@@ -31,31 +31,6 @@ usage(void)
 	    stderr);
 }
 
-/* Reads all of fp, up to cap bytes; NULL with a reason past that. */
-static char *
-slurp(FILE *fp, size_t cap, size_t *lenp, char **errstr)
-{
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-
-	buf_init(&b, cap);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_add(&b, chunk, n) == -1) {
-			buf_reset(&b);
-			*errstr = xasprintf("page larger than %zu bytes", cap);
-			return NULL;
-		}
-	}
-	if (ferror(fp)) {
-		buf_reset(&b);
-		*errstr = xasprintf("read error: %s", strerror(errno));
-		return NULL;
-	}
-	*lenp = b.len;
-	return buf_steal(&b);
-}
-
 static json_t *
 str_or_null(const char *s)
 {
@@ -110,7 +85,7 @@ cmd_extract(int argc, char *argv[])
 		    strerror(errno));
 		return 1;
 	}
-	doc = slurp(fp, EXTRACT_MAX_SIZE, &len, &errstr);
+	doc = read_capped(fp, EXTRACT_MAX_SIZE, "page", &len, &errstr);
 	if (fp != stdin)
 		fclose(fp);
 	if (doc == NULL) {

@@ -192,32 +192,6 @@ on_entry(void *arg, const struct entry *e, char **errstr)
 	return 0;
 }
 
-/* Reads all of fp, up to cap bytes; NULL with a reason past that. */
-static char *
-slurp(FILE *fp, size_t cap, size_t *lenp, char **errstr)
-{
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-
-	buf_init(&b, cap);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_add(&b, chunk, n) == -1) {
-			buf_reset(&b);
-			*errstr = xasprintf("document larger than %zu bytes",
-			    cap);
-			return NULL;
-		}
-	}
-	if (ferror(fp)) {
-		buf_reset(&b);
-		*errstr = xasprintf("read error: %s", strerror(errno));
-		return NULL;
-	}
-	*lenp = b.len;
-	return buf_steal(&b);
-}
-
 /*
  * A regular file is mapped rather than read: the parser only reads the
  * document, and copying 20 MB into a growing buffer (page faults, zeroed
@@ -274,7 +248,7 @@ parse_one(const char *path, struct feed_parse_opts *opts)
 	}
 	doc = map_file(fp, CMD_PARSE_MAX, &len, &mapped, &errstr);
 	if (doc == NULL && errstr == NULL)
-		doc = slurp(fp, CMD_PARSE_MAX, &len, &errstr);
+		doc = read_capped(fp, CMD_PARSE_MAX, "document", &len, &errstr);
 	if (fp != stdin)
 		fclose(fp);
 	if (doc == NULL) {

@@ -376,3 +376,29 @@ buf_reset(struct buf *b)
 	free(b->data);
 	buf_init(b, b->cap);
 }
+
+char *
+read_capped(FILE *fp, size_t cap, const char *what, size_t *lenp,
+    char **errstr)
+{
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	buf_init(&b, cap);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_add(&b, chunk, n) == -1) {
+			buf_reset(&b);
+			*errstr = xasprintf("%s larger than %zu bytes", what,
+			    cap);
+			return NULL;
+		}
+	}
+	if (ferror(fp)) {
+		buf_reset(&b);
+		*errstr = xasprintf("read error: %s", strerror(errno));
+		return NULL;
+	}
+	*lenp = b.len;
+	return buf_steal(&b);
+}

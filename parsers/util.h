@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
@@ -104,5 +105,13 @@ void	 buf_clear(struct buf *b);
 /* Hands the string to the caller (never NULL) and re-inits b. */
 char	*buf_steal(struct buf *b);
 void	 buf_reset(struct buf *b);
+
+/*
+ * Reads all of fp, up to cap bytes.  Returns the bytes (NUL-terminated,
+ * *lenp of them; caller frees), or NULL with a reason in *errstr: "WHAT
+ * larger than CAP bytes" past the cap, or the read error.
+ */
+char	*read_capped(FILE *fp, size_t cap, const char *what, size_t *lenp,
+	    char **errstr);
 
 #endif
