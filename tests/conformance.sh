@@ -3,10 +3,9 @@
 # through run.py, which compares the contract JSON with what feedparser
 # expects (issue 3 item 7).
 #
-# The corpus and the runner come from ../shared beside the clone
-# (FEEDD_SHARED overrides) when it is there, else from the copies
-# committed in tests/data/corpus/feedparser.tar.xz (extracted into the
-# build directory) and tests/conformance/run.py: the test never skips.
+# The corpus and the runner are the copies committed in
+# tests/data/corpus/feedparser.tar.xz (extracted into the build
+# directory) and tests/conformance/run.py: the test never skips.
 #
 # Every case must pass except the ones named in XFAIL below, each with
 # the reason feedd differs.  TAP: one line per failing or expected-to-fail
@@ -25,7 +24,6 @@ wellformed/sanitize/feed_title_crazy.xml
 wellformed/sanitize/item_content_encoded_crazy.xml
 '
 : "${top_srcdir:=.}" "${top_builddir:=.}"
-shared=${FEEDD_SHARED:-$top_srcdir/../shared}
 python=/usr/bin/python3
 [ -x "$python" ] || python=${PYTHON3:-python3}
 
@@ -35,32 +33,10 @@ bail() {
 	exit 1
 }
 
-# corpus_dir NAME: where corpus NAME is, extracting the committed copy
-# (once, atomically: parallel tests may ask at the same time).
-corpus_dir() {
-	if [ -d "$shared/corpus/$1" ]; then
-		echo "$shared/corpus/$1"
-		return 0
-	fi
-	dst=$top_builddir/tests/corpus
-	if [ ! -d "$dst/$1" ]; then
-		mkdir -p "$dst" || return 1
-		tmp=$(mktemp -d "$dst/.x.XXXXXX") || return 1
-		if ! xz -dc "$top_srcdir/tests/data/corpus/$1.tar.xz" |
-		    tar -xf - -C "$tmp"; then
-			rm -rf "$tmp"
-			return 1
-		fi
-		mv -T "$tmp/$1" "$dst/$1" 2>/dev/null || [ -d "$dst/$1" ] ||
-		    return 1
-		rm -rf "$tmp"
-	fi
-	echo "$dst/$1"
-}
+. "$top_srcdir/tests/corpus.sh"
 
 corpus=$(corpus_dir feedparser) || bail "cannot extract the feedparser corpus"
-runner=$shared/conformance/run.py
-[ -f "$runner" ] || runner=$top_srcdir/tests/conformance/run.py
+runner=$top_srcdir/tests/conformance/run.py
 feedd=$top_builddir/feedd
 out=$(mktemp) || exit 99
 json=$(mktemp) || exit 99

@@ -19,20 +19,8 @@ bail() {
 	exit 1
 }
 
-dst=$top_builddir/tests/corpus
-dir=$dst/extraction-dev
-if [ ! -f "$dir/truth.json" ]; then
-	mkdir -p "$dst" || bail "cannot create $dst"
-	tmp=$(mktemp -d "$dst/.x.XXXXXX") || bail "mktemp"
-	if ! xz -dc "$top_srcdir/tests/data/corpus/extraction-dev.tar.xz" |
-	    tar -xf - -C "$tmp"; then
-		rm -rf "$tmp"
-		bail "cannot extract the extraction corpus"
-	fi
-	mv -T "$tmp/extraction-dev" "$dir" 2>/dev/null || [ -d "$dir" ] ||
-	    bail "cannot move the extraction corpus"
-	rm -rf "$tmp"
-fi
+. "$top_srcdir/tests/corpus.sh"
+dir=$(corpus_dir extraction-dev) || bail "cannot extract the extraction corpus"
 exec "$python" - "$dir" "$top_builddir/feedd" "$floor" <<'PY'
 import collections, json, os, re, subprocess, sys
 

@@ -17,11 +17,9 @@
 #
 # The reference is JSON lines, one per document (its feed fields and
 # entry count) and one per entry, in corpus and document order, so that a
-# diff shows the field that moved.  The corpus comes from ../shared beside
-# the clone (FEEDD_SHARED overrides) or from
+# diff shows the field that moved.  The corpus is the copy in
 # tests/data/corpus/realworld.tar.xz, as in realworld.sh.
 : "${top_srcdir:=.}" "${top_builddir:=.}"
-shared=${FEEDD_SHARED:-$top_srcdir/../shared}
 python=/usr/bin/python3
 [ -x "$python" ] || python=${PYTHON3:-python3}
 
@@ -31,27 +29,7 @@ bail() {
 	exit 1
 }
 
-# corpus_dir NAME: as in conformance.sh.
-corpus_dir() {
-	if [ -d "$shared/corpus/$1" ]; then
-		echo "$shared/corpus/$1"
-		return 0
-	fi
-	dst=$top_builddir/tests/corpus
-	if [ ! -d "$dst/$1" ]; then
-		mkdir -p "$dst" || return 1
-		tmp=$(mktemp -d "$dst/.x.XXXXXX") || return 1
-		if ! xz -dc "$top_srcdir/tests/data/corpus/$1.tar.xz" |
-		    tar -xf - -C "$tmp"; then
-			rm -rf "$tmp"
-			return 1
-		fi
-		mv -T "$tmp/$1" "$dst/$1" 2>/dev/null || [ -d "$dst/$1" ] ||
-		    return 1
-		rm -rf "$tmp"
-	fi
-	echo "$dst/$1"
-}
+. "$top_srcdir/tests/corpus.sh"
 
 dir=$(corpus_dir realworld) || bail "cannot extract the realworld corpus"
 exec "$python" - "$dir" "$top_builddir/feedd" \

@@ -3,12 +3,10 @@
 # `feedd parse` (exit 0, no crash, no sanitizer report: ASan makes the
 # process exit non-zero) into as many entries as SOURCES.tsv lists for it,
 # which is what python3-feedparser finds (issue 3 item 7).  TAP, one line
-# per file.  The corpus is ../shared/corpus/realworld beside the clone
-# (FEEDD_SHARED overrides) when it is there, else the copy committed in
+# per file.  The corpus is the copy committed in
 # tests/data/corpus/realworld.tar.xz, extracted into the build directory:
 # the test never skips.
 : "${top_srcdir:=.}" "${top_builddir:=.}"
-shared=${FEEDD_SHARED:-$top_srcdir/../shared}
 python=/usr/bin/python3
 [ -x "$python" ] || python=${PYTHON3:-python3}
 
@@ -18,27 +16,7 @@ bail() {
 	exit 1
 }
 
-# corpus_dir NAME: as in conformance.sh.
-corpus_dir() {
-	if [ -d "$shared/corpus/$1" ]; then
-		echo "$shared/corpus/$1"
-		return 0
-	fi
-	dst=$top_builddir/tests/corpus
-	if [ ! -d "$dst/$1" ]; then
-		mkdir -p "$dst" || return 1
-		tmp=$(mktemp -d "$dst/.x.XXXXXX") || return 1
-		if ! xz -dc "$top_srcdir/tests/data/corpus/$1.tar.xz" |
-		    tar -xf - -C "$tmp"; then
-			rm -rf "$tmp"
-			return 1
-		fi
-		mv -T "$tmp/$1" "$dst/$1" 2>/dev/null || [ -d "$dst/$1" ] ||
-		    return 1
-		rm -rf "$tmp"
-	fi
-	echo "$dst/$1"
-}
+. "$top_srcdir/tests/corpus.sh"
 
 dir=$(corpus_dir realworld) || bail "cannot extract the realworld corpus"
 [ -f "$dir/SOURCES.tsv" ] || bail "no SOURCES.tsv in $dir"
