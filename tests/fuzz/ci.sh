@@ -1,23 +1,23 @@
 #!/bin/sh
-# ci.sh: build the libFuzzer harnesses with clang (outside the autotools
-# build: they need -fsanitize=fuzzer, which the normal build must not
-# get) and run each for a while from seeds drawn from both corpora.
-# Exits non-zero when a build fails or a harness finds a crash, a leak,
-# a timeout or an out-of-memory; the input that did it is left in the
-# work directory (printed) as crash-*, leak-*, timeout-* or oom-*.
+# ci.sh: build the libFuzzer harnesses and run each for a while from seeds
+# drawn from the committed corpora (tests/data/corpus/).  The harnesses
+# need every object instrumented (-fsanitize=fuzzer-no-link), which the
+# normal build must not get, so they are built by automake in a copy of
+# the tree configured with --enable-fuzzers --enable-sanitizers (CC
+# clang).  Exits non-zero when the build fails or a harness finds a
+# crash, a leak, a timeout or an out-of-memory; the input that did it is
+# left in the work directory (printed) as crash-*, leak-*, timeout-* or
+# oom-*.
 #
 #   tests/fuzz/ci.sh [SECONDS [HARNESS...]]
 #
 # SECONDS per harness (default 30); HARNESS among parse date uri html
-# http extract (default all).  http links the daemon's serving code and
-# needs a configured tree (config.h) plus libmicrohttpd, libev, SQLite and
-# zlib.  Environment: CC (default clang, else clang-14),
-# FUZZ_WORK (work directory, default a fresh one under ${TMPDIR:-/tmp}),
-# FEEDD_SHARED (where corpus/ is, default ../shared beside the clone; the
-# copies in tests/data/corpus/ are used when it is absent), FUZZ_JOBS
+# http extract (default all).  Environment: CC (default clang, else
+# clang-14), FUZZ_WORK (work directory, default a fresh one under
+# ${TMPDIR:-/tmp}; reusing one reuses its build and seeds), FUZZ_JOBS
 # (harnesses run at once, default 1), FUZZ_BUILD_ONLY=1 to stop after
 # building.  Needs clang and libclang-rt-14-dev (libFuzzer, ASan, UBSan)
-# plus the libxml2 and jansson headers.
+# plus the build dependencies of feedd itself.
 set -eu
 
 secs=${1:-30}
@@ -25,76 +25,52 @@ secs=${1:-30}
 harnesses=${*:-parse date uri html http extract}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-shared=${FEEDD_SHARED:-$src/../shared}
 if [ -z "${CC:-}" ]; then
 	CC=clang
 	command -v clang >/dev/null 2>&1 || CC=clang-14
 fi
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/feedd-fuzz.XXXXXX")}
-mkdir -p "$work/obj"
+mkdir -p "$work"
 echo "fuzz: work directory $work"
 
-san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-g -O1 -fno-omit-frame-pointer $san -std=c11 -D_GNU_SOURCE \
-    -I$src $(pkg-config --cflags libxml-2.0 jansson)"
-libs="$(pkg-config --libs libxml-2.0 jansson)"
-
-# The parser library, once, instrumented for coverage.
-objs=
-for c in "$src"/parsers/*.c; do
-	o=$work/obj/$(basename "$c" .c).o
-	if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then
-		$CC $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o"
-	fi
-	objs="$objs $o"
-done
-# The serving code (for http): the daemon's modules and the store.
-dobjs=
-case " $harnesses " in
-*" http "*)
-	if [ ! -f "$src/config.h" ]; then
-		echo "fuzz: http needs a configured tree ($src/config.h)" >&2
-		exit 1
-	fi
-	for c in "$src"/daemon/serve.c "$src"/daemon/conf.c \
-	    "$src"/daemon/opml.c "$src"/daemon/page.c "$src"/daemon/render.c \
-	    "$src"/daemon/metrics.c "$src"/daemon/log.c \
-	    "$src"/storage/*.c; do
-		o=$work/obj/d_$(basename "$c" .c).o
-		if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then
-			$CC $cflags -fsanitize=fuzzer-no-link -I"$src/daemon" \
-			    -DLOCALSTATEDIR=\"/var\" -DSYSCONFDIR=\"/etc\" \
-			    -I"$src/storage" -c "$c" -o "$o"
-		fi
-		dobjs="$dobjs $o"
-	done
-	;;
-esac
-dlibs="-lmicrohttpd -lev $(pkg-config --libs sqlite3 zlib inih)"
-if grep -q '^#define HAVE_SYSTEMD 1' "$src/config.h" 2>/dev/null; then
-	dlibs="$dlibs $(pkg-config --libs libsystemd)"
+# The tree's tracked files (or, outside git, everything but build
+# products) copied into the work directory; a file that did not change
+# keeps its time stamp, so make rebuilds only what changed.
+mkdir -p "$work/tree"
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -z | xargs -0 tar -cf -) |
+	    (cd "$work/tree" && tar -xpf - --keep-newer-files 2>/dev/null || true)
+else
+	(cd "$src" && tar -cf - --exclude=./tests/corpus --exclude='*.o' .) |
+	    (cd "$work/tree" && tar -xpf - --keep-newer-files 2>/dev/null || true)
 fi
+progs=
 for h in $harnesses; do
-	if [ "$h" = http ]; then
-		$CC $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" $dobjs $objs \
-		    $libs $dlibs -o "$work/fuzz_$h"
-	else
-		$CC $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" $objs $libs \
-		    -o "$work/fuzz_$h"
+	progs="$progs tests/fuzz/fuzz_$h"
+done
+(
+	cd "$work/tree"
+	if [ ! -f Makefile ]; then
+		autoreconf -fi >autoreconf.log 2>&1 || { tail -n 20 autoreconf.log >&2; exit 1; }
+		./configure CC="$CC" --enable-sanitizers --enable-fuzzers \
+		    >configure.log 2>&1 || { tail -n 30 configure.log >&2; exit 1; }
 	fi
+	make -j"${FUZZ_MAKE_JOBS:-2}" $progs >make.log 2>&1 ||
+	    { tail -n 60 make.log >&2; exit 1; }
+)
+for h in $harnesses; do
+	cp "$work/tree/tests/fuzz/fuzz_$h" "$work/fuzz_$h"
 done
 [ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
-# Seeds: the shared corpora if present, else the committed copies.
+# Seeds from the committed corpora.
 if [ ! -d "$work/seeds" ]; then
-	croot=$shared/corpus
-	if [ ! -d "$croot/feedparser" ] || [ ! -d "$croot/realworld" ]; then
-		croot=$work/corpus
-		mkdir -p "$croot"
-		for t in "$src"/tests/data/corpus/*.tar.xz; do
-			tar -xJf "$t" -C "$croot"
-		done
-	fi
+	croot=$work/corpus
+	mkdir -p "$croot"
+	for t in "$src"/tests/data/corpus/feedparser.tar.xz \
+	    "$src"/tests/data/corpus/realworld.tar.xz; do
+		tar -xJf "$t" -C "$croot"
+	done
 	python3 "$here/seeds.py" "$croot" "$work/seeds.tmp" >/dev/null
 	mv "$work/seeds.tmp" "$work/seeds"
 fi
