@@ -8,6 +8,7 @@
  * already (titles are not HTML in JSON Feed); content_html is sanitized,
  * content_text and summary are escaped into HTML.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,55 @@ json_prescan(const char *doc, size_t len, char **errstr)
 	return 0;
 }
 
+/*
+ * A real number past a double's range (1e400) makes jansson refuse the
+ * whole document, though no field feedd reads is ever such a number.
+ * Returns a NUL-terminated copy of doc in which every number outside
+ * strings that overflows a double is overwritten by null and spaces (the
+ * same length, so positions in error messages still hold): an id of
+ * 1e400 is then no id, as it cannot be told from 2e400.
+ */
+static char *
+tame_numbers(const char *doc, size_t len)
+{
+	char *copy = xmalloc(len + 1), *end;
+	size_t i;
+	int in_str = 0;
+	double d;
+
+	memcpy(copy, doc, len);
+	copy[len] = '\0';
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (copy[i] == '\\')
+				i++;
+			else if (copy[i] == '"')
+				in_str = 0;
+		} else if (copy[i] == '"') {
+			in_str = 1;
+		} else if (copy[i] == '-' || (copy[i] >= '0' && copy[i] <= '9')) {
+			/* Only JSON's own number syntax: strtod also
+			 * reads "inf" and hexadecimal. */
+			d = strtod(copy + i, &end);
+			if (end == copy + i)
+				continue;
+			if (strspn(copy + i, "0123456789+-.eE") <
+			    (size_t)(end - copy) - i) {
+				i = (size_t)(end - copy) - 1;
+				continue;
+			}
+			if (d == HUGE_VAL || d == -HUGE_VAL) {
+				/* Such a literal has at least 5 bytes
+				 * ("1e309"): room for a null. */
+				memset(copy + i, ' ', (size_t)(end - copy) - i);
+				memcpy(copy + i, "null", 4);
+			}
+			i = (size_t)(end - copy) - 1;
+		}
+	}
+	return copy;
+}
+
 int
 feed_json_parse(struct feed_run *run, const char *doc, size_t len,
     char **errstr)
@@ -220,6 +270,13 @@ feed_json_parse(struct feed_run *run, const char *doc, size_t len,
 	if (root == NULL && json_error_code(&jerr) ==
 	    json_error_numeric_overflow)
 		root = json_loadb(doc, len, JSON_DECODE_INT_AS_REAL, &jerr);
+	if (root == NULL && json_error_code(&jerr) ==
+	    json_error_numeric_overflow) {
+		char *tame = tame_numbers(doc, len);
+
+		root = json_loadb(tame, len, JSON_DECODE_INT_AS_REAL, &jerr);
+		free(tame);
+	}
 	if (root == NULL) {
 		*errstr = xasprintf("line %d: %s", jerr.line, jerr.text);
 		return -1;

@@ -673,6 +673,57 @@ START_TEST(test_json_big_integer)
 END_TEST
 
 /*
+ * A real number past a double's range (1e400), in an extension or as an
+ * id, made jansson refuse the whole document.  It parses; such an id is
+ * no id (the entry falls back like one without), other fields stay, and
+ * "-Infinity" and hexadecimal are still not JSON.
+ */
+START_TEST(test_json_beyond_double)
+{
+	static const char doc[] = "{\"version\":"
+	    "\"https://jsonfeed.org/version/1.1\",\"title\":\"T\","
+	    "\"_ext\":{\"r\":-1e400,\"s\":\"1e400 in a string\"},"
+	    "\"items\":[{\"id\":1e400,\"title\":\"a\","
+	    "\"url\":\"http://e/a\",\"_x\":[2E+999,1e-400,0.5]},"
+	    "{\"id\":7,\"title\":\"1e400\"}]}";
+	static const char *bad[] = {
+		"{\"version\":\"https://jsonfeed.org/version/1.1\","
+		"\"items\":[],\"x\":-Infinity,\"y\":1e400}",
+		"{\"version\":\"https://jsonfeed.org/version/1.1\","
+		"\"items\":[],\"x\":0x1p5000,\"y\":1e400}",
+	};
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+	size_t i;
+
+	ck_assert_int_eq(parse_mem(doc, strlen(doc), NULL, &g, &info, &err),
+	    0);
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(info.title, "T");
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_ptr_null(g.e[0].id);
+	ck_assert_str_eq(g.e[0].title, "a");
+	ck_assert_str_eq(g.e[0].link, "http://e/a");
+	ck_assert_str_eq(g.e[1].id, "7");
+	ck_assert_str_eq(g.e[1].title, "1e400");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&g, 0, sizeof(g));
+		ck_assert_int_eq(parse_mem(bad[i], strlen(bad[i]), NULL, &g,
+		    &info, &err), -1);
+		ck_assert_ptr_nonnull(err);
+		free(err);
+		err = NULL;
+		got_free(&g);
+		feed_info_reset(&info);
+	}
+}
+END_TEST
+
+/*
  * Titles are plain text as readers show them: RSS text that holds a tag
  * (escaped or in CDATA) loses its markup, entities decoded; Atom
  * type="text" stays literal.
@@ -1515,6 +1566,7 @@ main(void)
 	tcase_add_test(tc, test_xxe);
 	tcase_add_test(tc, test_billion_laughs);
 	tcase_add_test(tc, test_json_big_integer);
+	tcase_add_test(tc, test_json_beyond_double);
 	tcase_add_test(tc, test_json_bounds);
 	tcase_add_test(tc, test_entity_budget);
 	tcase_add_test(tc, test_attribute_floods);
