@@ -510,16 +510,120 @@ iso_parse(const char *p, int64_t *t)
 	return finish(y, mo, d, h, mi, s, off, t);
 }
 
+/* A numeric zone offset after the time: "+2", "-05:00", "+0530". */
+static int
+tok_offset(const char **pp, struct tok *k)
+{
+	const char *p = *pp;
+	int sign = *p == '-' ? -1 : 1, oh, om = 0;
+	size_t nd;
+
+	p++;
+	nd = ndigits(p);
+	if (nd == 1 || nd == 2) {
+		oh = digits(&p, (int)nd);
+		if (*p == ':') {
+			p++;
+			if ((om = digits(&p, 2)) < 0)
+				return -1;
+		}
+	} else if (nd == 3 || nd == 4) {
+		oh = digits(&p, (int)nd - 2);
+		om = digits(&p, 2);
+	} else
+		return -1;
+	if (oh > 23 || om > 59)
+		return -1;
+	k->kind = TK_OFFSET;
+	k->off = sign * (oh * 3600 + om * 60);
+	*pp = p;
+	return 0;
+}
+
+/* A time ("9:15", "09:15:30.25", French "14h30") or a number. */
+static int
+tok_digits(const char **pp, struct tok *k, int *seen_time)
+{
+	const char *p = *pp;
+	size_t nd = ndigits(p);
+
+	if (p[nd] == ':') {
+		int v[3] = { 0, 0, 0 }, i;
+
+		if (nd > 2)
+			return -1;
+		v[0] = digits(&p, (int)nd);
+		for (i = 1; i < 3 && *p == ':'; i++) {
+			p++;
+			if (ndigits(p) != 2)
+				return -1;
+			v[i] = digits(&p, 2);
+		}
+		if (*p == '.' && isdigit((unsigned char)p[1])) {
+			p++;
+			p += ndigits(p);
+		}
+		k->kind = TK_TIME;
+		k->h = v[0];
+		k->m = v[1];
+		k->s = v[2];
+		*seen_time = 1;
+	} else if (nd <= 2 && (p[nd] == 'h' || p[nd] == 'H') &&
+	    ndigits(p + nd + 1) == 2 && !*seen_time) {
+		k->kind = TK_TIME;
+		k->h = digits(&p, (int)nd);
+		p++;
+		k->m = digits(&p, 2);
+		*seen_time = 1;
+	} else {
+		if (nd > 9)
+			return -1;
+		k->kind = TK_NUM;
+		k->len = (int)nd;
+		k->num = digits(&p, (int)nd);
+	}
+	*pp = p;
+	return 0;
+}
+
+/* A word, case-folded; returns 1 for a token, 0 for one that carries
+ * nothing ("Etc/", the "T" of 2004-július-13T9:15), -1 on junk. */
+static int
+tok_word(const char **pp, struct tok *k)
+{
+	const char *p = *pp;
+	size_t wl = 0;
+	uint32_t c;
+	int cl;
+
+	while ((cl = is_word_start((const unsigned char *)p, strlen(p)) ?
+	    utf8_get((const unsigned char *)p, strlen(p), &c) : 0) > 0) {
+		if (wl + 5 >= sizeof(k->word))
+			return -1;
+		wl += utf8_put(fold(c), k->word + wl);
+		p += cl;
+	}
+	k->word[wl] = '\0';
+	*pp = p;
+	if (strcmp(k->word, "etc") == 0 && *p == '/') {
+		*pp = p + 1;
+		return 0;
+	}
+	if (strcmp(k->word, "t") == 0 && isdigit((unsigned char)*p))
+		return 0;
+	k->kind = TK_WORD;
+	return 1;
+}
+
 /* Cuts s into tokens; returns their number or -1 on junk. */
 static int
 tokenize(const char *s, struct tok *tk, int max)
 {
 	const char *p = s;
-	int n = 0, seen_time = 0;
+	int n = 0, seen_time = 0, rc;
 
 	while (*p != '\0') {
 		struct tok *k = &tk[n];
-		size_t len = strlen(p);
 
 		if (n >= max)
 			return -1;
@@ -535,121 +639,28 @@ tokenize(const char *s, struct tok *tk, int max)
 				p++;
 			continue;
 		}
-		if (*p == ',' || *p == '/') {
-			k->kind = *p == ',' ? TK_COMMA : TK_SLASH;
+		if (*p == ',' || *p == '/' ||
+		    (*p == '-' && !(seen_time &&
+		    isdigit((unsigned char)p[1])))) {
+			k->kind = *p == ',' ? TK_COMMA : *p == '/' ?
+			    TK_SLASH : TK_DASH;
 			p++;
-			n++;
-			continue;
-		}
-		if ((*p == '+' || *p == '-') && seen_time &&
-		    isdigit((unsigned char)p[1])) {
-			int sign = *p == '-' ? -1 : 1, oh, om = 0;
-			size_t nd;
-
-			p++;
-			nd = ndigits(p);
-			if (nd == 1 || nd == 2) {
-				oh = digits(&p, (int)nd);
-				if (*p == ':') {
-					p++;
-					if ((om = digits(&p,
-					    2)) < 0)
-						return -1;
-				}
-			} else if (nd == 3 || nd == 4) {
-				oh = digits(&p, (int)nd - 2);
-				om = digits(&p, 2);
-			} else
+		} else if (*p == '+' || *p == '-') {
+			if (!seen_time || !isdigit((unsigned char)p[1]) ||
+			    tok_offset(&p, k) == -1)
 				return -1;
-			if (oh > 23 || om > 59)
+		} else if (isdigit((unsigned char)*p)) {
+			if (tok_digits(&p, k, &seen_time) == -1)
 				return -1;
-			k->kind = TK_OFFSET;
-			k->off = sign * (oh * 3600 + om * 60);
-			n++;
-			continue;
-		}
-		if (*p == '-') {
-			k->kind = TK_DASH;
-			p++;
-			n++;
-			continue;
-		}
-		if (isdigit((unsigned char)*p)) {
-			size_t nd = ndigits(p);
-
-			if (p[nd] == ':') {
-				int v[3] = { 0, 0, 0 }, i;
-
-				if (nd > 2)
-					return -1;
-				v[0] = digits(&p, (int)nd);
-				for (i = 1; i < 3 && *p == ':'; i++) {
-					p++;
-					if (ndigits(p) != 2)
-						return -1;
-					v[i] = digits(&p, 2);
-				}
-				if (*p == '.' &&
-				    isdigit((unsigned char)p[1])) {
-					p++;
-					p += ndigits(p);
-				}
-				k->kind = TK_TIME;
-				k->h = v[0];
-				k->m = v[1];
-				k->s = v[2];
-				seen_time = 1;
-				n++;
-				continue;
-			}
-			/* French "14h30". */
-			if (nd <= 2 && (p[nd] == 'h' || p[nd] == 'H') &&
-			    ndigits(p + nd + 1) == 2 && !seen_time) {
-				k->kind = TK_TIME;
-				k->h = digits(&p, (int)nd);
-				p++;
-				k->m = digits(&p, 2);
-				seen_time = 1;
-				n++;
-				continue;
-			}
-			if (nd > 9)
+		} else if (is_word_start((const unsigned char *)p,
+		    strlen(p))) {
+			if ((rc = tok_word(&p, k)) == -1)
 				return -1;
-			k->kind = TK_NUM;
-			k->len = (int)nd;
-			k->num = digits(&p, (int)nd);
-			n++;
-			continue;
-		}
-		if (is_word_start((const unsigned char *)p, len)) {
-			size_t wl = 0;
-			uint32_t c;
-			int cl;
-
-			while ((cl = is_word_start((const unsigned char *)p,
-			    strlen(p)) ?
-			    utf8_get((const unsigned char *)p,
-			    strlen(p), &c) : 0) > 0) {
-				if (wl + 5 >= sizeof(k->word))
-					return -1;
-				wl += utf8_put(fold(c), k->word + wl);
-				p += cl;
-			}
-			k->word[wl] = '\0';
-			/* "Etc/GMT": the prefix carries nothing. */
-			if (strcmp(k->word, "etc") == 0 && *p == '/') {
-				p++;
+			if (rc == 0)
 				continue;
-			}
-			/* "T" between date and time: 2004-július-13T9:15. */
-			if (strcmp(k->word, "t") == 0 &&
-			    isdigit((unsigned char)*p))
-				continue;
-			k->kind = TK_WORD;
-			n++;
-			continue;
-		}
-		return -1;
+		} else
+			return -1;
+		n++;
 	}
 	return n;
 }
@@ -666,144 +677,164 @@ year_of(const struct tok *k)
 	return -1;
 }
 
+/* What loose_parse has gathered from the tokens so far. */
+struct loose {
+	const struct tok *nums[4];
+	int nnum;
+	int month, amb_month;
+	int h, mi, sec, have_time, ampm;
+	int off, have_zone, have_offset, korean;
+};
+
+/* Token i, a word: a month, a weekday, am/pm, a filler or a zone.
+ * Returns 0, or -1 when the string is not a date. */
+static int
+loose_word(struct loose *st, const struct tok *tk, int i, int n)
+{
+	const struct tok *k = &tk[i];
+	int v, wd;
+
+	v = lookup(months, sizeof(months) / sizeof(months[0]), k->word);
+	wd = lookup(weekdays, sizeof(weekdays) / sizeof(weekdays[0]),
+	    k->word);
+	if (v > 0 && wd >= 0) {
+		/* "mar" is March and Spanish Tuesday. */
+		if (st->amb_month < 0)
+			st->amb_month = v;
+		return 0;
+	}
+	if (v > 0) {
+		if (st->month > 0 && st->month != v)
+			return -1;
+		st->month = v;
+		return 0;
+	}
+	if (wd >= 0)
+		return 0;
+	if (strcmp(k->word, "am") == 0 || strcmp(k->word, "오전") == 0) {
+		if (!st->have_time)
+			return -1;
+		st->ampm = 1;
+		st->korean |= k->word[0] != 'a';
+		return 0;
+	}
+	if (strcmp(k->word, "pm") == 0 || strcmp(k->word, "오후") == 0) {
+		st->ampm = 2;
+		st->korean |= k->word[0] != 'p';
+		return 0;
+	}
+	if (strcmp(k->word, "년") == 0)
+		st->korean = 1;
+	if (is_filler(k->word))
+		return 0;
+	v = zone_lookup(k->word);
+	if (v == -9999 || (strlen(k->word) == 1 && !st->have_time)) {
+		/* An unknown alphabetic zone after the time counts as
+		 * UTC, as in feedparser. */
+		if (st->have_time && !st->have_zone &&
+		    strlen(k->word) <= 5 &&
+		    (i + 1 == n || tk[i + 1].kind == TK_NUM)) {
+			st->have_zone = 1;
+			return 0;
+		}
+		return -1;
+	}
+	if (!st->have_zone) {
+		st->have_zone = 1;
+		st->off = v * 60;
+	}
+	return 0;
+}
+
+/* The date the gathered parts name, into *t; 0 or -1. */
+static int
+loose_finish(struct loose *st, int64_t *t)
+{
+	int y, d, mo;
+
+	if (st->month < 0)
+		st->month = st->amb_month;
+	if (st->ampm != 0) {
+		if (st->h < 1 || st->h > 12)
+			return -1;
+		if (st->ampm == 1 && st->h == 12)
+			st->h = 0;
+		else if (st->ampm == 2 && st->h != 12)
+			st->h += 12;
+	}
+	if (st->korean && !st->have_zone)
+		st->off = 9 * 3600;
+	if (st->month > 0) {
+		if (st->nnum != 2)
+			return -1;
+		if (st->nums[0]->len >= 3) {
+			y = year_of(st->nums[0]);
+			d = st->nums[1]->len <= 2 ? (int)st->nums[1]->num : -1;
+		} else {
+			d = (int)st->nums[0]->num;
+			y = year_of(st->nums[1]);
+		}
+		mo = st->month;
+	} else {
+		/* Numeric: only year first (2006/09/15, 2004년 05월 28일). */
+		if (st->nnum != 3 || st->nums[0]->len != 4 ||
+		    st->nums[1]->len > 2 || st->nums[2]->len > 2)
+			return -1;
+		y = (int)st->nums[0]->num;
+		mo = (int)st->nums[1]->num;
+		d = (int)st->nums[2]->num;
+	}
+	if (y < 0 || d < 0)
+		return -1;
+	return finish(y, mo, d, st->h, st->mi, st->sec, st->off, t);
+}
+
 static int
 loose_parse(const char *s, int64_t *t)
 {
 	struct tok tk[DATE_MAXTOK];
-	const struct tok *nums[4];
-	int n, i, nnum = 0;
-	int month = -1, amb_month = -1, y, d, mo;
-	int h = 0, mi = 0, sec = 0, have_time = 0, ampm = 0;
-	int off = 0, have_zone = 0, have_offset = 0, korean = 0;
+	struct loose st;
+	int n, i;
 
+	memset(&st, 0, sizeof(st));
+	st.month = st.amb_month = -1;
 	n = tokenize(s, tk, DATE_MAXTOK);
 	if (n <= 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		struct tok *k = &tk[i];
-		int v, wd;
+		const struct tok *k = &tk[i];
 
 		switch (k->kind) {
 		case TK_NUM:
-			if (nnum == 4)
+			if (st.nnum == 4)
 				return -1;
-			nums[nnum++] = k;
+			st.nums[st.nnum++] = k;
 			break;
 		case TK_TIME:
-			if (have_time)
+			if (st.have_time)
 				return -1;
-			have_time = 1;
-			h = k->h;
-			mi = k->m;
-			sec = k->s;
+			st.have_time = 1;
+			st.h = k->h;
+			st.mi = k->m;
+			st.sec = k->s;
 			break;
 		case TK_OFFSET:
-			/*
-			 * "GMT+3" adds to the zero zone just named; a
-			 * numeric offset beats any name ("-0500 EST").
-			 */
-			if (have_offset++)
+			/* "GMT+3" adds to the zero zone just named; a
+			 * numeric offset beats any name ("-0500 EST"). */
+			if (st.have_offset++)
 				return -1;
-			have_zone = 1;
-			off = k->off;
+			st.have_zone = 1;
+			st.off = k->off;
 			break;
 		case TK_WORD:
-			v = lookup(months, sizeof(months) / sizeof(months[0]),
-			    k->word);
-			wd = lookup(weekdays,
-			    sizeof(weekdays) / sizeof(weekdays[0]), k->word);
-			if (v > 0 && wd >= 0) {
-				/* "mar" is March and Spanish Tuesday. */
-				if (amb_month < 0)
-					amb_month = v;
-				break;
-			}
-			if (v > 0) {
-				if (month > 0 && month != v)
-					return -1;
-				month = v;
-				break;
-			}
-			if (wd >= 0)
-				break;
-			if (strcmp(k->word, "am") == 0 ||
-			    strcmp(k->word, "오전") == 0) {
-				if (!have_time)
-					return -1;
-				ampm = 1;
-				korean |= k->word[0] != 'a';
-				break;
-			}
-			if (strcmp(k->word, "pm") == 0 ||
-			    strcmp(k->word, "오후") == 0) {
-				ampm = 2;
-				korean |= k->word[0] != 'p';
-				break;
-			}
-			if (strcmp(k->word, "년") == 0)
-				korean = 1;
-			if (is_filler(k->word))
-				break;
-			v = zone_lookup(k->word);
-			if (v == -9999 ||
-			    (strlen(k->word) == 1 && !have_time)) {
-				/*
-				 * An unknown alphabetic zone after the time
-				 * counts as UTC, as in feedparser.
-				 */
-				if (have_time && !have_zone &&
-				    strlen(k->word) <= 5 && (i + 1 == n ||
-				    tk[i + 1].kind == TK_NUM)) {
-					have_zone = 1;
-					break;
-				}
+			if (loose_word(&st, tk, i, n) == -1)
 				return -1;
-			}
-			if (have_zone)
-				break;
-			have_zone = 1;
-			off = v * 60;
 			break;
 		default:
 			break;
 		}
 	}
-	if (month < 0)
-		month = amb_month;
-	if (ampm != 0) {
-		if (h < 1 || h > 12)
-			return -1;
-		if (ampm == 1 && h == 12)
-			h = 0;
-		else if (ampm == 2 && h != 12)
-			h += 12;
-	}
-	if (korean && !have_zone)
-		off = 9 * 3600;
-
-	if (month > 0) {
-		if (nnum != 2)
-			return -1;
-		if (nums[0]->len >= 3) {
-			y = year_of(nums[0]);
-			d = nums[1]->len <= 2 ? (int)nums[1]->num : -1;
-		} else {
-			d = (int)nums[0]->num;
-			y = year_of(nums[1]);
-		}
-		mo = month;
-	} else {
-		/* Numeric: only year first (2006/09/15, 2004년 05월 28일). */
-		if (nnum != 3 || nums[0]->len != 4 || nums[1]->len > 2 ||
-		    nums[2]->len > 2)
-			return -1;
-		y = (int)nums[0]->num;
-		mo = (int)nums[1]->num;
-		d = (int)nums[2]->num;
-	}
-	if (y < 0 || d < 0)
-		return -1;
-	return finish(y, mo, d, h, mi, sec, off, t);
+	return loose_finish(&st, t);
 }
 
 int
