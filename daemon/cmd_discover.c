@@ -19,7 +19,7 @@
 
 #include <ev.h>
 
-#include "cmd_discover.h"
+#include "cmd.h"
 #include "fetch.h"
 #include "parsers/discover.h"
 #include "parsers/feed.h"

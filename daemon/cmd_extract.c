@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "cmd_extract.h"
+#include "cmd.h"
 #include "parsers/date.h"
 #include "parsers/extract.h"
 #include "parsers/feed.h"

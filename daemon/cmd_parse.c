@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd_parse.h"
+#include "cmd.h"
 #include "parsers/date.h"
 #include "parsers/feed.h"
 #include "parsers/util.h"

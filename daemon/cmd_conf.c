@@ -1,0 +1,120 @@
+/*
+ * cmd_conf.c: the commands that read configuration and subscription
+ * files and print, without a daemon: check-config, import-opml and
+ * export-opml.
+ *
+ * Errors go to stderr as the loaders word them, every one of them, one a
+ * line; output goes to stdout only once it is complete, so a command that
+ * fails prints nothing a script could mistake for a result.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "log.h"
+#include "opml.h"
+#include "parsers/util.h"
+
+static struct conf *
+load_or_print(const char *conf_path)
+{
+	struct conf *conf;
+	char *errstr = NULL;
+
+	conf = conf_load(conf_path, &errstr);
+	if (conf == NULL) {
+		fprintf(stderr, "%s\n", errstr);
+		free(errstr);
+	}
+	return conf;
+}
+
+int
+cmd_check_config(const struct cmd_opts *o)
+{
+	struct conf *conf;
+
+	if ((conf = load_or_print(o->conf_path)) == NULL)
+		return 1;
+	printf("configuration OK\n");
+	conf_free(conf);
+	return 0;
+}
+
+static int
+write_out(const struct buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+		return -1;
+	return fflush(stdout) == EOF ? -1 : 0;
+}
+
+int
+cmd_export_opml(const struct cmd_opts *o)
+{
+	struct conf *conf;
+	struct buf out;
+	int rc;
+
+	if ((conf = load_or_print(o->conf_path)) == NULL)
+		return 1;
+	buf_init(&out, 0);
+	opml_write(conf, &out);
+	rc = write_out(&out);
+	buf_reset(&out);
+	conf_free(conf);
+	if (rc == -1) {
+		log_warn("stdout");
+		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_import_opml(const struct cmd_opts *o)
+{
+	const char *path = o->argv[0];
+	struct conf_feed *feeds = NULL;
+	struct buf errors, in, out;
+	size_t nfeeds = 0;
+	char chunk[8192];
+	size_t n;
+	int rc;
+
+	buf_init(&errors, 0);
+	if (strcmp(path, "-") == 0) {
+		buf_init(&in, 0);
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			buf_add(&in, chunk, n);
+		if (ferror(stdin)) {
+			log_warn("stdin");
+			buf_reset(&in);
+			return 1;
+		}
+		rc = opml_read_mem("<stdin>", in.data != NULL ? in.data : "",
+		    in.len, &feeds, &nfeeds, &errors);
+		buf_reset(&in);
+	} else
+		rc = opml_read_feeds(path, &feeds, &nfeeds, &errors);
+	if (rc == -1) {
+		fprintf(stderr, "%s\n", errors.data);
+		buf_reset(&errors);
+		opml_feeds_free(feeds, nfeeds);
+		return 1;
+	}
+	buf_reset(&errors);
+	buf_init(&out, 0);
+	buf_printf(&out, "# %zu feed%s from %s\n\n", nfeeds,
+	    nfeeds == 1 ? "" : "s", path);
+	opml_write_conf(feeds, nfeeds, &out);
+	rc = write_out(&out);
+	buf_reset(&out);
+	opml_feeds_free(feeds, nfeeds);
+	if (rc == -1) {
+		log_warn("stdout");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,554 @@
+/*
+ * daemon.c: the running daemon, wired on one libev loop.
+ *
+ * daemon_run reads the config, opens the store, creates the fetcher, the
+ * HTTP server and the scheduler, runs the loop, and tears everything down
+ * in the reverse order.  The daemon never forks: systemd and terminals
+ * both want it in the foreground.  Besides the wiring, this file owns
+ * what belongs to no module: the signals, the status line systemd shows,
+ * and the store's housekeeping timers.
+ *
+ * Signals arrive as ev_signal watchers, so every handler runs on the loop
+ * between two callbacks, never inside a poll or a database transaction:
+ * - SIGHUP reloads.  A new struct conf is built beside the running one;
+ *   if it has errors, each is logged and the running one stays.  If not,
+ *   the server moves to it first (listeners, views: the one step that can
+ *   fail, and then changes nothing), then the scheduler (feeds,
+ *   intervals, fetch limits, and in the store tags, retention and retired
+ *   feeds), and only then is the old one freed.  systemd hears
+ *   RELOADING=1 ... READY=1 around it.
+ * - SIGTERM and SIGINT break the loop.  Teardown then closes the
+ *   listeners first (no new requests), aborts the transfers in flight
+ *   (their callbacks store nothing), and closes the database; as no
+ *   transaction spans two loop iterations, none is open at that point.
+ *
+ * systemd's notify protocol is one datagram per message to $NOTIFY_SOCKET.
+ * With libsystemd it goes through sd_notify; without (--without-systemd)
+ * a few lines below speak it directly, so READY=1, STATUS=, WATCHDOG=1
+ * and the rest work in both builds.  That code is one block, the first
+ * section below, and nothing else here knows which build it is.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ev.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "conf.h"
+#include "daemon.h"
+#include "fetch.h"
+#include "log.h"
+#include "sched.h"
+#include "serve.h"
+#include "parsers/feed.h"
+#include "parsers/util.h"
+#include "storage/store.h"
+
+/* How often STATUS= is recomputed (it is sent only when it changed). */
+#define STATUS_PERIOD	5.0	/* seconds */
+/* How often the search-index backlog is looked at, how long one idle
+ * round may index (short: a fetch or request may be waiting), and how
+ * often the store does its housekeeping. */
+#define INDEX_PERIOD	2.0	/* seconds */
+#define INDEX_BUDGET	20	/* milliseconds */
+#define MAINTAIN_PERIOD	3600.0	/* seconds */
+
+struct daemon {
+	struct ev_loop	*loop;
+	const char	*conf_path;
+	int		 debug;
+	struct conf	*conf;
+	struct store	*store;
+	struct fetcher	*fetcher;
+	struct server	*server;
+	struct sched	*sched;
+	ev_signal	 sigint_w;
+	ev_signal	 sigterm_w;
+	ev_signal	 sighup_w;
+	ev_timer	 status_w;
+	ev_timer	 watchdog_w;
+	ev_timer	 index_w;	/* looks for an index backlog */
+	ev_idle		 indexer_w;	/* indexes it when the loop is idle */
+	ev_timer	 maintain_w;
+	char		*status;	/* last STATUS= sent */
+	int		 reload_failed;	/* last reload refused */
+};
+
+/* --- systemd's notify protocol */
+
+#ifndef HAVE_SYSTEMD
+/*
+ * sd_notify(3) without libsystemd: one datagram to the AF_UNIX socket
+ * named by $NOTIFY_SOCKET ('@' = the abstract namespace).  Returns > 0
+ * when sent, 0 when there is no socket, < 0 on error.
+ */
+static int
+notify_send(const char *msg)
+{
+	struct sockaddr_un sun;
+	const char *path;
+	socklen_t len;
+	size_t plen;
+	ssize_t n;
+	int fd;
+
+	path = getenv("NOTIFY_SOCKET");
+	if (path == NULL || *path == '\0')
+		return 0;
+	plen = strlen(path);
+	if ((path[0] != '/' && path[0] != '@') ||
+	    plen >= sizeof(sun.sun_path))
+		return -EINVAL;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, plen);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -errno;
+	n = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len);
+	close(fd);
+	return n == -1 ? -errno : 1;
+}
+
+/* sd_watchdog_enabled(3): WATCHDOG_USEC, if WATCHDOG_PID is unset or
+ * ours. */
+static int
+watchdog_usec(uint64_t *usec)
+{
+	const char *s, *p;
+	char *end;
+	unsigned long long v;
+
+	s = getenv("WATCHDOG_USEC");
+	if (s == NULL)
+		return 0;
+	p = getenv("WATCHDOG_PID");
+	if (p != NULL && strtol(p, NULL, 10) != (long)getpid())
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0)
+		return -EINVAL;
+	*usec = v;
+	return 1;
+}
+#else
+static int
+notify_send(const char *msg)
+{
+	return sd_notify(0, msg);
+}
+
+static int
+watchdog_usec(uint64_t *usec)
+{
+	return sd_watchdog_enabled(0, usec);
+}
+#endif
+
+static void	notify(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+static void
+notify(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int rc;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	rc = notify_send(msg);
+	if (rc < 0)
+		log_debug("sd_notify: %s", strerror(-rc));
+	free(msg);
+}
+
+static unsigned long long
+monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000ULL;
+}
+
+/* "120 feeds, 3 failing": what `systemctl status` shows. */
+static char *
+status_line(struct daemon *d)
+{
+	size_t nfeeds = 0, nfailing = 0;
+
+	sched_summary(d->sched, &nfeeds, &nfailing);
+	return xasprintf("%zu feed%s, %zu failing%s", nfeeds,
+	    nfeeds == 1 ? "" : "s", nfailing,
+	    d->reload_failed ? "; reload failed, see the log" : "");
+}
+
+/* Sends STATUS= if it changed since the last time (or with extra, a
+ * message such as READY=1 that must go anyway). */
+static void
+update_status(struct daemon *d, const char *extra)
+{
+	char *line;
+
+	line = status_line(d);
+	if (extra == NULL && d->status != NULL &&
+	    strcmp(line, d->status) == 0) {
+		free(line);
+		return;
+	}
+	if (extra != NULL)
+		notify("%s\nSTATUS=%s", extra, line);
+	else
+		notify("STATUS=%s", line);
+	free(d->status);
+	d->status = line;
+}
+
+static void
+status_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	update_status(d, NULL);
+}
+
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	notify("WATCHDOG=1");
+}
+
+/* Half the period, as sd_watchdog_enabled(3) advises; a loop that hangs
+ * stops petting and systemd restarts the service. */
+static void
+watchdog_start(struct daemon *d)
+{
+	uint64_t wd_usec = 0;
+
+	if (watchdog_usec(&wd_usec) > 0) {
+		ev_timer_init(&d->watchdog_w, watchdog_cb, 0.,
+		    (double)wd_usec / 2e6);
+		ev_timer_again(d->loop, &d->watchdog_w);
+		log_debug("watchdog every %.3f s", (double)wd_usec / 2e6);
+	}
+}
+
+/* --- store housekeeping, off the fetch and request paths */
+
+static void
+indexer_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct daemon *d = w->data;
+	int64_t left;
+
+	(void)revents;
+	left = store_index_pending(d->store, INDEX_BUDGET);
+	if (left < 0)
+		log_warnx("search index: %s", store_errmsg(d->store));
+	if (left <= 0)
+		ev_idle_stop(loop, w);
+}
+
+static void
+index_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)revents;
+	if (store_index_backlog(d->store) > 0)
+		ev_idle_start(loop, &d->indexer_w);
+}
+
+static void
+maintain_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (store_maintain(d->store) == -1)
+		log_warnx("database maintenance: %s", store_errmsg(d->store));
+}
+
+/* --- reload */
+
+/* Logs a multi-line error message one line (one event) at a time, at
+ * error level (errors, nothing runs) or warning (rejected, the running
+ * config stays). */
+static void
+log_lines(int error, const char *prefix, const char *text)
+{
+	const char *p, *nl;
+	int len;
+
+	for (p = text; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+		if (error)
+			log_errorx("%s%.*s", prefix, len, p);
+		else
+			log_warnx("%s%.*s", prefix, len, p);
+		if (nl == NULL)
+			break;
+	}
+}
+
+static void
+reload(struct daemon *d)
+{
+	struct conf *conf;
+	char *errstr = NULL;
+	size_t before;
+
+	notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+	    monotonic_usec());
+	log_info("reloading %s", d->conf_path);
+	conf = conf_load(d->conf_path, &errstr);
+	if (conf == NULL) {
+		log_lines(0, "reload: ", errstr);
+		log_warnx("reload: errors in %s; keeping the running "
+		    "configuration", d->conf_path);
+		free(errstr);
+		d->reload_failed = 1;
+		goto done;
+	}
+	/* First, as it is the step that can fail (a new listen address
+	 * that cannot be bound): the server then keeps its old sockets and
+	 * nothing else has changed yet. */
+	if (serve_reload(d->server, conf, &errstr) == -1) {
+		log_lines(0, "reload: ", errstr);
+		log_warnx("reload: keeping the running configuration");
+		free(errstr);
+		conf_free(conf);
+		d->reload_failed = 1;
+		goto done;
+	}
+	if (!d->debug)
+		log_set_level(conf->log_level);
+	if (strcmp(conf->database, d->conf->database) != 0)
+		log_warnx("reload: a new database needs a restart; still "
+		    "using %s", d->conf->database);
+	before = d->conf->nfeeds;
+	/* Feeds, intervals, fetch limits, tags and retention; a database
+	 * error for one feed is logged by the sched, which moves to the
+	 * new config regardless. */
+	sched_reload(d->sched, conf);
+	conf_free(d->conf);
+	d->conf = conf;
+	d->reload_failed = 0;
+	log_info("reloaded: %zu feeds (%zu before)", conf->nfeeds, before);
+done:
+	update_status(d, "READY=1");
+}
+
+/* --- signals */
+
+static void
+stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)revents;
+	notify("STOPPING=1");
+	log_info("received signal %d (%s), shutting down", w->signum,
+	    w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	reload(w->data);
+}
+
+/* POST /refresh on a Unix socket: name is a feed or NULL for all. */
+static int
+refresh_cb(void *arg, const char *name)
+{
+	struct daemon *d = arg;
+
+	return sched_refresh(d->sched, name);
+}
+
+/*
+ * Creates the directory that will hold path, if missing (one level: a
+ * typo'd path should fail, not grow a tree).
+ */
+static void
+make_parent_dir(const char *path)
+{
+	char *dir, *slash;
+
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) == -1 && errno != EEXIST)
+			log_warn("mkdir %s", dir);
+	}
+	free(dir);
+}
+
+/* The signals and timers of the running loop. */
+static void
+watchers_start(struct daemon *d)
+{
+	ev_signal_init(&d->sigint_w, stop_cb, SIGINT);
+	ev_signal_start(d->loop, &d->sigint_w);
+	ev_signal_init(&d->sigterm_w, stop_cb, SIGTERM);
+	ev_signal_start(d->loop, &d->sigterm_w);
+	ev_signal_init(&d->sighup_w, hup_cb, SIGHUP);
+	d->sighup_w.data = d;
+	ev_signal_start(d->loop, &d->sighup_w);
+	ev_timer_init(&d->status_w, status_cb, STATUS_PERIOD, STATUS_PERIOD);
+	d->status_w.data = d;
+	ev_timer_start(d->loop, &d->status_w);
+	ev_idle_init(&d->indexer_w, indexer_cb);
+	d->indexer_w.data = d;
+	ev_timer_init(&d->index_w, index_cb, INDEX_PERIOD, INDEX_PERIOD);
+	d->index_w.data = d;
+	ev_timer_start(d->loop, &d->index_w);
+	ev_timer_init(&d->maintain_w, maintain_cb, MAINTAIN_PERIOD,
+	    MAINTAIN_PERIOD);
+	d->maintain_w.data = d;
+	ev_timer_start(d->loop, &d->maintain_w);
+	watchdog_start(d);
+}
+
+static void
+watchers_stop(struct daemon *d)
+{
+	ev_timer_stop(d->loop, &d->status_w);
+	ev_timer_stop(d->loop, &d->watchdog_w);
+	ev_timer_stop(d->loop, &d->index_w);
+	ev_idle_stop(d->loop, &d->indexer_w);
+	ev_timer_stop(d->loop, &d->maintain_w);
+	ev_signal_stop(d->loop, &d->sigint_w);
+	ev_signal_stop(d->loop, &d->sigterm_w);
+	ev_signal_stop(d->loop, &d->sighup_w);
+}
+
+/*
+ * Opens the store, the fetcher, the HTTP server and the scheduler, in
+ * that order (each needs the ones before).  Returns 0, or -1 with the
+ * reason logged; what was opened is freed by the caller's teardown.
+ */
+static int
+open_modules(struct daemon *d, char **errstr)
+{
+	struct fetch_opts fopts;
+
+	make_parent_dir(d->conf->database);
+	d->store = store_open(d->conf->database, errstr);
+	if (d->store == NULL) {
+		log_errorx("database %s: %s", d->conf->database, *errstr);
+		return -1;
+	}
+	memset(&fopts, 0, sizeof(fopts));
+	fopts.user_agent = d->conf->user_agent;
+	fopts.max_connections = d->conf->max_connections;
+	fopts.max_size = d->conf->max_size;
+	fopts.per_host_connections = d->conf->per_host_connections;
+	fopts.host_delay = d->conf->host_delay;
+	d->fetcher = fetch_new(d->loop, &fopts, errstr);
+	if (d->fetcher == NULL) {
+		log_errorx("fetcher: %s", *errstr);
+		return -1;
+	}
+	d->server = serve_new(d->loop, d->conf, d->store, errstr);
+	if (d->server == NULL) {
+		log_errorx("%s", *errstr);
+		return -1;
+	}
+	d->sched = sched_new(d->loop, d->conf, d->store, d->fetcher,
+	    errstr);
+	if (d->sched == NULL) {
+		log_errorx("%s", *errstr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+daemon_run(const char *conf_path, int debug)
+{
+	struct daemon d;
+	char *errstr = NULL;
+	int status = 1;
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = conf_path;
+	d.debug = debug;
+	log_init(debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	d.conf = conf_load(conf_path, &errstr);
+	if (d.conf == NULL) {
+		/* One event per error, with its priority under journald. */
+		log_lines(1, "", errstr);
+		free(errstr);
+		return 1;
+	}
+	if (!debug)
+		log_set_level(d.conf->log_level);
+
+	signal(SIGPIPE, SIG_IGN);
+	feed_init();
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	if (d.loop == NULL)
+		fatalx("cannot initialise libev");
+
+	if (open_modules(&d, &errstr) == -1)
+		goto out;
+	serve_set_refresh(d.server, refresh_cb, &d);
+	watchers_start(&d);
+
+	log_info("feedd %s started: %zu feeds, database %s",
+	    PACKAGE_VERSION, d.conf->nfeeds, d.conf->database);
+	/* The listeners are bound (serve_new): clients may connect now. */
+	update_status(&d, "READY=1");
+	ev_run(d.loop, 0);
+
+	watchers_stop(&d);
+	status = 0;
+out:
+	free(errstr);
+	/* Reverse order: the listeners first (no new requests), then the
+	 * fetcher, whose abort callbacks reach into the scheduler's feeds,
+	 * then the scheduler and the store. */
+	serve_free(d.server);
+	fetch_free(d.fetcher);
+	sched_free(d.sched);
+	store_close(d.store);
+	ev_loop_destroy(d.loop);
+	feed_cleanup();
+	if (status == 0)
+		log_info("stopped");
+	conf_free(d.conf);
+	free(d.status);
+	return status;
+}
