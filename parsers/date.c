@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "util.h"
 
 #define DATE_MAXTOK	32
 #define DATE_WORDMAX	64
@@ -182,61 +183,6 @@ static const char *const fillers[] = {
 	"년", "월", "일", "年", "月", "日",
 };
 
-/* Reads one UTF-8 code point; returns its length or 0 if invalid. */
-static int
-utf8_get(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0 && n >= 2 && (s[1] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return *cp >= 0x80 ? 2 : 0;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && n >= 3 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return *cp >= 0x800 ? 3 : 0;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && n >= 4 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x07) << 18) |
-		    ((uint32_t)(s[1] & 0x3f) << 12) |
-		    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-		return *cp >= 0x10000 && *cp < 0x110000 ? 4 : 0;
-	}
-	return 0;
-}
-
-static int
-utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Lower case for the scripts the name tables use. */
 static uint32_t
 fold(uint32_t c)
@@ -272,7 +218,7 @@ is_word_start(const unsigned char *s, size_t n)
 	if (s[0] < 0x80)
 		return isalpha(s[0]);
 	/* Any valid non-ASCII letter-ish code point counts as a letter. */
-	return utf8_get(s, n, &c) > 0 && c != 0xa0;
+	return utf8_decode(s, n, &c) > 0 && c != 0xa0;
 }
 
 /* Number of UTF-8 characters in s. */
@@ -597,10 +543,10 @@ tok_word(const char **pp, struct tok *k)
 	int cl;
 
 	while ((cl = is_word_start((const unsigned char *)p, strlen(p)) ?
-	    utf8_get((const unsigned char *)p, strlen(p), &c) : 0) > 0) {
+	    utf8_decode((const unsigned char *)p, strlen(p), &c) : 0) > 0) {
 		if (wl + 5 >= sizeof(k->word))
 			return -1;
-		wl += utf8_put(fold(c), k->word + wl);
+		wl += utf8_encode(fold(c), k->word + wl);
 		p += cl;
 	}
 	k->word[wl] = '\0';

@@ -163,14 +163,14 @@ sat_parse_digits(const char *s, const char **end)
 	return v;
 }
 
-/* The length of the valid UTF-8 sequence at p (1-4), or 0; *cp is set
- * to its code point. */
-static size_t
-utf8_len(const unsigned char *p, uint32_t *cp)
+size_t
+utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c;
 
+	if (len == 0)
+		return 0;
 	if (p[0] < 0x80) {
 		*cp = p[0];
 		return 1;
@@ -186,6 +186,8 @@ utf8_len(const unsigned char *p, uint32_t *cp)
 		c = p[0] & 0x07;
 	} else
 		return 0;
+	if (n > len)
+		return 0;
 	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
@@ -199,17 +201,42 @@ utf8_len(const unsigned char *p, uint32_t *cp)
 	return n;
 }
 
+size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
 char *
 str_escape(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
 	uint32_t c;
-	size_t n, i;
+	size_t n, i, left = strlen(s);
 
 	buf_init(&b, 0);
 	while (*p != '\0') {
-		n = utf8_len(p, &c);
+		n = utf8_decode(p, left, &c);
 		if (n == 0 || c < 0x20 || c == 0x7f ||
 		    (c >= 0x80 && c <= 0x9f)) {
 			if (n == 0)
@@ -223,6 +250,7 @@ str_escape(const char *s)
 		else
 			buf_add(&b, p, n);
 		p += n;
+		left -= n;
 	}
 	return buf_steal(&b);
 }

@@ -57,6 +57,14 @@ int64_t	 sat_parse_digits(const char *s, const char **end);
  * and bidirectional overrides and isolates become \uNNNN.  Everything
  * else, valid UTF-8 included, stays as it is.
  */
+/*
+ * The valid UTF-8 sequence at p (at most len bytes): its length (1-4)
+ * with its code point in *cp, or 0 (overlong forms, surrogates and code
+ * points past U+10FFFF are invalid).
+ */
+size_t	 utf8_decode(const unsigned char *p, size_t len, uint32_t *cp);
+/* cp (at most U+10FFFF) as UTF-8 into out (4 bytes); its length. */
+size_t	 utf8_encode(uint32_t cp, char *out);
 char	*str_escape(const char *s);
 
 /* FNV-1a of a string: for the small hash tables of names and hosts. */
