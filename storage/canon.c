@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "schema.h"
+#include "canon.h"
 #include "parsers/util.h"
 
 uint64_t

@@ -118,25 +118,18 @@
 
 #include <sqlite3.h>
 
+#include "canon.h"
 #include "schema.h"
-#include "store.h"
-#include "parsers/util.h"
+#include "store_int.h"
+#include "store_test.h"
 
 #define BUSY_TIMEOUT_MS		100
 #define JOURNAL_SIZE_LIMIT	(64 * 1024 * 1024)
 /* The page cache, in KiB (SQLite's negative form): the indexes that
  * every new entry probes stay in memory at a million entries. */
 #define CACHE_KIB		(-32768)
-/* An entry dated further than this past its first sighting is ordered by
- * the sighting: a publisher's bad clock cannot pin it to the top. */
-#define FUTURE_SLACK		(24 * 60 * 60)
 /* Tombstones unseen this long are dropped; their entries could return. */
 #define TOMBSTONE_KEEP		(365 * 24 * 60 * 60)
-/* The defaults of store_set_bounds (see the top of the file). */
-#define DOC_ADD			1000
-#define DOC_LOOK_FACTOR		10
-#define TOMBS_FEED		10000
-#define TOMBS_TOTAL		1000000
 /* A search bounds the order times of rows by blocks of 2^BLOCK_SHIFT
  * row ids (store_items). */
 #define BLOCK_SHIFT		8
@@ -153,53 +146,6 @@
 #define WAL_AUTOCHECKPOINT	4000
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
-
-enum stmt_id {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_FEED_ENSURE,
-	ST_FEED_NAME,
-	ST_STATE_GET,
-	ST_STATE_PUT,
-	ST_INFO_PUT,
-	ST_ENTRY_FIND,
-	ST_ENTRY_UPDATE,
-	ST_ENTRY_INSERT,
-	ST_JSON_STRINGS,
-	ST_JSON_ENCLOSURES,
-	ST_FEED_RETENTION,
-	ST_PURGE_OLD,
-	ST_PURGE_EXCESS,
-	ST_ENTRY_DELETE,
-	ST_FTS_DELETE,
-	ST_FTS_INSERT,
-	ST_FTS_FLUSH,
-	ST_FTS_MARK,
-	ST_FTS_STATE,
-	ST_FTS_PENDING,
-	ST_FTS_RANGE,
-	ST_TOMB_PUT,
-	ST_TOMB_EXPIRE,
-	ST_TOMB_TRIM_FEED,
-	ST_TOMB_TRIM_ALL,
-	ST_TOMB_COUNT,
-	ST_TOMB_COUNT_FEED,
-	ST_FEED_COUNT,
-	ST_FEED_TAGS_CLEAR,
-	ST_FEED_TAG_ADD,
-	ST_FEED_TAGS,
-	ST_FEED_RETIRE,
-	ST_FEED_RETIRE_ABSENT,
-	ST_FEEDS,
-	ST_FEED_SELECT,
-	ST_ENTRIES_TOTAL,
-	ST_RETIRED,
-	ST_FEED_DROP,
-	ST_PUBLISH_TIMES,
-	ST_UNDATED_PLACE,
-	ST_COUNT
-};
 
 /*
  * The merged feed.  An article several feeds carry (same canonical link)
@@ -245,16 +191,6 @@ enum stmt_id {
 	"  ?14, ?15, ?16, ?17, ?18)"
 #define ITEMS_ORDER \
 	" ORDER BY e.sort_time DESC, e.id DESC LIMIT ?1"
-
-/* The shapes of store_items' statement (bits of an index into
- * store.items_st). */
-#define IQ_SEARCH	0x01	/* q: candidates, newest row id first */
-#define IQ_IDS		0x02	/* the items of listed ids */
-#define IQ_FEEDS	0x04	/* tags/feeds filter, walking the order */
-#define IQ_GATHER	0x08	/* tags/feeds filter, rows gathered by feed */
-#define IQ_SINCE	0x10
-#define IQ_ONEFEED	0x20	/* tags/feeds select one feed: no dedup */
-#define IQ_SHAPES	0x40
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -432,117 +368,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " AND sort_time >= ?2 ORDER BY sort_time",
 };
 
-/* The keys used so far by the open document, as hashes, each with the
- * content hash of the entry that used it (open addressing; a key hash of
- * 0 marks a free slot). */
-struct keyslot {
-	uint64_t	 key;
-	uint64_t	 content;
-};
-
-struct keyset {
-	struct keyslot	*slot;
-	size_t		 size;	/* a power of two, or 0 */
-	size_t		 used;
-};
-
-/* A feed's state that could not be saved (the database was locked,
- * read-only or full): what store_feeds and store_feed_state_get return
- * for the feed until a later put succeeds, so that /status shows the
- * failure it is about. */
-struct unsaved_state {
-	int64_t			 feed_id;
-	struct store_feed_state	 state;
-};
-
-/* A row the open document added without a date, and its place in the
- * document (0 = first), for store_doc_commit to order it. */
-struct undated {
-	int64_t		 id;
-	int64_t		 pos;
-};
-
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[ST_COUNT];
-	uint64_t	 generation;
-	uint64_t	 feeds_generation;
-	struct unsaved_state *unsaved;
-	size_t		 nunsaved;
-	sqlite3_stmt	*items_st[IQ_SHAPES];	/* prepared on first use */
-	char		 err[256];
-	int		 keep_days;	/* defaults; 0 = off */
-	int		 keep_entries;
-	int64_t		 tomb_expired;	/* when tombstones last expired */
-	int64_t		 tomb_total;	/* estimate; -1: count again */
-	int64_t		 doc_add_max;	/* store_set_bounds */
-	int64_t		 tombs_feed_max;
-	int64_t		 tombs_total_max;
-	/*
-	 * For searches: bound[b] is at least the order time of every row
-	 * whose id >> block_shift is at most b (a running maximum over the
-	 * blocks); nbound 0 until the first search loads it.
-	 */
-	int64_t		*bound;
-	size_t		 nbound;
-	int		 block_shift;
-	fts5_tokenizer	 tok_api;	/* entries_fts's tokenizer */
-	Fts5Tokenizer	*tok;
-	int		 feed_plan;	/* 0 by cost; tests force 1 or 2 */
-
-	/* The open document, if any. */
-	int		 in_doc;
-	int64_t		 doc_feed;
-	char		*doc_feed_name;
-	int		 doc_keep_days;
-	int		 doc_keep_entries;
-	int64_t		 doc_feed_rows;	/* feeds.n_entries at begin */
-	int64_t		 doc_prev_seen;	/* its latest first_seen, 0 = none */
-	int64_t		 doc_chan_date;	/* the channel's date, or
-					 * FEED_NO_DATE */
-	int64_t		 doc_oldest;	/* the oldest entry date in it, or
-					 * INT64_MAX */
-	struct undated	*doc_undated;	/* its new undated rows */
-	size_t		 doc_nundated;
-	int64_t		 doc_prev_date;	/* the date of its last dated entry */
-	int64_t		 doc_ties;	/* entries before with that date */
-	int64_t		 doc_now;	/* latest "now" of its entries */
-	size_t		 doc_nentries;
-	int64_t		 doc_added;	/* rows inserted */
-	int64_t		 doc_updated;	/* rows whose content changed */
-	int64_t		 doc_skipped;	/* entries past the bounds */
-	int		 doc_changed;
-	int		 doc_failed;	/* a write failed: rollback only */
-	/* The search index: rows up to fts_w are in it (schema.c,
-	 * fts_state), fts_pending rows above it wait for a batch of
-	 * fts_batch. */
-	int64_t		 fts_w;
-	int64_t		 fts_pending;
-	int64_t		 fts_batch;
-	int64_t		 doc_fts_w;	/* as the document found them */
-	int64_t		 doc_fts_pending;
-	int64_t		*doc_index;	/* rows to add to the search index */
-	size_t		 doc_nindex;
-	struct keyset	 doc_keys;
-	/* Reused for every entry: its candidate key, and its canonical
-	 * link under the other scheme. */
-	struct buf	 keybuf;
-	struct buf	 altbuf;
-};
-
-static void
-store_seterr(struct store *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static char	*json_strings(const char *const *v, size_t n);
-static void	 bound_raise(struct store *s, int64_t id, int64_t t);
-static int	 fts_catch_up(struct store *s);
-static uint64_t	 content_hash(const char *title, const char *link,
-		    const char *author, const char *summary,
-		    const char *content, int64_t published, int64_t updated,
-		    const char *cats, const char *encls);
-static int	 tokenizer_open(struct store *s);
-
-static void
+void
 store_seterr(struct store *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -553,20 +379,13 @@ store_seterr(struct store *s, const char *fmt, ...)
 }
 
 /* Records SQLite's message for what just failed. */
-static void
+void
 store_dberr(struct store *s, const char *what)
 {
 	store_seterr(s, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-static void
-stmt_done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static int
+int
 exec_sql(struct store *s, const char *sql, const char *what)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -599,7 +418,7 @@ query_int(struct store *s, const char *sql, int64_t *out)
 }
 
 /* Runs a statement that returns no row we need. */
-static int
+int
 step_done(struct store *s, enum stmt_id id, const char *what)
 {
 	sqlite3_stmt *st = s->stmt[id];
@@ -610,41 +429,6 @@ step_done(struct store *s, enum stmt_id id, const char *what)
 		store_dberr(s, what);
 	stmt_done(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
-static void
-bind_date(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v == FEED_NO_DATE)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
-
-static char *
-column_strdup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *v;
-
-	v = sqlite3_column_text(st, i);
-	return v != NULL ? xstrdup((const char *)v) : NULL;
-}
-
-static int64_t
-column_date(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return FEED_NO_DATE;
-	return sqlite3_column_int64(st, i);
 }
 
 /* --- migrations */
@@ -1365,6 +1149,12 @@ keyset_find(const struct keyset *ks, uint64_t h)
 	return NULL;
 }
 
+int
+doc_key_used(const struct store *s, uint64_t h)
+{
+	return keyset_find(&s->doc_keys, h) != NULL;
+}
+
 static void
 keyset_put(struct keyset *ks, uint64_t h, uint64_t content)
 {
@@ -1414,7 +1204,7 @@ keyset_clear(struct keyset *ks)
  * statement for the whole batch: FTS5 then writes one segment, not one
  * per document.
  */
-static int
+int
 fts_flush(struct store *s, int64_t limit)
 {
 	sqlite3_stmt *st;
@@ -1489,7 +1279,7 @@ fts_catch_up_some(struct store *s, int64_t limit)
 	return -1;
 }
 
-static int
+int
 fts_catch_up(struct store *s)
 {
 	return fts_catch_up_some(s, -1);
@@ -1621,7 +1411,7 @@ content_int(uint64_t h, int64_t v)
  * the stored columns too (sql_content_hash), so the parts are what is
  * stored: the JSON of categories and enclosures, FEED_NO_DATE for NULL.
  */
-static uint64_t
+uint64_t
 content_hash(const char *title, const char *link, const char *author,
     const char *summary, const char *content, int64_t published,
     int64_t updated, const char *cats, const char *encls)
@@ -1639,7 +1429,7 @@ content_hash(const char *title, const char *link, const char *author,
 	return content_str(h, encls);
 }
 
-static void
+void
 json_add_str(struct buf *b, const char *v)
 {
 	const unsigned char *p;
@@ -1905,7 +1695,7 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 
 /* A JSON array of the ids, to bind to "IN (SELECT value FROM
  * json_each(?))". */
-static char *
+char *
 ids_json(const int64_t *ids, size_t n)
 {
 	struct buf b;
@@ -1920,7 +1710,7 @@ ids_json(const int64_t *ids, size_t n)
 }
 
 /* Runs one of the statements that take a JSON array of row ids. */
-static int
+int
 run_ids(struct store *s, enum stmt_id id, const int64_t *ids, size_t n,
     const char *what)
 {
@@ -1932,7 +1722,7 @@ run_ids(struct store *s, enum stmt_id id, const int64_t *ids, size_t n,
 
 /* Leaves (or refreshes) the tombstone of the key of hash kh, at time
  * now. */
-static int
+int
 tomb_put(struct store *s, uint64_t kh, int64_t now)
 {
 	sqlite3_stmt *st = s->stmt[ST_TOMB_PUT];
@@ -2249,7 +2039,7 @@ purge_collect(struct store *s, enum stmt_id id, int64_t arg,
 	sqlite3_bind_int64(st, 2, arg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		kh = (uint64_t)sqlite3_column_int64(st, 1);
-		if (keyset_find(&s->doc_keys, kh) != NULL)
+		if (doc_key_used(s, kh))
 			continue;
 		*victims = xreallocarray(*victims, *n + 1, sizeof(**victims));
 		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
@@ -2270,7 +2060,7 @@ purge_collect(struct store *s, enum stmt_id id, int64_t arg,
  * search index in one statement, because FTS5 flushes its pending
  * changes at every statement boundary.
  */
-static int
+int
 store_purge(struct store *s, size_t *purged)
 {
 	sqlite3_stmt *st;
@@ -2548,7 +2338,7 @@ load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 static const char *const tokenizer_args[] = { "remove_diacritics", "2" };
 
 /* Gets FTS5's tokenizer for store_fts_words; 0 or -1. */
-static int
+int
 tokenizer_open(struct store *s)
 {
 	sqlite3_stmt *st;
@@ -2610,7 +2400,7 @@ fts_token(void *ctx, int tflags, const char *tok, int ntok, int start,
  * word like "e-mail" would otherwise be.  *out is NULL if there is no
  * token.  Returns 0, or -1 if q is too long.
  */
-static int
+int
 fts_query(struct store *s, const char *q, char **out)
 {
 	struct fts_words w;
@@ -2738,7 +2528,7 @@ prepare:
 
 /* Raises the bound of row id's block to at least t (and so the bounds
  * of every later block, a running maximum). */
-static void
+void
 bound_raise(struct store *s, int64_t id, int64_t t)
 {
 	size_t b, i;
@@ -2757,7 +2547,7 @@ bound_raise(struct store *s, int64_t id, int64_t t)
 }
 
 /* Loads the bounds from every row (once: writes keep them). */
-static int
+int
 bound_load(struct store *s)
 {
 	sqlite3_stmt *st;
@@ -2847,7 +2637,7 @@ heap_up(struct cand *h, size_t i)
  * (or below since: none can qualify).  It reads about limit matches
  * plus a block's worth, not all of them.
  */
-static int
+int
 search_walk(struct store *s, sqlite3_stmt *st, size_t limit, int64_t since,
     char **ids)
 {
@@ -2901,7 +2691,7 @@ search_walk(struct store *s, sqlite3_stmt *st, size_t limit, int64_t since,
 }
 
 /* A JSON array of the strings v[0..n) (NULLs skipped). */
-static char *
+char *
 json_strings(const char *const *v, size_t n)
 {
 	struct buf b;
@@ -3100,7 +2890,7 @@ store_items_free(struct store_item *items, size_t nitems)
  * been committed (nothing is protected), and its row goes once it has no
  * entries left (its tombstones with it).
  */
-static int
+int
 store_purge_retired(struct store *s, int64_t now)
 {
 	sqlite3_stmt *st = s->stmt[ST_RETIRED];

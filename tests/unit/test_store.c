@@ -21,7 +21,9 @@
 #include <sqlite3.h>
 
 #include "parsers/feed.h"
+#include "storage/canon.h"
 #include "storage/schema.h"
+#include "storage/store_test.h"
 #include "storage/store.h"
 
 #define T0	1700000000	/* "now" of the first fetch */
