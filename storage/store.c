@@ -136,9 +136,6 @@
  * wait (a backstop for a caller that never calls store_index_pending,
  * which bounds the work a search may find waiting). */
 #define FTS_BATCH		10000
-/* store_index_pending indexes at most this many entries per
- * transaction. */
-#define FTS_CHUNK		1000
 /* WAL pages between automatic checkpoints (SQLite's default is 1000):
  * fewer, larger checkpoints during ingest; store_maintain truncates. */
 #define WAL_AUTOCHECKPOINT	4000
@@ -712,8 +709,6 @@ store_close(struct store *s)
 	free(s);
 }
 
-/* --- retention */
-
 int64_t
 store_doc_skipped(const struct store *s)
 {
@@ -785,122 +780,6 @@ keyset_clear(struct keyset *ks)
 	if (ks->size > 0)
 		memset(ks->slot, 0, ks->size * sizeof(*ks->slot));
 	ks->used = 0;
-}
-
-/*
- * Indexes the rows above the watermark, at most limit of them (-1: all),
- * in the open transaction, and raises the watermark past them.  One
- * statement for the whole batch: FTS5 then writes one segment, not one
- * per document.
- */
-int
-fts_flush(struct store *s, int64_t limit)
-{
-	sqlite3_stmt *st;
-	int64_t w, hi = 0, n = 0;
-	int rc;
-
-	if (s->fts_pending == 0)
-		return 0;
-	/* The watermark as committed, in case another connection moved it
-	 * (there should be none: see the note on bounds above). */
-	st = s->stmt[ST_FTS_STATE];
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		s->fts_w = sqlite3_column_int64(st, 0);
-	stmt_done(st);
-	if (rc != SQLITE_ROW) {
-		store_dberr(s, "indexing");
-		return -1;
-	}
-	w = s->fts_w;
-	st = s->stmt[ST_FTS_RANGE];
-	sqlite3_bind_int64(st, 1, w);
-	sqlite3_bind_int64(st, 2, limit);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		hi = sqlite3_column_int64(st, 0);
-		n = sqlite3_column_int64(st, 1);
-	}
-	stmt_done(st);
-	if (rc != SQLITE_ROW) {
-		store_dberr(s, "indexing");
-		return -1;
-	}
-	if (n > 0) {
-		st = s->stmt[ST_FTS_FLUSH];
-		sqlite3_bind_int64(st, 1, w);
-		sqlite3_bind_int64(st, 2, hi);
-		if (step_done(s, ST_FTS_FLUSH, "indexing") == -1)
-			return -1;
-		st = s->stmt[ST_FTS_MARK];
-		sqlite3_bind_int64(st, 1, hi);
-		if (step_done(s, ST_FTS_MARK, "indexing") == -1)
-			return -1;
-		s->fts_w = hi;
-	}
-	if (limit < 0 || n < limit || n >= s->fts_pending)
-		s->fts_pending = 0;
-	else
-		s->fts_pending -= n;
-	return 0;
-}
-
-/* Indexes up to limit (-1: all) of what is pending in a transaction of
- * its own (not inside a document).  Returns 0 or -1, leaving the index
- * as it was. */
-static int
-fts_catch_up_some(struct store *s, int64_t limit)
-{
-	int64_t w = s->fts_w, pending = s->fts_pending;
-
-	if (s->in_doc || s->fts_pending == 0)
-		return 0;
-	if (step_done(s, ST_BEGIN, "indexing") == -1)
-		return -1;
-	if (fts_flush(s, limit) == 0 &&
-	    step_done(s, ST_COMMIT, "indexing") == 0)
-		return 0;
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->fts_w = w;
-	s->fts_pending = pending;
-	return -1;
-}
-
-int
-fts_catch_up(struct store *s)
-{
-	return fts_catch_up_some(s, -1);
-}
-
-int64_t
-store_index_pending(struct store *s, int budget_ms)
-{
-	struct timespec t0, t;
-	int64_t ms;
-
-	if (s->in_doc) {
-		store_seterr(s, "indexing inside a document");
-		return -1;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (s->fts_pending > 0) {
-		if (fts_catch_up_some(s, FTS_CHUNK) == -1)
-			return -1;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ms = (int64_t)(t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= budget_ms)
-			break;
-	}
-	return s->fts_pending;
-}
-
-int64_t
-store_index_backlog(const struct store *s)
-{
-	return s->fts_pending;
 }
 
 int
@@ -1743,120 +1622,6 @@ load_item(struct store *s, sqlite3_stmt *st, struct store_item *it)
 	return rc;
 }
 
-/* The tokenizer of entries_fts (schema.c), for reader's words. */
-static const char *const tokenizer_args[] = { "remove_diacritics", "2" };
-
-/* Gets FTS5's tokenizer for store_fts_words; 0 or -1. */
-int
-tokenizer_open(struct store *s)
-{
-	sqlite3_stmt *st;
-	fts5_api *api = NULL;
-	void *ud;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		store_dberr(s, "finding FTS5");
-		return -1;
-	}
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (api == NULL || api->xFindTokenizer(api, "unicode61", &ud,
-	    &s->tok_api) != SQLITE_OK || s->tok_api.xCreate(ud,
-	    (const char **)tokenizer_args, 2, &s->tok) != SQLITE_OK) {
-		s->tok = NULL;
-		store_seterr(s, "no FTS5 unicode61 tokenizer");
-		return -1;
-	}
-	return 0;
-}
-
-struct fts_words {
-	struct buf	 b;
-	size_t		 last;	/* where the last token starts in b */
-	int		 any;	/* a token of the current word was added */
-};
-
-static int
-fts_token(void *ctx, int tflags, const char *tok, int ntok, int start,
-    int end)
-{
-	struct fts_words *w = ctx;
-	int i;
-
-	(void)tflags;
-	(void)start;
-	(void)end;
-	w->last = w->b.len;
-	buf_addstr(&w->b, w->b.len > 0 ? " \"" : "\"");
-	for (i = 0; i < ntok; i++) {
-		if (tok[i] == '"')
-			buf_addch(&w->b, '"');
-		buf_addch(&w->b, tok[i]);
-	}
-	buf_addch(&w->b, '"');
-	w->any = 1;
-	return SQLITE_OK;
-}
-
-/*
- * The FTS5 query for a reader's words: every token of every
- * whitespace-separated word as a quoted string, all required, so no
- * input is FTS5 syntax; a word ending in '*' is a prefix (its last
- * token).  The words are cut into tokens by the index's own tokenizer:
- * an index without positions (schema.c, step 4) refuses the phrase a
- * word like "e-mail" would otherwise be.  *out is NULL if there is no
- * token.  Returns 0, or -1 if q is too long.
- */
-int
-fts_query(struct store *s, const char *q, char **out)
-{
-	struct fts_words w;
-	const char *p;
-	char *folded;
-	size_t n, len, words = 0;
-
-	*out = NULL;
-	if (q == NULL)
-		return 0;
-	if (strlen(q) > STORE_Q_MAX)
-		return -1;
-	for (p = q; *p != '\0'; p += n) {
-		n = strspn(p, " \t\r\n\f\v");
-		if (n > 0)
-			continue;
-		n = strcspn(p, " \t\r\n\f\v");
-		if (++words > STORE_Q_MAX_WORDS)
-			return -1;
-	}
-	/* The words in the index's form: CJK words become their pairs of
-	 * characters (each a word here), letters are folded alike. */
-	folded = store_fts_text(q, 1);
-	memset(&w, 0, sizeof(w));
-	buf_init(&w.b, 0);
-	for (p = folded; *p != '\0'; p += n) {
-		n = strspn(p, " \t\r\n\f\v");
-		if (n > 0)
-			continue;
-		n = strcspn(p, " \t\r\n\f\v");
-		for (len = n; len > 0 && p[len - 1] == '*'; len--)
-			;
-		w.any = 0;
-		if (len > 0 && s->tok != NULL)
-			s->tok_api.xTokenize(s->tok, &w, FTS5_TOKENIZE_QUERY,
-			    p, (int)len, fts_token);
-		if (w.any && len < n)
-			buf_addstr(&w.b, " *");
-	}
-	free(folded);
-	if (w.b.len == 0)
-		buf_reset(&w.b);
-	else
-		*out = buf_steal(&w.b);
-	return 0;
-}
-
 /*
  * The statement of one shape (IQ_*), prepared on first use and kept.
  *
@@ -1933,170 +1698,6 @@ prepare:
 	}
 	buf_reset(&b);
 	return s->items_st[shape];
-}
-
-/* Raises the bound of row id's block to at least t (and so the bounds
- * of every later block, a running maximum). */
-void
-bound_raise(struct store *s, int64_t id, int64_t t)
-{
-	size_t b, i;
-
-	if (s->nbound == 0 || id < 0)
-		return;
-	b = (size_t)((uint64_t)id >> s->block_shift);
-	if (b >= s->nbound) {
-		s->bound = xreallocarray(s->bound, b + 1, sizeof(*s->bound));
-		for (i = s->nbound; i <= b; i++)
-			s->bound[i] = s->bound[s->nbound - 1];
-		s->nbound = b + 1;
-	}
-	for (i = b; i < s->nbound && s->bound[i] < t; i++)
-		s->bound[i] = t;
-}
-
-/* Loads the bounds from every row (once: writes keep them). */
-int
-bound_load(struct store *s)
-{
-	sqlite3_stmt *st;
-	int64_t id, t;
-	int rc;
-
-	if (s->nbound > 0)
-		return 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, sort_time FROM entries"
-	    " INDEXED BY entries_sort", -1, &st, NULL) != SQLITE_OK) {
-		store_dberr(s, "searching");
-		return -1;
-	}
-	s->bound = xcalloc(1, sizeof(*s->bound));
-	s->bound[0] = INT64_MIN;
-	s->nbound = 1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		t = sqlite3_column_int64(st, 1);
-		bound_raise(s, id, t);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_dberr(s, "searching");
-		free(s->bound);
-		s->bound = NULL;
-		s->nbound = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* A candidate of a search: its order time and row id. */
-struct cand {
-	int64_t		 t;
-	int64_t		 id;
-};
-
-/* Whether a ranks below b in the merged order. */
-static int
-cand_less(const struct cand *a, const struct cand *b)
-{
-	return a->t < b->t || (a->t == b->t && a->id < b->id);
-}
-
-/* Min-heap of the best n candidates so far: h[0] is the worst. */
-static void
-heap_down(struct cand *h, size_t n, size_t i)
-{
-	struct cand tmp;
-	size_t c;
-
-	for (; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && cand_less(&h[c + 1], &h[c]))
-			c++;
-		if (!cand_less(&h[c], &h[i]))
-			break;
-		tmp = h[i];
-		h[i] = h[c];
-		h[c] = tmp;
-	}
-}
-
-static void
-heap_up(struct cand *h, size_t i)
-{
-	struct cand tmp;
-	size_t p;
-
-	for (; i > 0; i = p) {
-		p = (i - 1) / 2;
-		if (!cand_less(&h[i], &h[p]))
-			break;
-		tmp = h[i];
-		h[i] = h[p];
-		h[p] = tmp;
-	}
-}
-
-/*
- * Runs the IQ_SEARCH statement st and keeps the best limit candidates
- * in *ids, a JSON array (NULL if none).  The matches come newest row id
- * first, which is almost the merged order but not quite (an entry's
- * date may be older than its arrival, or up to a day past it), so the
- * walk goes on until the bound of the blocks still ahead (bound_raise)
- * falls below the worst candidate kept: no row ahead can rank higher
- * (or below since: none can qualify).  It reads about limit matches
- * plus a block's worth, not all of them.
- */
-int
-search_walk(struct store *s, sqlite3_stmt *st, size_t limit, int64_t since,
-    char **ids)
-{
-	struct cand *h, c;
-	int64_t *v, bound;
-	size_t n = 0, i, blk;
-	int rc;
-
-	*ids = NULL;
-	h = xreallocarray(NULL, limit, sizeof(*h));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c.id = sqlite3_column_int64(st, 0);
-		c.t = sqlite3_column_int64(st, 1);
-		blk = (size_t)((uint64_t)c.id >> s->block_shift);
-		bound = blk < s->nbound ? s->bound[blk] : INT64_MAX;
-		/* Nothing ahead is recent enough for since. */
-		if (since != 0 && bound < since)
-			break;
-		if (n == limit) {
-			if (bound < h[0].t)
-				break;
-			if (cand_less(&c, &h[0]))
-				continue;
-			h[0] = c;
-			heap_down(h, n, 0);
-		} else {
-			h[n] = c;
-			heap_up(h, n++);
-		}
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		if (rc == SQLITE_ERROR)
-			store_seterr(s, "bad search: %s",
-			    sqlite3_errmsg(s->db));
-		else
-			store_dberr(s, "searching");
-	}
-	stmt_done(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-		v = xreallocarray(NULL, n + 1, sizeof(*v));
-		for (i = 0; i < n; i++)
-			v[i] = h[i].id;
-		if (n > 0)
-			*ids = ids_json(v, n);
-		free(v);
-	}
-	free(h);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_ERROR ? -2 : -1;
 }
 
 /* A JSON array of the strings v[0..n) (NULLs skipped). */
@@ -2312,27 +1913,12 @@ store_maintain(struct store *s)
 }
 
 void
-store_set_block_shift(struct store *s, int shift)
-{
-	free(s->bound);
-	s->bound = NULL;
-	s->nbound = 0;
-	s->block_shift = shift;
-}
-
-void
 store_set_max_pages(struct store *s, int64_t n)
 {
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, n);
 	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-}
-
-void
-store_set_fts_batch(struct store *s, int n)
-{
-	s->fts_batch = n > 0 ? n : 1;
 }
 
 void
