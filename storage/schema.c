@@ -50,7 +50,7 @@
  *			else updated), or first_seen if it is more than a
  *			day past first_seen; without a date, the channel's
  *			date or first_seen, less a second per place in its
- *			document (store.c, undated_place)
+ *			document (store_doc.c, undated_place)
  *
  * Step 2 adds retention:
  *	feeds.keep_days, feeds.keep_entries
@@ -68,7 +68,7 @@
  * entries_fts: a contentless FTS5 table (it keeps the index, not a second
  *	copy of the text) whose rowid is entries.id, over title, summary and
  *	content as plain text, author, and the categories joined by spaces.
- *	store.c keeps it in step with entries.  A contentless table forgets
+ *	store_fts.c keeps it in step with entries.  A contentless table forgets
  *	what it indexed, so a delete must hand back the very tokens: they
  *	are recomputed from the row with feedd_text(), a deterministic
  *	HTML-to-text function that store.c registers on its connection.
@@ -101,11 +101,11 @@
  * entries_fts is rebuilt with detail = none and columnsize = 0: searches
  *	are words ANDed (and word prefixes), never phrases or rankings, so
  *	positions and sizes were dead weight that tripled indexing time.
- *	store.c splits a reader's words into single tokens with this very
+ *	store_fts.c splits a reader's words into single tokens with this very
  *	tokenizer, as a query of detail = none may hold no phrase.
  * fts_state: one row.  watermark: every entry whose id is at most this
  *	is in entries_fts, and no entry above it is.  New entries above it
- *	are indexed in batches (store.c) rather than by each document,
+ *	are indexed in batches (store_fts.c) rather than by each document,
  *	because FTS5 writes a segment per statement and that cost four
  *	fifths of ingest; a search indexes what is pending first.
  *
@@ -113,7 +113,7 @@
  * indexes hold integers instead of strings: an index record of about 20
  * bytes instead of 60 means fewer b-tree pages read and written per new
  * entry (ingest went from about 50,000 to 65,000 entries per CPU second
- * at a million entries).  Hashes are only hints: store.c compares the
+ * at a million entries).  Hashes are only hints: store_doc.c compares the
  * strings of the rows a hash finds.
  *	key_hash	store_key_hash(key) (FNV-1a 64, never 0: tombstones
  *			hold the same value); entries_key (feed_id,
@@ -142,7 +142,7 @@
  * that readers type in another form folded alike (Greek accents, ё, ß,
  * Arabic and Persian letter forms, Hebrew points).  The rows up to the
  * watermark are indexed again (bench/RESULTS.md has the time it takes).
- * store.c folds a reader's words the same way.
+ * store_fts.c folds a reader's words the same way.
  */
 #include <stddef.h>
 

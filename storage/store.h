@@ -230,7 +230,7 @@ int	 store_feed_retention(struct store *s, int64_t feed_id,
 	    int keep_days, int keep_entries);
 
 /*
- * Bounds against a publisher that rotates its entries' ids (store.c
+ * Bounds against a publisher that rotates its entries' ids (store_retain.c
  * explains them): a document adds at most doc_add new entries (and
  * only its first 10 * doc_add entries are looked at); a feed keeps at
  * most tombs_feed tombstones, and the store tombs_total.  0 keeps a
@@ -268,7 +268,7 @@ void	 store_doc_rollback(struct store *s);
  * it).  Entries without a date are placed by the channel's date when
  * it is believable, else by first_seen, in document order (one second
  * apart); a feed's first document places them below its oldest dated
- * entry when the channel has no date (store.c, undated_place).
+ * entry when the channel has no date (store_doc.c, undated_place).
  * Entries of one document with the same date keep its order too.  An
  * article several feeds carry (same canonical
  * link) appears once, from the feed that stored it first; with a tags or

@@ -58,7 +58,7 @@ fts_flush(struct store *s, int64_t limit)
 	if (s->fts_pending == 0)
 		return 0;
 	/* The watermark as committed, in case another connection moved it
-	 * (there should be none: see the note on bounds above). */
+	 * (there should be none: see the note on bounds at the top). */
 	st = s->stmt[ST_FTS_STATE];
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
