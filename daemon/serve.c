@@ -1,15 +1,16 @@
 /*
  * serve.c: the HTTP server: its listeners, from opening to closing, and
  * the routes a request is dispatched by.  The other roles are in
- * serve_http.c (replies, negotiation, parameters), serve_cache.c (the
- * rendered documents) and serve_feed.c (the merged feed and its views);
- * serve_int.h says who owns what.
+ * serve_http.c (replies, negotiation, parameters), serve_health.c (slow
+ * connections, wedged listeners), serve_cache.c (the rendered documents)
+ * and serve_feed.c (the merged feed and its views); serve_int.h says who
+ * owns what.
  *
  * Listeners.  Each configured address gets a socket from listen.c (bound
  * there, or the one systemd handed over for that address); activated
  * sockets no listener names are served as extra listeners.  Each socket
  * gets its own MHD daemon with no internal thread, driven from the libev
- * loop (TECH-NOTES 2): an ev_io watches the daemon's epoll fd and an
+ * loop: an ev_io watches the daemon's epoll fd and an
  * ev_timer MHD's next timeout; both run MHD_run() and re-arm the timer
  * from MHD_get_timeout() afterwards, or at once after a run that closed
  * a connection (listener_rearm).  MHD limits connections
@@ -17,7 +18,7 @@
  * headers) and idle time (http_timeout); bodies, which no route needs,
  * are counted and refused past SERVE_BODY_MAX.  Requests slower than
  * twice http_timeout are cut and wedged listeners reported by a check
- * every second (health).  A reload keeps the listeners whose address did
+ * every second (serve_health.c).  A reload keeps the listeners whose address did
  * not change, with their connections.
  *
  * Routes.  routes[] lists every path (exact, or a prefix whose rest a
@@ -27,7 +28,6 @@
  */
 #include "config.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +53,12 @@
 
 #define SERVE_PAGE_ITEMS	50	/* the river on / and /status */
 #define SERVE_BODY_MAX		4096	/* bytes of request body */
-#define SERVE_SEND_FACTOR	10.0	/* x timeout to take an answer */
 #define SERVE_CONN_LIMIT	64	/* when the config says 0 */
 #define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
 #define SERVE_SOCKET_MODE	0660	/* idem */
 #define SERVE_CONN_MEMORY	((size_t)16384)	/* MHD zeroes it per request */
-#define HEALTH_GRACE		3.0	/* s a client may wait for accept */
 
+/* --- the MHD daemons inside libev */
 
 /*
  * After every MHD_run: when to run it next.  MHD takes its listening
@@ -89,7 +88,7 @@ listener_rearm(struct listener *l)
 	}
 }
 
-static void
+void
 listener_drive(struct listener *l)
 {
 	if (l->stalled)
@@ -113,158 +112,6 @@ listener_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	listener_drive(w->data);
-}
-
-/* MHD's notices of accepted and closed connections: the counts the
- * health check and the driving above rely on. */
-static void
-notify_conn(void *cls, struct MHD_Connection *mc, void **socket_context,
-    enum MHD_ConnectionNotificationCode toe)
-{
-	struct listener *l = cls;
-	struct conn *c;
-
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		c = xcalloc(1, sizeof(*c));
-		c->l = l;
-		c->mhd = mc;
-		c->since = mono_now();
-		c->next = l->conns;
-		if (l->conns != NULL)
-			l->conns->prev = c;
-		l->conns = c;
-		l->nconns++;
-		l->accepts++;
-		if (l->nconns >= l->limit && l->full_since == 0)
-			l->full_since = c->since;
-		*socket_context = c;
-		return;
-	}
-	c = *socket_context;
-	if (c == NULL)
-		return;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		l->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	free(c);
-	*socket_context = NULL;
-	l->nconns--;
-	l->closed = 1;
-	if (l->nconns < l->limit)
-		l->full_since = 0;
-}
-
-/*
- * Health.  Once a second every listener is looked at: a connection
- * whose request (line, headers and any body) has not come in within
- * twice http_timeout of the connection or of its previous answer is
- * shut down, because MHD's own timeout only counts idle time and a
- * client trickling a byte now and then would hold its slot for ever;
- * so is one whose answer has not been taken within SERVE_SEND_FACTOR
- * times http_timeout (a reader taking a byte now and then); and the
- * listening socket is polled.  A
- * listener is wedged when a client has waited in its accept queue
- * for more than HEALTH_GRACE seconds with nothing accepted meanwhile
- * although a connection slot was free (the loop runs but the listener
- * is not driven: it would never recover), or when it has been at its
- * connection limit, with clients waiting, for longer than four times
- * http_timeout plus the grace (every slot should have turned over by
- * then).  /healthz answers 503 while any listener is wedged.  A
- * listener seen with a waiting client and no progress is also run
- * once more, so a lost wakeup heals on the next check.
- */
-static int
-listener_pending(const struct listener *l)
-{
-	struct pollfd pfd;
-
-	pfd.fd = l->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) != 0;
-}
-
-/* Whether l is wedged at now; the reason into why. */
-static int
-listener_wedged(const struct listener *l, double now, char *why,
-    size_t len)
-{
-	double full_max = 4.0 * l->timeout + HEALTH_GRACE;
-
-	if (l->pending_since == 0)
-		return 0;
-	if (l->nconns < l->limit && now - l->pending_since > HEALTH_GRACE) {
-		snprintf(why, len, "listen %s: a client has waited %.0f s to "
-		    "be accepted with %zu of %u connections in use", l->text,
-		    now - l->pending_since, l->nconns, l->limit);
-		return 1;
-	}
-	if (l->nconns >= l->limit && l->full_since != 0 &&
-	    now - l->full_since > full_max &&
-	    now - l->pending_since > HEALTH_GRACE) {
-		snprintf(why, len, "listen %s: at its limit of %u connections "
-		    "for %.0f s with clients waiting", l->text, l->limit,
-		    now - l->full_since);
-		return 1;
-	}
-	return 0;
-}
-
-static void
-listener_check(struct listener *l, double now)
-{
-	const union MHD_ConnectionInfo *ci;
-	struct conn *c;
-	char why[256];
-	double limit;
-	int pending;
-
-	for (c = l->conns; c != NULL; c = c->next) {
-		limit = (c->busy ? SERVE_SEND_FACTOR : 2.0) * l->timeout;
-		if (c->cut || now - c->since <= limit)
-			continue;
-		ci = MHD_get_connection_info(c->mhd,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
-		if (ci == NULL)
-			continue;
-		/* MHD sees the end of the stream and closes it. */
-		shutdown(ci->connect_fd, SHUT_RDWR);
-		c->cut = 1;
-		log_debug("http: listen %s: closing a connection that %s in "
-		    "%.0f s", l->text, c->busy ? "did not take its answer" :
-		    "sent no complete request", limit);
-	}
-	pending = listener_pending(l);
-	if (!pending || l->accepts != l->pending_accepts ||
-	    l->pending_since == 0) {
-		l->pending_since = pending ? now : 0;
-		l->pending_accepts = l->accepts;
-	} else if (!l->stalled && l->nconns < l->limit)
-		listener_drive(l);
-	if (listener_wedged(l, now, why, sizeof(why))) {
-		if (!l->wedged)
-			log_warnx("http: %s", why);
-		l->wedged = 1;
-	} else if (l->wedged) {
-		log_info("http: listen %s: accepting again", l->text);
-		l->wedged = 0;
-	}
-}
-
-static void
-health_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-	double now = mono_now();
-	size_t i;
-
-	(void)loop;
-	(void)revents;
-	for (i = 0; i < srv->nls; i++)
-		listener_check(srv->ls[i], now);
 }
 
 /* / and /status: the newest entries and every feed's state. */
@@ -420,32 +267,6 @@ serve_refresh(struct server *srv, struct request *req,
 		log_info("refresh of every feed requested");
 	return http_reply_fmt(req, conn, MHD_HTTP_ACCEPTED,
 	    "refresh requested: %.100s", name ? name : "every feed");
-}
-
-/* /healthz: 503 with the reasons while a listener is wedged. */
-static enum MHD_Result
-serve_healthz(struct server *srv, struct request *req,
-    struct MHD_Connection *conn, const char *url)
-{
-	struct buf out;
-	char why[256];
-	double now = mono_now();
-	enum MHD_Result ret;
-	size_t i;
-
-	(void)url;
-	buf_init(&out, 0);
-	for (i = 0; i < srv->nls; i++)
-		if (listener_wedged(srv->ls[i], now, why, sizeof(why)))
-			buf_printf(&out, "unhealthy: %s\n", why);
-	if (out.len == 0) {
-		buf_reset(&out);
-		return http_reply_text(req, conn, MHD_HTTP_OK, "ok\n", NULL);
-	}
-	ret = http_reply_text(req, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    out.data, NULL);
-	buf_reset(&out);
-	return ret;
 }
 
 /* --- routes */
@@ -644,7 +465,7 @@ listener_run(struct server *srv, struct listener *l, const struct conf *conf,
 	    NULL, NULL, handler, l,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_logger, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, l,
+	    MHD_OPTION_NOTIFY_CONNECTION, health_notify_conn, l,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_cb, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
@@ -799,7 +620,7 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	srv->store = store;
 	srv->conf = conf;
 	srv->started = (int64_t)time(NULL);
-	ev_timer_init(&srv->health, health_cb, 1., 1.);
+	ev_timer_init(&srv->health, health_timer_cb, 1., 1.);
 	srv->health.data = srv;
 	ev_timer_start(loop, &srv->health);
 	srv->nsd = listen_activated(&srv->sd_fds);

@@ -7,6 +7,8 @@
  *                  dispatches a request to its handler;
  *   serve_http.c   HTTP itself: replies, content negotiation, the Host
  *                  check, oversized requests, query parameters;
+ *   serve_health.c connections counted, slow ones cut, wedged
+ *                  listeners found (and /healthz);
  *   serve_cache.c  the rendered-document cache, its validators (ETag,
  *                  Last-Modified), gzip, and sending a cached document;
  *   serve_feed.c   the merged feed and its views: parameters and views
@@ -170,6 +172,17 @@ mono_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* serve.c: runs MHD on l now and re-arms its timer. */
+void		 listener_drive(struct listener *l);
+
+/* serve_health.c */
+void		 health_notify_conn(void *cls, struct MHD_Connection *mc,
+		    void **socket_context,
+		    enum MHD_ConnectionNotificationCode toe);
+void		 health_timer_cb(struct ev_loop *loop, ev_timer *w,
+		    int revents);
+route_fn	 serve_healthz;
 
 /* serve_http.c: replies.  Each returns what the MHD handler returns. */
 enum MHD_Result	 http_queue(struct request *req, struct MHD_Connection *conn,
