@@ -143,6 +143,26 @@
  * Arabic and Persian letter forms, Hebrew points).  The rows up to the
  * watermark are indexed again (bench/RESULTS.md has the time it takes).
  * store_fts.c folds a reader's words the same way.
+ *
+ * Step 7 adds full articles (store_article.c):
+ * articles: the page behind an entry's link, for feeds whose entries
+ *	carry only a teaser; one row per entry that wants its article.
+ *	entry_id	the entry (the row goes with it); feed_id its feed,
+ *			for the counts of /status
+ *	url		the link the article is (to be) fetched from: a
+ *			changed link wants the article again
+ *	state		0 wanted, 1 extracted, 2 failed (tries used up),
+ *			3 skipped (robots.txt, no article on the page)
+ *	tries, next_try	attempts so far and when the next may start
+ *	fetched		when the last attempt ended, NULL before
+ *	error		the last failure's reason, NULL after a success
+ *	content		the article (sanitized HTML), served in place of the
+ *			entry's own content while state is 1
+ *	articles_due: the wanted rows by next_try, for the fetch queue.
+ * robots: each article host's robots.txt as last fetched.
+ *	host		lower-case host name
+ *	fetched		when; status: the HTTP status (0: unreachable)
+ *	body		the file, at most ROBOTS_MAX_SIZE bytes
  */
 #include <stddef.h>
 
@@ -329,6 +349,28 @@ static const char *const migrations[] = {
 	"  feedd_fts(content, 1), feedd_fts(author, 0), feedd_fts((SELECT"
 	"  group_concat(value, ' ') FROM json_each(categories)), 0)"
 	"  FROM entries WHERE id <= (SELECT watermark FROM fts_state);",
+
+	/* 7: full articles and the robots.txt of their hosts. */
+	"CREATE TABLE articles ("
+	"  entry_id  INTEGER PRIMARY KEY"
+	"            REFERENCES entries(id) ON DELETE CASCADE,"
+	"  feed_id   INTEGER NOT NULL,"
+	"  state     INTEGER NOT NULL DEFAULT 0,"
+	"  tries     INTEGER NOT NULL DEFAULT 0,"
+	"  next_try  INTEGER NOT NULL DEFAULT 0,"
+	"  fetched   INTEGER,"
+	"  url       TEXT NOT NULL,"
+	"  error     TEXT,"
+	"  content   TEXT"
+	");"
+	"CREATE INDEX articles_due ON articles (next_try) WHERE state = 0;"
+	"CREATE INDEX articles_feed ON articles (feed_id, state);"
+	"CREATE TABLE robots ("
+	"  host      TEXT PRIMARY KEY,"
+	"  fetched   INTEGER NOT NULL,"
+	"  status    INTEGER NOT NULL,"
+	"  body      BLOB"
+	") WITHOUT ROWID;",
 };
 
 const char *

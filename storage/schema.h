@@ -6,7 +6,7 @@
 #define FEEDD_SCHEMA_H
 
 /* The version a fully migrated database has (PRAGMA user_version). */
-#define SCHEMA_VERSION		6
+#define SCHEMA_VERSION		7
 /* PRAGMA application_id of feedd's databases: "feed" in ASCII. */
 #define SCHEMA_APPLICATION_ID	0x66656564
 

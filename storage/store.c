@@ -252,6 +252,35 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PUBLISH_TIMES] =
 	    "SELECT sort_time FROM entries WHERE feed_id = ?1"
 	    " AND sort_time >= ?2 ORDER BY sort_time",
+	/* Wanted anew: a new row, a changed link, or an update of an
+	 * article last fetched before ?5. */
+	[ST_ART_WANT] =
+	    "INSERT INTO articles (entry_id, feed_id, url, next_try)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (entry_id) DO UPDATE"
+	    " SET url = excluded.url, state = 0, tries = 0,"
+	    " next_try = excluded.next_try, error = NULL"
+	    " WHERE articles.url <> excluded.url OR (articles.state <> 0"
+	    " AND coalesce(articles.fetched, 0) < ?5)",
+	[ST_ART_DUE] =
+	    "SELECT entry_id, feed_id, url, tries FROM articles"
+	    " WHERE state = 0 AND next_try <= ?1"
+	    " ORDER BY next_try, entry_id LIMIT ?2",
+	[ST_ART_NEXT] =
+	    "SELECT min(next_try) FROM articles WHERE state = 0",
+	[ST_ART_DONE] =
+	    "UPDATE articles SET state = ?3, content = ?4, error = ?5,"
+	    " next_try = ?6, fetched = ?7, tries = tries + 1"
+	    " WHERE entry_id = ?1 AND url = ?2",
+	[ST_ART_COUNTS] =
+	    "SELECT state, count(*) FROM articles WHERE feed_id = ?1"
+	    " GROUP BY state",
+	[ST_ROBOTS_GET] =
+	    "SELECT fetched, status, body FROM robots WHERE host = ?1",
+	[ST_ROBOTS_PUT] =
+	    "INSERT INTO robots (host, fetched, status, body)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (host) DO UPDATE"
+	    " SET fetched = excluded.fetched, status = excluded.status,"
+	    " body = excluded.body",
 };
 
 void

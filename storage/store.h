@@ -309,6 +309,79 @@ int64_t	 store_index_backlog(const struct store *s);
  */
 int	 store_maintain(struct store *s);
 
+/*
+ * Full articles (store_article.c).  A feed whose entries carry only a
+ * teaser has the page behind each entry's link fetched and extracted by
+ * the daemon; the store decides which entries want it, keeps the queue
+ * and the result, and serves the article as the entry's content.
+ */
+enum store_articles {
+	STORE_ARTICLES_NO,	/* never */
+	STORE_ARTICLES_AUTO,	/* when the entry's text is a teaser */
+	STORE_ARTICLES_YES	/* for every entry with a web link */
+};
+
+enum store_article_state {
+	STORE_ARTICLE_WANTED,
+	STORE_ARTICLE_EXTRACTED,
+	STORE_ARTICLE_FAILED,	/* the tries are used up */
+	STORE_ARTICLE_SKIPPED,	/* robots.txt, or no article on the page */
+	STORE_ARTICLE_NSTATES
+};
+
+/*
+ * For the open document (after store_doc_begin, which resets it to NO):
+ * which of its new and updated entries want their article.  An entry
+ * wants it when it is new, when its link changed, or when it was updated
+ * and its article was last fetched over an hour ago; with AUTO only if
+ * its text (content, else summary) has fewer than min_words words or
+ * ends like an excerpt (parsers/teaser.h).
+ */
+void	 store_doc_articles(struct store *s, enum store_articles mode,
+	    size_t min_words);
+
+struct store_article {
+	int64_t		 entry_id;
+	int64_t		 feed_id;
+	char		*url;
+	int		 tries;		/* attempts so far */
+};
+
+/* The wanted articles whose next try is due at now, oldest first, at
+ * most max; 0 or -1.  Free with store_articles_free. */
+int	 store_articles_due(struct store *s, int64_t now, size_t max,
+	    struct store_article **out, size_t *n);
+void	 store_articles_free(struct store_article *a, size_t n);
+/* When the next wanted article is due (INT64_MAX if none); -1 on error
+ * is reported as 0 (look again). */
+int64_t	 store_articles_next(struct store *s);
+
+/*
+ * The outcome of a try for entry_id's article at url (ignored if the
+ * entry's link has changed since): state EXTRACTED with content, or
+ * FAILED/SKIPPED with error, or WANTED with error and the next try at
+ * next_try (a failure to retry).  Returns 0 or -1.
+ */
+int	 store_article_done(struct store *s, int64_t entry_id,
+	    const char *url, enum store_article_state state,
+	    const char *content, const char *error, int64_t next_try,
+	    int64_t now);
+
+/* A feed's articles by state (counts[STORE_ARTICLE_WANTED] etc.);
+ * 0 or -1. */
+int	 store_article_counts(struct store *s, int64_t feed_id,
+	    int64_t counts[STORE_ARTICLE_NSTATES]);
+
+/*
+ * An article host's robots.txt as last stored: 1 with *fetched, *status
+ * and a copy of the body (*body, *len; NULL when empty) set; 0 if none
+ * is stored; -1 on error.
+ */
+int	 store_robots_get(struct store *s, const char *host,
+	    int64_t *fetched, int *status, char **body, size_t *len);
+int	 store_robots_put(struct store *s, const char *host,
+	    int64_t fetched, int status, const char *body, size_t len);
+
 /* The last SQLite error message, for logs. */
 const char *store_errmsg(const struct store *s);
 

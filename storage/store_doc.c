@@ -161,6 +161,7 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	s->doc_nentries = 0;
 	s->doc_added = 0;
 	s->doc_updated = 0;
+	s->doc_articles = STORE_ARTICLES_NO;
 	s->doc_skipped = 0;
 	s->doc_nindex = 0;
 	s->doc_nundated = 0;
@@ -656,8 +657,11 @@ store_doc_entry(struct store *s, const struct entry *e, int64_t now,
 			if (rc == 0 && row_id == 0) {
 				*added = 1;
 				s->doc_added++;
+				row_id = sqlite3_last_insert_rowid(s->db);
 			} else if (rc == 0)
 				s->doc_updated++;
+			if (rc == 0)
+				rc = article_want(s, e, row_id, *added, now);
 		}
 	}
 	free(canon);

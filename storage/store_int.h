@@ -83,6 +83,13 @@ enum stmt_id {
 	ST_FEED_DROP,
 	ST_PUBLISH_TIMES,
 	ST_UNDATED_PLACE,
+	ST_ART_WANT,
+	ST_ART_DUE,
+	ST_ART_NEXT,
+	ST_ART_DONE,
+	ST_ART_COUNTS,
+	ST_ROBOTS_GET,
+	ST_ROBOTS_PUT,
 	ST_COUNT
 };
 
@@ -177,6 +184,8 @@ struct store {
 	int64_t		 doc_skipped;	/* entries past the bounds */
 	int		 doc_changed;
 	int		 doc_failed;	/* a write failed: rollback only */
+	enum store_articles doc_articles;	/* store_doc_articles */
+	size_t		 doc_article_words;
 	/* The search index: rows up to fts_w are in it (schema.c,
 	 * fts_state), fts_pending rows above it wait for a batch of
 	 * fts_batch. */
@@ -272,6 +281,13 @@ uint64_t	 content_hash(const char *title, const char *link,
 		    const char *cats, const char *encls);
 /* Whether the open document used the key of hash h. */
 int		 doc_key_used(const struct store *s, uint64_t h);
+
+/* --- store_article.c */
+
+/* After the open document wrote entry e as row id (added: a new row):
+ * records that it wants its article, if it does; 0 or -1. */
+int		 article_want(struct store *s, const struct entry *e,
+		    int64_t id, int added, int64_t now);
 
 /* --- store_retain.c */
 

@@ -31,7 +31,9 @@
  */
 #define ITEMS_SELECT \
 	"SELECT e.id, e.guid, e.src_id, e.title, e.link, e.author," \
-	" e.summary, e.content, e.published, e.updated, e.categories," \
+	" e.summary, coalesce((SELECT a.content FROM articles AS a" \
+	"  WHERE a.entry_id = e.id AND a.state = 1), e.content)," \
+	" e.published, e.updated, e.categories," \
 	" e.enclosures, e.first_seen, e.changed, f.name," \
 	" coalesce(f.conf_title, f.title), f.url, f.link, e.key," \
 	" e.sort_time FROM entries AS e"
