@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "client.h"
+#include "due.h"
 #include "parsers/util.h"
 
 #define CLIENT_MAX_BODY	(64u << 20)	/* bytes of an answer */
@@ -449,7 +450,9 @@ row_fill(struct row *r, json_t *f)
 		r->failing = r->gone || strcmp(state, "failing") == 0;
 	} else {
 		r->retired = truthy(json_object_get(f, "retired"));
-		r->failing = !r->retired && str(f, "last_error") != NULL;
+		r->failing = !r->retired && due_failing(0, (int)
+		    json_integer_value(json_object_get(f, "failures")),
+		    str(f, "last_error"));
 	}
 }
 

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "due.h"
 #include "page.h"
 #include "render.h"
 #include "parsers/date.h"
@@ -31,8 +32,8 @@ page_feed_failing(const struct store_feed_row *f)
 {
 	if (f->retired != 0)
 		return 0;
-	return f->state.gone || f->state.failures > 0 ||
-	    (f->state.last_error != NULL && *f->state.last_error != '\0');
+	return due_failing(f->state.gone, f->state.failures,
+	    f->state.last_error);
 }
 
 /* 0: failing, 1: healthy, 2: retired. */

@@ -8,7 +8,8 @@
  * id and its saved state (validators, due time, error, redirects, hints).
  * A feed has at most one fetch in flight: its timer is re-armed only when
  * the fetch is over, and only through feed_reschedule(), the one place
- * that turns interval, hints, failures and jitter into a due time:
+ * that turns interval, hints, failures and jitter into a due time (the
+ * arithmetic is due.c's, pure and tested from tables):
  *
  *	base	the configured interval (conf_feed_interval clamps it), or
  *		with interval = auto the mean gap between the feed's
@@ -69,6 +70,7 @@
 #include <ev.h>
 
 #include "conf.h"
+#include "due.h"
 #include "fetch.h"
 #include "log.h"
 #include "metrics.h"
@@ -78,7 +80,6 @@
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define JITTER		0.10		/* up to 10% added to each interval */
 #define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */
 #define AUTO_WINDOW	(28 * 24 * 60 * 60)	/* history for auto */
 #define HOST_BUCKETS	1024
@@ -134,19 +135,6 @@ wall_now(struct sched *s)
 	return (int64_t)ev_now(s->loop);
 }
 
-/* A uniformly random fraction in [0, 1). */
-static double
-random_fraction(void)
-{
-	return (double)(random() % 1000000) / 1000000.0;
-}
-
-static double
-jitter(double wait)
-{
-	return wait * JITTER * random_fraction();
-}
-
 static const char *
 feed_url(const struct feed *f)
 {
@@ -187,54 +175,16 @@ host_hold(struct sched *s, struct feed *f, int64_t until)
 
 /* --- the due time */
 
-/* Moves t out of skipped hours and days (UTC); a mask that skips every
- * hour (or day) would stop the feed for good and is ignored. */
-static int64_t
-skip_adjust(const struct feed *f, int64_t t)
-{
-	uint32_t hours = f->state.skip_hours & 0xffffffu;
-	uint32_t days = f->state.skip_days & 0x7fu;
-	struct tm tm;
-	time_t tt;
-	int i;
-
-	if (hours == 0xffffffu)
-		hours = 0;
-	if (days == 0x7fu)
-		days = 0;
-	if (hours == 0 && days == 0)
-		return t;
-	/* At most a week of hours to look at. */
-	for (i = 0; i < 24 * 8; i++) {
-		tt = (time_t)t;
-		if (gmtime_r(&tt, &tm) == NULL)
-			return t;
-		if (!(hours & (1u << tm.tm_hour)) &&
-		    !(days & (1u << tm.tm_wday)))
-			return t;
-		/* The next hour's start. */
-		t = sat_add(t - t % 3600, 3600);
-	}
-	return t;
-}
-
 /* The interval that the feed's configuration and publishing ask for,
  * within the clamps. */
 static int64_t
 feed_base(const struct feed *f)
 {
 	const struct conf *c = f->sched->conf;
-	int64_t base;
 
-	base = conf_feed_interval(c, f->conf);
-	if (conf_feed_auto(c, f->conf) && f->state.interval > 0) {
-		base = f->state.interval;
-		if (base < c->min_interval)
-			base = c->min_interval;
-		if (base > c->max_interval)
-			base = c->max_interval;
-	}
-	return base;
+	return due_base(conf_feed_interval(c, f->conf),
+	    conf_feed_auto(c, f->conf), f->state.interval, c->min_interval,
+	    c->max_interval);
 }
 
 /* Arms the timer for due (unix seconds, as ev_now: the timer then fires
@@ -268,45 +218,21 @@ feed_arm(struct feed *f)
 static void
 feed_reschedule(struct feed *f, int64_t hint)
 {
-	struct sched *s = f->sched;
-	int64_t base, wait, t;
-	double now = ev_now(s->loop), due;
-	int i;
+	struct due_input in;
 
-	base = wait = feed_base(f);
-	if (f->state.failures > 0) {
-		for (i = 1; i < f->state.failures &&
-		    wait < s->conf->max_interval; i++)
-			wait *= 2;
-		if (wait > s->conf->max_interval)
-			wait = s->conf->max_interval;
-	} else {
-		if (f->state.ttl > wait)
-			wait = f->state.ttl;
-		if (hint > wait)
-			wait = hint;
-		/* A hint never stretches past max_interval, but neither
-		 * does it shorten a longer configured interval. */
-		if (wait > s->conf->max_interval)
-			wait = base > s->conf->max_interval ? base :
-			    s->conf->max_interval;
-	}
-	/* Fractions of a second kept for the timer; the saved due time is
-	 * rounded up, so a restart is never early. */
-	due = now + (double)wait + jitter((double)wait);
-	if (f->state.failures > 0 && f->state.retry_after > due)
-		due = (double)f->state.retry_after +
-		    jitter((double)f->state.retry_after - now);
-	if (f->host->hold_until > due)
-		due = (double)f->host->hold_until +
-		    jitter((double)f->host->hold_until - now);
-	f->state.next_due = sat_add(sat_from_double(due), 1);
-	t = skip_adjust(f, f->state.next_due);
-	if (t != f->state.next_due) {
-		f->state.next_due = t;
-		due = (double)t;
-	}
-	feed_arm_at(f, due);
+	memset(&in, 0, sizeof(in));
+	in.now = ev_now(f->sched->loop);
+	in.base = feed_base(f);
+	in.max_interval = f->sched->conf->max_interval;
+	in.failures = f->state.failures;
+	in.ttl = f->state.ttl;
+	in.hint = hint;
+	in.retry_after = f->state.retry_after;
+	in.host_hold = f->host->hold_until;
+	in.skip_hours = f->state.skip_hours;
+	in.skip_days = f->state.skip_days;
+	in.fraction = due_random_fraction;
+	feed_arm_at(f, due_next(&in, &f->state.next_due));
 }
 
 /* --- HTTP hints */
@@ -487,7 +413,7 @@ static void
 feed_adapt(struct feed *f)
 {
 	struct sched *s = f->sched;
-	int64_t *times = NULL, now = wall_now(s), span, iv;
+	int64_t *times = NULL, now = wall_now(s), iv;
 	size_t n = 0;
 
 	if (!conf_feed_auto(s->conf, f->conf))
@@ -498,14 +424,7 @@ feed_adapt(struct feed *f)
 		    f->name, store_errmsg(s->store));
 		return;
 	}
-	if (n < 2)
-		iv = s->conf->max_interval;
-	else {
-		/* Dates may lie anywhere in int64_t's range. */
-		span = sat_sub(times[n - 1], times[0]);
-		/* Undated entries all count as seen now: no evidence. */
-		iv = span > 0 ? span / (int64_t)(n - 1) : 0;
-	}
+	iv = due_auto_interval(times, n, s->conf->max_interval);
 	free(times);
 	if (iv > 0 && iv != f->state.interval)
 		log_debug("feed %s: publishes every %lld s on average",
@@ -809,8 +728,9 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	/* Another feed on this host was told to retry later. */
 	if (f->host->hold_until > now) {
-		f->state.next_due = skip_adjust(f, sat_add(f->host->hold_until,
-		    (int64_t)jitter((double)(f->host->hold_until - now))));
+		f->state.next_due = due_after_hold(f->host->hold_until, now,
+		    f->state.skip_hours, f->state.skip_days,
+		    due_random_fraction);
 		feed_arm(f);
 		return;
 	}
@@ -863,7 +783,8 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
 	}
 	if (f->state.next_due == 0) {
 		/* Never polled: at once (the fetcher paces the burst). */
-		f->state.next_due = skip_adjust(f, now);
+		f->state.next_due = due_skip(now, f->state.skip_hours,
+		    f->state.skip_days);
 		(*nnew)++;
 	}
 	feed_arm(f);
@@ -1115,8 +1036,8 @@ sched_summary(const struct sched *s, size_t *nfeeds, size_t *nfailing)
 	size_t i, n = 0;
 
 	for (i = 0; i < s->nfeeds; i++)
-		if (s->feeds[i]->state.failures > 0 || s->feeds[i]->state.gone)
-			n++;
+		n += (size_t)due_failing(s->feeds[i]->state.gone,
+		    s->feeds[i]->state.failures, s->feeds[i]->state.last_error);
 	*nfeeds = s->nfeeds;
 	*nfailing = n;
 }
