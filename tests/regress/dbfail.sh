@@ -8,7 +8,7 @@
 # feed's state (/status), keep serving what it stored, and store the new
 # entry by itself once the lock is gone, clearing the error.  (A full
 # disk and a write that fails for any other reason take the same path
-# through the store; tests/unit/test_store.c simulates them with
+# through the store; tests/unit/test_store_*.c simulate them with
 # max_page_count and a failing trigger.  A read-only file is not
 # simulated: this suite may run as root, which file modes do not stop.)
 
