@@ -121,6 +121,15 @@ struct store_query {
  * One subscription as /status and `feedd status` show it (store_feeds).
  * Every string is owned by the row; store_feeds_free frees them.
  */
+/* Where an entry's full article stands (store_article.c). */
+enum store_article_state {
+	STORE_ARTICLE_WANTED,
+	STORE_ARTICLE_EXTRACTED,
+	STORE_ARTICLE_FAILED,	/* the tries are used up */
+	STORE_ARTICLE_SKIPPED,	/* robots.txt, or no article on the page */
+	STORE_ARTICLE_NSTATES
+};
+
 struct store_feed_row {
 	int64_t		 id;
 	char		*name;		/* config section name */
@@ -135,6 +144,8 @@ struct store_feed_row {
 					 * 0 = none */
 	int64_t		 retired;	/* when store_feed_retire retired it
 					 * (left the config), 0 = active */
+	/* Its entries' full articles by state (store_article_counts). */
+	int64_t		 articles[STORE_ARTICLE_NSTATES];
 	struct store_feed_state state;
 };
 
@@ -319,14 +330,6 @@ enum store_articles {
 	STORE_ARTICLES_NO,	/* never */
 	STORE_ARTICLES_AUTO,	/* when the entry's text is a teaser */
 	STORE_ARTICLES_YES	/* for every entry with a web link */
-};
-
-enum store_article_state {
-	STORE_ARTICLE_WANTED,
-	STORE_ARTICLE_EXTRACTED,
-	STORE_ARTICLE_FAILED,	/* the tries are used up */
-	STORE_ARTICLE_SKIPPED,	/* robots.txt, or no article on the page */
-	STORE_ARTICLE_NSTATES
 };
 
 /*

@@ -323,7 +323,8 @@ store_feeds(struct store *s, struct store_feed_row **rows, size_t *n)
 		store_dberr(s, "listing feeds");
 	stmt_done(st);
 	for (i = 0; rc == SQLITE_DONE && i < nv; i++)
-		if (load_tags(s, &v[i]) == -1)
+		if (load_tags(s, &v[i]) == -1 ||
+		    store_article_counts(s, v[i].id, v[i].articles) == -1)
 			rc = SQLITE_ERROR;
 	if (rc != SQLITE_DONE) {
 		store_feeds_free(v, nv);

@@ -216,7 +216,8 @@ START_TEST(test_outcomes)
 	struct store_article *a;
 	struct store_item *items;
 	struct store_query q;
-	size_t n, ni, i;
+	struct store_feed_row *rows;
+	size_t n, ni, i, nrows;
 	int64_t f, counts[STORE_ARTICLE_NSTATES];
 	uint64_t gen;
 	struct entry v[4];
@@ -266,6 +267,11 @@ START_TEST(test_outcomes)
 	ck_assert_int_eq(counts[STORE_ARTICLE_EXTRACTED], 1);
 	ck_assert_int_eq(counts[STORE_ARTICLE_FAILED], 1);
 	ck_assert_int_eq(counts[STORE_ARTICLE_SKIPPED], 1);
+	/* The same counts in the list of feeds, for /status. */
+	ck_assert_int_eq(store_feeds(s, &rows, &nrows), 0);
+	ck_assert_uint_eq(nrows, 1);
+	ck_assert_mem_eq(rows[0].articles, counts, sizeof(counts));
+	store_feeds_free(rows, nrows);
 
 	memset(&q, 0, sizeof(q));
 	q.limit = 10;
