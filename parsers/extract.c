@@ -2294,3 +2294,34 @@ extract_result_reset(struct extract_result *r)
 	memset(r, 0, sizeof(*r));
 	r->published = EXTRACT_NO_DATE;
 }
+
+int
+extract_page_read(extract_read_fn rd, void *arg,
+    const struct extract_opts *opts, struct extract_result *r,
+    char **errstr)
+{
+	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
+	struct buf b;
+	char chunk[65536];
+	long n;
+	int rc;
+
+	buf_init(&b, max + 1);
+	while ((n = rd(arg, chunk, sizeof(chunk))) > 0)
+		if (buf_add(&b, chunk, (size_t)n) == -1) {
+			buf_reset(&b);
+			memset(r, 0, sizeof(*r));
+			*errstr = xasprintf("page larger than %zu bytes", max);
+			return -1;
+		}
+	if (n < 0) {
+		buf_reset(&b);
+		memset(r, 0, sizeof(*r));
+		*errstr = xasprintf("read error: %s", strerror(errno));
+		return -1;
+	}
+	rc = extract_page(b.data != NULL ? b.data : "", b.len, opts, r,
+	    errstr);
+	buf_reset(&b);
+	return rc;
+}

@@ -57,6 +57,22 @@ int	extract_page(const char *doc, size_t len,
 	    const struct extract_opts *opts, struct extract_result *r,
 	    char **errstr);
 
+/*
+ * Reads up to len bytes of the page into buf: returns how many, 0 at the
+ * end, or -1 on a read error (errno set).
+ */
+typedef long (*extract_read_fn)(void *arg, char *buf, size_t len);
+
+/*
+ * extract_page on a page read through rd (arg is rd's): the same result,
+ * but the page is read and parsed in slices, never held whole, so memory
+ * stays bounded whatever its size.  A page past the cap fails (-1) as in
+ * extract_page; so does a read error.
+ */
+int	extract_page_read(extract_read_fn rd, void *arg,
+	    const struct extract_opts *opts, struct extract_result *r,
+	    char **errstr);
+
 void	extract_result_reset(struct extract_result *r);
 
 #endif
