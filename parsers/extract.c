@@ -1,8 +1,8 @@
 /*
  * extract.c: finding the article in a web page.
  *
- * Pipeline: decode the bytes to UTF-8 (decode), refuse what is not HTML
- * (sniff), build a tree with libxml2's HTML parser under caps (build),
+ * Pipeline: the page's bytes become a tree (extract_input.c: decoding,
+ * refusing what is not HTML, libxml2's HTML parser under caps), then
  * read the metadata (extract_meta.c), then find the article in three
  * steps and write it out through the feed sanitizer (html.c).
  *
@@ -39,25 +39,17 @@
  * changes once, before: a lazy-loading placeholder takes the source of
  * the image in the <noscript> after it.
  *
- * Bounds: the input is capped (EXTRACT_MAX_SIZE); the tree builder keeps
- * at most EX_MAXELEMS elements (further start tags are dropped, their
- * text kept) and stops at depth EX_MAXDEPTH (libxml2's HTML parser
- * searches its element stack for each end tag, so unbounded depth would
- * make stray end tags quadratic); script and style content never reaches
- * the tree.  Every pass walks the tree iteratively (no recursion) and is
- * linear in its size; ancestors are scored up to five levels.
+ * Bounds: extract_input.c reads the page in slices and builds a tree
+ * with caps on its depth, its elements and its text (see there).  Every
+ * pass over the tree is iterative (no recursion) and linear in its size;
+ * ancestors are scored up to five levels.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 
 #include "extract.h"
@@ -67,8 +59,6 @@
 #include "uri.h"
 #include "util.h"
 
-#define EX_MAXELEMS	200000
-#define EX_MAXDEPTH	1000
 /* Below this much text an attempt is retried with fewer filters, and
  * a final result is no article. */
 #define EX_RETRY_CHARS	500
@@ -176,407 +166,6 @@ ex_text(xmlNodePtr root, size_t cap)
 		buf_add(&b, s, len);
 	}
 	return ex_collapse(buf_steal(&b));
-}
-
-/* ---- decoding */
-
-static int
-is_utf8_label(const char *l)
-{
-	return strcasecmp(l, "utf-8") == 0 || strcasecmp(l, "utf8") == 0 ||
-	    strcasecmp(l, "unicode-1-1-utf-8") == 0;
-}
-
-/* Labels WHATWG's Encoding Standard reads as windows-1252. */
-static int
-is_1252_label(const char *l)
-{
-	static const char *const names[] = { "windows-1252", "cp1252",
-	    "x-cp1252", "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
-	    "l1", "us-ascii", "ascii", "iso-ir-100", "csisolatin1",
-	    "ansi_x3.4-1968", "iso88591", "cp819", "ibm819", NULL };
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(l, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Counts the well-formed multi-byte UTF-8 sequences of s[0..n) in *good
- * and the bytes that start none in *bad. */
-static void
-utf8_count(const unsigned char *s, size_t n, size_t *good, size_t *bad)
-{
-	size_t i = 0, k, len;
-
-	*good = *bad = 0;
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		len = 0;
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			len = 2;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			len = 3;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			len = 4;
-		for (k = 1; len > 0 && k < len; k++)
-			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-				break;
-		if (len > 0 && k == len) {
-			(*good)++;
-			i += len;
-		} else {
-			(*bad)++;
-			i++;
-		}
-	}
-}
-
-/*
- * The charset a <meta> declares in the first bytes of the page (HTML's
- * prescan, simplified): <meta charset=X> or <meta http-equiv=Content-Type
- * content="...; charset=X">.  Writes the label to out.
- */
-static int
-meta_charset(const char *doc, size_t len, char *out, size_t outlen)
-{
-	const char *p = doc, *end = doc + (len < 16384 ? len : 16384), *q;
-	size_t i;
-
-	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		p++;
-		if (end - p < 5 || strncasecmp(p, "meta", 4) != 0 ||
-		    !(is_space((unsigned char)p[4]) || p[4] == '/'))
-			continue;
-		q = memchr(p, '>', (size_t)(end - p));
-		if (q == NULL)
-			return -1;
-		for (; p + 8 < q; p++) {
-			if (strncasecmp(p, "charset", 7) != 0)
-				continue;
-			p += 7;
-			while (p < q && is_space((unsigned char)*p))
-				p++;
-			if (p >= q || *p != '=')
-				continue;
-			p++;
-			while (p < q && (is_space((unsigned char)*p) ||
-			    *p == '"' || *p == '\''))
-				p++;
-			for (i = 0; p < q && i + 1 < outlen &&
-			    (isalnum((unsigned char)*p) || *p == '-' ||
-			    *p == '_' || *p == '.' || *p == ':'); i++)
-				out[i] = *p++;
-			out[i] = '\0';
-			return i > 0 ? 0 : -1;
-		}
-		p = q;
-	}
-	return -1;
-}
-
-/* Converts with iconv; an undecodable byte becomes U+FFFD.  NULL if
- * iconv does not know the label. */
-static char *
-iconv_to_utf8(const char *label, const char *doc, size_t len,
-    size_t *outlen)
-{
-	iconv_t cd;
-	struct buf b;
-	char chunk[8192], *in = (char *)doc, *o;
-	size_t inleft = len, oleft, r;
-
-	cd = iconv_open("UTF-8", label);
-	if (cd == (iconv_t)-1)
-		return NULL;
-	buf_init(&b, 0);
-	while (inleft > 0) {
-		o = chunk;
-		oleft = sizeof(chunk);
-		r = iconv(cd, &in, &inleft, &o, &oleft);
-		buf_add(&b, chunk, sizeof(chunk) - oleft);
-		if (r == (size_t)-1 && errno != E2BIG) {
-			/* EILSEQ or EINVAL (truncated at the end). */
-			buf_add(&b, "\xef\xbf\xbd", 3);
-			in++;
-			inleft--;
-		}
-	}
-	iconv_close(cd);
-	*outlen = b.len;
-	return buf_steal(&b);
-}
-
-/*
- * The page as UTF-8, NUL bytes removed, invalid sequences dropped.
- * Order: a byte-order mark; the HTTP charset; a <meta> charset; else
- * UTF-8 when the bytes are valid UTF-8, windows-1252 otherwise.  Bytes
- * that are valid UTF-8 and hold non-ASCII text are read as UTF-8 even when
- * a label says otherwise: mislabelled pages are common, and legacy text
- * that happens to be valid UTF-8 is vanishingly rare.
- */
-static char *
-decode(const char *doc, size_t len, const char *hint, size_t *outlen)
-{
-	const unsigned char *u = (const unsigned char *)doc;
-	char label[64], *out = NULL, *w;
-	const char *lab = NULL;
-	size_t i, n = 0, good, bad;
-
-	if (len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
-		doc += 3;
-		len -= 3;
-		lab = "UTF-8";
-	} else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff)
-		out = iconv_to_utf8("UTF-16BE", doc + 2, len - 2, &n);
-	else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe)
-		out = iconv_to_utf8("UTF-16LE", doc + 2, len - 2, &n);
-	if (out == NULL) {
-		if (lab == NULL && hint != NULL && *hint != '\0') {
-			lab = hint;
-			while (*lab == '"' || *lab == '\'' || is_space(*lab))
-				lab++;
-			for (i = 0; lab[i] != '\0' && lab[i] != '"' &&
-			    lab[i] != '\'' && !is_space(lab[i]) &&
-			    i + 1 < sizeof(label); i++)
-				label[i] = lab[i];
-			label[i] = '\0';
-			lab = label;
-		}
-		if (lab == NULL && meta_charset(doc, len, label,
-		    sizeof(label)) == 0)
-			lab = label;
-		utf8_count((const unsigned char *)doc, len, &good, &bad);
-		if (lab != NULL && (strcasecmp(lab, "utf-16") == 0 ||
-		    strncasecmp(lab, "utf-16", 6) == 0))
-			lab = "UTF-8";	/* a <meta> in UTF-16 cannot be read */
-		/* Labelled UTF-8 but not one well-formed sequence: legacy
-		 * text mislabelled. */
-		if (lab != NULL && is_utf8_label(lab) && bad > 0 && good == 0)
-			lab = NULL;
-		if ((bad == 0 && (good > 0 || lab == NULL)) ||
-		    (lab != NULL && is_utf8_label(lab))) {
-			out = xmalloc(len + 1);
-			memcpy(out, doc, len);
-			n = len;
-		} else if (lab == NULL || is_1252_label(lab))
-			out = feed_legacy_to_utf8(doc, len, &n);
-		else if ((out = iconv_to_utf8(lab, doc, len, &n)) == NULL)
-			out = feed_legacy_to_utf8(doc, len, &n);
-	}
-	/* NULs would cut the string; feed_fix_utf8 drops what is left. */
-	for (i = 0, w = out; i < n; i++)
-		if (out[i] != '\0')
-			*w++ = out[i];
-	*w = '\0';
-	feed_fix_utf8(out);
-	*outlen = strlen(out);
-	return out;
-}
-
-/* ---- is it HTML? */
-
-/* Formats that are surely not HTML, by their first bytes (raw, before
- * any decoding). */
-static const char *
-sniff_binary(const char *doc, size_t len, int wide)
-{
-	const unsigned char *u = (const unsigned char *)doc;
-	size_t i;
-
-	if ((len >= 4 && memcmp(doc, "%PDF", 4) == 0) ||
-	    (len >= 4 && memcmp(doc, "\x89PNG", 4) == 0) ||
-	    (len >= 4 && memcmp(doc, "GIF8", 4) == 0) ||
-	    (len >= 3 && memcmp(doc, "\xff\xd8\xff", 3) == 0) ||
-	    (len >= 4 && memcmp(doc, "PK\x03\x04", 4) == 0) ||
-	    (len >= 2 && memcmp(doc, "\x1f\x8b", 2) == 0))
-		return "binary data, not an HTML page";
-	/* Control bytes other than blanks (and ESC, which ISO-2022 text
-	 * uses) never start a page, but fill binary files. */
-	for (i = 0; !wide && i < len && i < 1024; i++)
-		if (u[i] == 0 || (u[i] < 0x20 && !is_space(u[i]) &&
-		    u[i] != 0x1b))
-			return "binary data, not an HTML page";
-	return NULL;
-}
-
-/* What the decoded page is, if not HTML. */
-static const char *
-sniff(const char *doc, size_t len)
-{
-	static const char *const tags[] = { "<html", "<!doctype html",
-	    "<head", "<body", "<div", "<p>", "<p ", "<article", "<title",
-	    "<meta", "<table", "<span", "<a ", "<h1", "<h2", "<section",
-	    "<main", "<br", "<img", "<ul", "<script", NULL };
-	const unsigned char *u = (const unsigned char *)doc;
-	size_t i, n = len < 65536 ? len : 65536;
-	const char *p;
-
-	if (len == 0)
-		return "empty document";
-	for (i = 0; i < n && is_space(u[i]); i++)
-		;
-	if (i == n)
-		return "empty document";
-	if (u[i] == '{' || u[i] == '[')
-		return "JSON, not an HTML page";
-	/* The first element: a feed's root says it is a feed. */
-	p = doc + i;
-	while (p < doc + n && *p == '<' && (p[1] == '?' || p[1] == '!')) {
-		const char *q = memchr(p, '>', (size_t)(doc + n - p));
-
-		if (q == NULL || (p[1] == '!' &&
-		    strncasecmp(p, "<!doctype html", 14) == 0))
-			break;
-		p = q + 1;
-		while (p < doc + n && is_space((unsigned char)*p))
-			p++;
-	}
-	if (p + 5 < doc + n && (strncasecmp(p, "<rss", 4) == 0 ||
-	    strncasecmp(p, "<feed", 5) == 0 ||
-	    strncasecmp(p, "<rdf:rdf", 8) == 0 ||
-	    strncasecmp(p, "<opml", 5) == 0))
-		return "a feed, not an HTML page";
-	for (i = 0; tags[i] != NULL; i++)
-		if (strcasestr(doc, tags[i]) != NULL &&
-		    (size_t)(strcasestr(doc, tags[i]) - doc) < n)
-			return NULL;
-	return "no HTML elements: not an HTML page";
-}
-
-/* ---- building the tree */
-
-struct build {
-	int		 depth;
-	int		 drop;	/* depth of a dropped element, or 0 */
-	size_t		 elems;
-	unsigned char	 built[EX_MAXDEPTH + 2];
-};
-
-/* Elements whose content never matters for the article. */
-static int
-dropped(const char *name, const xmlChar **atts)
-{
-	static const char *const names[] = { "script", "style", "template",
-	    "svg", "math", "head-noscript", "object", "applet", "canvas",
-	    "select", "textarea", "button", "audio", "video", "map",
-	    "dialog", NULL };
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(name, names[i]) == 0)
-			break;
-	if (names[i] == NULL)
-		return 0;
-	if (i == 0 && atts != NULL) {
-		/* JSON-LD stays: extract_meta.c reads it. */
-		for (i = 0; atts[i] != NULL; i += 2)
-			if (strcmp((const char *)atts[i], "type") == 0 &&
-			    atts[i + 1] != NULL && strcasecmp(
-			    (const char *)atts[i + 1],
-			    "application/ld+json") == 0)
-				return 0;
-	}
-	return 1;
-}
-
-static void
-b_start(void *ctx, const xmlChar *name, const xmlChar **atts)
-{
-	xmlParserCtxtPtr c = ctx;
-	struct build *b = c->_private;
-
-	if (b->depth >= EX_MAXDEPTH) {
-		/* Deeper than any real page: stop, keep what came before. */
-		xmlStopParser(c);
-		return;
-	}
-	b->depth++;
-	b->built[b->depth] = 0;
-	if (b->drop)
-		return;
-	if (dropped((const char *)name, atts)) {
-		b->drop = b->depth;
-		return;
-	}
-	if (b->elems >= EX_MAXELEMS)
-		return;
-	b->elems++;
-	b->built[b->depth] = 1;
-	xmlSAX2StartElement(ctx, name, atts);
-}
-
-static void
-b_end(void *ctx, const xmlChar *name)
-{
-	xmlParserCtxtPtr c = ctx;
-	struct build *b = c->_private;
-
-	if (b->depth == 0)
-		return;
-	if (b->drop == b->depth)
-		b->drop = 0;
-	if (b->built[b->depth])
-		xmlSAX2EndElement(ctx, name);
-	b->depth--;
-}
-
-static void
-b_text(void *ctx, const xmlChar *ch, int len)
-{
-	xmlParserCtxtPtr c = ctx;
-	struct build *b = c->_private;
-
-	if (b->drop)
-		return;
-	xmlSAX2Characters(ctx, ch, len);
-}
-
-static void
-b_quiet(void *ctx, const xmlError *err)
-{
-	(void)ctx;
-	(void)err;
-}
-
-static xmlDocPtr
-build(const char *html, size_t len)
-{
-	htmlParserCtxtPtr c;
-	struct build *b;
-	xmlDocPtr doc;
-
-	if (len > INT32_MAX)
-		return NULL;
-	c = htmlCreateMemoryParserCtxt(html, (int)len);
-	if (c == NULL)
-		return NULL;
-	b = xcalloc(1, sizeof(*b));
-	xmlSwitchEncoding(c, XML_CHAR_ENCODING_UTF8);
-	htmlCtxtUseOptions(c, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC |
-	    HTML_PARSE_NODEFDTD | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
-	c->sax->startElement = b_start;
-	c->sax->endElement = b_end;
-	c->sax->characters = b_text;
-	c->sax->ignorableWhitespace = b_text;
-	c->sax->cdataBlock = b_text;
-	c->sax->comment = NULL;
-	c->sax->processingInstruction = NULL;
-	c->sax->serror = (xmlStructuredErrorFunc)b_quiet;
-	c->sax->error = NULL;
-	c->sax->warning = NULL;
-	c->_private = b;
-	htmlParseDocument(c);
-	doc = c->myDoc;
-	c->myDoc = NULL;
-	htmlFreeParserCtxt(c);
-	free(b);
-	return doc;
 }
 
 /* ---- per-element facts, in a side table hung on node->_private */
@@ -739,17 +328,6 @@ class_id(xmlNodePtr n, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-static int
-has_any(const char *s, const char *const *words)
-{
-	size_t i;
-
-	for (i = 0; words[i] != NULL; i++)
-		if (strstr(s, words[i]) != NULL)
-			return 1;
-	return 0;
-}
-
 /* Word lists for class and id values (matched as substrings). */
 static const char *const w_unlikely[] = { "-ad-", "ai2html", "banner",
 	"breadcrumb", "combx", "comment", "community", "cover-wrap",
@@ -799,14 +377,94 @@ static const char *const w_boiler[] = { "share", "sharing", "social",
 	"visually-hidden", "visuallyhidden", "off-screen", "offscreen",
 	"a11y", NULL };
 
+/* The word lists above by bit, for classify(). */
+#define CW_UNLIKELY	0x01
+#define CW_MAYBE	0x02
+#define CW_EMBED	0x04
+#define CW_BYLINE	0x08
+#define CW_NEGATIVE	0x10
+#define CW_POSITIVE	0x20
+#define CW_BOILER	0x40
+
+static const struct {
+	const char *const	*words;
+	unsigned		 bit;
+} cw_lists[] = {
+	{ w_unlikely, CW_UNLIKELY }, { w_maybe, CW_MAYBE },
+	{ w_embed, CW_EMBED }, { w_byline, CW_BYLINE },
+	{ w_negative, CW_NEGATIVE }, { w_positive, CW_POSITIVE },
+	{ w_boiler, CW_BOILER },
+};
+
+#define CW_MAX	256
+
+/*
+ * Every word of every list, bucketed by first byte, so a class/id string
+ * is scanned once for all lists instead of once per word (strstr for
+ * each of some 200 words on each element was a quarter of the time).
+ */
+struct cwindex {
+	const char	*word[CW_MAX];
+	uint8_t		 len[CW_MAX];
+	uint8_t		 bit[CW_MAX];
+	uint16_t	 start[257];	/* bucket of byte c: [start[c],
+					   start[c + 1]) */
+};
+
+static void
+cw_build(struct cwindex *ix)
+{
+	uint16_t count[256] = { 0 }, fill[256];
+	size_t l, i, k, total = 0;
+	const char *w;
+
+	for (l = 0; l < sizeof(cw_lists) / sizeof(cw_lists[0]); l++)
+		for (i = 0; cw_lists[l].words[i] != NULL; i++)
+			count[(unsigned char)cw_lists[l].words[i][0]]++,
+			    total++;
+	if (total > CW_MAX)
+		abort();	/* the lists outgrew CW_MAX: a bug, not input */
+	ix->start[0] = 0;
+	for (i = 0; i < 256; i++) {
+		ix->start[i + 1] = (uint16_t)(ix->start[i] + count[i]);
+		fill[i] = ix->start[i];
+	}
+	for (l = 0; l < sizeof(cw_lists) / sizeof(cw_lists[0]); l++)
+		for (i = 0; (w = cw_lists[l].words[i]) != NULL; i++) {
+			k = fill[(unsigned char)w[0]]++;
+			ix->word[k] = w;
+			ix->len[k] = (uint8_t)strlen(w);
+			ix->bit[k] = (uint8_t)cw_lists[l].bit;
+		}
+}
+
+/* The CW_ bits of the lists with a word inside s (as has_any would find
+ * it). */
+static unsigned
+classify(const struct cwindex *ix, const char *s)
+{
+	unsigned mask = 0;
+	size_t k;
+
+	for (; *s != '\0'; s++)
+		for (k = ix->start[(unsigned char)*s];
+		    k < ix->start[(unsigned char)*s + 1]; k++)
+			if (strncmp(s, ix->word[k], ix->len[k]) == 0)
+				mask |= ix->bit[k];
+	return mask;
+}
+
 static void
 info_init(struct ex *x)
 {
+	struct cwindex ix;
 	xmlNodePtr n;
 	char ci[EX_CLASSLEN];
 	const char *v;
+	unsigned cw;
 	size_t k = 0;
 
+	cw_build(&ix);
 	for (n = x->body; n != NULL; n = ex_next(n, x->body, 0))
 		if (n->type == XML_ELEMENT_NODE)
 			x->ninfo++;
@@ -821,17 +479,18 @@ info_init(struct ex *x)
 		e->tag = (uint16_t)tag_of((const char *)n->name);
 		class_id(n, ci, sizeof(ci));
 		if (ci[0] != ' ' || ci[1] != '\0') {
-			if (has_any(ci, w_negative))
+			cw = classify(&ix, ci);
+			if (cw & CW_NEGATIVE)
 				e->weight -= 25;
-			if (has_any(ci, w_positive))
+			if (cw & CW_POSITIVE)
 				e->weight += 25;
-			if (has_any(ci, w_unlikely) && !has_any(ci, w_maybe))
+			if ((cw & CW_UNLIKELY) && !(cw & CW_MAYBE))
 				e->flags |= F_UNLIKELY;
-			if (has_any(ci, w_boiler) && !has_any(ci, w_maybe))
+			if ((cw & CW_BOILER) && !(cw & CW_MAYBE))
 				e->flags |= F_BOILER;
-			if (has_any(ci, w_byline))
+			if (cw & CW_BYLINE)
 				e->flags |= F_BYLINE;
-			if (has_any(ci, w_embed))
+			if (cw & CW_EMBED)
 				e->flags |= F_EMBED;
 		}
 		if (ex_attr(n, "hidden") != NULL ||
@@ -2128,9 +1787,43 @@ first_image(struct ex *x, xmlNodePtr *sel, size_t nsel)
 	return NULL;
 }
 
+/* Reads a page held in memory, for extract_page. */
+struct mem_page {
+	const char	*doc;
+	size_t		 len, pos;
+};
+
+static long
+read_mem(void *arg, char *buf, size_t len)
+{
+	struct mem_page *p = arg;
+	size_t n = p->len - p->pos < len ? p->len - p->pos : len;
+
+	memcpy(buf, p->doc + p->pos, n);
+	p->pos += n;
+	return (long)n;
+}
+
 int
 extract_page(const char *doc, size_t len, const struct extract_opts *opts,
     struct extract_result *r, char **errstr)
+{
+	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
+	struct mem_page p = { doc, len, 0 };
+
+	if (len > max) {
+		memset(r, 0, sizeof(*r));
+		r->published = EXTRACT_NO_DATE;
+		*errstr = xasprintf("page larger than %zu bytes", max);
+		return -1;
+	}
+	return extract_page_read(read_mem, &p, opts, r, errstr);
+}
+
+int
+extract_page_read(extract_read_fn rd, void *arg,
+    const struct extract_opts *opts, struct extract_result *r,
+    char **errstr)
 {
 	struct extract_meta m;
 	struct ex x;
@@ -2138,40 +1831,20 @@ extract_page(const char *doc, size_t len, const struct extract_opts *opts,
 	static const int modes[4][3] = {
 		{ 1, 1, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 0, 0, 0 }
 	};
-	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
-	size_t ulen, i, tlen;
-	int k, done = 0, wide, body = 0;
+	size_t i, tlen;
+	int k, done = 0, body = 0;
 	const char *why;
-	char *utf, *cut, *base = NULL;
+	char *base = NULL;
 	struct buf b;
 	xmlNodePtr root;
 
 	memset(r, 0, sizeof(*r));
 	r->published = EXTRACT_NO_DATE;
-	if (len > max) {
-		*errstr = xasprintf("page larger than %zu bytes", max);
-		return -1;
-	}
-	wide = (len >= 2 && ((doc[0] == '\xff' && doc[1] == '\xfe') ||
-	    (doc[0] == '\xfe' && doc[1] == '\xff'))) ||
-	    (opts->charset != NULL && strcasestr(opts->charset, "utf-16"));
-	if ((why = sniff_binary(doc, len, wide)) != NULL) {
-		*errstr = xstrdup(why);
-		return -1;
-	}
-	/* The rest of sniffing needs the bytes as text. */
-	utf = decode(doc, len, opts->charset, &ulen);
-	if ((why = sniff(utf, ulen)) != NULL) {
-		*errstr = xstrdup(why);
-		free(utf);
-		return -1;
-	}
+	*errstr = NULL;
 	memset(&x, 0, sizeof(x));
-	/* libxml2 checks one tag's attributes pairwise: cut floods first. */
-	cut = html_cut_attributes(utf, ulen, &ulen);
-	free(utf);
-	x.doc = build(cut, ulen);
-	free(cut);
+	x.doc = ex_input_build(rd, arg, opts, errstr);
+	if (x.doc == NULL && *errstr != NULL)
+		return -1;
 	root = x.doc != NULL ? xmlDocGetRootElement(x.doc) : NULL;
 	for (x.body = root; x.body != NULL; x.body = ex_next(x.body, root,
 	    0))
@@ -2295,33 +1968,3 @@ extract_result_reset(struct extract_result *r)
 	r->published = EXTRACT_NO_DATE;
 }
 
-int
-extract_page_read(extract_read_fn rd, void *arg,
-    const struct extract_opts *opts, struct extract_result *r,
-    char **errstr)
-{
-	size_t max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
-	struct buf b;
-	char chunk[65536];
-	long n;
-	int rc;
-
-	buf_init(&b, max + 1);
-	while ((n = rd(arg, chunk, sizeof(chunk))) > 0)
-		if (buf_add(&b, chunk, (size_t)n) == -1) {
-			buf_reset(&b);
-			memset(r, 0, sizeof(*r));
-			*errstr = xasprintf("page larger than %zu bytes", max);
-			return -1;
-		}
-	if (n < 0) {
-		buf_reset(&b);
-		memset(r, 0, sizeof(*r));
-		*errstr = xasprintf("read error: %s", strerror(errno));
-		return -1;
-	}
-	rc = extract_page(b.data != NULL ? b.data : "", b.len, opts, r,
-	    errstr);
-	buf_reset(&b);
-	return rc;
-}

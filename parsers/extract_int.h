@@ -11,6 +11,8 @@
 
 #include <libxml/tree.h>
 
+#include "extract.h"
+
 /* What the page says about itself, outside its body text. */
 struct extract_meta {
 	char		*title;		/* og:title, JSON-LD headline, <title> */
@@ -29,7 +31,17 @@ struct extract_meta {
 void	extract_meta_collect(xmlDocPtr doc, struct extract_meta *m);
 void	extract_meta_reset(struct extract_meta *m);
 
-/* Helpers both files use. */
+/*
+ * extract_input.c: reads the page through rd, refuses what is not HTML
+ * and parses it into a tree under caps (time and memory bounded whatever
+ * the page).  Returns the tree (caller frees with xmlFreeDoc), or NULL
+ * with a reason in *errstr (caller frees; *errstr NULL on entry), or NULL
+ * alone when libxml2 built nothing.
+ */
+xmlDocPtr ex_input_build(extract_read_fn rd, void *arg,
+	    const struct extract_opts *opts, char **errstr);
+
+/* Helpers all files use. */
 /* The value of attribute name of element n, borrowed, or NULL. */
 const char *ex_attr(xmlNodePtr n, const char *name);
 /* 1 if element n is named name (lower case, as libxml2's HTML parser

@@ -490,8 +490,8 @@ START_TEST(test_hostile)
 	extract_result_reset(&r);
 	buf_reset(&b);
 
-	/* A 10 MiB text node (libxml2 keeps the first 10,000,000 bytes of
-	 * a text node). */
+	/* A 10 MiB text node: its first MiB is kept (the reader cuts text
+	 * between two tags there, and the tree's text there too). */
 	buf_init(&b, 0);
 	buf_addstr(&b, "<html><body><p>");
 	for (i = 0; i < 10 * 1024 * 1024 / 8; i++)
@@ -499,7 +499,8 @@ START_TEST(test_hostile)
 	buf_addstr(&b, "</p></body></html>");
 	mem(b.data, b.len, NULL, &r);
 	ck_assert_ptr_nonnull(r.text);
-	ck_assert_uint_ge(strlen(r.text), 9000000);
+	ck_assert_uint_ge(strlen(r.text), 1000000);
+	ck_assert_uint_le(strlen(r.text), 1024 * 1024);
 	extract_result_reset(&r);
 	buf_reset(&b);
 
