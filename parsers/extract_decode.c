@@ -78,7 +78,17 @@ utf8_count(const unsigned char *s, size_t n, size_t *good, size_t *bad)
 	*good = *bad = 0;
 	while (i < n) {
 		if (s[i] < 0x80) {
-			i++;
+			/* ASCII, eight bytes at a time. */
+			while (i + 8 <= n) {
+				uint64_t x;
+
+				memcpy(&x, s + i, 8);
+				if (x & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		len = utf8_len(s[i]);
@@ -295,10 +305,13 @@ ex_decode_slice(struct decoder *d, const char *in, size_t len, int eof,
 	if (out->data == NULL)
 		return;
 	/* NULs would cut the string; feed_fix_utf8 drops what is left. */
-	for (i = from, w = out->data + from; i < out->len; i++)
+	w = memchr(out->data + from, '\0', out->len - from);
+	for (i = w != NULL ? (size_t)(w - out->data) : out->len; i < out->len;
+	    i++)
 		if (out->data[i] != '\0')
 			*w++ = out->data[i];
-	*w = '\0';
+	if (w != NULL)
+		*w = '\0';
 	feed_fix_utf8(out->data + from);
 	out->len = from + strlen(out->data + from);
 }

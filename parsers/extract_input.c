@@ -570,22 +570,32 @@ struct build {
 	unsigned char	 built[EX_MAXDEPTH + 2];
 };
 
+static int
+name_cmp(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+/* 1 if name is in the sorted list names[0..n). */
+static int
+in_list(const char *name, const char *const *names, size_t n)
+{
+	return bsearch(name, names, n, sizeof(*names), name_cmp) != NULL;
+}
+
 /* Elements whose content never matters for the article. */
 static int
 dropped(const char *name, const xmlChar **atts)
 {
-	static const char *const names[] = { "script", "style", "template",
-	    "svg", "math", "head-noscript", "object", "applet", "canvas",
-	    "select", "textarea", "button", "audio", "video", "map",
-	    "dialog", NULL };
+	static const char *const names[] = { "applet", "audio", "button",
+	    "canvas", "dialog", "head-noscript", "map", "math", "object",
+	    "script", "select", "style", "svg", "template", "textarea",
+	    "video" };
 	size_t i;
 
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(name, names[i]) == 0)
-			break;
-	if (names[i] == NULL)
+	if (!in_list(name, names, sizeof(names) / sizeof(names[0])))
 		return 0;
-	if (i == 0 && atts != NULL) {
+	if (strcmp(name, "script") == 0 && atts != NULL) {
 		/* JSON-LD stays: extract_meta.c reads it. */
 		for (i = 0; atts[i] != NULL; i += 2)
 			if (strcmp((const char *)atts[i], "type") == 0 &&
@@ -606,14 +616,10 @@ kept_attr(const char *name)
 	    "data-lazy-src", "data-original", "data-src", "data-url",
 	    "datetime", "height", "hidden", "href", "http-equiv", "id",
 	    "itemprop", "lang", "name", "property", "pubdate", "rel", "role",
-	    "src", "srcset", "style", "summary", "type", "width", "xml:lang",
-	    NULL };
-	size_t i;
+	    "src", "srcset", "style", "summary", "type", "width", "xml:lang" };
 
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(name, names[i]) == 0)
-			return 1;
-	return allow_has(ALLOW_ATTRIBUTE, name);
+	return in_list(name, names, sizeof(names) / sizeof(names[0])) ||
+	    allow_has(ALLOW_ATTRIBUTE, name);
 }
 
 static void

@@ -353,11 +353,20 @@ classify(const struct cwindex *ix, const char *s)
 	unsigned mask = 0;
 	size_t k;
 
+	const char *w;
+	size_t j;
+
 	for (; *s != '\0'; s++)
 		for (k = ix->start[(unsigned char)*s];
-		    k < ix->start[(unsigned char)*s + 1]; k++)
-			if (strncmp(s, ix->word[k], ix->len[k]) == 0)
+		    k < ix->start[(unsigned char)*s + 1]; k++) {
+			/* The first byte matched: compare the rest (s's NUL
+			 * stops a mismatch first). */
+			w = ix->word[k];
+			for (j = 1; w[j] != '\0' && s[j] == w[j]; j++)
+				;
+			if (w[j] == '\0')
 				mask |= ix->bit[k];
+		}
 	return mask;
 }
 
