@@ -1,14 +1,16 @@
 /*
- * page.c: the page at / and the document at /status.
+ * page.c: what the pages share (escaping, links, times, the frame with
+ * its policy and top bar), the feeds table at /?show=feeds, and the
+ * document at /status.  The river at / is page_river.c.
  *
- * The page is plain server-rendered HTML5 with a little inline CSS and no
- * script: it must read well in any browser, a text browser included.  Its
- * first section is the river of news (the newest entries, each with its
- * source); the second the table of feeds, failing ones first so an
- * operator sees them without scrolling through healthy ones, retired ones
- * last.  Every stored string is cleaned to valid UTF-8 and escaped for
- * HTML here, in one function (html_text); links are emitted only when
- * they are http(s) URLs, so a stored "javascript:" link stays inert text.
+ * The pages are plain server-rendered HTML5 with one inline style sheet
+ * (allowed by its hash, page_csp.c) and no script: they must read well
+ * in any browser, a text browser included.  The feeds table lists
+ * failing feeds first so an operator sees them without scrolling
+ * through healthy ones, retired ones last.  Every stored string is
+ * cleaned to valid UTF-8 and escaped for HTML in one function
+ * (page_text); links are emitted only when they are http(s) URLs, so a
+ * stored "javascript:" link stays inert text.
  *
  * /status is the same data as JSON (built with jansson): the feeds in
  * the same order with their state, and the newest entries.  Times there
@@ -23,7 +25,7 @@
 #include <jansson.h>
 
 #include "due.h"
-#include "page.h"
+#include "page_int.h"
 #include "render.h"
 #include "parsers/date.h"
 
@@ -75,8 +77,8 @@ feed_order(const struct page_data *d)
 	return ix;
 }
 
-static void
-html_text(struct buf *out, const char *s)
+void
+page_text(struct buf *out, const char *s)
 {
 	char *c, *p;
 
@@ -107,202 +109,258 @@ html_text(struct buf *out, const char *s)
 	free(c);
 }
 
-static int
-is_web_url(const char *s)
+int
+page_is_web_url(const char *s)
 {
 	return s != NULL && (strncasecmp(s, "http://", 7) == 0 ||
 	    strncasecmp(s, "https://", 8) == 0);
 }
 
 /* <a href="url">text</a>, or just the text when url is not http(s). */
-static void
-html_link(struct buf *out, const char *url, const char *text)
+void
+page_link(struct buf *out, const char *url, const char *text)
 {
-	if (is_web_url(url)) {
+	if (page_is_web_url(url)) {
 		buf_addstr(out, "<a href=\"");
-		html_text(out, url);
+		page_text(out, url);
 		buf_addstr(out, "\">");
-		html_text(out, text);
+		page_text(out, text);
 		buf_addstr(out, "</a>");
 	} else
-		html_text(out, text);
+		page_text(out, text);
 }
 
-/* <time datetime="RFC 3339">YYYY-MM-DD HH:MM UTC</time>, or a dash. */
-static void
-html_time(struct buf *out, int64_t t)
+void
+page_abs_time(int64_t t, char *h, size_t n)
 {
-	char d[DATE_RFC3339_LEN], h[32];
 	struct tm tm;
 	time_t tt = (time_t)t;
 
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL) {
+	/* The daemon's zone: a personal aggregator runs where its reader
+	 * lives, and the page has no script to learn the browser's. */
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(h, n, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(h, n, "%lld", (long long)t);
+}
+
+/* <time datetime="RFC 3339">YYYY-MM-DD HH:MM ZONE</time>, or a dash. */
+void
+page_time(struct buf *out, int64_t t)
+{
+	char d[DATE_RFC3339_LEN], h[48];
+
+	if (t <= 0) {
 		buf_addstr(out, "&#8212;");
 		return;
 	}
-	strftime(h, sizeof(h), "%Y-%m-%d %H:%M UTC", &tm);
-	buf_printf(out, "<time datetime=\"%s\">%s</time>",
-	    date_format_rfc3339(t, d), h);
+	page_abs_time(t, h, sizeof(h));
+	buf_printf(out, "<time datetime=\"%s\">", date_format_rfc3339(t, d));
+	page_text(out, h);
+	buf_addstr(out, "</time>");
 }
 
-static const char *
-feed_label(const struct store_feed_row *f)
+const char *
+page_feed_label(const struct store_feed_row *f)
 {
 	if (f->title != NULL && *f->title != '\0')
 		return f->title;
 	return f->name != NULL ? f->name : "?";
 }
 
-static const char *
-item_label(const struct store_item *it)
+const char *
+page_item_label(const struct store_item *it)
 {
 	if (it->feed_title != NULL && *it->feed_title != '\0')
 		return it->feed_title;
 	return it->feed_name != NULL ? it->feed_name : "?";
 }
 
-static const char style[] =
-    "body{font-family:system-ui,sans-serif;max-width:72em;margin:0 auto;"
-    "padding:0 1em;line-height:1.4;color:#222;background:#fff}"
-    "h1{margin-bottom:.2em}header p{margin-top:0;color:#555}"
-    "ol.river{padding-left:1.5em}ol.river li{margin:.35em 0}"
-    ".src,.when{color:#666;font-size:.9em}"
-    "table{border-collapse:collapse;width:100%;font-size:.92em}"
-    "th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ddd;"
-    "vertical-align:top}"
-    "th{background:#f3f3f3}tr.failing td{background:#fde8e8}"
-    "tr.retired td{color:#888}.err{color:#a00}";
-
+/* Appends "/feed.EXT?QUERY" (or "/view/NAME.EXT") for what pq selects,
+ * escaped for an attribute. */
 static void
-html_river(const struct page_data *d, struct buf *out)
+feed_href(struct buf *out, const struct page_query *pq, const char *ext)
 {
-	const struct store_item *it;
-	size_t i;
+	struct buf q;
 
-	buf_printf(out, "<section id=\"river\">\n<h2>Newest entries</h2>\n");
-	if (d->nitems == 0) {
-		buf_addstr(out, "<p>No entries yet.</p>\n</section>\n");
+	buf_init(&q, 0);
+	if (pq != NULL && pq->view != NULL) {
+		buf_addstr(out, "/view/");
+		page_text(out, pq->view);
+		buf_printf(out, ".%s", ext);
+		buf_reset(&q);
 		return;
 	}
-	buf_addstr(out, "<ol class=\"river\">\n");
-	for (i = 0; i < d->nitems; i++) {
-		it = &d->items[i];
-		buf_addstr(out, "<li>");
-		html_link(out, it->entry.link, it->entry.title != NULL &&
-		    *it->entry.title != '\0' ? it->entry.title : "(untitled)");
-		buf_addstr(out, " <span class=\"src\">from ");
-		html_link(out, it->feed_link, item_label(it));
-		buf_addstr(out, "</span> <span class=\"when\">");
-		html_time(out, render_item_date(it));
-		buf_addstr(out, "</span></li>\n");
+	buf_printf(out, "/feed.%s", ext);
+	if (pq != NULL)
+		page_url_query(&q, pq->tag, pq->feed, pq->q, NULL, 0, 0, 0);
+	if (q.len > 0) {
+		buf_addch(out, '?');
+		page_text(out, q.data);
 	}
-	buf_addstr(out, "</ol>\n</section>\n");
+	buf_reset(&q);
+}
+
+void
+page_head(struct buf *out, const char *title, const struct page_query *pq)
+{
+	static const char *const alt[][3] = {
+		{ "application/atom+xml", "Atom", "atom" },
+		{ "application/rss+xml", "RSS", "rss" },
+		{ "application/feed+json", "JSON Feed", "json" },
+	};
+	size_t i;
+
+	buf_printf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" "
+	    "content=\"default-src 'none'; style-src %s; img-src http: "
+	    "https:; form-action 'self'; base-uri 'none'\">\n"
+	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	    "<meta name=\"color-scheme\" content=\"light dark\">\n<title>",
+	    page_style_hash());
+	page_text(out, title);
+	buf_addstr(out, "</title>\n");
+	for (i = 0; i < sizeof(alt) / sizeof(alt[0]); i++) {
+		buf_printf(out, "<link rel=\"alternate\" type=\"%s\" "
+		    "title=\"%s\" href=\"", alt[i][0], alt[i][1]);
+		feed_href(out, pq, alt[i][2]);
+		buf_addstr(out, "\">\n");
+	}
+	buf_printf(out, "<style>%s</style>\n</head>\n<body>\n"
+	    "<a class=\"skip\" href=\"#content\">Skip to content</a>\n"
+	    "<header class=\"top\">\n<p class=\"brand\"><a href=\"/\">feedd"
+	    "</a></p>\n<form class=\"search\" role=\"search\" action=\"/\" "
+	    "method=\"get\">\n<label class=\"vh\" for=\"q\">Search the "
+	    "news</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
+	    "placeholder=\"Search\" value=\"", page_style);
+	if (pq != NULL && pq->q != NULL)
+		page_text(out, pq->q);
+	buf_addstr(out, "\">\n");
+	/* A search keeps the tag or feed being read. */
+	if (pq != NULL && pq->tag != NULL) {
+		buf_addstr(out, "<input type=\"hidden\" name=\"tag\" value=\"");
+		page_text(out, pq->tag);
+		buf_addstr(out, "\">\n");
+	}
+	if (pq != NULL && pq->feed != NULL) {
+		buf_addstr(out, "<input type=\"hidden\" name=\"feed\" "
+		    "value=\"");
+		page_text(out, pq->feed);
+		buf_addstr(out, "\">\n");
+	}
+	buf_addstr(out, "<button type=\"submit\">Search</button>\n</form>\n"
+	    "</header>\n");
+}
+
+void
+page_foot(struct buf *out)
+{
+	buf_addstr(out, "<footer>\n<p>Subscribe: <a href=\"/feed.atom\">"
+	    "Atom</a> &#183; <a href=\"/feed.rss\">RSS</a> &#183; "
+	    "<a href=\"/feed.json\">JSON Feed</a> &#183; "
+	    "<a href=\"/feeds.opml\">OPML</a> &#183; <a href=\"/?show=feeds\">"
+	    "feeds</a> &#183; <a href=\"/status\">status</a></p>\n</footer>\n"
+	    "</body>\n</html>\n");
 }
 
 static void
-html_feeds(const struct page_data *d, const size_t *ix, struct buf *out)
+feed_row(const struct store_feed_row *f, struct buf *out)
 {
-	const struct store_feed_row *f;
-	size_t i, j;
+	size_t j;
 
-	buf_addstr(out, "<section id=\"feeds\">\n<h2>Feeds</h2>\n");
+	buf_printf(out, "<tr class=\"%s\"><td>",
+	    feed_rank(f) == 0 ? "failing" :
+	    feed_rank(f) == 2 ? "retired" : "ok");
+	page_link(out, f->link != NULL ? f->link : f->url,
+	    page_feed_label(f));
+	buf_addstr(out, "<br><span class=\"src\">");
+	page_text(out, f->name);
+	buf_addstr(out, "</span></td><td>");
+	if (f->retired != 0)
+		buf_addstr(out, "retired");
+	else if (f->state.gone)
+		buf_addstr(out, "<span class=\"err\">gone</span>");
+	else if (page_feed_failing(f))
+		buf_printf(out, "<span class=\"err\">failing (%d)</span>",
+		    f->state.failures);
+	else if (f->state.last_success == 0)
+		buf_addstr(out, "not fetched yet");
+	else
+		buf_addstr(out, "ok");
+	buf_addstr(out, "</td><td>");
+	for (j = 0; j < f->ntags; j++) {
+		if (j > 0)
+			buf_addstr(out, ", ");
+		page_text(out, f->tags[j]);
+	}
+	buf_printf(out, "</td><td>%lld</td><td>", (long long)f->entries);
+	page_time(out, f->state.last_success);
+	buf_addstr(out, "</td><td>");
+	if (f->state.last_error != NULL) {
+		buf_addstr(out, "<span class=\"err\">");
+		page_text(out, f->state.last_error);
+		buf_addstr(out, "</span> ");
+		page_time(out, f->state.last_attempt);
+	} else
+		buf_addstr(out, "&#8212;");
+	buf_addstr(out, "</td><td>");
+	if (f->retired != 0 || f->state.gone)
+		buf_addstr(out, "never");
+	else
+		page_time(out, f->state.next_due);
+	buf_addstr(out, "</td></tr>\n");
+}
+
+void
+page_feeds_table(const struct page_data *d, struct buf *out)
+{
+	size_t *ix, i;
+
 	if (d->nfeeds == 0) {
-		buf_addstr(out, "<p>No subscriptions.</p>\n</section>\n");
+		buf_addstr(out, "<p>No subscriptions.</p>\n");
 		return;
 	}
-	buf_addstr(out, "<table>\n<thead><tr><th>Feed</th><th>State</th>"
-	    "<th>Tags</th><th>Entries</th><th>Last success</th>"
-	    "<th>Last error</th><th>Next poll</th></tr></thead>\n<tbody>\n");
-	for (i = 0; i < d->nfeeds; i++) {
-		f = &d->feeds[ix[i]];
-		buf_printf(out, "<tr class=\"%s\"><td>",
-		    feed_rank(f) == 0 ? "failing" :
-		    feed_rank(f) == 2 ? "retired" : "ok");
-		html_link(out, f->link != NULL ? f->link : f->url,
-		    feed_label(f));
-		buf_addstr(out, "<br><span class=\"src\">");
-		html_text(out, f->name);
-		buf_addstr(out, "</span></td><td>");
-		if (f->retired != 0)
-			buf_addstr(out, "retired");
-		else if (f->state.gone)
-			buf_addstr(out, "<span class=\"err\">gone</span>");
-		else if (page_feed_failing(f))
-			buf_printf(out, "<span class=\"err\">failing (%d)"
-			    "</span>", f->state.failures);
-		else if (f->state.last_success == 0)
-			buf_addstr(out, "not fetched yet");
-		else
-			buf_addstr(out, "ok");
-		buf_addstr(out, "</td><td>");
-		for (j = 0; j < f->ntags; j++) {
-			if (j > 0)
-				buf_addstr(out, ", ");
-			html_text(out, f->tags[j]);
-		}
-		buf_printf(out, "</td><td>%lld</td><td>",
-		    (long long)f->entries);
-		html_time(out, f->state.last_success);
-		buf_addstr(out, "</td><td>");
-		if (f->state.last_error != NULL) {
-			buf_addstr(out, "<span class=\"err\">");
-			html_text(out, f->state.last_error);
-			buf_addstr(out, "</span> ");
-			html_time(out, f->state.last_attempt);
-		} else
-			buf_addstr(out, "&#8212;");
-		buf_addstr(out, "</td><td>");
-		if (f->retired != 0 || f->state.gone)
-			buf_addstr(out, "never");
-		else
-			html_time(out, f->state.next_due);
-		buf_addstr(out, "</td></tr>\n");
-	}
-	buf_addstr(out, "</tbody>\n</table>\n</section>\n");
+	ix = feed_order(d);
+	/* Wide tables scroll in their own box, never the page. */
+	buf_addstr(out, "<div class=\"scroll\" role=\"region\" "
+	    "aria-labelledby=\"feeds-caption\" tabindex=\"0\">\n<table>\n"
+	    "<caption id=\"feeds-caption\">Every subscription, failing ones "
+	    "first</caption>\n<thead><tr><th scope=\"col\">Feed</th>"
+	    "<th scope=\"col\">State</th><th scope=\"col\">Tags</th>"
+	    "<th scope=\"col\">Entries</th><th scope=\"col\">Last success"
+	    "</th><th scope=\"col\">Last error</th><th scope=\"col\">Next "
+	    "poll</th></tr></thead>\n<tbody>\n");
+	for (i = 0; i < d->nfeeds; i++)
+		feed_row(&d->feeds[ix[i]], out);
+	buf_addstr(out, "</tbody>\n</table>\n</div>\n");
+	free(ix);
 }
 
 void
 page_html(const struct page_data *d, struct buf *out)
 {
-	const char *title = d->title != NULL ? d->title : "feedd";
-	size_t *ix, i, failing = 0, retired = 0;
+	size_t i, failing = 0, retired = 0;
 
-	ix = feed_order(d);
 	for (i = 0; i < d->nfeeds; i++) {
 		failing += page_feed_failing(&d->feeds[i]);
 		retired += d->feeds[i].retired != 0;
 	}
-	buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
-	html_text(out, title);
-	buf_addstr(out, "</title>\n"
-	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
-	    "title=\"Atom\" href=\"/feed.atom\">\n"
-	    "<link rel=\"alternate\" type=\"application/rss+xml\" "
-	    "title=\"RSS\" href=\"/feed.rss\">\n"
-	    "<link rel=\"alternate\" type=\"application/feed+json\" "
-	    "title=\"JSON Feed\" href=\"/feed.json\">\n<style>");
-	buf_addstr(out, style);
-	buf_addstr(out, "</style>\n</head>\n<body>\n<header>\n<h1>");
-	html_text(out, title);
-	buf_printf(out, "</h1>\n<p>%zu feeds", d->nfeeds - retired);
+	page_head(out, "Feeds \xc2\xb7 feedd", NULL);
+	buf_addstr(out, "<div class=\"wrap\">\n<main id=\"content\">\n"
+	    "<h1 id=\"feeds\">Feeds</h1>\n");
+	buf_printf(out, "<p class=\"sel\">%zu feeds", d->nfeeds - retired);
 	if (failing > 0)
-		buf_printf(out, ", <a class=\"err\" href=\"#feeds\">%zu "
-		    "failing</a>", failing);
+		buf_printf(out, ", <span class=\"err\">%zu failing</span>",
+		    failing);
 	if (retired > 0)
 		buf_printf(out, ", %zu retired", retired);
-	buf_addstr(out, " &#183; updated ");
-	html_time(out, d->now);
-	buf_addstr(out, " &#183; <a href=\"/feed.atom\">Atom</a> "
-	    "&#183; <a href=\"/feed.rss\">RSS</a> "
-	    "&#183; <a href=\"/feed.json\">JSON Feed</a> "
-	    "&#183; <a href=\"/feeds.opml\">OPML</a> "
-	    "&#183; <a href=\"/status\">status</a></p>\n</header>\n<main>\n");
-	html_river(d, out);
-	html_feeds(d, ix, out);
-	buf_addstr(out, "</main>\n</body>\n</html>\n");
-	free(ix);
+	buf_addstr(out, " &#183; as of ");
+	page_time(out, d->now);
+	buf_addstr(out, " &#183; <a href=\"/\">back to the news</a></p>\n");
+	page_feeds_table(d, out);
+	buf_addstr(out, "</main>\n</div>\n");
+	page_foot(out);
 }
 
 /* --- /status */
@@ -344,7 +402,7 @@ json_feed_row(const struct store_feed_row *f)
 	jset_str(o, "title", f->title);
 	jset_str(o, "url", f->url);
 	/* Publishers' links only where a page could show them as one. */
-	jset_str(o, "link", is_web_url(f->link) ? f->link : NULL);
+	jset_str(o, "link", page_is_web_url(f->link) ? f->link : NULL);
 	a = json_array();
 	for (j = 0; j < f->ntags; j++) {
 		char *c = render_text_clean(f->tags[j]);
@@ -380,14 +438,14 @@ json_entry(const struct store_item *it)
 	o = json_object();
 	jset_str(o, "id", it->guid);
 	jset_str(o, "title", it->entry.title);
-	jset_str(o, "link", is_web_url(it->entry.link) ? it->entry.link :
+	jset_str(o, "link", page_is_web_url(it->entry.link) ? it->entry.link :
 	    NULL);
 	jset_time(o, "date", render_item_date(it));
 	src = json_object();
 	jset_str(src, "name", it->feed_name);
-	jset_str(src, "title", item_label(it));
+	jset_str(src, "title", page_item_label(it));
 	jset_str(src, "url", it->feed_url);
-	jset_str(src, "link", is_web_url(it->feed_link) ? it->feed_link :
+	jset_str(src, "link", page_is_web_url(it->feed_link) ? it->feed_link :
 	    NULL);
 	json_object_set_new(o, "source", src);
 	return o;

@@ -51,7 +51,7 @@
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define SERVE_PAGE_ITEMS	50	/* the river on / and /status */
+#define SERVE_PAGE_ITEMS	50	/* the newest entries on /status */
 #define SERVE_BODY_MAX		4096	/* bytes of request body */
 #define SERVE_CONN_LIMIT	64	/* when the config says 0 */
 #define SERVE_CONN_TIMEOUT	10	/* seconds idle, idem */
@@ -114,10 +114,10 @@ listener_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	listener_drive(w->data);
 }
 
-/* / and /status: the newest entries and every feed's state. */
+/* /status: the newest entries and every feed's state. */
 static void
-build_page(struct server *srv, const struct request *req, int html,
-    struct built *b)
+build_status(struct server *srv, const struct request *req, const char *host,
+    void *arg, struct built *b)
 {
 	struct store_query q;
 	struct store_item *items = NULL;
@@ -126,6 +126,8 @@ build_page(struct server *srv, const struct request *req, int html,
 	size_t nitems = 0, nrows = 0;
 
 	(void)req;
+	(void)host;
+	(void)arg;
 	memset(&q, 0, sizeof(q));
 	q.limit = SERVE_PAGE_ITEMS;
 	if (store_items(srv->store, &q, &items, &nitems) != 0 ||
@@ -144,17 +146,11 @@ build_page(struct server *srv, const struct request *req, int html,
 	d.feeds = rows;
 	d.nfeeds = nrows;
 	d.now = (int64_t)time(NULL);
-	if (html) {
-		page_html(&d, &b->out);
-		b->ctype = "text/html; charset=utf-8";
-	} else {
-		if (page_status_json(&d, &b->out) == -1) {
-			b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			b->reason = xstrdup("internal error: cannot render "
-			    "the status");
-		}
-		b->ctype = "application/json; charset=utf-8";
+	if (page_status_json(&d, &b->out) == -1) {
+		b->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		b->reason = xstrdup("internal error: cannot render the status");
 	}
+	b->ctype = "application/json; charset=utf-8";
 	b->mtime = d.now;
 	store_items_free(items, nitems);
 	store_feeds_free(rows, nrows);
@@ -172,22 +168,25 @@ build_opml(struct server *srv, const struct request *req, const char *host,
 	b->mtime = srv->started;
 }
 
+/* /: the page (page.h) for the query that arg points to. */
 static void
 build_index(struct server *srv, const struct request *req, const char *host,
     void *arg, struct built *b)
 {
+	(void)req;
 	(void)host;
-	(void)arg;
-	build_page(srv, req, 1, b);
+	b->mtime = (int64_t)time(NULL);
+	b->ctype = "text/html; charset=utf-8";
+	b->status = page_index(srv->store, srv->conf, arg, b->mtime, &b->out,
+	    &b->reason);
 }
 
-static void
-build_status(struct server *srv, const struct request *req, const char *host,
-    void *arg, struct built *b)
+static enum MHD_Result
+page_arg_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
-	(void)host;
-	(void)arg;
-	build_page(srv, req, 0, b);
+	(void)kind;
+	page_query_add(cls, k, v);
+	return MHD_YES;
 }
 
 /* / and /status change with the entries and with the feeds' state. */
@@ -195,9 +194,23 @@ static enum MHD_Result
 serve_index(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url)
 {
-	return cache_serve(srv, req, conn, url, NULL,
-	    store_generation(srv->store), store_feeds_generation(srv->store),
-	    build_index, NULL);
+	struct page_query pq;
+	enum MHD_Result ret;
+
+	/* / has its own parameters, refused with the reason (page.h). */
+	page_query_init(&pq);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, page_arg_cb,
+	    &pq);
+	if (pq.err != NULL)
+		ret = http_reply_fmt(req, conn, MHD_HTTP_BAD_REQUEST, "%s",
+		    pq.err);
+	else
+		ret = cache_serve(srv, req, conn, url,
+		    page_query_key(&pq, (int64_t)time(NULL)),
+		    store_generation(srv->store),
+		    store_feeds_generation(srv->store), build_index, &pq);
+	page_query_reset(&pq);
+	return ret;
 }
 
 static enum MHD_Result

@@ -959,14 +959,16 @@ START_TEST(test_views)
 }
 END_TEST
 
-/* /, /status, /metrics and /feeds.opml. */
+/* /?show=feeds, /status, /metrics and /feeds.opml. */
 START_TEST(test_pages)
 {
 	struct req r[] = {
-		{ .method = "GET", .path = "/" },
+		{ .method = "GET", .path = "/?show=feeds" },
 		{ .method = "GET", .path = "/status" },
 		{ .method = "GET", .path = "/feeds.opml" },
 		{ .method = "GET", .path = "/metrics" },
+		{ .method = "GET", .path = "/?tag=NEWS&limit=2" },
+		{ .method = "GET", .path = "/?bogus=1" },
 	};
 	struct store_feed_state st;
 	json_t *j, *f;
@@ -988,11 +990,10 @@ START_TEST(test_pages)
 	ck_assert_int_eq(store_feed_state_put(store, feed_a, &st), 0);
 
 	start_server();
-	run(r, 4);
+	run(r, 6);
 	ck_status(&r[0], 200);
 	ck_hdr(&r[0], "Content-Type", "text/html; charset=utf-8");
 	ck_assert_ptr_nonnull(hdr(&r[0], "ETag"));
-	ck_assert_ptr_nonnull(strstr(r[0].body.data, "Alpha &lt;two&gt;"));
 	ck_assert_ptr_nonnull(strstr(r[0].body.data,
 	    "HTTP 500 &lt;Internal&gt;"));
 	ck_assert_ptr_null(strstr(r[0].body.data, "<script"));
@@ -1042,7 +1043,16 @@ START_TEST(test_pages)
 	/* The three requests before it were counted. */
 	ck_assert_ptr_null(strstr(r[3].body.data,
 	    "feedd_http_requests_total 0\n"));
-	reqs_free(r, 4);
+
+	/* The river: the query reaches the page (tags in any case). */
+	ck_status(&r[4], 200);
+	ck_hdr(&r[4], "Content-Type", "text/html; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr(r[4].body.data, "Alpha &lt;two&gt;"));
+	ck_assert_int_eq(count(r[4].body.data, "<article>"), 2);
+	ck_assert_ptr_nonnull(strstr(r[4].body.data, "Tag: NEWS"));
+	ck_status(&r[5], 400);
+	ck_assert_ptr_nonnull(strstr(r[5].body.data, "unknown parameter"));
+	reqs_free(r, 6);
 }
 END_TEST
 
