@@ -20,8 +20,8 @@
 #   matching entries; bad requests get 400/404 with a reason;
 #   an entry changed at the source keeps its id (and newsboat still
 #   lists it once); / is rendered by headless Chromium (a screenshot is
-#   kept as build/tests/regress/clients-artifacts/index.png) with the
-#   failing feed listed first; /status, /metrics and /feeds.opml say
+#   kept as build/tests/regress/clients-artifacts/index.png) with every
+#   entry in its river, /?show=feeds with the failing feed first; /status, /metrics and /feeds.opml say
 #   the same; POST /refresh works on the Unix socket only; every entry
 #   shows its outlet in the author as feedparser, the JSON Feed and
 #   newsboat read it, and in the title after a reload with outlet = title.
@@ -417,7 +417,9 @@ class P(HTMLParser):
         if tag == "tr": self.in_row = None
     def handle_data(self, d):
         if self.in_row is not None: self.in_row[1] += d
-p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+p = P()
+for f in sys.argv[1:]:
+    p.feed(open(f, encoding="utf-8").read())
 bad = []
 if p.river != 7: bad.append("river: %d entries, want 7" % p.river)
 if len(p.rows) != 3: bad.append("feeds table: %d rows, want 3" % len(p.rows))
@@ -426,7 +428,7 @@ elif p.rows[0][0] != "failing" or "Broken feed" not in p.rows[0][1]:
 elif [r[0] for r in p.rows[1:]] != ["ok", "ok"]:
     bad.append("other rows: %r" % p.rows[1:])
 if p.scripts: bad.append("%d script elements" % p.scripts)
-print("\n".join(bad)); sys.exit(1 if bad else 0)' "$1"
+print("\n".join(bad)); sys.exit(1 if bad else 0)' "$@"
 }
 if [ -n "$chrome" ]; then
 	rm -f "$artifacts/index.png"
@@ -439,8 +441,9 @@ sys.exit(0 if b[:8] == b"\x89PNG\r\n\x1a\n" and len(b) > 10000 else 1)' \
 	tap_ok $? "headless $chrome renders / to a screenshot ($artifacts/index.png)" ||
 	    diag_file "$work/chrome.log" 20
 	chrome_run --dump-dom "$base/" >"$artifacts/index.dom.html"
-	tap_check "the DOM Chromium built from /: 7 entries in the river, 3 feeds, the failing one first, no scripts" \
-	    page_check "$artifacts/index.dom.html"
+	chrome_run --dump-dom "$base/?show=feeds" >"$artifacts/feeds.dom.html"
+	tap_check "the DOM Chromium built from / and /?show=feeds: 7 entries in the river, 3 feeds, the failing one first, no scripts" \
+	    page_check "$artifacts/index.dom.html" "$artifacts/feeds.dom.html"
 else
 	skip "headless Chromium renders /" "chromium not installed"
 	skip "the DOM Chromium built from /" "chromium not installed"
