@@ -27,7 +27,7 @@ struct page_data {
 	size_t			 nfeeds;
 	int64_t			 now;		/* unix seconds */
 	/* The river only: */
-	const struct conf_view	*views;		/* the configured views */
+	const struct conf_view	*views;	/* the configured views */
 	size_t			 nviews;
 	int			 more;	/* older entries exist */
 };
@@ -50,7 +50,8 @@ struct page_query {
 };
 
 void	 page_query_init(struct page_query *pq);
-void	 page_query_add(struct page_query *pq, const char *k, const char *v);
+void	 page_query_add(struct page_query *pq, const char *k,
+	    const char *v);
 /* The cache key of the page: the parameters and the minute of now
  * (the page says "5 min ago"). */
 const char *page_query_key(struct page_query *pq, int64_t now);

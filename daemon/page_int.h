@@ -51,6 +51,7 @@ extern const char page_style[];
 const char *page_style_hash(void);
 
 /* SHA-256 of data[0..len) (FIPS 180-4) into digest. */
-void	 page_sha256(const void *data, size_t len, unsigned char digest[32]);
+void	 page_sha256(const void *data, size_t len,
+	    unsigned char digest[32]);
 
 #endif

@@ -461,7 +461,9 @@ river_item(const struct page_data *d, const struct store_item *it,
 	}
 	title = e->title != NULL && *e->title != '\0' ? e->title :
 	    "(untitled)";
-	buf_addstr(out, "<h2>");
+	/* dir="auto": a title or text in Arabic or Hebrew reads right to
+	 * left, whatever the page's language. */
+	buf_addstr(out, "<h2 dir=\"auto\">");
 	page_link(out, e->link, title);
 	buf_addstr(out, "</h2>\n<p class=\"meta\"><a ");
 	href(out, NULL, it->feed_name, NULL, NULL, 0, 0);
@@ -489,7 +491,7 @@ river_item(const struct page_data *d, const struct store_item *it,
 	    e->content, tmp);
 	/* Feeds that repeat the title as the summary say nothing more. */
 	if (tmp->len > 0 && strcmp(tmp->data, title) != 0) {
-		buf_addstr(out, "<p class=\"sum\">");
+		buf_addstr(out, "<p class=\"sum\" dir=\"auto\">");
 		page_text(out, tmp->data);
 		buf_addstr(out, "</p>\n");
 	}
@@ -610,7 +612,8 @@ aside_feeds(const struct page_data *d, const struct page_query *pq,
 		page_text(out, page_feed_label(f));
 		buf_addstr(out, "</a>");
 		if (page_feed_failing(f))
-			buf_addstr(out, " <span class=\"err\">(failing)</span>");
+			buf_addstr(out, " <span class=\"err\">(failing)"
+			    "</span>");
 		buf_printf(out, " <span class=\"count\">%lld</span></li>\n",
 		    (long long)f->entries);
 	}

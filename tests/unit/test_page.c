@@ -364,16 +364,16 @@ START_TEST(test_river_entries)
 	ck_assert_int_eq(count(h, "<h1>"), 1);
 	ck_assert_ptr_nonnull(strstr(h, "<h1>Latest news</h1>"));
 	/* Escaped once, everywhere. */
-	ck_assert_ptr_nonnull(strstr(h, "<h2><a href=\"https://news.example/"
-	    "a?x=1&amp;y=2\">Kyiv &lt;b&gt;talks&lt;/b&gt; &amp; &quot;peace"
+	ck_assert_ptr_nonnull(strstr(h, "<h2 dir=\"auto\"><a href=\"https://"
+	    "news.example/a?x=1&amp;y=2\">Kyiv &lt;b&gt;talks&lt;/b&gt; &amp; &quot;peace"
 	    "&quot;</a></h2>"));
 	ck_assert_ptr_null(strstr(h, "<b>"));
 	/* The outlet filters the river to its feed. */
 	ck_assert_ptr_nonnull(strstr(h, "<a href=\"/?feed=bbc\">BBC &lt;News"
 	    "&gt;</a>"));
 	/* The summary as text: tags gone, entities decoded then escaped. */
-	ck_assert_ptr_nonnull(strstr(h, "<p class=\"sum\">Hello &amp; world "
-	    "\xe2\x80\x9cSecond\xe2\x80\x9d &lt;para&gt;</p>"));
+	ck_assert_ptr_nonnull(strstr(h, "<p class=\"sum\" dir=\"auto\">Hello "
+	    "&amp; world \xe2\x80\x9cSecond\xe2\x80\x9d &lt;para&gt;</p>"));
 	/* Relative times, the absolute one on hover. */
 	ck_assert_ptr_nonnull(strstr(h, "<time datetime=\"2023-11-14T22:08:"
 	    "20Z\" title=\""));
@@ -382,7 +382,7 @@ START_TEST(test_river_entries)
 	ck_assert_ptr_nonnull(strstr(h, "\">2 d ago</time>"));
 	ck_assert_ptr_nonnull(strstr(h, "\">2022-"));	/* 400 days */
 	/* A javascript: link is text; a data: image is not shown. */
-	ck_assert_ptr_nonnull(strstr(h, "<h2>Inert link</h2>"));
+	ck_assert_ptr_nonnull(strstr(h, "<h2 dir=\"auto\">Inert link</h2>"));
 	ck_assert_ptr_null(strstr(h, "javascript:"));
 	ck_assert_ptr_null(strstr(h, "data:"));
 	ck_assert_ptr_nonnull(strstr(h, "<img class=\"lead\" src=\"https://"
@@ -392,7 +392,7 @@ START_TEST(test_river_entries)
 	    "&amp;h=2\""));
 	ck_assert_int_eq(count(h, "<img"), 2);
 	/* A summary that says the title again is left out. */
-	ck_assert_ptr_null(strstr(h, "<p class=\"sum\">Same"));
+	ck_assert_ptr_null(strstr(h, "<p class=\"sum\" dir=\"auto\">Same"));
 	ck_assert_ptr_nonnull(strstr(h, " &#183; Ann Writer"));
 	ck_assert_ptr_nonnull(strstr(h, "(untitled)"));
 	/* Nothing to page through. */
@@ -408,11 +408,11 @@ START_TEST(test_river_excerpt)
 	const unsigned char *p;
 	size_t n;
 
-	s = strstr(h, "<h2>Long</h2>");
+	s = strstr(h, "<h2 dir=\"auto\">Long</h2>");
 	ck_assert_ptr_nonnull(s);
-	s = strstr(s, "<p class=\"sum\">");
+	s = strstr(s, "<p class=\"sum\" dir=\"auto\">");
 	ck_assert_ptr_nonnull(s);
-	s += strlen("<p class=\"sum\">");
+	s += strlen("<p class=\"sum\" dir=\"auto\">");
 	e = strstr(s, "</p>");
 	text = xasprintf("%.*s", (int)(e - s), s);
 	n = strlen(text);
