@@ -320,6 +320,26 @@ put_time(FILE *out, json_t *v, time_t now)
 		fprintf(out, "%s (%lldd %s)", when, d / 86400, dir);
 }
 
+/* The feed's full articles by state, when it has any. */
+static void
+put_articles(FILE *out, json_t *a)
+{
+	static const char *const k[] = { "extracted", "waiting", "skipped",
+	    "failed" };
+	json_int_t v[4], sum = 0;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		sum += v[i] = json_integer_value(json_object_get(a, k[i]));
+	if (sum == 0)
+		return;
+	fputs("    articles:     ", out);
+	for (i = 0; i < 4; i++)
+		fprintf(out, "%s%lld %s", i > 0 ? ", " : "", (long long)v[i],
+		    k[i]);
+	fputc('\n', out);
+}
+
 static void
 print_feed(FILE *out, const struct row *r, time_t now)
 {
@@ -360,6 +380,7 @@ print_feed(FILE *out, const struct row *r, time_t now)
 		}
 		fputc('\n', out);
 	}
+	put_articles(out, json_object_get(f, "articles"));
 	fputs("    last attempt: ", out);
 	put_time(out, json_object_get(f, "last_attempt"), now);
 	if (json_integer_value(json_object_get(f, "http_status")) > 0)

@@ -394,7 +394,7 @@ jset_time(json_t *o, const char *key, int64_t t)
 static json_t *
 json_feed_row(const struct store_feed_row *f)
 {
-	json_t *o, *a;
+	json_t *o, *a, *art;
 	size_t j;
 
 	o = json_object();
@@ -423,6 +423,16 @@ json_feed_row(const struct store_feed_row *f)
 	json_object_set_new(o, "http_status",
 	    json_integer(f->state.http_status));
 	json_object_set_new(o, "failures", json_integer(f->state.failures));
+	art = json_object();
+	json_object_set_new(art, "extracted", json_integer(
+	    f->articles[STORE_ARTICLE_EXTRACTED]));
+	json_object_set_new(art, "failed", json_integer(
+	    f->articles[STORE_ARTICLE_FAILED]));
+	json_object_set_new(art, "skipped", json_integer(
+	    f->articles[STORE_ARTICLE_SKIPPED]));
+	json_object_set_new(art, "waiting", json_integer(
+	    f->articles[STORE_ARTICLE_WANTED]));
+	json_object_set_new(o, "articles", art);
 	jset_time(o, "next_poll", f->retired || f->state.gone ? 0 :
 	    f->state.next_due);
 	jset_str(o, "current_url", f->state.current_url);
