@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "errlist.h"
 #include "log.h"
 #include "opml.h"
 #include "parsers/util.h"
@@ -61,7 +62,7 @@ cmd_export_opml(const struct cmd_opts *o)
 	if ((conf = load_or_print(o->conf_path)) == NULL)
 		return 1;
 	buf_init(&out, 0);
-	opml_write(conf, &out);
+	conf_write_opml(conf, &out);
 	rc = write_out(&out);
 	buf_reset(&out);
 	conf_free(conf);
@@ -72,18 +73,17 @@ cmd_export_opml(const struct cmd_opts *o)
 	return 0;
 }
 
-int
-cmd_import_opml(const struct cmd_opts *o)
+/* Reads path ("-": stdin) into list; 0, or -1 after printing why. */
+static int
+read_opml(const char *path, struct opml_list *list)
 {
-	const char *path = o->argv[0];
-	struct conf_feed *feeds = NULL;
-	struct buf errors, in, out;
-	size_t nfeeds = 0;
-	char chunk[8192];
+	struct errlist errors;
+	struct buf in;
+	char chunk[8192], *text;
 	size_t n;
 	int rc;
 
-	buf_init(&errors, 0);
+	errlist_init(&errors);
 	if (strcmp(path, "-") == 0) {
 		buf_init(&in, 0);
 		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
@@ -91,27 +91,42 @@ cmd_import_opml(const struct cmd_opts *o)
 		if (ferror(stdin)) {
 			log_warn("stdin");
 			buf_reset(&in);
-			return 1;
+			return -1;
 		}
 		rc = opml_read_mem("<stdin>", in.data != NULL ? in.data : "",
-		    in.len, &feeds, &nfeeds, &errors);
+		    in.len, list, &errors);
 		buf_reset(&in);
 	} else
-		rc = opml_read_feeds(path, &feeds, &nfeeds, &errors);
+		rc = opml_read_file(path, list, &errors);
 	if (rc == -1) {
-		fprintf(stderr, "%s\n", errors.data);
-		buf_reset(&errors);
-		opml_feeds_free(feeds, nfeeds);
+		text = errlist_steal(&errors);
+		fprintf(stderr, "%s\n", text);
+		free(text);
+	}
+	errlist_reset(&errors);
+	return rc;
+}
+
+int
+cmd_import_opml(const struct cmd_opts *o)
+{
+	const char *path = o->argv[0];
+	struct opml_list list;
+	struct buf out;
+	int rc;
+
+	memset(&list, 0, sizeof(list));
+	if (read_opml(path, &list) == -1) {
+		opml_list_reset(&list);
 		return 1;
 	}
-	buf_reset(&errors);
 	buf_init(&out, 0);
-	buf_printf(&out, "# %zu feed%s from %s\n\n", nfeeds,
-	    nfeeds == 1 ? "" : "s", path);
-	opml_write_conf(feeds, nfeeds, &out);
+	buf_printf(&out, "# %zu feed%s from %s\n\n", list.nfeeds,
+	    list.nfeeds == 1 ? "" : "s", path);
+	conf_write_sections(list.feeds, list.nfeeds, &out);
 	rc = write_out(&out);
 	buf_reset(&out);
-	opml_feeds_free(feeds, nfeeds);
+	opml_list_reset(&list);
 	if (rc == -1) {
 		log_warn("stdout");
 		return 1;

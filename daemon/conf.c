@@ -27,8 +27,10 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "conf_int.h"
+#include "errlist.h"
+#include "feedname.h"
 #include "log.h"
-#include "opml.h"
 #include "parsers/util.h"
 
 #define DEFAULT_INTERVAL	(30 * 60)
@@ -59,8 +61,7 @@ struct loader {
 	const char	*path;
 	FILE		*fp;
 	int		 lineno;
-	struct buf	 errors;
-	int		 nerrors;
+	struct errlist	 errors;
 	enum section_kind section;
 	struct conf_feed *feed;		/* current [feed] section */
 	struct conf_view *view;		/* current [view] section */
@@ -87,9 +88,7 @@ loader_error(struct loader *ld, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	buf_printf(&ld->errors, "%s%s:%d: %s", ld->nerrors ? "\n" : "",
-	    ld->path, line, msg);
-	ld->nerrors++;
+	errlist_at(&ld->errors, ld->path, line, "%s", msg);
 	free(msg);
 }
 
@@ -375,38 +374,6 @@ listen_reset(struct conf_listen *l)
 	free(l->path);
 }
 
-int
-conf_valid_feed_name(const char *name)
-{
-	const char *p;
-
-	if (*name == '\0')
-		return 0;
-	for (p = name; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
-			return 0;
-	return 1;
-}
-
-int
-conf_valid_url(const char *url)
-{
-	const char *rest;
-
-	if (strncasecmp(url, "http://", 7) == 0)
-		rest = url + 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		rest = url + 8;
-	else
-		return 0;
-	if (*rest == '\0' || *rest == '/')
-		return 0;
-	for (; *rest != '\0'; rest++)
-		if (isspace((unsigned char)*rest) || iscntrl((unsigned char)*rest))
-			return 0;
-	return 1;
-}
-
 static void
 set_string(char **dst, const char *value)
 {
@@ -617,7 +584,7 @@ feed_key(struct loader *ld, const char *name, const char *value)
 	struct conf_feed *feed = ld->feed;
 
 	if (strcmp(name, "url") == 0) {
-		if (!conf_valid_url(value))
+		if (!feedname_url_ok(value))
 			loader_error(ld, ld->lineno, "url: '%s' is not an "
 			    "http:// or https:// URL", value);
 		else
@@ -717,7 +684,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		while (*fname == ' ')
 			fname++;
 		ld->section = SECTION_BAD;
-		if (!conf_valid_feed_name(fname)) {
+		if (!feedname_valid(fname)) {
 			loader_error(ld, ld->lineno, "[feed %s]: a feed name "
 			    "is letters, digits, '-', '_' and '.'", fname);
 			goto out;
@@ -731,13 +698,8 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		conf->feeds = xreallocarray(conf->feeds, conf->nfeeds + 1,
 		    sizeof(*conf->feeds));
 		feed = &conf->feeds[conf->nfeeds++];
-		memset(feed, 0, sizeof(*feed));
-		feed->name = xstrdup(fname);
+		conf_feed_init(feed, fname, ld->lineno);
 		strmap_put(&ld->feed_names, feed->name, conf->nfeeds);
-		feed->interval_auto = CONF_INHERIT;
-		feed->keep_days = CONF_INHERIT;
-		feed->keep_entries = CONF_INHERIT;
-		feed->line = ld->lineno;
 		ld->feed = feed;
 		ld->section = SECTION_FEED;
 	} else if (strncmp(name, "view ", 5) == 0) {
@@ -747,7 +709,7 @@ begin_section(struct loader *ld, const char *text, size_t len)
 		while (*vname == ' ')
 			vname++;
 		ld->section = SECTION_BAD;
-		if (!conf_valid_feed_name(vname)) {
+		if (!feedname_valid(vname)) {
 			loader_error(ld, ld->lineno, "[view %s]: a view name "
 			    "is letters, digits, '-', '_' and '.'", vname);
 			goto out;
@@ -887,9 +849,8 @@ finish(struct loader *ld)
 	}
 	/* Its feeds come after the [feed] sections, which therefore win
 	 * when both name the same URL (opml.h). */
-	if (conf->opml != NULL && opml_read_feeds(conf->opml, &conf->feeds,
-	    &conf->nfeeds, &ld->errors) == -1)
-		ld->nerrors++;
+	if (conf->opml != NULL)
+		(void)conf_read_opml(conf, &ld->errors);
 	for (i = 0; i < conf->nviews; i++) {
 		struct conf_view *v = &conf->views[i];
 
@@ -911,6 +872,28 @@ finish(struct loader *ld)
 		else
 			conf->database = xstrdup(DEFAULT_DATABASE);
 	}
+}
+
+void
+conf_feed_init(struct conf_feed *feed, const char *name, int line)
+{
+	memset(feed, 0, sizeof(*feed));
+	feed->name = xstrdup(name);
+	feed->interval_auto = CONF_INHERIT;
+	feed->keep_days = CONF_INHERIT;
+	feed->keep_entries = CONF_INHERIT;
+	feed->line = line;
+}
+
+void
+conf_feed_reset(struct conf_feed *feed)
+{
+	free(feed->name);
+	free(feed->url);
+	free(feed->title);
+	free(feed->user_agent);
+	free_list(feed->tags, feed->ntags);
+	memset(feed, 0, sizeof(*feed));
 }
 
 struct conf *
@@ -943,24 +926,24 @@ conf_load(const char *path, char **errstr)
 	conf->log_level = LOG_LEVEL_INFO;
 	ld.conf = conf;
 	ld.path = path;
-	buf_init(&ld.errors, 0);
+	errlist_init(&ld.errors);
 
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
 	if (rc < 0 || ferror(ld.fp))
 		loader_error(&ld, ld.lineno, "read error");
-	else if (rc > 0 && ld.nerrors == 0)
+	else if (rc > 0 && ld.errors.n == 0)
 		loader_error(&ld, rc, "syntax error");
 	fclose(ld.fp);
 	free(ld.line);
 	strmap_reset(&ld.feed_names);
 	finish(&ld);
 
-	if (ld.nerrors > 0) {
-		*errstr = buf_steal(&ld.errors);
+	if (ld.errors.n > 0) {
+		*errstr = errlist_steal(&ld.errors);
 		conf_free(conf);
 		return NULL;
 	}
-	buf_reset(&ld.errors);
+	errlist_reset(&ld.errors);
 	return conf;
 }
 
@@ -975,13 +958,8 @@ conf_free(struct conf *conf)
 		listen_reset(&conf->listen[i]);
 	free(conf->listen);
 	free_list(conf->server_names, conf->nserver_names);
-	for (i = 0; i < conf->nfeeds; i++) {
-		free(conf->feeds[i].name);
-		free(conf->feeds[i].url);
-		free(conf->feeds[i].title);
-		free(conf->feeds[i].user_agent);
-		free_list(conf->feeds[i].tags, conf->feeds[i].ntags);
-	}
+	for (i = 0; i < conf->nfeeds; i++)
+		conf_feed_reset(&conf->feeds[i]);
 	free(conf->feeds);
 	for (i = 0; i < conf->nviews; i++) {
 		free(conf->views[i].name);

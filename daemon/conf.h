@@ -14,6 +14,9 @@
 #include "log.h"
 #include "render.h"
 
+struct buf;
+struct opml_feed;
+
 enum conf_listen_kind {
 	CONF_LISTEN_TCP,
 	CONF_LISTEN_UNIX
@@ -123,10 +126,22 @@ int		 conf_parse_size(const char *s, size_t *bytes);
  * returns 0 or -1. */
 int		 conf_parse_duration(const char *s, int *seconds);
 
-/* What a [feed NAME] may be called (letters, digits, '-', '_', '.'),
- * and what its url may be (http or https, a host, no blanks): 1 or 0.
- * OPML import picks names and URLs by the same rules. */
-int		 conf_valid_feed_name(const char *name);
-int		 conf_valid_url(const char *url);
+/*
+ * A [feed NAME] section's defaults: NULLs, interval 0 (the global one)
+ * and the CONF_INHERIT tri-states; name is copied.  conf_feed_reset
+ * frees what the feed holds (conf_free does it for a config's feeds).
+ */
+void		 conf_feed_init(struct conf_feed *feed, const char *name,
+		    int line);
+void		 conf_feed_reset(struct conf_feed *feed);
+
+/* Appends the subscriptions of conf to out as an OPML 2.0 document
+ * (`feedd export-opml`, GET /feeds.opml). */
+void		 conf_write_opml(const struct conf *conf, struct buf *out);
+
+/* Appends feeds, as read from an OPML file, to out as [feed NAME]
+ * sections for feedd.conf (`feedd import-opml`). */
+void		 conf_write_sections(const struct opml_feed *feeds,
+		    size_t nfeeds, struct buf *out);
 
 #endif

@@ -4,16 +4,20 @@
  * An OPML file is small and chosen by the user, so it is read whole into
  * a DOM with xmlReadMemory; the walk is a plain recursion over <outline>
  * elements carrying the titles of the enclosing outlines as tags.  The
- * parse is locked down as for feeds (TECH-NOTES section 4): NONET, no
- * NOENT, no DTDLOAD, and a document that declares entities is refused
- * outright (a subscription list has no use for them).
+ * parse is locked down as for feeds: NONET, no NOENT, no DTDLOAD, and a
+ * document that declares entities is refused outright (a subscription
+ * list has no use for them).  Errors go to an errlist shared with the
+ * config reader, so an `opml = PATH` file's errors come with the
+ * config's.
  *
  * Names: a feed needs a stable, unique section name.  The outline's
  * feedd:name attribute (our own exports carry it) is taken when valid;
  * otherwise the title is slugged (lower-case ASCII letters and digits,
  * other runs become one '-'), else the URL without its scheme and "www.".
  * Clashes get -2, -3... in document order, so re-reading the same file
- * gives the same names.
+ * gives the same names.  The names and URLs taken are kept in the list
+ * (hashed: a big export is read again at each reload), seeded by the
+ * caller with what it defined before the file.
  *
  * Writing uses xmlTextWriter, so escaping is libxml2's business.  The
  * output carries no date: the same config gives byte-identical output,
@@ -30,7 +34,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
-#include "conf.h"
+#include "errlist.h"
+#include "feedname.h"
 #include "log.h"
 #include "opml.h"
 #include "parsers/feed.h"
@@ -43,35 +48,11 @@
 
 struct opml_reader {
 	const char	 *name;		/* for messages */
-	struct conf_feed **feeds;
-	size_t		 *nfeeds;
-	struct buf	 *errors;
-	int		  nerrors;
+	struct opml_list *list;
+	struct errlist	 *errors;
 	char		**path;		/* enclosing titles */
 	size_t		  npath;
-	/* The names and URLs of *feeds, for duplicate checks in linear
-	 * time (a big export, read again at each reload). */
-	struct strmap	  names;
-	struct strmap	  urls;
 };
-
-static void	opml_error(struct opml_reader *, long, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-opml_error(struct opml_reader *rd, long line, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_printf(rd->errors, "%s%s:%ld: %s", rd->errors->len > 0 ? "\n" :
-	    "", rd->name, line, msg);
-	rd->nerrors++;
-	free(msg);
-}
 
 /* An attribute's value, trimmed, or NULL if absent or blank. */
 static char *
@@ -95,46 +76,10 @@ attr(xmlNode *node, const char *name, const char *ns)
 	return s;
 }
 
-/*
- * Lower-case ASCII letters and digits; other runs become one '-'.  The
- * Latin-1 letters (U+00C0-U+00FF, two bytes in UTF-8) fold to their base
- * letter first, so "Ünïcode" gives "unicode" rather than "n-code".
- */
-static char *
-slug(const char *s)
-{
-	/* U+00C0..U+00FF; '-' for the two signs among them. */
-	static const char latin1[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts"
-	    "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
-	char *out;
-	size_t n = 0;
-	int dash = 0;
-	unsigned char c;
-
-	out = xmalloc(OPML_NAME_MAX + 1);
-	for (; *s != '\0' && n < OPML_NAME_MAX; s++) {
-		c = (unsigned char)*s;
-		if ((c == 0xc3) && ((unsigned char)s[1] & 0xc0) == 0x80) {
-			c = (unsigned char)latin1[(unsigned char)s[1] & 0x3f];
-			s++;
-		}
-		if (c < 0x80 && isalnum(c)) {
-			if (dash && n > 0)
-				out[n++] = '-';
-			if (n < OPML_NAME_MAX)
-				out[n++] = (char)tolower(c);
-			dash = 0;
-		} else
-			dash = 1;
-	}
-	out[n] = '\0';
-	return out;
-}
-
 static int
 name_taken(struct opml_reader *rd, const char *name)
 {
-	return strmap_get(&rd->names, name) != 0;
+	return strmap_get(&rd->list->names, name) != 0;
 }
 
 /* A unique name: the wanted one if free, else from the title or URL. */
@@ -148,16 +93,16 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 	int n;
 
 	if (wanted != NULL && strlen(wanted) <= 128 &&
-	    conf_valid_feed_name(wanted) && !name_taken(rd, wanted))
+	    feedname_valid(wanted) && !name_taken(rd, wanted))
 		return xstrdup(wanted);
-	base = title != NULL ? slug(title) : xstrdup("");
+	base = title != NULL ? feedname_slug(title, OPML_NAME_MAX) : xstrdup("");
 	if (*base == '\0') {
 		free(base);
 		u = strstr(url, "://");
 		u = u != NULL ? u + 3 : url;
 		if (strncasecmp(u, "www.", 4) == 0)
 			u += 4;
-		base = slug(u);
+		base = feedname_slug(u, OPML_NAME_MAX);
 	}
 	if (*base == '\0') {
 		free(base);
@@ -166,14 +111,14 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 	/* A taken base's value in names is the last suffix given to it
 	 * (1 for none yet), so a thousand feeds of one title do not each
 	 * try every suffix before theirs. */
-	if ((last = strmap_get(&rd->names, base)) == 0)
+	if ((last = strmap_get(&rd->list->names, base)) == 0)
 		return base;
 	n = last < 2 ? 2 : (int)last + 1;
 	for (name = NULL; name == NULL || name_taken(rd, name); n++) {
 		free(name);
 		name = xasprintf("%s-%d", base, n);
 	}
-	strmap_put(&rd->names, base, (size_t)n - 1);	/* keeps its key */
+	strmap_put(&rd->list->names, base, (size_t)n - 1);	/* keeps its key */
 	free(base);
 	return name;
 }
@@ -181,11 +126,11 @@ make_name(struct opml_reader *rd, const char *wanted, const char *title,
 static int
 url_taken(struct opml_reader *rd, const char *url)
 {
-	return strmap_get(&rd->urls, url) != 0;
+	return strmap_get(&rd->list->urls, url) != 0;
 }
 
 static void
-add_tag(struct conf_feed *f, const char *start, size_t len)
+add_tag(struct opml_feed *f, const char *start, size_t len)
 {
 	size_t i;
 
@@ -207,7 +152,7 @@ add_tag(struct conf_feed *f, const char *start, size_t len)
 
 /* OPML 2.0 category: comma-separated, each maybe a "/a/b" path. */
 static void
-add_categories(struct conf_feed *f, const char *cats)
+add_categories(struct opml_feed *f, const char *cats)
 {
 	const char *p, *comma;
 
@@ -222,7 +167,8 @@ add_categories(struct conf_feed *f, const char *cats)
 static void
 read_feed(struct opml_reader *rd, xmlNode *node, char *url)
 {
-	struct conf_feed *f;
+	struct opml_list *list;
+	struct opml_feed *f;
 	char *title, *text, *wanted, *cats;
 	size_t i;
 
@@ -237,24 +183,21 @@ read_feed(struct opml_reader *rd, xmlNode *node, char *url)
 		title = text;
 		text = NULL;
 	}
-	*rd->feeds = xreallocarray(*rd->feeds, *rd->nfeeds + 1,
-	    sizeof(**rd->feeds));
-	f = &(*rd->feeds)[*rd->nfeeds];
+	list = rd->list;
+	list->feeds = xreallocarray(list->feeds, list->nfeeds + 1,
+	    sizeof(*list->feeds));
+	f = &list->feeds[list->nfeeds];
 	memset(f, 0, sizeof(*f));
 	f->name = make_name(rd, wanted, title, url);
 	f->url = url;
 	f->title = title;
-	f->interval_auto = CONF_INHERIT;
-	f->keep_days = CONF_INHERIT;
-	f->keep_entries = CONF_INHERIT;
-	f->line = 0;
 	for (i = 0; i < rd->npath; i++)
 		add_tag(f, rd->path[i], strlen(rd->path[i]));
 	if (cats != NULL)
 		add_categories(f, cats);
-	(*rd->nfeeds)++;
-	strmap_put(&rd->names, f->name, 1);
-	strmap_put(&rd->urls, f->url, 1);
+	list->nfeeds++;
+	strmap_put(&list->names, f->name, 1);
+	strmap_put(&list->urls, f->url, 1);
 	free(text);
 	free(wanted);
 	free(cats);
@@ -274,7 +217,7 @@ walk(struct opml_reader *rd, xmlNode *parent, int depth)
 		if (url == NULL)
 			url = attr(n, "xmlurl", NULL); /* in the wild */
 		if (url != NULL) {
-			if (!conf_valid_url(url)) {
+			if (!feedname_url_ok(url)) {
 				/* newsboat's query: and exec: feeds and the
 				 * like: nothing feedd could poll. */
 				log_warnx("%s:%ld: skipping %s: not an "
@@ -292,8 +235,8 @@ walk(struct opml_reader *rd, xmlNode *parent, int depth)
 		if (n->children == NULL)
 			continue;
 		if (depth >= OPML_MAX_DEPTH) {
-			opml_error(rd, xmlGetLineNo(n), "outlines nested "
-			    "deeper than %d", OPML_MAX_DEPTH);
+			errlist_at(rd->errors, rd->name, xmlGetLineNo(n),
+			    "outlines nested deeper than %d", OPML_MAX_DEPTH);
 			return;
 		}
 		label = attr(n, "title", NULL);
@@ -326,32 +269,30 @@ line_of(const char *data, size_t len, const char *what)
 	return line;
 }
 
-int
-opml_read_mem(const char *name, const char *data, size_t len,
-    struct conf_feed **feeds, size_t *nfeeds, struct buf *errors)
+/*
+ * The document at data, parsed and checked to be OPML, or NULL with the
+ * reason added to errors.  The parse is locked down (see the top).
+ */
+static xmlDoc *
+read_doc(const char *name, const char *data, size_t len,
+    struct errlist *errors)
 {
-	struct opml_reader rd;
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc;
-	xmlNode *root, *n;
+	xmlNode *root;
 	const xmlError *e;
 	const char *why;
-	size_t i;
 
-	memset(&rd, 0, sizeof(rd));
-	rd.name = name;
-	rd.feeds = feeds;
-	rd.nfeeds = nfeeds;
-	rd.errors = errors;
 	if (len > OPML_MAX_SIZE || len > (size_t)INT32_MAX) {
-		opml_error(&rd, 0, "larger than %u bytes", OPML_MAX_SIZE);
-		return -1;
+		errlist_at(errors, name, 0, "larger than %u bytes",
+		    OPML_MAX_SIZE);
+		return NULL;
 	}
 	/* libxml2 would take seconds over a start tag with 80,000
 	 * attributes: such a file is refused before it reads it. */
 	if (feed_xml_tags_bounded(data, len, &why) == -1) {
-		opml_error(&rd, 0, "%s", why);
-		return -1;
+		errlist_at(errors, name, 0, "%s", why);
+		return NULL;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL)
@@ -361,54 +302,62 @@ opml_read_mem(const char *name, const char *data, size_t len,
 	    XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		e = xmlCtxtGetLastError(ctxt);
-		opml_error(&rd, e != NULL ? e->line : 0, "not well-formed "
-		    "XML: %s", e != NULL && e->message != NULL ?
+		errlist_at(errors, name, e != NULL ? e->line : 0, "not "
+		    "well-formed XML: %s", e != NULL && e->message != NULL ?
 		    e->message : "parse error");
-		/* libxml2's messages end with a newline of their own. */
-		if (errors->len > 0 && errors->data[errors->len - 1] == '\n')
-			errors->data[--errors->len] = '\0';
 		xmlFreeParserCtxt(ctxt);
-		return -1;
+		return NULL;
 	}
 	xmlFreeParserCtxt(ctxt);
 	root = xmlDocGetRootElement(doc);
 	if (doc->intSubset != NULL && (doc->intSubset->entities != NULL ||
 	    doc->intSubset->pentities != NULL)) {
-		opml_error(&rd, line_of(data, len, "<!ENTITY"),
+		errlist_at(errors, name, line_of(data, len, "<!ENTITY"),
 		    "entity declarations are not allowed in OPML");
 	} else if (root == NULL ||
 	    strcmp((const char *)root->name, "opml") != 0) {
-		opml_error(&rd, root != NULL ? xmlGetLineNo(root) : 1,
+		errlist_at(errors, name, root != NULL ? xmlGetLineNo(root) : 1,
 		    "not an OPML document (the root element is not <opml>)");
-	} else {
-		for (n = root->children; n != NULL; n = n->next)
-			if (n->type == XML_ELEMENT_NODE &&
-			    strcmp((const char *)n->name, "body") == 0)
-				break;
-		if (n == NULL)
-			opml_error(&rd, xmlGetLineNo(root), "no <body>");
-		else {
-			for (i = 0; i < *nfeeds; i++) {
-				strmap_put(&rd.names, (*feeds)[i].name, 1);
-				if ((*feeds)[i].url != NULL)
-					strmap_put(&rd.urls, (*feeds)[i].url,
-					    1);
-			}
-			walk(&rd, n, 0);
-		}
-	}
-	while (rd.npath > 0)
-		free(rd.path[--rd.npath]);
-	free(rd.path);
-	strmap_reset(&rd.names);
-	strmap_reset(&rd.urls);
+	} else
+		return doc;
 	xmlFreeDoc(doc);
-	return rd.nerrors > 0 ? -1 : 0;
+	return NULL;
 }
 
 int
-opml_read_feeds(const char *path, struct conf_feed **feeds, size_t *nfeeds,
-    struct buf *errors)
+opml_read_mem(const char *name, const char *data, size_t len,
+    struct opml_list *list, struct errlist *errors)
+{
+	struct opml_reader rd;
+	xmlDoc *doc;
+	xmlNode *root, *n;
+	size_t before = errors->n;
+
+	if ((doc = read_doc(name, data, len, errors)) == NULL)
+		return -1;
+	memset(&rd, 0, sizeof(rd));
+	rd.name = name;
+	rd.list = list;
+	rd.errors = errors;
+	root = xmlDocGetRootElement(doc);
+	for (n = root->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "body") == 0)
+			break;
+	if (n == NULL)
+		errlist_at(errors, name, xmlGetLineNo(root), "no <body>");
+	else
+		walk(&rd, n, 0);
+	while (rd.npath > 0)
+		free(rd.path[--rd.npath]);
+	free(rd.path);
+	xmlFreeDoc(doc);
+	return errors->n > before ? -1 : 0;
+}
+
+int
+opml_read_file(const char *path, struct opml_list *list,
+    struct errlist *errors)
 {
 	struct buf data;
 	FILE *fp;
@@ -418,8 +367,7 @@ opml_read_feeds(const char *path, struct conf_feed **feeds, size_t *nfeeds,
 
 	fp = fopen(path, "rb");
 	if (fp == NULL) {
-		buf_printf(errors, "%s%s: %s", errors->len > 0 ? "\n" : "",
-		    path, strerror(errno));
+		errlist_add(errors, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	buf_init(&data, OPML_MAX_SIZE);
@@ -430,42 +378,60 @@ opml_read_feeds(const char *path, struct conf_feed **feeds, size_t *nfeeds,
 		}
 	}
 	if (ferror(fp) || toobig) {
-		buf_printf(errors, "%s%s: %s", errors->len > 0 ? "\n" : "",
-		    path, toobig ? "file too large" : strerror(errno));
+		errlist_add(errors, "%s: %s", path,
+		    toobig ? "file too large" : strerror(errno));
 		fclose(fp);
 		buf_reset(&data);
 		return -1;
 	}
 	fclose(fp);
 	rc = opml_read_mem(path, data.data != NULL ? data.data : "", data.len,
-	    feeds, nfeeds, errors);
+	    list, errors);
 	buf_reset(&data);
 	return rc;
 }
 
-void
-opml_feeds_free(struct conf_feed *feeds, size_t nfeeds)
+static void
+feed_reset(struct opml_feed *f)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < nfeeds; i++) {
-		free(feeds[i].name);
-		free(feeds[i].url);
-		free(feeds[i].title);
-		free(feeds[i].user_agent);
-		for (j = 0; j < feeds[i].ntags; j++)
-			free(feeds[i].tags[j]);
-		free(feeds[i].tags);
-	}
-	free(feeds);
+	free(f->name);
+	free(f->url);
+	free(f->title);
+	for (i = 0; i < f->ntags; i++)
+		free(f->tags[i]);
+	free(f->tags);
 }
 
 void
-opml_write(const struct conf *conf, struct buf *out)
+opml_list_reset(struct opml_list *list)
+{
+	size_t i;
+
+	/* The maps first: their keys are the feeds' strings. */
+	strmap_reset(&list->names);
+	strmap_reset(&list->urls);
+	for (i = 0; i < list->nfeeds; i++)
+		feed_reset(&list->feeds[i]);
+	free(list->feeds);
+	memset(list, 0, sizeof(*list));
+}
+
+void
+opml_list_reserve(struct opml_list *list, const char *name, const char *url)
+{
+	strmap_put(&list->names, name, 1);
+	if (url != NULL)
+		strmap_put(&list->urls, url, 1);
+}
+
+void
+opml_write(const struct opml_feed *feeds, size_t nfeeds, struct buf *out)
 {
 	xmlBuffer *xb;
 	xmlTextWriter *w;
-	const struct conf_feed *f;
+	const struct opml_feed *f;
 	struct buf cats;
 	size_t i, j;
 	int rc = 0;
@@ -492,8 +458,8 @@ opml_write(const struct conf *conf, struct buf *out)
 	    BAD_CAST "feedd subscriptions") < 0;
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= xmlTextWriterStartElement(w, BAD_CAST "body") < 0;
-	for (i = 0; i < conf->nfeeds; i++) {
-		f = &conf->feeds[i];
+	for (i = 0; i < nfeeds; i++) {
+		f = &feeds[i];
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "outline") < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
 		    BAD_CAST "rss") < 0;
@@ -523,51 +489,4 @@ opml_write(const struct conf *conf, struct buf *out)
 		fatalx("libxml2: cannot write OPML");
 	buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
 	xmlBufferFree(xb);
-}
-
-/*
- * A value on one line of feedd.conf.  inih takes it up to an inline
- * comment, which is a ';' after whitespace, and trims it; so whitespace
- * before a ';' is dropped ("A ; B" becomes "A; B") and line breaks
- * become spaces.  Nothing else needs care.
- */
-static void
-put_value(struct buf *out, const char *key, const char *value)
-{
-	const char *p;
-
-	buf_printf(out, "%s = ", key);
-	for (p = value; *p != '\0'; p++) {
-		if (isspace((unsigned char)*p) &&
-		    p[strspn(p, " \t\r\n\v\f")] == ';')
-			continue;
-		buf_addch(out, *p == '\n' || *p == '\r' ? ' ' : *p);
-	}
-	buf_addch(out, '\n');
-}
-
-void
-opml_write_conf(const struct conf_feed *feeds, size_t nfeeds,
-    struct buf *out)
-{
-	const struct conf_feed *f;
-	struct buf tags;
-	size_t i, j;
-
-	buf_init(&tags, 0);
-	for (i = 0; i < nfeeds; i++) {
-		f = &feeds[i];
-		buf_printf(out, "%s[feed %s]\n", i > 0 ? "\n" : "", f->name);
-		put_value(out, "url", f->url);
-		if (f->title != NULL)
-			put_value(out, "title", f->title);
-		if (f->ntags > 0) {
-			buf_clear(&tags);
-			for (j = 0; j < f->ntags; j++)
-				buf_printf(&tags, "%s%s", j > 0 ? ", " : "",
-				    f->tags[j]);
-			put_value(out, "tags", tags.data);
-		}
-	}
-	buf_reset(&tags);
 }

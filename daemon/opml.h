@@ -2,6 +2,10 @@
  * opml.h: subscription lists in OPML (http://opml.org/spec2.opml), the
  * format every feed reader imports and exports.
  *
+ * This module knows OPML and nothing of feedd.conf: it reads a document
+ * into a list of struct opml_feed and writes such a list back.  conf.h
+ * turns the list into [feed] sections and a config into a list.
+ *
  * Reading: every <outline> with an xmlUrl attribute is a feed.  Its tags
  * are the comma-separated "category" attribute (leading '/' dropped, as
  * OPML 2.0 writes categories as paths) plus the titles of the outlines it
@@ -19,35 +23,56 @@
 
 #include <stddef.h>
 
-struct buf;
-struct conf;
-struct conf_feed;
+#include "parsers/util.h"
+
+struct errlist;
+
+struct opml_feed {
+	char		*name;		/* unique in its list, feedname_valid */
+	char		*url;		/* feedname_url_ok */
+	char		*title;		/* or NULL */
+	char		**tags;
+	size_t		 ntags;
+};
 
 /*
- * Reads the OPML file at path and appends its feeds to *feeds and *nfeeds
- * (an array of struct conf_feed as conf.h defines it; new entries have
- * line 0, interval 0 and the CONF_INHERIT tri-states).  Feeds whose URL
- * (or name) is already in the array are skipped, so a [feed] section
- * read earlier wins.  Each problem is appended to errors as one line
- * "PATH:LINE: message" (separated from earlier text by '\n').  Returns 0,
- * or -1 if there were errors (feeds found before the error stay appended;
+ * The feeds read so far, and the names and URLs they and the reserved
+ * ones take.  Zero-initialise; opml_list_reset frees the feeds and their
+ * strings (a caller that takes a string over sets the field to NULL).
+ */
+struct opml_list {
+	struct opml_feed *feeds;
+	size_t		 nfeeds;
+	struct strmap	 names;
+	struct strmap	 urls;
+};
+
+void	opml_list_reset(struct opml_list *list);
+
+/*
+ * Takes name (and url, unless NULL) for a feed defined elsewhere, such
+ * as a [feed] section read before the file: no feed read later gets that
+ * name, and an outline with that URL is skipped, so the earlier
+ * definition wins.  Both strings are borrowed: they must outlive list.
+ */
+void	opml_list_reserve(struct opml_list *list, const char *name,
+	    const char *url);
+
+/*
+ * Reads the OPML file at path and appends its feeds to list.  Each
+ * problem is added to errors as "PATH:LINE: message".  Returns 0, or -1
+ * if there were errors (feeds found before the error stay appended;
  * callers that got -1 should discard the whole result).
  */
-int	opml_read_feeds(const char *path, struct conf_feed **feeds,
-	    size_t *nfeeds, struct buf *errors);
+int	opml_read_file(const char *path, struct opml_list *list,
+	    struct errlist *errors);
 
 /* The same from a document in memory; name is used in messages. */
 int	opml_read_mem(const char *name, const char *data, size_t len,
-	    struct conf_feed **feeds, size_t *nfeeds, struct buf *errors);
+	    struct opml_list *list, struct errlist *errors);
 
-/* Frees an array filled by opml_read_feeds or opml_read_mem. */
-void	opml_feeds_free(struct conf_feed *feeds, size_t nfeeds);
-
-/* Appends the subscriptions of conf to out as an OPML 2.0 document. */
-void	opml_write(const struct conf *conf, struct buf *out);
-
-/* Appends feeds as [feed NAME] sections for feedd.conf (import-opml). */
-void	opml_write_conf(const struct conf_feed *feeds, size_t nfeeds,
+/* Appends feeds to out as an OPML 2.0 document. */
+void	opml_write(const struct opml_feed *feeds, size_t nfeeds,
 	    struct buf *out);
 
 #endif

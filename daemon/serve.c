@@ -44,7 +44,6 @@
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
-#include "opml.h"
 #include "page.h"
 #include "serve.h"
 #include "serve_int.h"
@@ -163,7 +162,7 @@ build_opml(struct server *srv, const struct request *req, const char *host,
 	(void)req;
 	(void)host;
 	(void)arg;
-	opml_write(srv->conf, &b->out);
+	conf_write_opml(srv->conf, &b->out);
 	b->ctype = "text/x-opml; charset=utf-8";
 	b->mtime = srv->started;
 }

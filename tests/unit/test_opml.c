@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "daemon/conf.h"
+#include "daemon/errlist.h"
 #include "daemon/opml.h"
 #include "parsers/util.h"
 
@@ -24,11 +25,21 @@ data_path(const char *name)
 }
 
 struct list {
-	struct conf_feed *feeds;
+	struct opml_list list;
+	struct opml_feed *feeds;	/* list.feeds, after the read */
 	size_t		 n;
-	struct buf	 errors;
+	struct errlist	 errlist;
+	char		*errors;	/* the errors as text ("" if none) */
 	int		 rc;
 };
+
+static void
+read_done(struct list *l)
+{
+	l->feeds = l->list.feeds;
+	l->n = l->list.nfeeds;
+	l->errors = errlist_steal(&l->errlist);
+}
 
 static void
 read_file(struct list *l, const char *name)
@@ -36,8 +47,9 @@ read_file(struct list *l, const char *name)
 	char *path = data_path(name);
 
 	memset(l, 0, sizeof(*l));
-	buf_init(&l->errors, 0);
-	l->rc = opml_read_feeds(path, &l->feeds, &l->n, &l->errors);
+	errlist_init(&l->errlist);
+	l->rc = opml_read_file(path, &l->list, &l->errlist);
+	read_done(l);
 	free(path);
 }
 
@@ -45,36 +57,40 @@ static void
 read_mem(struct list *l, const char *doc)
 {
 	memset(l, 0, sizeof(*l));
-	buf_init(&l->errors, 0);
-	l->rc = opml_read_mem("mem.opml", doc, strlen(doc), &l->feeds, &l->n,
-	    &l->errors);
+	errlist_init(&l->errlist);
+	l->rc = opml_read_mem("mem.opml", doc, strlen(doc), &l->list,
+	    &l->errlist);
+	read_done(l);
 }
 
 static void
 list_free(struct list *l)
 {
-	opml_feeds_free(l->feeds, l->n);
-	buf_reset(&l->errors);
+	opml_list_reset(&l->list);
+	errlist_reset(&l->errlist);
+	free(l->errors);
 }
 
-/* The feed's tags joined with ',' (static buffer). */
+/* Tags joined with ',' (static buffer). */
 static const char *
-tags_of(const struct conf_feed *f)
+join(char *const *tags, size_t ntags)
 {
 	static char s[256];
 	size_t i;
 
 	s[0] = '\0';
-	for (i = 0; i < f->ntags; i++) {
+	for (i = 0; i < ntags; i++) {
 		if (i > 0)
 			strcat(s, ",");
-		strcat(s, f->tags[i]);
+		strcat(s, tags[i]);
 	}
 	return s;
 }
 
-static const struct conf_feed *
-by_name(const struct conf_feed *feeds, size_t n, const char *name)
+#define tags_of(f)	join((f)->tags, (f)->ntags)
+
+static const struct opml_feed *
+by_name(const struct opml_feed *feeds, size_t n, const char *name)
 {
 	size_t i;
 
@@ -90,7 +106,7 @@ START_TEST(test_newsboat)
 	struct list l;
 
 	read_file(&l, "newsboat-2.21.opml");
-	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors);
 	/* Seven outlines, one repeating a URL. */
 	ck_assert_uint_eq(l.n, 6);
 	ck_assert_str_eq(l.feeds[0].name,
@@ -99,11 +115,6 @@ START_TEST(test_newsboat)
 	    "https://feeds.bbci.co.uk/news/world/rss.xml");
 	ck_assert_ptr_null(l.feeds[0].title);	/* title="" */
 	ck_assert_uint_eq(l.feeds[0].ntags, 0);
-	ck_assert_int_eq(l.feeds[0].line, 0);
-	ck_assert_int_eq(l.feeds[0].interval, 0);
-	ck_assert_int_eq(l.feeds[0].keep_days, CONF_INHERIT);
-	ck_assert_int_eq(l.feeds[0].keep_entries, CONF_INHERIT);
-	ck_assert_int_eq(l.feeds[0].interval_auto, CONF_INHERIT);
 	ck_assert_str_eq(l.feeds[1].name, "theguardian-com-world-rss");
 	ck_assert_str_eq(l.feeds[4].name, "ampersands-angles");
 	ck_assert_str_eq(l.feeds[4].url, "https://example.com/feed?a=1&b=2");
@@ -117,10 +128,10 @@ END_TEST
 START_TEST(test_nested)
 {
 	struct list l;
-	const struct conf_feed *f;
+	const struct opml_feed *f;
 
 	read_file(&l, "nested.opml");
-	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors);
 	/* Not the gopher: one, the repeated URL nor the link. */
 	ck_assert_uint_eq(l.n, 5);
 	f = by_name(l.feeds, l.n, "world-news");
@@ -171,7 +182,7 @@ START_TEST(test_entities_refused)
 	read_file(&l, "entities.opml");
 	ck_assert_int_eq(l.rc, -1);
 	ck_assert_uint_eq(l.n, 0);
-	ck_assert_ptr_nonnull(strstr(l.errors.data,
+	ck_assert_ptr_nonnull(strstr(l.errors,
 	    "entities.opml:3: entity declarations are not allowed"));
 	list_free(&l);
 }
@@ -198,7 +209,7 @@ START_TEST(test_attribute_flood)
 	read_mem(&l, b.data);
 	ck_assert_int_eq(l.rc, -1);
 	ck_assert_uint_eq(l.n, 0);
-	ck_assert_ptr_nonnull(strstr(l.errors.data, "more than 128 "
+	ck_assert_ptr_nonnull(strstr(l.errors, "more than 128 "
 	    "attributes"));
 	list_free(&l);
 	buf_reset(&b);
@@ -214,7 +225,7 @@ START_TEST(test_external_dtd_ignored)
 	    "<opml version=\"2.0\"><body>"
 	    "<outline text=\"A\" xmlUrl=\"https://a.example/f\"/>"
 	    "</body></opml>\n");
-	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_str_eq(l.feeds[0].name, "a");
 	list_free(&l);
@@ -227,26 +238,26 @@ START_TEST(test_broken)
 
 	read_file(&l, "broken.opml");
 	ck_assert_int_eq(l.rc, -1);
-	ck_assert_ptr_nonnull(strstr(l.errors.data, "broken.opml:8: "
+	ck_assert_ptr_nonnull(strstr(l.errors, "broken.opml:8: "
 	    "not well-formed XML"));
-	ck_assert_ptr_null(strchr(l.errors.data, '\n'));
+	ck_assert_ptr_null(strchr(l.errors, '\n'));
 	list_free(&l);
 
 	read_file(&l, "notopml.opml");
 	ck_assert_int_eq(l.rc, -1);
-	ck_assert_ptr_nonnull(strstr(l.errors.data, "notopml.opml:2: "
+	ck_assert_ptr_nonnull(strstr(l.errors, "notopml.opml:2: "
 	    "not an OPML document"));
 	list_free(&l);
 
 	read_file(&l, "missing.opml");
 	ck_assert_int_eq(l.rc, -1);
-	ck_assert_ptr_nonnull(strstr(l.errors.data,
+	ck_assert_ptr_nonnull(strstr(l.errors,
 	    "missing.opml: No such file or directory"));
 	list_free(&l);
 
 	read_mem(&l, "<opml version=\"2.0\"><head/></opml>");
 	ck_assert_int_eq(l.rc, -1);
-	ck_assert_ptr_nonnull(strstr(l.errors.data, "mem.opml:1: no <body>"));
+	ck_assert_ptr_nonnull(strstr(l.errors, "mem.opml:1: no <body>"));
 	list_free(&l);
 }
 END_TEST
@@ -263,19 +274,17 @@ START_TEST(test_existing_win)
 	struct list l;
 
 	memset(&l, 0, sizeof(l));
-	buf_init(&l.errors, 0);
-	l.feeds = xcalloc(2, sizeof(*l.feeds));
-	l.feeds[0].name = xstrdup("mine");
-	l.feeds[0].url = xstrdup("https://news.example.com/world.xml");
-	l.feeds[1].name = xstrdup("le-monde");
-	l.feeds[1].url = xstrdup("https://other.example/feed");
-	l.n = 2;
-	l.rc = opml_read_mem("m.opml", doc, strlen(doc), &l.feeds, &l.n,
-	    &l.errors);
-	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
-	ck_assert_uint_eq(l.n, 3);
-	ck_assert_str_eq(l.feeds[0].name, "mine");
-	ck_assert_str_eq(l.feeds[2].name, "le-monde-2");
+	errlist_init(&l.errlist);
+	opml_list_reserve(&l.list, "mine",
+	    "https://news.example.com/world.xml");
+	opml_list_reserve(&l.list, "le-monde", "https://other.example/feed");
+	l.rc = opml_read_mem("m.opml", doc, strlen(doc), &l.list,
+	    &l.errlist);
+	read_done(&l);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.feeds[0].name, "le-monde-2");
+	ck_assert_str_eq(l.feeds[0].url, "https://lemonde.example/rss");
 	list_free(&l);
 }
 END_TEST
@@ -298,7 +307,7 @@ START_TEST(test_many_same_title)
 		    "xmlUrl=\"https://example.org/%zu.xml\"/>\n", i % N);
 	buf_addstr(&doc, "</body></opml>\n");
 	read_mem(&l, doc.data);
-	ck_assert_msg(l.rc == 0, "errors: %s", l.errors.data);
+	ck_assert_msg(l.rc == 0, "errors: %s", l.errors);
 	ck_assert_uint_eq(l.n, N);
 	ck_assert_str_eq(l.feeds[0].name, "same");
 	for (i = 1; i < N; i++) {
@@ -314,7 +323,6 @@ END_TEST
 START_TEST(test_round_trip)
 {
 	struct list a, b;
-	struct conf conf;
 	struct buf out;
 	size_t i, j;
 
@@ -324,15 +332,12 @@ START_TEST(test_round_trip)
 	 * the title. */
 	free(a.feeds[0].title);
 	a.feeds[0].title = xstrdup("A & B <\"quoted\"> 'x'");
-	memset(&conf, 0, sizeof(conf));
-	conf.feeds = a.feeds;
-	conf.nfeeds = a.n;
 	buf_init(&out, 0);
-	opml_write(&conf, &out);
+	opml_write(a.feeds, a.n, &out);
 	ck_assert_ptr_nonnull(strstr(out.data, "<opml version=\"2.0\""));
 	ck_assert_ptr_nonnull(strstr(out.data, "A &amp; B &lt;&quot;quoted"));
 	read_mem(&b, out.data);
-	ck_assert_msg(b.rc == 0, "errors: %s\n%s", b.errors.data, out.data);
+	ck_assert_msg(b.rc == 0, "errors: %s\n%s", b.errors, out.data);
 	ck_assert_uint_eq(a.n, b.n);
 	for (i = 0; i < a.n; i++) {
 		ck_assert_str_eq(a.feeds[i].name, b.feeds[i].name);
@@ -351,7 +356,7 @@ START_TEST(test_round_trip)
 		struct buf again;
 
 		buf_init(&again, 0);
-		opml_write(&conf, &again);
+		opml_write(a.feeds, a.n, &again);
 		ck_assert_str_eq(out.data, again.data);
 		buf_reset(&again);
 	}
@@ -380,7 +385,7 @@ START_TEST(test_conf_sections)
 	a.feeds[1].title = xstrdup("Semi ; colon");
 	buf_init(&out, 0);
 	buf_addstr(&out, "[feedd]\n");
-	opml_write_conf(a.feeds, a.n, &out);
+	conf_write_sections(a.feeds, a.n, &out);
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	fp = fdopen(fd, "w");
@@ -415,6 +420,8 @@ START_TEST(test_conf_opml)
 	char *cpath, *opath, *err, *text;
 	struct conf *conf;
 	const struct conf_feed *f;
+	struct list back;
+	struct buf out;
 	FILE *fp;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -446,7 +453,27 @@ START_TEST(test_conf_opml)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->url, "https://b.example/f");
 	ck_assert_str_eq(tags_of(f), "News");
+	/* A feed from the file inherits what a section could set. */
 	ck_assert_int_eq(f->line, 0);
+	ck_assert_int_eq(f->interval, 0);
+	ck_assert_int_eq(f->interval_auto, CONF_INHERIT);
+	ck_assert_int_eq(f->keep_days, CONF_INHERIT);
+	ck_assert_int_eq(f->keep_entries, CONF_INHERIT);
+	ck_assert_ptr_null(f->user_agent);
+	/* Exported, the config reads back as the same feeds. */
+	buf_init(&out, 0);
+	conf_write_opml(conf, &out);
+	read_mem(&back, out.data);
+	ck_assert_msg(back.rc == 0, "%s", back.errors);
+	ck_assert_uint_eq(back.n, 2);
+	ck_assert_str_eq(back.feeds[0].name, "mine");
+	ck_assert_str_eq(back.feeds[0].url, "https://a.example/f");
+	ck_assert_str_eq(tags_of(&back.feeds[0]), "x");
+	ck_assert_str_eq(back.feeds[1].name, "other");
+	ck_assert_str_eq(back.feeds[1].title, "Other");
+	ck_assert_str_eq(tags_of(&back.feeds[1]), "News");
+	list_free(&back);
+	buf_reset(&out);
 	conf_free(conf);
 
 	/* A broken OPML file rejects the config, with every other error. */

@@ -1,0 +1,119 @@
+/*
+ * conf_opml.c: where feedd.conf meets OPML: the `opml = PATH` file's
+ * feeds appended to a config, a config's subscriptions written as OPML,
+ * and an OPML file's feeds written as [feed] sections.
+ *
+ * opml.c knows OPML and nothing of the config; this file converts
+ * between its struct opml_feed and struct conf_feed, so the dependency
+ * runs one way, from the config to OPML.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "conf_int.h"
+#include "opml.h"
+#include "parsers/util.h"
+
+int
+conf_read_opml(struct conf *conf, struct errlist *errors)
+{
+	struct opml_list list;
+	struct opml_feed *of;
+	struct conf_feed *f;
+	size_t i;
+	int rc;
+
+	memset(&list, 0, sizeof(list));
+	/* The [feed] sections come first and win: their names are taken
+	 * and their URLs skipped in the file (opml.h). */
+	for (i = 0; i < conf->nfeeds; i++)
+		opml_list_reserve(&list, conf->feeds[i].name,
+		    conf->feeds[i].url);
+	rc = opml_read_file(conf->opml, &list, errors);
+	conf->feeds = xreallocarray(conf->feeds, conf->nfeeds + list.nfeeds,
+	    sizeof(*conf->feeds));
+	for (i = 0; i < list.nfeeds; i++) {
+		of = &list.feeds[i];
+		f = &conf->feeds[conf->nfeeds++];
+		conf_feed_init(f, of->name, 0);
+		/* The strings move over (conf_feed_init copied the name);
+		 * opml_list_reset frees what stays. */
+		f->url = of->url;
+		f->title = of->title;
+		f->tags = of->tags;
+		f->ntags = of->ntags;
+		of->url = of->title = NULL;
+		of->tags = NULL;
+		of->ntags = 0;
+	}
+	opml_list_reset(&list);
+	return rc;
+}
+
+void
+conf_write_opml(const struct conf *conf, struct buf *out)
+{
+	struct opml_feed *feeds;
+	size_t i;
+
+	/* Borrowed strings: the list only lives for the write. */
+	feeds = xcalloc(conf->nfeeds, sizeof(*feeds));
+	for (i = 0; i < conf->nfeeds; i++) {
+		feeds[i].name = conf->feeds[i].name;
+		feeds[i].url = conf->feeds[i].url;
+		feeds[i].title = conf->feeds[i].title;
+		feeds[i].tags = conf->feeds[i].tags;
+		feeds[i].ntags = conf->feeds[i].ntags;
+	}
+	opml_write(feeds, conf->nfeeds, out);
+	free(feeds);
+}
+
+/*
+ * A value on one line of feedd.conf.  inih takes it up to an inline
+ * comment, which is a ';' after whitespace, and trims it; so whitespace
+ * before a ';' is dropped ("A ; B" becomes "A; B") and line breaks
+ * become spaces.  Nothing else needs care.
+ */
+static void
+put_value(struct buf *out, const char *key, const char *value)
+{
+	const char *p;
+
+	buf_printf(out, "%s = ", key);
+	for (p = value; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p) &&
+		    p[strspn(p, " \t\r\n\v\f")] == ';')
+			continue;
+		buf_addch(out, *p == '\n' || *p == '\r' ? ' ' : *p);
+	}
+	buf_addch(out, '\n');
+}
+
+void
+conf_write_sections(const struct opml_feed *feeds, size_t nfeeds,
+    struct buf *out)
+{
+	const struct opml_feed *f;
+	struct buf tags;
+	size_t i, j;
+
+	buf_init(&tags, 0);
+	for (i = 0; i < nfeeds; i++) {
+		f = &feeds[i];
+		buf_printf(out, "%s[feed %s]\n", i > 0 ? "\n" : "", f->name);
+		put_value(out, "url", f->url);
+		if (f->title != NULL)
+			put_value(out, "title", f->title);
+		if (f->ntags > 0) {
+			buf_clear(&tags);
+			for (j = 0; j < f->ntags; j++)
+				buf_printf(&tags, "%s%s", j > 0 ? ", " : "",
+				    f->tags[j]);
+			put_value(out, "tags", tags.data);
+		}
+	}
+	buf_reset(&tags);
+}
