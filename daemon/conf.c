@@ -8,21 +8,20 @@
  * reported as FILE:LINE and none stops the scan: a user fixing a config
  * sees all of its problems at once.
  *
- * Values are validated as they are read; checks that need the whole file
- * (required keys, duplicate sections) run at the end.  Nothing here keeps
- * global state, so a reload can build a second struct conf beside the
- * running one.
+ * What an option is lives in one table (conf_table.c): which sections
+ * take it, its type, range and default.  This file only finds the row
+ * for a name and hands the value to conf_value.c.  Values are validated
+ * as they are read; checks that need the whole file (required keys,
+ * duplicate sections, intervals against each other) run at the end.
+ * Nothing here keeps global state, so a reload can build a second struct
+ * conf beside the running one.
  */
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <ini.h>
 
@@ -33,53 +32,9 @@
 #include "log.h"
 #include "parsers/util.h"
 
-#define DEFAULT_INTERVAL	(30 * 60)
-#define DEFAULT_MIN_INTERVAL	(5 * 60)
-#define DEFAULT_MAX_INTERVAL	(24 * 60 * 60)
-#define DEFAULT_MAX_CONNECTIONS	16
-#define DEFAULT_PER_HOST	2
-#define DEFAULT_HOST_DELAY	1
-#define DEFAULT_MAX_SIZE	((size_t)16 << 20)
-#define DEFAULT_KEEP_DAYS	90
-#define DEFAULT_KEEP_ENTRIES	500
-#define DEFAULT_SOCKET_MODE	0660
-#define DEFAULT_HTTP_CLIENTS	64
-#define DEFAULT_HTTP_TIMEOUT	30
-#define DEFAULT_LISTEN		"127.0.0.1:8080"
 #define DEFAULT_DATABASE	LOCALSTATEDIR "/lib/feedd/feedd.db"
 
-enum section_kind {
-	SECTION_NONE,		/* before the first section header */
-	SECTION_MAIN,		/* [feedd] */
-	SECTION_FEED,		/* [feed NAME] */
-	SECTION_VIEW,		/* [view NAME] */
-	SECTION_BAD		/* unknown: its keys are not checked again */
-};
-
-struct loader {
-	struct conf	*conf;
-	const char	*path;
-	FILE		*fp;
-	int		 lineno;
-	struct errlist	 errors;
-	enum section_kind section;
-	struct conf_feed *feed;		/* current [feed] section */
-	struct conf_view *view;		/* current [view] section */
-	char		*line;		/* getline buffer */
-	size_t		 linesize;
-	int		 has_interval;	/* seen in [feedd], for min checks */
-	int		 interval_line;
-	int		 max_interval_line;
-	int		 opml_line;
-	/* Feed names seen so far (index + 1), so that ten thousand
-	 * feeds are checked for duplicates in linear time. */
-	struct strmap	 feed_names;
-};
-
-static void	loader_error(struct loader *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 loader_error(struct loader *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,11 +47,7 @@ loader_error(struct loader *ld, int line, const char *fmt, ...)
 	free(msg);
 }
 
-/* Not an error, but likely a mistake: logged now, the file is used. */
-static void	loader_warn(struct loader *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 loader_warn(struct loader *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -107,43 +58,6 @@ loader_warn(struct loader *ld, int line, const char *fmt, ...)
 	va_end(ap);
 	log_warnx("%s:%d: %s", ld->path, line, msg);
 	free(msg);
-}
-
-int
-conf_parse_duration(const char *s, int *seconds)
-{
-	char *end;
-	long v, mult;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		mult = 1;
-		break;
-	case 'm':
-		mult = 60;
-		break;
-	case 'h':
-		mult = 60 * 60;
-		break;
-	case 'd':
-		mult = 24 * 60 * 60;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (v > INT_MAX / mult)
-		return -1;
-	*seconds = (int)(v * mult);
-	return 0;
 }
 
 int
@@ -192,451 +106,38 @@ conf_find_view(const struct conf *conf, const char *name)
 	return NULL;
 }
 
-int
-conf_parse_size(const char *s, size_t *bytes)
+/* name = value in the current section: the table says where it goes. */
+static void
+set_option(struct loader *ld, const char *name, const char *value)
 {
-	char *end;
-	unsigned long long v;
-	int shift;
+	const struct conf_option *o;
+	enum conf_section s;
+	void *base;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		shift = 0;
-		break;
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'M':
-		shift = 20;
-		break;
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (v > (SIZE_MAX >> shift))
-		return -1;
-	*bytes = (size_t)v << shift;
-	return 0;
-}
-
-/* A decimal number from min to max. */
-static int
-parse_number(const char *s, int min, int max, int *out)
-{
-	char *end;
-	long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* "auto" or a duration; *interval is left alone for auto. */
-static int
-parse_interval(const char *s, int *interval, int *is_auto)
-{
-	if (strcmp(s, "auto") == 0) {
-		*is_auto = 1;
-		return 0;
-	}
-	if (conf_parse_duration(s, interval) == -1 || *interval == 0)
-		return -1;
-	*is_auto = 0;
-	return 0;
-}
-
-/* "127.0.0.1:8080", "[::1]:8080" or "unix:/path/feedd.sock". */
-static int
-parse_listen(const char *s, struct conf_listen *l, const char **why)
-{
-	const char *colon, *host, *port;
-	char *hostcopy, *end;
-	unsigned char addr[sizeof(struct in6_addr)];
-	size_t hostlen;
-	long p;
-	int af;
-
-	memset(l, 0, sizeof(*l));
-	if (strncmp(s, "unix:", 5) == 0) {
-		if (s[5] == '\0') {
-			*why = "missing socket path after unix:";
-			return -1;
-		}
-		l->kind = CONF_LISTEN_UNIX;
-		l->path = xstrdup(s + 5);
-		l->text = xstrdup(s);
-		return 0;
-	}
-	if (s[0] == '[') {
-		host = s + 1;
-		colon = strchr(host, ']');
-		if (colon == NULL || colon[1] != ':') {
-			*why = "expected [ADDRESS]:PORT";
-			return -1;
-		}
-		hostlen = (size_t)(colon - host);
-		port = colon + 2;
-		af = AF_INET6;
+	if (ld->section == SECTION_MAIN) {
+		s = CONF_MAIN;
+		base = ld->conf;
+	} else if (ld->section == SECTION_FEED) {
+		s = CONF_FEED;
+		base = ld->feed;
 	} else {
-		host = s;
-		colon = strrchr(s, ':');
-		if (colon == NULL) {
-			*why = "expected ADDRESS:PORT or unix:PATH";
-			return -1;
-		}
-		hostlen = (size_t)(colon - host);
-		port = colon + 1;
-		af = AF_INET;
+		s = CONF_VIEW;
+		base = ld->view;
 	}
-	hostcopy = xstrndup(host, hostlen);
-	/* "localhost" is loopback: the IPv4 one, without asking a
-	 * resolver that might say otherwise. */
-	if (af == AF_INET && strcasecmp(hostcopy, "localhost") == 0) {
-		free(hostcopy);
-		hostcopy = xstrdup("127.0.0.1");
+	o = conf_option_find(name);
+	if (o == NULL || !(o->sections & CONF_IN(s))) {
+		if (s == CONF_MAIN)
+			loader_error(ld, ld->lineno, "unknown option '%s' in "
+			    "[feedd]", name);
+		else
+			loader_error(ld, ld->lineno, "unknown option '%s' in "
+			    "[%s %s]", name, s == CONF_FEED ? "feed" : "view",
+			    s == CONF_FEED ? ld->feed->name : ld->view->name);
+		return;
 	}
-	if (inet_pton(af, hostcopy, addr) != 1) {
-		free(hostcopy);
-		*why = af == AF_INET6 ? "not a numeric IPv6 address" :
-		    "not a numeric IPv4 address (IPv6 goes in brackets)";
-		return -1;
-	}
-	errno = 0;
-	p = strtol(port, &end, 10);
-	if (!isdigit((unsigned char)*port) || *end != '\0' || errno != 0 ||
-	    p < 1 || p > 65535) {
-		free(hostcopy);
-		*why = "port must be a number from 1 to 65535";
-		return -1;
-	}
-	l->kind = CONF_LISTEN_TCP;
-	l->host = hostcopy;
-	l->port = xstrdup(port);
-	l->text = xstrdup(s);
-	return 0;
-}
-
-/* keep_days: a bare number is days, as before; a duration (30d, 720h)
- * is taken too, if it is whole days. */
-static int
-parse_days(const char *s, int *days)
-{
-	int secs;
-
-	if (parse_number(s, 0, 100000, days) == 0)
-		return 0;
-	if (conf_parse_duration(s, &secs) == -1 || secs % 86400 != 0 ||
-	    secs / 86400 > 100000)
-		return -1;
-	*days = secs / 86400;
-	return 0;
-}
-
-/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
-static int
-is_loopback(const char *host)
-{
-	unsigned char a[sizeof(struct in6_addr)];
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0xff, 0xff };
-
-	if (inet_pton(AF_INET, host, a) == 1)
-		return a[0] == 127;
-	if (inet_pton(AF_INET6, host, a) != 1)
-		return 0;
-	if (memcmp(a, mapped, 12) == 0)
-		return a[12] == 127;
-	return memcmp(a, &in6addr_loopback, 16) == 0;
-}
-
-static void
-listen_reset(struct conf_listen *l)
-{
-	free(l->text);
-	free(l->host);
-	free(l->port);
-	free(l->path);
-}
-
-static void
-set_string(char **dst, const char *value)
-{
-	free(*dst);
-	*dst = xstrdup(value);
-}
-
-/* A comma-separated list, items trimmed, empty items dropped. */
-static void
-parse_list(char ***list, size_t *n, const char *value)
-{
-	const char *p, *comma, *start, *end;
-
-	for (p = value; ; p = comma + 1) {
-		comma = strchr(p, ',');
-		end = comma != NULL ? comma : p + strlen(p);
-		start = p;
-		while (start < end && isspace((unsigned char)*start))
-			start++;
-		while (end > start && isspace((unsigned char)end[-1]))
-			end--;
-		if (end > start) {
-			*list = xreallocarray(*list, *n + 1, sizeof(**list));
-			(*list)[(*n)++] = xstrndup(start,
-			    (size_t)(end - start));
-		}
-		if (comma == NULL)
-			break;
-	}
-}
-
-static void
-free_list(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
-/* A DNS name or IPv4 address as a Host header carries it, lower-cased
- * in place (a final dot dropped); no port, no wildcard. */
-static int
-server_name_ok(char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n > 1 && s[n - 1] == '.')
-		s[--n] = '\0';
-	if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++) {
-		s[i] = (char)tolower((unsigned char)s[i]);
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
-		    s[i] != '.')
-			return 0;
-		if (s[i] == '.' && i > 0 && s[i - 1] == '.')
-			return 0;
-	}
-	return 1;
-}
-
-static void
-main_key(struct loader *ld, const char *name, const char *value)
-{
-	struct conf *conf = ld->conf;
-	struct conf_listen l;
-	const char *why;
-
-	if (strcmp(name, "database") == 0) {
-		if (*value == '\0')
-			loader_error(ld, ld->lineno, "database: empty path");
-		else
-			set_string(&conf->database, value);
-	} else if (strcmp(name, "listen") == 0) {
-		if (parse_listen(value, &l, &why) == -1) {
-			loader_error(ld, ld->lineno, "listen %s: %s", value,
-			    why);
-			return;
-		}
-		if (l.kind == CONF_LISTEN_TCP && !is_loopback(l.host))
-			loader_warn(ld, ld->lineno, "listen %s: not a loopback "
-			    "address: feedd has no access control, so anyone "
-			    "who can reach it reads the feeds (put a reverse "
-			    "proxy in front instead)", value);
-		conf->listen = xreallocarray(conf->listen, conf->nlisten + 1,
-		    sizeof(*conf->listen));
-		conf->listen[conf->nlisten++] = l;
-	} else if (strcmp(name, "socket_mode") == 0) {
-		char *end;
-		long mode;
-
-		errno = 0;
-		mode = strtol(value, &end, 8);
-		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    mode < 0 || mode > 0777)
-			loader_error(ld, ld->lineno, "socket_mode: expected "
-			    "an octal mode such as 0660, got '%s'", value);
-		else
-			conf->socket_mode = (int)mode;
-	} else if (strcmp(name, "http_max_clients") == 0) {
-		if (parse_number(value, 1, 10000,
-		    &conf->http_max_clients) == -1)
-			loader_error(ld, ld->lineno, "http_max_clients: "
-			    "expected a number from 1 to 10000, got '%s'",
-			    value);
-	} else if (strcmp(name, "http_timeout") == 0) {
-		if (conf_parse_duration(value, &conf->http_timeout) == -1 ||
-		    conf->http_timeout == 0)
-			loader_error(ld, ld->lineno, "http_timeout: bad "
-			    "duration '%s' (use e.g. 30s)", value);
-	} else if (strcmp(name, "server_name") == 0) {
-		size_t i, first = conf->nserver_names;
-
-		parse_list(&conf->server_names, &conf->nserver_names, value);
-		if (conf->nserver_names == first)
-			loader_error(ld, ld->lineno, "server_name: empty");
-		for (i = first; i < conf->nserver_names; i++) {
-			if (!server_name_ok(conf->server_names[i]))
-				loader_error(ld, ld->lineno, "server_name: "
-				    "'%s' is not a host name (letters, "
-				    "digits, '-' and '.', no port)",
-				    conf->server_names[i]);
-		}
-	} else if (strcmp(name, "interval") == 0) {
-		if (parse_interval(value, &conf->interval,
-		    &conf->interval_auto) == -1)
-			loader_error(ld, ld->lineno, "interval: bad duration "
-			    "'%s' (use e.g. 90s, 30m, 2h, 1d, or auto)", value);
-		ld->has_interval = 1;
-		ld->interval_line = ld->lineno;
-	} else if (strcmp(name, "min_interval") == 0) {
-		if (conf_parse_duration(value, &conf->min_interval) == -1 ||
-		    conf->min_interval == 0)
-			loader_error(ld, ld->lineno, "min_interval: bad "
-			    "duration '%s' (use e.g. 1s, 5m)", value);
-	} else if (strcmp(name, "max_interval") == 0) {
-		if (conf_parse_duration(value, &conf->max_interval) == -1 ||
-		    conf->max_interval == 0)
-			loader_error(ld, ld->lineno, "max_interval: bad "
-			    "duration '%s' (use e.g. 6h, 1d)", value);
-		ld->max_interval_line = ld->lineno;
-	} else if (strcmp(name, "per_host_connections") == 0) {
-		if (parse_number(value, 1, 64,
-		    &conf->per_host_connections) == -1)
-			loader_error(ld, ld->lineno, "per_host_connections: "
-			    "expected a number from 1 to 64, got '%s'", value);
-	} else if (strcmp(name, "host_delay") == 0) {
-		if (conf_parse_duration(value, &conf->host_delay) == -1)
-			loader_error(ld, ld->lineno, "host_delay: bad "
-			    "duration '%s' (use e.g. 0, 1s, 2s)", value);
-	} else if (strcmp(name, "max_size") == 0) {
-		if (conf_parse_size(value, &conf->max_size) == -1 ||
-		    conf->max_size < 1024)
-			loader_error(ld, ld->lineno, "max_size: expected a "
-			    "size of at least 1k such as 512k, 16M, got '%s'",
-			    value);
-	} else if (strcmp(name, "keep_days") == 0) {
-		if (parse_days(value, &conf->keep_days) == -1)
-			loader_error(ld, ld->lineno, "keep_days: expected a "
-			    "number of days or whole days as a duration (30, "
-			    "30d, 720h; 0 = keep forever), got '%s'", value);
-	} else if (strcmp(name, "keep_entries") == 0) {
-		if (parse_number(value, 0, 10000000,
-		    &conf->keep_entries) == -1)
-			loader_error(ld, ld->lineno, "keep_entries: expected "
-			    "a number (0 = no limit), got '%s'", value);
-	} else if (strcmp(name, "opml") == 0) {
-		if (*value == '\0')
-			loader_error(ld, ld->lineno, "opml: empty path");
-		else
-			set_string(&conf->opml, value);
-		ld->opml_line = ld->lineno;
-	} else if (strcmp(name, "user_agent") == 0) {
-		if (*value == '\0')
-			loader_error(ld, ld->lineno, "user_agent: empty");
-		else
-			set_string(&conf->user_agent, value);
-	} else if (strcmp(name, "max_connections") == 0) {
-		if (parse_number(value, 1, 1024,
-		    &conf->max_connections) == -1)
-			loader_error(ld, ld->lineno, "max_connections: "
-			    "expected a number from 1 to 1024, got '%s'",
-			    value);
-	} else if (strcmp(name, "log_level") == 0) {
-		if (log_level_parse(value, &conf->log_level) == -1)
-			loader_error(ld, ld->lineno, "log_level: expected "
-			    "error, warning, info or debug, got '%s'", value);
-	} else if (strcmp(name, "outlet") == 0) {
-		if (strcmp(value, "author") == 0)
-			conf->outlet = RENDER_OUTLET_AUTHOR;
-		else if (strcmp(value, "title") == 0)
-			conf->outlet = RENDER_OUTLET_TITLE;
-		else if (strcmp(value, "none") == 0)
-			conf->outlet = RENDER_OUTLET_NONE;
-		else
-			loader_error(ld, ld->lineno, "outlet: expected "
-			    "author, title or none, got '%s'", value);
-	} else
-		loader_error(ld, ld->lineno, "unknown option '%s' in "
-		    "[feedd]", name);
-}
-
-static void
-feed_key(struct loader *ld, const char *name, const char *value)
-{
-	struct conf_feed *feed = ld->feed;
-
-	if (strcmp(name, "url") == 0) {
-		if (!feedname_url_ok(value))
-			loader_error(ld, ld->lineno, "url: '%s' is not an "
-			    "http:// or https:// URL", value);
-		else
-			set_string(&feed->url, value);
-	} else if (strcmp(name, "title") == 0) {
-		if (*value != '\0')
-			set_string(&feed->title, value);
-	} else if (strcmp(name, "tags") == 0) {
-		parse_list(&feed->tags, &feed->ntags, value);
-	} else if (strcmp(name, "interval") == 0) {
-		if (parse_interval(value, &feed->interval,
-		    &feed->interval_auto) == -1)
-			loader_error(ld, ld->lineno, "interval: bad duration "
-			    "'%s' (use e.g. 90s, 30m, 2h, 1d, or auto)", value);
-	} else if (strcmp(name, "user_agent") == 0) {
-		if (*value == '\0')
-			loader_error(ld, ld->lineno, "user_agent: empty");
-		else
-			set_string(&feed->user_agent, value);
-	} else if (strcmp(name, "keep_days") == 0) {
-		if (parse_days(value, &feed->keep_days) == -1)
-			loader_error(ld, ld->lineno, "keep_days: expected a "
-			    "number of days or whole days as a duration (30, "
-			    "30d, 720h; 0 = keep forever), got '%s'", value);
-	} else if (strcmp(name, "keep_entries") == 0) {
-		if (parse_number(value, 0, 10000000,
-		    &feed->keep_entries) == -1)
-			loader_error(ld, ld->lineno, "keep_entries: expected "
-			    "a number (0 = no limit), got '%s'", value);
-	} else
-		loader_error(ld, ld->lineno, "unknown option '%s' in "
-		    "[feed %s]", name, feed->name);
-}
-
-static void
-view_key(struct loader *ld, const char *name, const char *value)
-{
-	struct conf_view *view = ld->view;
-
-	if (strcmp(name, "title") == 0) {
-		if (*value != '\0')
-			set_string(&view->title, value);
-	} else if (strcmp(name, "tags") == 0) {
-		parse_list(&view->tags, &view->ntags, value);
-	} else if (strcmp(name, "feeds") == 0) {
-		parse_list(&view->feeds, &view->nfeeds, value);
-	} else if (strcmp(name, "query") == 0) {
-		if (*value != '\0')
-			set_string(&view->query, value);
-	} else
-		loader_error(ld, ld->lineno, "unknown option '%s' in "
-		    "[view %s]", name, view->name);
+	if (s == CONF_MAIN)
+		ld->main_line[o - conf_options] = ld->lineno;
+	conf_value_set(ld, o, s, base, value);
 }
 
 static int
@@ -651,13 +152,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 		    "section", name);
 		break;
 	case SECTION_MAIN:
-		main_key(ld, name, value);
-		break;
 	case SECTION_FEED:
-		feed_key(ld, name, value);
-		break;
 	case SECTION_VIEW:
-		view_key(ld, name, value);
+		set_option(ld, name, value);
 		break;
 	case SECTION_BAD:
 		break;
@@ -798,27 +295,46 @@ empty:
 	return str;
 }
 
+/* The line where [feedd] last set the option name, or 0. */
+static int
+main_line(const struct loader *ld, const char *name)
+{
+	return ld->main_line[conf_option_find(name) - conf_options];
+}
+
+/* Whether the feed has a value for o (a string option). */
+static int
+feed_has(const struct conf_feed *f, const struct conf_option *o)
+{
+	const char *const *field;
+
+	field = (const void *)((const char *)f + o->off[CONF_FEED]);
+	return *field != NULL;
+}
+
+/* The checks of the [feed] sections as a whole. */
 static void
-finish(struct loader *ld)
+finish_feeds(struct loader *ld)
 {
 	struct conf *conf = ld->conf;
-	struct conf_listen l;
+	const struct conf_option *o;
 	struct strmap urls = { 0 };
-	const char *why;
-	const char *statedir, *slash;
-	char *resolved;
+	const char *u;
 	size_t i, j;
 
-	for (i = 0; i < conf->nfeeds; i++)
-		if (conf->feeds[i].url == NULL)
-			loader_error(ld, conf->feeds[i].line, "[feed %s]: "
-			    "missing url", conf->feeds[i].name);
+	for (i = 0; i < conf->nfeeds; i++) {
+		for (j = 0; j < conf_noptions; j++) {
+			o = &conf_options[j];
+			if (o->required && !feed_has(&conf->feeds[i], o))
+				loader_error(ld, conf->feeds[i].line, "[feed "
+				    "%s]: missing %s", conf->feeds[i].name,
+				    o->name);
+		}
+	}
 	/* Two sections with one URL store the same entries twice (and an
 	 * OPML round trip merges them): say so, keep both. */
 	for (i = 0; i < conf->nfeeds; i++) {
-		const char *u = conf->feeds[i].url;
-
-		if (u == NULL)
+		if ((u = conf->feeds[i].url) == NULL)
 			continue;
 		if ((j = strmap_get(&urls, u)) != 0)
 			loader_warn(ld, conf->feeds[i].line, "[feed %s]: same "
@@ -828,16 +344,29 @@ finish(struct loader *ld)
 			strmap_put(&urls, u, i + 1);
 	}
 	strmap_reset(&urls);
-	if (ld->has_interval && conf->interval > 0 &&
+}
+
+static void
+finish(struct loader *ld)
+{
+	struct conf *conf = ld->conf;
+	const char *statedir, *slash;
+	char *resolved;
+	int line;
+	size_t i, j;
+
+	finish_feeds(ld);
+	line = main_line(ld, "interval");
+	if (line > 0 && conf->interval > 0 &&
 	    conf->interval < conf->min_interval)
-		loader_error(ld, ld->interval_line, "interval is shorter "
-		    "than min_interval");
+		loader_error(ld, line, "interval is shorter than "
+		    "min_interval");
 	/* A test config may lower min_interval below the default maximum's
 	 * floor; only an explicit max_interval below it is an error. */
-	if (ld->max_interval_line > 0 &&
-	    conf->max_interval < conf->min_interval)
-		loader_error(ld, ld->max_interval_line, "max_interval is "
-		    "shorter than min_interval");
+	line = main_line(ld, "max_interval");
+	if (line > 0 && conf->max_interval < conf->min_interval)
+		loader_error(ld, line, "max_interval is shorter than "
+		    "min_interval");
 	/* A relative OPML path is relative to the config file, so the
 	 * pair can be moved together. */
 	if (conf->opml != NULL && conf->opml[0] != '/' &&
@@ -859,12 +388,7 @@ finish(struct loader *ld)
 				loader_error(ld, v->line, "[view %s]: no "
 				    "feed named '%s'", v->name, v->feeds[j]);
 	}
-	if (conf->nlisten == 0) {
-		if (parse_listen(DEFAULT_LISTEN, &l, &why) == -1)
-			abort();
-		conf->listen = xcalloc(1, sizeof(*conf->listen));
-		conf->listen[conf->nlisten++] = l;
-	}
+	conf_value_defaults(ld, 1);
 	if (conf->database == NULL) {
 		statedir = getenv("STATE_DIRECTORY");
 		if (statedir != NULL && *statedir != '\0')
@@ -892,7 +416,7 @@ conf_feed_reset(struct conf_feed *feed)
 	free(feed->url);
 	free(feed->title);
 	free(feed->user_agent);
-	free_list(feed->tags, feed->ntags);
+	conf_list_free(feed->tags, feed->ntags);
 	memset(feed, 0, sizeof(*feed));
 }
 
@@ -911,22 +435,11 @@ conf_load(const char *path, char **errstr)
 	}
 	conf = xcalloc(1, sizeof(*conf));
 	conf->path = xstrdup(path);
-	conf->interval = DEFAULT_INTERVAL;
-	conf->min_interval = DEFAULT_MIN_INTERVAL;
-	conf->max_interval = DEFAULT_MAX_INTERVAL;
-	conf->max_connections = DEFAULT_MAX_CONNECTIONS;
-	conf->per_host_connections = DEFAULT_PER_HOST;
-	conf->host_delay = DEFAULT_HOST_DELAY;
-	conf->max_size = DEFAULT_MAX_SIZE;
-	conf->keep_days = DEFAULT_KEEP_DAYS;
-	conf->keep_entries = DEFAULT_KEEP_ENTRIES;
-	conf->socket_mode = DEFAULT_SOCKET_MODE;
-	conf->http_max_clients = DEFAULT_HTTP_CLIENTS;
-	conf->http_timeout = DEFAULT_HTTP_TIMEOUT;
-	conf->log_level = LOG_LEVEL_INFO;
 	ld.conf = conf;
 	ld.path = path;
 	errlist_init(&ld.errors);
+	ld.main_line = xcalloc(conf_noptions, sizeof(*ld.main_line));
+	conf_value_defaults(&ld, 0);
 
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
 	if (rc < 0 || ferror(ld.fp))
@@ -937,6 +450,7 @@ conf_load(const char *path, char **errstr)
 	free(ld.line);
 	strmap_reset(&ld.feed_names);
 	finish(&ld);
+	free(ld.main_line);
 
 	if (ld.errors.n > 0) {
 		*errstr = errlist_steal(&ld.errors);
@@ -955,9 +469,9 @@ conf_free(struct conf *conf)
 	if (conf == NULL)
 		return;
 	for (i = 0; i < conf->nlisten; i++)
-		listen_reset(&conf->listen[i]);
+		conf_listen_reset(&conf->listen[i]);
 	free(conf->listen);
-	free_list(conf->server_names, conf->nserver_names);
+	conf_list_free(conf->server_names, conf->nserver_names);
 	for (i = 0; i < conf->nfeeds; i++)
 		conf_feed_reset(&conf->feeds[i]);
 	free(conf->feeds);
@@ -965,8 +479,8 @@ conf_free(struct conf *conf)
 		free(conf->views[i].name);
 		free(conf->views[i].title);
 		free(conf->views[i].query);
-		free_list(conf->views[i].tags, conf->views[i].ntags);
-		free_list(conf->views[i].feeds, conf->views[i].nfeeds);
+		conf_list_free(conf->views[i].tags, conf->views[i].ntags);
+		conf_list_free(conf->views[i].feeds, conf->views[i].nfeeds);
 	}
 	free(conf->views);
 	free(conf->opml);
@@ -975,3 +489,4 @@ conf_free(struct conf *conf)
 	free(conf->user_agent);
 	free(conf);
 }
+

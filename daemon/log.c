@@ -43,20 +43,6 @@ log_set_level(enum log_level level)
 	log_level = level;
 }
 
-int
-log_level_parse(const char *s, enum log_level *level)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
-		if (level_names[i] != NULL && strcmp(s, level_names[i]) == 0) {
-			*level = (enum log_level)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* "2026-12-04 17:58:01 " in local time, or "" if it cannot be had. */
 static const char *
 stamp(char *buf, size_t size)

@@ -19,8 +19,6 @@ enum log_level {
 
 void	log_init(enum log_level level);
 void	log_set_level(enum log_level level);
-/* Parses "error", "warning", "info", "debug"; returns 0 or -1. */
-int	log_level_parse(const char *s, enum log_level *level);
 
 /* An error that does not end the process (fatalx does). */
 void	log_errorx(const char *fmt, ...)
