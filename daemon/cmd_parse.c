@@ -1,14 +1,15 @@
 /*
  * cmd_parse.c: `feedd parse [--url URL] [--charset CS] FILE|- [FILE...]`.
  *
- * Reads one document (capped at FEED_MAX_SIZE), runs the same parser the
- * daemon uses and prints the contract JSON (../shared/conformance/
- * CONTRACT.md).  Entries are printed as the parser hands them over, so
- * the output is written as {"entries":[...],"format":...,"feed":{...}}
- * (key order is free in JSON):
- * feed-level fields are only complete at the end (RSS may put channel
- * elements after its items).  Nothing reaches stdout before the first
- * entry, so a document that cannot be read prints nothing but its reason.
+ * Reads each document (capped at CMD_PARSE_MAX, below), runs the same
+ * parser the daemon uses and prints the contract JSON
+ * (tests/conformance/CONTRACT.md).  Entries are printed as the parser
+ * hands them over, so the output is written as
+ * {"entries":[...],"format":...,"feed":{...}} (key order is free in
+ * JSON): feed-level fields are only complete at the end (RSS may put
+ * channel elements after its items).  Nothing reaches stdout before the
+ * first entry, so a document that cannot be read prints nothing but its
+ * reason.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
