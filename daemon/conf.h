@@ -48,7 +48,8 @@ struct conf_feed {
 					 * the OPML file) */
 };
 
-/* [view NAME]: a named filter of the merged feed, /view/NAME.{rss,atom,json}. */
+/* [view NAME]: a named filter of the merged feed,
+ * /view/NAME.{rss,atom,json}. */
 struct conf_view {
 	char		*name;
 	char		*title;		/* or NULL */

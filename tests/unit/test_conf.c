@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "daemon/conf.h"
+#include "daemon/errlist.h"
+#include "daemon/feedname.h"
 #include "parsers/util.h"
 
 static char conf_path[] = "/tmp/feedd-test-conf-XXXXXX";
@@ -518,6 +520,53 @@ START_TEST(test_size)
 }
 END_TEST
 
+/* The rules [feed NAME] sections and OPML import share. */
+START_TEST(test_feedname)
+{
+	char *s;
+
+	ck_assert_int_eq(feedname_valid("bbc-world_2.x"), 1);
+	ck_assert_int_eq(feedname_valid(""), 0);
+	ck_assert_int_eq(feedname_valid("a b"), 0);
+	ck_assert_int_eq(feedname_valid("a/b"), 0);
+	ck_assert_int_eq(feedname_url_ok("https://example.org/f"), 1);
+	ck_assert_int_eq(feedname_url_ok("HTTP://example.org"), 1);
+	ck_assert_int_eq(feedname_url_ok("ftp://example.org/f"), 0);
+	ck_assert_int_eq(feedname_url_ok("http://"), 0);
+	ck_assert_int_eq(feedname_url_ok("http:///f"), 0);
+	ck_assert_int_eq(feedname_url_ok("http://a b/"), 0);
+	s = feedname_slug("  \xc3\x9cn\xc3\xaf" "code -- Blog! ", 48);
+	ck_assert_str_eq(s, "unicode-blog");
+	free(s);
+	s = feedname_slug("abcdef", 4);
+	ck_assert_str_eq(s, "abcd");
+	free(s);
+	s = feedname_slug("!!!", 8);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+/* Errors one a line, a message's own final newline dropped. */
+START_TEST(test_errlist)
+{
+	struct errlist el;
+	char *text;
+
+	errlist_init(&el);
+	errlist_at(&el, "f.conf", 3, "bad %s", "thing");
+	errlist_add(&el, "x.opml: %s\n", "gone");
+	errlist_at(&el, "x.opml", 0, "last");
+	ck_assert_uint_eq(el.n, 3);
+	text = errlist_steal(&el);
+	ck_assert_str_eq(text, "f.conf:3: bad thing\nx.opml: gone\n"
+	    "x.opml:0: last");
+	ck_assert_uint_eq(el.n, 0);
+	free(text);
+	errlist_reset(&el);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -538,6 +587,8 @@ conf_suite(void)
 	tcase_add_test(tc, test_polling_and_retention);
 	tcase_add_test(tc, test_views_and_opml);
 	tcase_add_test(tc, test_size);
+	tcase_add_test(tc, test_feedname);
+	tcase_add_test(tc, test_errlist);
 	suite_add_tcase(s, tc);
 	return s;
 }
