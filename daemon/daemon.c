@@ -87,7 +87,12 @@ struct daemon {
 	int		 reload_failed;	/* last reload refused */
 };
 
-/* --- systemd's notify protocol */
+/*
+ * --- systemd: the notify protocol, the status line and the watchdog.
+ * Everything that knows of systemd is in this section, one block from
+ * here to the store's housekeeping; the rest of the file only calls
+ * notify(), update_status() and watchdog_start().
+ */
 
 #ifndef HAVE_SYSTEMD
 /*
