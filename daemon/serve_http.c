@@ -398,46 +398,52 @@ digits(const char *s, int n, int *v)
 }
 
 /*
- * A date-time as RFC 3339 section 5.6 writes it (full-date "T"
+ * since=: a date-time as RFC 3339 section 5.6 writes it (full-date "T"
  * full-time, offset "Z" or +hh:mm; 't', 'z' and a space for 'T' are
- * allowed, fractions of a second ignored), into unix seconds.
+ * allowed, fractions of a second ignored), or a full-date alone, which
+ * is that day's start in UTC; into unix seconds.
  */
 static int
-parse_rfc3339(const char *s, int64_t *t)
+parse_since(const char *s, int64_t *t)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
 	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	size_t n = strlen(s);
 	time_t tt;
 
-	if (strlen(s) < 20 || digits(s, 4, &y) == -1 || s[4] != '-' ||
+	if (n < 10 || digits(s, 4, &y) == -1 || s[4] != '-' ||
 	    digits(s + 5, 2, &mo) == -1 || s[7] != '-' ||
-	    digits(s + 8, 2, &d) == -1 ||
+	    digits(s + 8, 2, &d) == -1)
+		return -1;
+	if (n > 10 && (n < 20 ||
 	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 	    digits(s + 11, 2, &h) == -1 || s[13] != ':' ||
 	    digits(s + 14, 2, &mi) == -1 || s[16] != ':' ||
-	    digits(s + 17, 2, &sec) == -1)
+	    digits(s + 17, 2, &sec) == -1))
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
-	s += 19;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return -1;
-		while (*s >= '0' && *s <= '9')
+	if (n > 10) {
+		s += 19;
+		if (*s == '.') {
 			s++;
+			if (*s < '0' || *s > '9')
+				return -1;
+			while (*s >= '0' && *s <= '9')
+				s++;
+		}
+		if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+			sign = 0;
+		else if ((*s == '+' || *s == '-') && strlen(s) == 6 &&
+		    digits(s + 1, 2, &oh) == 0 && s[3] == ':' &&
+		    digits(s + 4, 2, &om) == 0 && oh <= 23 && om <= 59)
+			sign = *s == '-' ? -1 : 1;
+		else
+			return -1;
 	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
-		sign = 0;
-	else if ((*s == '+' || *s == '-') && strlen(s) == 6 &&
-	    digits(s + 1, 2, &oh) == 0 && s[3] == ':' &&
-	    digits(s + 4, 2, &om) == 0 && oh <= 23 && om <= 59)
-		sign = *s == '-' ? -1 : 1;
-	else
-		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -493,8 +499,34 @@ param_error(struct params *p, char *msg)
 		free(msg);
 }
 
-/* MHD_KeyValueIterator over the GET arguments.  Unknown parameters are
- * ignored (clients add cache-busters). */
+/* A parameter no feed takes: the reason, with the likely meant one
+ * when k is a known name in another case or with an "s" added. */
+static char *
+param_unknown(const char *k)
+{
+	static const char *const known[] = { "limit", "tag", "feed", "q",
+	    "since" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		n = strlen(known[i]);
+		if (strcasecmp(k, known[i]) == 0 || (strlen(k) == n + 1 &&
+		    strncasecmp(k, known[i], n) == 0 && (k[n] == 's' ||
+		    k[n] == 'S')))
+			return xasprintf("unknown parameter \"%.40s\" (did "
+			    "you mean \"%s\"?): feeds take limit, tag, "
+			    "feed, q and since", k, known[i]);
+	}
+	return xasprintf("unknown parameter \"%.40s\": feeds take limit, "
+	    "tag, feed, q and since", k);
+}
+
+/*
+ * MHD_KeyValueIterator over the GET arguments.  A parameter no feed
+ * takes is an error, not ignored: a misspelt filter would otherwise
+ * answer the whole river as if it had applied.  An empty name (a stray
+ * '&') is no parameter.
+ */
 static enum MHD_Result
 param_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
@@ -506,6 +538,8 @@ param_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 	(void)kind;
 	if (v == NULL)
 		v = "";
+	if (*k == '\0')
+		return MHD_YES;
 	if (strcmp(k, "limit") == 0) {
 		errno = 0;
 		n = strtoul(v, &end, 10);
@@ -533,16 +567,19 @@ param_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 	} else if (strcmp(k, "q") == 0) {
 		p->q = v;
 	} else if (strcmp(k, "since") == 0) {
-		if (parse_rfc3339(v, &t) == -1) {
+		if (parse_since(v, &t) == -1) {
 			param_error(p, xasprintf("bad since \"%.40s\": want "
-			    "an RFC 3339 date-time such as "
-			    "2024-03-01T12:00:00Z", v));
+			    "a date such as 2024-03-01 or an RFC 3339 "
+			    "date-time such as 2024-03-01T12:00:00Z", v));
 			return MHD_YES;
 		}
 		/* 0 means "no limit" to the store. */
 		p->since = t == 0 ? 1 : t;
-	} else
+		p->since_text = v;
+	} else {
+		param_error(p, param_unknown(k));
 		return MHD_YES;
+	}
 	param_record(p, k, v);
 	return MHD_YES;
 }

@@ -143,6 +143,7 @@ struct params {
 	size_t		 nfeeds;
 	const char	*q;
 	int64_t		 since;
+	const char	*since_text;	/* since as given */
 	int		 nvalues;
 	char		*err;		/* first problem (freed by reset) */
 	struct buf	 key;		/* canonical, for the cache */

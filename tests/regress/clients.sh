@@ -273,6 +273,43 @@ tap_check "since=yesterday is 400 with a reason" \
 tap_check "an unknown view is 404 with a reason" \
     check --raw --status 404 --body-has "no view" "$base/view/nope.rss"
 
+# --- filters never fail silently, tags in any case, since= a date, and
+# a filtered feed's title says what it holds (feedparser reads it)
+tap_check "?tag=ANALYSIS (tags in any case): the 3 entries of ?tag=analysis" \
+    check --format atom --fixture "$data/analysis.atom" "$analysis_url" - \
+    --count 3 "$base/feed.atom?tag=ANALYSIS"
+tap_check "?since=2024-03-11 (a date): the entries of ?since=2024-03-11T00:00:00Z" \
+    check --format atom --expect "$work/since.json" \
+    "$base/feed.atom?since=2024-03-11"
+tap_check "?feeds=world-rss (no such parameter) is 400 with a reason" \
+    check --raw --status 400 --body-has 'unknown parameter "feeds" (did you mean "feed"?)' \
+    "$base/feed.atom?feeds=world-rss"
+tap_check "?bogus=1 is 400 with a reason" \
+    check --raw --status 400 --body-has 'unknown parameter "bogus"' \
+    "$base/feed.rss?bogus=1"
+tap_check "?feed=nosuch is 400 with a reason" \
+    check --raw --status 400 --body-has 'unknown feed "nosuch"' \
+    "$base/feed.json?feed=nosuch"
+tap_check "?tag=nosuch is 400 with a reason" \
+    check --raw --status 400 --body-has 'unknown tag "nosuch"' \
+    "$base/feed.atom?tag=nosuch"
+# title_is URL TITLE: feedparser reads the document's title as TITLE.
+title_is() {
+	"$PYTHON3" -c 'import feedparser, sys
+d = feedparser.parse(sys.argv[1])
+t = d.feed.get("title")
+if d.bozo or t != sys.argv[2]:
+    print("%s: title %r (bozo %s), want %r" % (sys.argv[1], t, d.bozo,
+          sys.argv[2]))
+    sys.exit(1)' "$1" "$2"
+}
+tap_check "filtered feeds are titled by what they hold, as feedparser reads them" \
+    eval 'title_is "$base/feed.atom?feed=world-rss" "feedd: World (RSS)" &&
+    title_is "$base/feed.rss?feed=world-rss&feed=analysis-atom" "feedd: World (RSS), Strait Line: Analysis" &&
+    title_is "$base/feed.atom?tag=World" "feedd: tag world" &&
+    title_is "$base/feed.atom?q=grain&since=2024-03-11" "feedd: search \"grain\"; since 2024-03-11" &&
+    title_is "$base/feed.atom?limit=3" "feedd: all feeds"'
+
 # --- newsboat: one cache per format, because newsboat keys articles by
 # guid across all its feeds (the same entries in /feed.atom and /feed.rss
 # would be one article each).
@@ -331,6 +368,29 @@ else
 	skip "newsboat -x reload" "newsboat or sqlite3 not installed"
 	skip "newsboat lists every entry once" "newsboat or sqlite3 not installed"
 	nb=
+fi
+
+# newsboat names each filtered feed by its title.
+nb_titles() {
+	printf '%s\n' "$base/feed.atom?feed=world-rss" \
+	    "$base/feed.rss?tag=analysis" >"$work/urls.filters"
+	HOME=$work/nbhome XDG_CONFIG_HOME=$work/nbhome/.config \
+	    XDG_DATA_HOME=$work/nbhome/.local/share \
+	    newsboat -u "$work/urls.filters" -c "$work/nb-filters.db" \
+	    -C "$work/nbconfig" -x reload >>"$work/newsboat.out" 2>&1 ||
+	    return 1
+	_got=$(sqlite3 "$work/nb-filters.db" "SELECT title FROM rss_feed
+	    ORDER BY title")
+	_want=$(printf 'feedd: World (RSS)\nfeedd: tag analysis')
+	[ "$_got" = "$_want" ] && return 0
+	echo "newsboat's feed titles: $_got"
+	return 1
+}
+if [ -n "$nb" ]; then
+	tap_check "newsboat shows each filtered feed under its own title" \
+	    nb_titles
+else
+	skip "newsboat shows filtered feeds' titles" "newsboat or sqlite3 not installed"
 fi
 
 # --- an entry updated at the source keeps its identity

@@ -137,7 +137,8 @@ elif mode == "sizes":
     H = b"Host: localhost\r\nConnection: close\r\n"
     cases = []
     for n in range(0, 800, 7):
-        q = "&".join("a%d=%d" % (i, i) for i in range(n)).encode()
+        # limit=, because a parameter feeds do not take is a 400
+        q = "&".join("limit=%d" % (i % 500 + 1) for i in range(n)).encode()
         cases.append(("%d params" % n, b"GET /feed.rss?" + q + b" HTTP/1.1\r\n" + H + b"\r\n"))
     for n in range(0, 900, 11):
         cases.append(("%d empty params" % n, b"GET /feed.rss?" + b"&" * n + b" HTTP/1.1\r\n" + H + b"\r\n"))

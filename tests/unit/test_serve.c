@@ -826,8 +826,8 @@ START_TEST(test_filters)
 		    "/feed.atom?since=2023-11-14T22:09:10Z" },
 		{ .method = "GET", .path =
 		    "/feed.atom?since=2023-11-14T23:09:10%2B01:00" },
-		{ .method = "GET", .path = "/feed.rss?feed=nobody" },
-		{ .method = "GET", .path = "/feed.atom?limit=500&x=1" },
+		{ .method = "GET", .path = "/feed.rss?tag=world&feed=beta" },
+		{ .method = "GET", .path = "/feed.atom?limit=500&" },
 		{ .method = "GET", .path = "/feed.rss?tag=tech&feed=alpha" },
 	};
 	json_t *j;
@@ -866,6 +866,7 @@ START_TEST(test_filters)
 	ck_assert_int_eq(count(r[7].body.data, "<entry>"), 2);
 	ck_status(&r[8], 200);
 	ck_assert_int_eq(count(r[8].body.data, "<item>"), 0);
+	/* A stray '&' is no parameter. */
 	ck_status(&r[9], 200);
 	ck_assert_int_eq(count(r[9].body.data, "<entry>"), 3);
 	/* Filters combine with AND. */
@@ -888,9 +889,11 @@ START_TEST(test_bad_params)
 		{ .method = "GET", .path = "/feed.rss?since=yesterday" },
 		{ .method = "GET", .path =
 		    "/feed.rss?since=2023-02-30T00:00:00Z" },
-		{ .method = "GET", .path = "/feed.json?since=2023-11-14" },
+		{ .method = "GET", .path = "/feed.json?since=2023-11-1" },
 		{ .method = "GET", .path = longq },
 		{ .method = "GET", .path = "/feed.rss?tag=" },
+		{ .method = "GET", .path = "/feed.json?since=2023-11-14Z" },
+		{ .method = "GET", .path = "/feed.json?since=2023-02-29" },
 	};
 	size_t i, n;
 
@@ -899,8 +902,8 @@ START_TEST(test_bad_params)
 		n += (size_t)snprintf(longq + n, sizeof(longq) - n, "w%zu+",
 		    i);
 	start_server();
-	run(r, 8);
-	for (i = 0; i < 8; i++) {
+	run(r, 10);
+	for (i = 0; i < 10; i++) {
 		ck_status(&r[i], 400);
 		ck_hdr(&r[i], "Content-Type", "text/plain; charset=utf-8");
 	}
@@ -912,6 +915,158 @@ START_TEST(test_bad_params)
 	ck_assert_ptr_nonnull(strstr(r[5].body.data, "bad since"));
 	ck_assert_ptr_nonnull(strstr(r[6].body.data, "bad q"));
 	ck_assert_ptr_nonnull(strstr(r[7].body.data, "bad tag"));
+	ck_assert_ptr_nonnull(strstr(r[8].body.data, "bad since"));
+	ck_assert_ptr_nonnull(strstr(r[9].body.data, "2024-03-01"));
+	reqs_free(r, 10);
+}
+END_TEST
+
+/* Filters never fail silently: a parameter no feed takes, a feed or a
+ * tag the config does not have are 400 with the reason. */
+START_TEST(test_filter_errors)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom?feeds=alpha" },
+		{ .method = "GET", .path = "/feed.atom?bogus=1" },
+		{ .method = "GET", .path = "/feed.rss?feed=nosuch" },
+		{ .method = "GET", .path = "/feed.rss?feed=alpha&feed=nosuch" },
+		{ .method = "GET", .path = "/feed.json?tag=nosuch" },
+		{ .method = "GET", .path = "/feed.json?tag=tech&tag=nosuch" },
+		{ .method = "GET", .path = "/view/tech.atom?bogus=1" },
+		{ .method = "GET", .path = "/feed.atom?Limit=2" },
+		{ .method = "GET", .path = "/feed.atom?_=1700000000" },
+		/* The same again: errors are not cached as documents. */
+		{ .method = "GET", .path = "/feed.rss?feed=nosuch" },
+	};
+	size_t i;
+
+	start_server();
+	run(r, 10);
+	for (i = 0; i < 10; i++) {
+		ck_status(&r[i], 400);
+		ck_hdr(&r[i], "Content-Type", "text/plain; charset=utf-8");
+		ck_hdr(&r[i], "Cache-Control", "no-store");
+	}
+	ck_assert_str_eq(r[0].body.data, "unknown parameter \"feeds\" (did "
+	    "you mean \"feed\"?): feeds take limit, tag, feed, q and "
+	    "since\n");
+	ck_assert_str_eq(r[1].body.data, "unknown parameter \"bogus\": "
+	    "feeds take limit, tag, feed, q and since\n");
+	ck_assert_str_eq(r[2].body.data, "unknown feed \"nosuch\": the "
+	    "configuration has no [feed nosuch]\n");
+	ck_assert_ptr_nonnull(strstr(r[3].body.data, "unknown feed "
+	    "\"nosuch\""));
+	ck_assert_str_eq(r[4].body.data, "unknown tag \"nosuch\": no feed "
+	    "of the configuration has it\n");
+	ck_assert_ptr_nonnull(strstr(r[5].body.data, "unknown tag "
+	    "\"nosuch\""));
+	ck_assert_ptr_nonnull(strstr(r[6].body.data, "\"bogus\""));
+	ck_assert_ptr_nonnull(strstr(r[7].body.data, "did you mean "
+	    "\"limit\""));
+	ck_assert_ptr_nonnull(strstr(r[8].body.data, "unknown parameter "
+	    "\"_\""));
+	ck_assert_str_eq(r[9].body.data, r[2].body.data);
+	reqs_free(r, 10);
+}
+END_TEST
+
+/* Tags in any case, as a reader types them, whatever case the config
+ * (or an imported OPML folder) wrote them in. */
+START_TEST(test_tag_case)
+{
+	static char *tags_up[] = { "Tech", "ÉCONOMIE", "Новости" };
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.rss?tag=tech" },
+		{ .method = "GET", .path = "/feed.rss?tag=TECH" },
+		{ .method = "GET", .path = "/feed.rss?tag=%C3%A9conomie" },
+		{ .method = "GET", .path = "/feed.rss?tag="
+		    "%D0%9D%D0%9E%D0%92%D0%9E%D0%A1%D0%A2%D0%98" },
+		{ .method = "GET", .path = "/feed.rss?tag=economie" },
+		{ .method = "GET", .path = "/view/tech.rss" },
+		{ .method = "GET", .path = "/feed.rss?tag=WORLD&tag=tech" },
+	};
+
+	/* beta's tags as an OPML import keeps folder names: as written. */
+	ck_assert_int_eq(store_feed_set_tags(store, feed_b, tags_up, 3), 0);
+	cfeeds[1].tags = tags_up;
+	cfeeds[1].ntags = 3;
+	start_server();
+	run(r, 7);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<item>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data, "Beta one"));
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "<title>feedd: tag Tech</title>"));
+	ck_status(&r[1], 200);
+	ck_assert_int_eq(count(r[1].body.data, "<item>"), 1);
+	ck_status(&r[2], 200);
+	ck_assert_int_eq(count(r[2].body.data, "<item>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[2].body.data,
+	    "<title>feedd: tag ÉCONOMIE</title>"));
+	ck_status(&r[3], 200);
+	ck_assert_int_eq(count(r[3].body.data, "<item>"), 1);
+	/* Case, not accents. */
+	ck_status(&r[4], 400);
+	/* The view's "tech" finds the feed's "Tech" too. */
+	ck_status(&r[5], 200);
+	ck_assert_int_eq(count(r[5].body.data, "<item>"), 1);
+	ck_status(&r[6], 200);
+	ck_assert_int_eq(count(r[6].body.data, "<item>"), 3);
+	ck_assert_ptr_nonnull(strstr(r[6].body.data,
+	    "<title>feedd: tags world, Tech</title>"));
+	reqs_free(r, 7);
+	cfeeds[1].tags = tags_b;
+	cfeeds[1].ntags = 1;
+}
+END_TEST
+
+/* A filtered feed's title says what it holds; since takes a date. */
+START_TEST(test_filter_titles)
+{
+	struct req r[] = {
+		{ .method = "GET", .path = "/feed.atom?feed=alpha" },
+		{ .method = "GET", .path = "/feed.rss?feed=alpha&feed=beta" },
+		{ .method = "GET", .path = "/feed.json?q=two" },
+		{ .method = "GET", .path = "/feed.atom?since=2023-11-14" },
+		{ .method = "GET", .path = "/feed.atom?since=2023-11-15" },
+		{ .method = "GET", .path = "/feed.atom?feed=alpha&tag=world&"
+		    "q=two&since=2023-11-14T00:00:00Z" },
+		{ .method = "GET", .path = "/feed.atom?limit=2" },
+		{ .method = "GET", .path = "/view/alpha-two.atom" },
+	};
+	json_t *j;
+
+	start_server();
+	run(r, 8);
+	ck_status(&r[0], 200);
+	ck_assert_ptr_nonnull(strstr(r[0].body.data,
+	    "<title type=\"text\">feedd: Alpha &amp; Co</title>"));
+	ck_status(&r[1], 200);
+	/* beta has no configured title: its own, "Channel". */
+	ck_assert_ptr_nonnull(strstr(r[1].body.data,
+	    "<title>feedd: Alpha &amp; Co, Channel</title>"));
+	ck_status(&r[2], 200);
+	j = json_body(&r[2]);
+	ck_assert_str_eq(jstr(j, "title"), "feedd: search \"two\"");
+	json_decref(j);
+	/* T0 is 2023-11-14T22:13:20Z: every entry is of that day. */
+	ck_status(&r[3], 200);
+	ck_assert_int_eq(count(r[3].body.data, "<entry>"), 3);
+	ck_assert_ptr_nonnull(strstr(r[3].body.data,
+	    "<title type=\"text\">feedd: since 2023-11-14</title>"));
+	ck_status(&r[4], 200);
+	ck_assert_int_eq(count(r[4].body.data, "<entry>"), 0);
+	ck_status(&r[5], 200);
+	ck_assert_int_eq(count(r[5].body.data, "<entry>"), 1);
+	ck_assert_ptr_nonnull(strstr(r[5].body.data,
+	    "<title type=\"text\">feedd: Alpha &amp; Co; tag world; search "
+	    "&quot;two&quot;; since 2023-11-14T00:00:00Z</title>"));
+	ck_status(&r[6], 200);
+	ck_assert_ptr_nonnull(strstr(r[6].body.data,
+	    "<title type=\"text\">feedd: all feeds</title>"));
+	ck_status(&r[7], 200);
+	ck_assert_ptr_nonnull(strstr(r[7].body.data,
+	    "<title type=\"text\">feedd: alpha-two</title>"));
 	reqs_free(r, 8);
 }
 END_TEST
@@ -1355,11 +1510,11 @@ START_TEST(test_cache_key)
 {
 	struct req r[] = {
 		{ .method = "GET",
-		  .path = "/feed.rss?tag=news%1Efeed%1Falpha%1Elimit%1F1" },
+		  .path = "/feed.rss?limit=2&q=one%1Elimit%1F1" },
 		{ .method = "GET",
-		  .path = "/feed.rss?tag=news&feed=alpha&limit=1" },
+		  .path = "/feed.rss?limit=2&q=one&limit=1" },
 		{ .method = "GET",
-		  .path = "/feed.rss?tag=news%1F%1Efeed%1F" },
+		  .path = "/feed.rss?q=news%1F%1Efeed%1F" },
 		{ .method = "GET", .path = "/feed.rss?tag=news&feed=" },
 	};
 
@@ -1427,7 +1582,7 @@ START_TEST(test_request_limits)
 	/* below the limits: served */
 	buf_addstr(&b[7], "GET /feed.rss?");
 	for (k = 0; k < 60; k++)
-		buf_printf(&b[7], "%sa=%zu", k ? "&" : "", k);
+		buf_printf(&b[7], "%slimit=%zu", k ? "&" : "", k + 1);
 	buf_addstr(&b[7], " HTTP/1.1\r\nHost: localhost\r\n"
 	    "Connection: close\r\n\r\n");
 	/* the Unix socket too */
@@ -1812,6 +1967,9 @@ main(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_bad_params);
+	tcase_add_test(tc, test_filter_errors);
+	tcase_add_test(tc, test_tag_case);
+	tcase_add_test(tc, test_filter_titles);
 	tcase_add_test(tc, test_views);
 	tcase_add_test(tc, test_pages);
 	tcase_add_test(tc, test_refresh);
