@@ -7,6 +7,7 @@
 #
 #   bench/serve/run.sh                       # 100,000 entries
 #   BUILD=/path/to/build bench/serve/run.sh  # use an existing feedd build
+#   BASE=/path/to/other/build ...            # and compare it, side by side
 #
 # What it does:
 #  1. builds a database of ENTRIES entries through the real parse and store
@@ -21,7 +22,9 @@
 #  4. prints a Markdown table: requests/s and p99 latency, each the median
 #     of the rounds, and the ratio feedd / nginx.
 # Both servers get one thread (feedd's loop is single-threaded), wrk runs
-# on the same machine.
+# on the same machine.  With BASE (a directory holding another build's
+# feedd binary) that feedd serves the same database on its own port and
+# every round measures it too, just before feedd: "base" rows.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +42,9 @@ WORK=$(mktemp -d /tmp/feedd-serve.XXXXXX)
 chmod 755 "$WORK"
 NGINX_PID=
 FEEDD_PID=
+BASE_PID=
 cleanup() {
-	for p in $NGINX_PID $FEEDD_PID; do
+	for p in $NGINX_PID $FEEDD_PID $BASE_PID; do
 		kill -0 "$p" 2>/dev/null && kill "$p"
 	done
 	wait 2>/dev/null || true
@@ -89,6 +93,22 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 FURL=http://127.0.0.1:$FPORT/feed.atom
+if [ -n "${BASE:-}" ]; then
+	BPORT=$(freeport)
+	sed "s/^listen = .*/listen = 127.0.0.1:$BPORT/" "$WORK/feedd.conf" \
+	    >"$WORK/base.conf"
+	"$BASE/feedd" -c "$WORK/base.conf" 2>"$WORK/base.log" &
+	BASE_PID=$!
+	BURL=http://127.0.0.1:$BPORT/feed.atom
+	for _ in $(seq 100); do
+		curl -sf -o /dev/null "http://127.0.0.1:$BPORT/healthz" && break
+		sleep 0.1
+	done
+	cmp -s <(curl -sf "$BURL" | sed "s/$BPORT/PORT/g") \
+	    <(curl -sf "$FURL" | sed "s/$FPORT/PORT/g") ||
+	    { log "base and feedd do not serve the same document"; exit 1; }
+	BETAG=$(curl -sfI "$BURL" | awk 'tolower($1) == "etag:" { sub(/\r$/, ""); print $2 }')
+fi
 mkdir -p "$WORK/www"
 curl -sf -D "$WORK/feedd.headers" -o "$WORK/www/feed.atom" "$FURL"
 FETAG=$(awk 'tolower($1) == "etag:" { sub(/\r$/, ""); $1 = ""; sub(/^ /, ""); print }' "$WORK/feedd.headers")
@@ -152,7 +172,11 @@ RES=$WORK/results.txt
 bench() {	# LABEL URL [HEADER]
 	local label=$1 url=$2 out pid t0 t1
 	shift 2
-	case $label in feedd*) pid=$FEEDD_PID ;; *) pid=$NGINX_PID ;; esac
+	case $label in
+	feedd*) pid=$FEEDD_PID ;;
+	base*) pid=$BASE_PID ;;
+	*) pid=$NGINX_PID ;;
+	esac
 	t0=$(ticks "$pid")
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency \
 	    ${1:+-H "$1"} "$url")
@@ -168,8 +192,10 @@ bench() {	# LABEL URL [HEADER]
 	log "$(tail -n 1 "$RES")"
 }
 for _ in $(seq "$REPEAT"); do
+	[ -n "${BASE:-}" ] && bench "base full" "$BURL"
 	bench "feedd full" "$FURL"
 	bench "nginx full" "$NURL"
+	[ -n "${BASE:-}" ] && bench "base 304" "$BURL" "If-None-Match: $BETAG"
 	bench "feedd 304" "$FURL" "If-None-Match: $FETAG"
 	bench "nginx 304" "$NURL" "If-None-Match: $NETAG"
 done
@@ -196,7 +222,8 @@ print('| server | response | requests/s | p99 latency (ms) | rounds (req/s) '
       '| server CPU (% of a core) | server CPU per request (us) | errors |')
 print('|---|---|---:|---:|---|---:|---:|---:|')
 med = {}
-for label in ('feedd full', 'nginx full', 'feedd 304', 'nginx 304'):
+for label in ('base full', 'feedd full', 'nginx full', 'base 304',
+              'feedd 304', 'nginx 304'):
     r = runs.get(label, [])
     if not r:
         continue
@@ -213,4 +240,7 @@ for kind in ('full', '304'):
     if 'feedd ' + kind in med and 'nginx ' + kind in med:
         print('feedd / nginx, %s: %.2f' % (
             kind, med['feedd ' + kind] / med['nginx ' + kind]))
+    if 'feedd ' + kind in med and 'base ' + kind in med:
+        print('feedd / base, %s: %.2f' % (
+            kind, med['feedd ' + kind] / med['base ' + kind]))
 EOF
