@@ -15,6 +15,7 @@
 
 #include "entry.h"
 #include "feed.h"
+#include "mojibake.h"
 #include "uri.h"
 #include "util.h"
 
@@ -202,14 +203,16 @@ fix_str(char **p)
 	}
 }
 
-/* fix_str, and C1 controls mapped: for text and HTML, not for ids and
- * URLs, which are kept as written. */
+/* fix_str, C1 controls mapped and double-encoded UTF-8 repaired: for
+ * text and HTML, not for ids and URLs, which are kept as written. */
 static void
 fix_text(char **p)
 {
 	fix_str(p);
-	if (*p != NULL)
+	if (*p != NULL) {
 		fix_c1(p);
+		mojibake_repair(*p);
+	}
 }
 
 /*

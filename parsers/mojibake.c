@@ -35,6 +35,9 @@
  *   4. Otherwise (a real "é" stands beside the candidates: text mixed
  *      from two sources, or cut mid-character) only the sure candidates
  *      are repaired.
+ *   5. But a letter outside ASCII that touches a candidate without being
+ *      part of one ("â€\u009dŠ") means the reading breaks down inside a
+ *      word: such text is line noise, and is left as it is.
  *
  * Why it is safe: text as written contains a lead letter directly
  * followed by "©", "¤", "€", "¼", "­" and the like only by accident,
@@ -58,7 +61,7 @@
 #include "mojibake.h"
 #include "util.h"
 
-/* Twice encoded is undone in two passes; the third finds nothing. */
+/* Up to three rounds of mangling are undone, one per pass. */
 #define MOJIBAKE_PASSES	3
 
 /* windows-1252 0x80..0x9F; 0 where the byte is undefined. */
@@ -105,6 +108,7 @@ struct candidate {
 struct tally {
 	size_t	sure;
 	size_t	letters;	/* letters outside candidates (rule 3) */
+	size_t	torn;		/* such letters touching a candidate (rule 5) */
 	size_t	repaired;
 };
 
@@ -262,13 +266,14 @@ walk(char *s, int rewrite, int all, struct tally *t)
 	unsigned char *r, *w, *end;
 	struct candidate c;
 	struct unit u;
-	int letter = 0;
+	int letter = 0, prev_candidate = 0, prev_stray = 0;
 
 	r = w = (unsigned char *)s;
 	end = r + strlen(s);
 	while (r < end) {
 		if (*r < 0x80) {
 			letter = (*r | 0x20) >= 'a' && (*r | 0x20) <= 'z';
+			prev_candidate = prev_stray = 0;
 			if (rewrite)
 				*w = *r;
 			r++, w++;
@@ -277,6 +282,9 @@ walk(char *s, int rewrite, int all, struct tally *t)
 		if (find_candidate(r, (size_t)(end - r), letter, &c)) {
 			/* As written, a candidate ends in a symbol. */
 			letter = 0;
+			t->torn += prev_stray;
+			prev_candidate = 1;
+			prev_stray = 0;
 			t->sure += c.sure;
 			r += c.len;
 			if (all || c.sure) {
@@ -294,6 +302,9 @@ walk(char *s, int rewrite, int all, struct tally *t)
 		read_unit(r, (size_t)(end - r), &u);
 		letter = is_letter(&u);
 		t->letters += letter;
+		t->torn += letter && prev_candidate;
+		prev_stray = letter;
+		prev_candidate = 0;
 		/* w <= r throughout: every repair shrinks the text. */
 		if (rewrite)
 			memmove(w, r, u.len);
@@ -316,7 +327,7 @@ mojibake_repair(char *s)
 	for (pass = 0; pass < MOJIBAKE_PASSES && has_lead(s); pass++) {
 		memset(&seen, 0, sizeof(seen));
 		walk(s, 0, 0, &seen);
-		if (seen.sure == 0)
+		if (seen.sure == 0 || seen.torn != 0)
 			break;
 		/* Rule 3 or 4. */
 		memset(&done, 0, sizeof(done));
