@@ -315,8 +315,8 @@ limit_attributes(struct buf *b, size_t from)
 				    html_is_space((unsigned char)*q); q++)
 					;
 				if (q < end && *q == '=') {
-					for (q++; q < end &&
-					    html_is_space((unsigned char)*q); q++)
+					for (q++; q < end && html_is_space(
+					    (unsigned char)*q); q++)
 						;
 					r = q;
 					if (r < end && (*r == '"' ||

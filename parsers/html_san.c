@@ -153,7 +153,8 @@ svg_value_ok(const char *value)
 
 		if (p - value < 3 || strncasecmp(p - 3, "url", 3) != 0)
 			continue;
-		while (html_is_space((unsigned char)*q) || *q == '"' || *q == '\'')
+		while (html_is_space((unsigned char)*q) || *q == '"' ||
+		    *q == '\'')
 			q++;
 		if (*q != '#')
 			return 0;
