@@ -249,8 +249,13 @@ page_head(struct buf *out, const char *title, const struct page_query *pq)
 		page_text(out, pq->feed);
 		buf_addstr(out, "\">\n");
 	}
-	buf_addstr(out, "<button type=\"submit\">Search</button>\n</form>\n"
-	    "</header>\n");
+	buf_addstr(out, "<button type=\"submit\">Search</button>\n</form>\n");
+	/* On a phone the side column comes after the river: a way there. */
+	if (pq != NULL)
+		buf_addstr(out, "<nav class=\"jump\" aria-label=\"Site\">"
+		    "<a href=\"#browse\">Tags and feeds</a> "
+		    "<a href=\"/?show=feeds\">Feed health</a></nav>\n");
+	buf_addstr(out, "</header>\n");
 }
 
 void

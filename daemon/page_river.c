@@ -625,19 +625,28 @@ aside(const struct page_data *d, const struct page_query *pq,
     struct buf *out)
 {
 	size_t i, active = 0, failing = 0;
+	int64_t last = 0;
 
 	for (i = 0; i < d->nfeeds; i++) {
 		active += d->feeds[i].retired == 0;
 		failing += page_feed_failing(&d->feeds[i]);
+		if (d->feeds[i].retired == 0 &&
+		    d->feeds[i].state.last_success > last)
+			last = d->feeds[i].state.last_success;
 	}
-	buf_printf(out, "<aside aria-label=\"Browse\">\n<section "
-	    "aria-labelledby=\"h-health\">\n<h2 id=\"h-health\">Feed health"
-	    "</h2>\n<p>%zu feed%s, ", active, active == 1 ? "" : "s");
+	buf_printf(out, "<aside id=\"browse\" aria-label=\"Browse\">\n"
+	    "<section aria-labelledby=\"h-health\">\n<h2 id=\"h-health\">"
+	    "Feed health</h2>\n<p>%zu feed%s, ", active,
+	    active == 1 ? "" : "s");
 	if (failing > 0)
 		buf_printf(out, "<a class=\"err\" href=\"/?show=feeds\">%zu "
 		    "failing</a>", failing);
 	else
 		buf_addstr(out, "none failing");
+	if (last > 0) {
+		buf_addstr(out, " &#183; last read ");
+		rel_time(out, d->now, last);
+	}
 	buf_addstr(out, " &#183; <a href=\"/?show=feeds\">the feeds table"
 	    "</a></p>\n</section>\n");
 	if (d->nviews > 0) {

@@ -444,14 +444,16 @@ START_TEST(test_river_around)
 	ck_assert_int_eq(count(h, "<main id=\"content\">"), 1);
 	ck_assert_int_eq(count(h, "<header"), 1);
 	ck_assert_int_eq(count(h, "<footer>"), 1);
-	ck_assert_ptr_nonnull(strstr(h, "<aside aria-label=\"Browse\">"));
+	ck_assert_ptr_nonnull(strstr(h, "<aside id=\"browse\" aria-label=\"Browse\">"));
 	ck_assert_ptr_nonnull(strstr(h, "role=\"search\""));
 	ck_assert_ptr_nonnull(strstr(h, "<label class=\"vh\" for=\"q\">"));
 	ck_assert_ptr_nonnull(strstr(h, "<input id=\"q\" name=\"q\""));
 	ck_assert_ptr_nonnull(strstr(h, "href=\"#content\""));
 	/* Feed health: two active feeds, one failing, the table linked. */
 	ck_assert_ptr_nonnull(strstr(h, "<p>2 feeds, <a class=\"err\" "
-	    "href=\"/?show=feeds\">1 failing</a>"));
+	    "href=\"/?show=feeds\">1 failing</a> &#183; last read just now"));
+	ck_assert_ptr_nonnull(strstr(h, "<aside id=\"browse\""));
+	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#browse\">"));
 	/* Tags once whatever their case, with how many feeds have them. */
 	ck_assert_ptr_nonnull(strstr(h, "<a href=\"/?tag=Europe\">Europe "
 	    "<span class=\"count\">2</span></a>"));
