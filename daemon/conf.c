@@ -78,6 +78,20 @@ conf_feed_auto(const struct conf *conf, const struct conf_feed *feed)
 	    feed->interval_auto;
 }
 
+int
+conf_feed_full_content(const struct conf *conf, const struct conf_feed *feed)
+{
+	return feed->full_content == CONF_INHERIT ? conf->full_content :
+	    feed->full_content;
+}
+
+int
+conf_feed_min_words(const struct conf *conf, const struct conf_feed *feed)
+{
+	return feed->full_content_min_words == CONF_INHERIT ?
+	    conf->full_content_min_words : feed->full_content_min_words;
+}
+
 const char *
 conf_feed_user_agent(const struct conf *conf, const struct conf_feed *feed)
 {
@@ -406,6 +420,8 @@ conf_feed_init(struct conf_feed *feed, const char *name, int line)
 	feed->interval_auto = CONF_INHERIT;
 	feed->keep_days = CONF_INHERIT;
 	feed->keep_entries = CONF_INHERIT;
+	feed->full_content = CONF_INHERIT;
+	feed->full_content_min_words = CONF_INHERIT;
 	feed->line = line;
 }
 

@@ -44,6 +44,9 @@ struct conf_feed {
 	char		*user_agent;	/* NULL: the global one */
 	int		 keep_days;	/* days (0 = off) or CONF_INHERIT */
 	int		 keep_entries;	/* count (0 = off) or CONF_INHERIT */
+	int		 full_content;	/* enum store_articles, or
+					 * CONF_INHERIT */
+	int		 full_content_min_words;	/* or CONF_INHERIT */
 	int		 line;		/* where the section starts (0: from
 					 * the OPML file) */
 };
@@ -84,6 +87,10 @@ struct conf {
 	size_t		 max_size;	/* bytes of decoded body */
 	int		 keep_days;	/* 0 = off */
 	int		 keep_entries;	/* 0 = off */
+	int		 full_content;	/* enum store_articles: which entries
+					 * get their article fetched */
+	int		 full_content_min_words;	/* auto: a teaser is
+					 * shorter than this */
 	char		*opml;		/* subscriptions file, or NULL; its
 					 * feeds are appended to feeds[] */
 	enum log_level	 log_level;
@@ -111,6 +118,11 @@ int		 conf_feed_interval(const struct conf *conf,
 int		 conf_feed_auto(const struct conf *conf,
 		    const struct conf_feed *feed);
 /* The feed's user agent: its own, the global one, or NULL (feedd's). */
+/* The feed's full_content (enum store_articles) and its min words. */
+int		 conf_feed_full_content(const struct conf *conf,
+		    const struct conf_feed *feed);
+int		 conf_feed_min_words(const struct conf *conf,
+		    const struct conf_feed *feed);
 const char	*conf_feed_user_agent(const struct conf *conf,
 		    const struct conf_feed *feed);
 /* Look-ups by name; NULL if absent. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "storage/store.h"
 
 #define MAIN(f)		.off[CONF_MAIN] = offsetof(struct conf, f)
 #define MAIN2(f)	.off2[CONF_MAIN] = offsetof(struct conf, f)
@@ -31,12 +32,22 @@
 /* The choice fields are stored as int. */
 _Static_assert(sizeof(enum log_level) == sizeof(int), "log_level is int");
 _Static_assert(sizeof(enum render_outlet) == sizeof(int), "outlet is int");
+_Static_assert(sizeof(enum store_articles) == sizeof(int),
+    "store_articles is int");
 
 static const struct conf_choice log_levels[] = {
 	{ "error", LOG_LEVEL_ERROR },
 	{ "warning", LOG_LEVEL_WARNING },
 	{ "info", LOG_LEVEL_INFO },
 	{ "debug", LOG_LEVEL_DEBUG },
+	{ NULL, 0 }
+};
+
+/* The values of enum store_articles. */
+static const struct conf_choice full_contents[] = {
+	{ "no", STORE_ARTICLES_NO },
+	{ "auto", STORE_ARTICLES_AUTO },
+	{ "yes", STORE_ARTICLES_YES },
 	{ NULL, 0 }
 };
 
@@ -107,6 +118,13 @@ const struct conf_option conf_options[] = {
 	    .type = CONF_T_NUMBER, .min = 0, .max = 10000000,
 	    .hint = "(0 = no limit)", .def = "500", .inherit = 1,
 	    MAIN(keep_entries), FEED(keep_entries) },
+	{ .name = "full_content", .sections = IN_MAIN | IN_FEED,
+	    .type = CONF_T_CHOICE, .choices = full_contents, .def = "no",
+	    .inherit = 1, MAIN(full_content), FEED(full_content) },
+	{ .name = "full_content_min_words", .sections = IN_MAIN | IN_FEED,
+	    .type = CONF_T_NUMBER, .min = 1, .max = 100000, .def = "150",
+	    .inherit = 1, MAIN(full_content_min_words),
+	    FEED(full_content_min_words) },
 	{ .name = "opml", .sections = IN_MAIN, .type = CONF_T_PATH,
 	    MAIN(opml) },
 	{ .name = "log_level", .sections = IN_MAIN, .type = CONF_T_CHOICE,

@@ -47,6 +47,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "article.h"
 #include "conf.h"
 #include "daemon.h"
 #include "fetch.h"
@@ -75,6 +76,7 @@ struct daemon {
 	struct fetcher	*fetcher;
 	struct server	*server;
 	struct sched	*sched;
+	struct articles	*articles;
 	ev_signal	 sigint_w;
 	ev_signal	 sigterm_w;
 	ev_signal	 sighup_w;
@@ -468,6 +470,7 @@ static int
 open_modules(struct daemon *d, char **errstr)
 {
 	struct fetch_opts fopts;
+	struct article_opts aopts;
 
 	make_parent_dir(d->conf->database);
 	d->store = store_open(d->conf->database, errstr);
@@ -497,6 +500,12 @@ open_modules(struct daemon *d, char **errstr)
 		log_errorx("%s", *errstr);
 		return -1;
 	}
+	/* Full articles: the first retry after min_interval, as a feed's
+	 * (each later one four times longer). */
+	memset(&aopts, 0, sizeof(aopts));
+	aopts.retry_base = d->conf->min_interval;
+	aopts.user_agent = d->conf->user_agent;
+	d->articles = articles_new(d->loop, d->store, d->fetcher, &aopts);
 	return 0;
 }
 
@@ -546,6 +555,8 @@ out:
 	 * fetcher, whose abort callbacks reach into the scheduler's feeds,
 	 * then the scheduler and the store. */
 	serve_free(d.server);
+	/* Its jobs in flight end with the fetcher's abort callbacks. */
+	articles_free(d.articles);
 	fetch_free(d.fetcher);
 	sched_free(d.sched);
 	store_close(d.store);

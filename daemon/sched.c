@@ -509,6 +509,9 @@ feed_store_document(struct feed *f, const struct fetch_result *res,
 		free(charset);
 		return -1;
 	}
+	store_doc_articles(s->store, (enum store_articles)
+	    conf_feed_full_content(s->conf, f->conf),
+	    (size_t)conf_feed_min_words(s->conf, f->conf));
 	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
 	if (rc == -1 && !dc.store_failed)
 		*cls = "parse";

@@ -74,6 +74,8 @@ CONTENT_TYPES = {
     ".atom": "application/atom+xml",
     ".xml": "application/xml",
     ".json": "application/feed+json",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain",
 }
 
 
