@@ -1,7 +1,7 @@
 #!/bin/sh
 # conformance.sh: `feedd parse` against feedparser's own test cases
 # through run.py, which compares the contract JSON with what feedparser
-# expects (issue 3 item 7).
+# expects.
 #
 # The corpus and the runner are the copies committed in
 # tests/data/corpus/feedparser.tar.xz (extracted into the build

@@ -2,7 +2,7 @@
 # realworld.sh: every document of the real-world corpus must parse with
 # `feedd parse` (exit 0, no crash, no sanitizer report: ASan makes the
 # process exit non-zero) into as many entries as SOURCES.tsv lists for it,
-# which is what python3-feedparser finds (issue 3 item 7).  TAP, one line
+# which is what python3-feedparser finds.  TAP, one line
 # per file.  The corpus is the copy committed in
 # tests/data/corpus/realworld.tar.xz, extracted into the build directory:
 # the test never skips.

@@ -4,8 +4,8 @@ feed corpora (feedparser's cases and the real-world feeds).
 
     seeds.py CORPUS_ROOT OUTDIR
 
-CORPUS_ROOT holds feedparser/ and realworld/ (../shared/corpus, or the
-copies tests/conformance.sh extracts from tests/data/corpus/*.tar.xz).
+CORPUS_ROOT holds feedparser/ and realworld/ (the copies ci.sh
+extracts from tests/data/corpus/*.tar.xz).
 Writes OUTDIR/{parse,date,uri,html}/, one seed per file:
 
   parse  every document, whole (large ones cut to 16 KiB, as the

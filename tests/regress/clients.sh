@@ -1,6 +1,5 @@
 #!/bin/sh
-# clients.sh: feedd's served documents read by real clients, as issue 6
-# item 7 asks.
+# clients.sh: feedd's served documents read by real clients.
 #
 # origin.py serves two fixture feeds (RSS 2.0 and Atom 1.0) and nothing
 # at a third subscription's URL (so one feed fails).  feedd is started

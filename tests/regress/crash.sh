@@ -1,6 +1,6 @@
 #!/bin/sh
 # crash.sh: feedd killed with SIGKILL at random moments during heavy
-# ingest, many times over (issue 5, "Nothing lost").  TAP.
+# ingest, many times over: nothing committed is lost.  TAP.
 #
 # The origin serves 30 feeds of 200 entries each.  Every round rewrites
 # them with 200 new entries each (6,000 new entries a round, one document

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dbfail.sh: the database cannot be written for a while (issue 5, "Nothing
-# lost").  TAP.
+# dbfail.sh: the database cannot be written for a while, and nothing is
+# lost.  TAP.
 #
 # Another process holds SQLite's write lock (BEGIN IMMEDIATE, as a
 # backup tool or a curious sqlite3 shell would) while the feed gains an

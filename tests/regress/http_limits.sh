@@ -1,6 +1,6 @@
 #!/bin/sh
 # http_limits.sh: the real daemon's HTTP listeners against hostile or
-# unlucky clients (issue 14).  TAP.
+# unlucky clients.  TAP.
 #
 # - The connection limit: 64 connections open (http_max_clients), the
 #   daemon stopped (SIGSTOP, as a long parse would), all 64 closed, the

@@ -1,6 +1,6 @@
 #!/bin/sh
 # integration.sh: the real feedd against a loopback origin server, read by
-# a real client (Debian's python3-feedparser), as issue 2 item 7 asks.
+# a real client (Debian's python3-feedparser).
 #
 # origin.py serves copies of two fixture feeds (RSS 2.0 and Atom 1.0) with
 # ETag and Last-Modified; feedd polls them every 2 s and serves the merged

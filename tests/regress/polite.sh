@@ -1,5 +1,5 @@
 #!/bin/sh
-# polite.sh: feedd's manners as a publisher sees them (issue 4, item 7).
+# polite.sh: feedd's manners as a publisher sees them.
 #
 # One origin.py listens on seven loopback addresses (127.0.0.1-7, seven
 # "hosts" to feedd) with fault injection; feedd polls twenty-odd feeds

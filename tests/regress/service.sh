@@ -1,5 +1,5 @@
 #!/bin/sh
-# service.sh: feedd as a system service (issue 7 item 8), against a
+# service.sh: feedd as a system service, against a
 # loopback origin server:
 #
 # - the notify protocol: a stand-in $NOTIFY_SOCKET receives READY=1 with

@@ -7,7 +7,7 @@
  * looks at the due times it sets (sched_next_due) and at the state it
  * saves.  Fetches are started with sched_refresh and waited for by
  * running the loop until the metrics counters move.  What these cases
- * check is the arithmetic of item 1 of issue 4 (skip hours and days,
+ * check is the scheduling arithmetic (skip hours and days,
  * hints, interval = auto, Retry-After dates) and the restart and reload
  * rules; the timing and politeness end to end are tests/regress/polite.sh.
  */
