@@ -5,6 +5,11 @@
  * error it finds, each as "FILE:LINE: message", before giving up; a struct
  * conf is therefore either complete and valid or not returned at all.  A
  * running daemon swaps configs whole, never edits one in place.
+ *
+ * Which options exist, where, with which type, range and default is one
+ * table, daemon/conf_table.c; adding an option is a row there, a field
+ * below, and its paragraph in feedd.conf(5) and the README (a unit test
+ * compares them).
  */
 #ifndef FEEDD_CONF_H
 #define FEEDD_CONF_H
