@@ -1,15 +1,17 @@
 /*
- * sched.c: when each feed is polled, and the path of one poll:
- * timer -> fetch -> parse -> store -> next due time.
+ * sched.c: when each feed is polled: the feeds, their timers, the host
+ * holds, reloads and refreshes.  What a poll does once its fetch ends is
+ * poll.c's; the arithmetic of the due time is due.c's.
  *
- * Each configured feed gets a struct feed (allocated on its own, so that
- * a fetch in flight can keep pointing at it across a reload) holding its
- * ev_timer (the callback recovers the feed from the watcher), its store
- * id and its saved state (validators, due time, error, redirects, hints).
- * A feed has at most one fetch in flight: its timer is re-armed only when
- * the fetch is over, and only through feed_reschedule(), the one place
- * that turns interval, hints, failures and jitter into a due time (the
- * arithmetic is due.c's, pure and tested from tables):
+ * Each configured feed gets a struct sched_feed (allocated on its own, so
+ * that a fetch in flight can keep pointing at it across a reload)
+ * holding its ev_timer (the callback recovers the feed from the
+ * watcher), its store id and its saved state (validators, due time,
+ * error, redirects, hints).  A feed has at most one fetch in flight: its
+ * timer is re-armed only when the fetch is over, and only through
+ * sched_reschedule(), the one place that turns interval, hints, failures
+ * and jitter into a due time (the arithmetic is due.c's, pure and tested
+ * from tables):
  *
  *	base	the configured interval (conf_feed_interval clamps it), or
  *		with interval = auto the mean gap between the feed's
@@ -36,34 +38,14 @@
  * of other feeds on the host that fire before it re-arm to after it, and
  * the fetcher holds requests already queued for the host.  Holds are
  * rebuilt from the feeds' saved retry_after at start-up.
- *
- * Redirects: the URL polled is the configured one until a permanent
- * redirect (every hop 301/308) has led to the same target on
- * REDIRECT_ADOPT consecutive successful fetches; then the target becomes
- * the feed's current_url, logged.  Temporary redirects change nothing.
- *
- * A fetched document is written in one store transaction: either every
- * entry of it is stored or, if parsing fails, none is and what was stored
- * before stays.  A 304 costs no parse and no entry writes (only the
- * feed's state row).  A failing feed logs its first failure and each
- * change of error (class or HTTP status) at warning level, repeats at
- * debug level; a 410 Gone stops polling it, saying so in its state.
- *
- * Every number a publisher sends (<ttl>, max-age, Expires, Retry-After,
- * entry dates) goes through the saturating helpers of parsers/util.h:
- * the extremes give the longest wait (max_interval), never a signed
- * overflow.  Error texts are saved escaped (str_escape).
  */
 #include "config.h"
 
 #include <sys/queue.h>
 
-#include <ctype.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,70 +55,19 @@
 #include "due.h"
 #include "fetch.h"
 #include "log.h"
-#include "metrics.h"
 #include "sched.h"
-#include "parsers/date.h"
-#include "parsers/feed.h"
+#include "sched_int.h"
 #include "parsers/util.h"
 #include "storage/store.h"
 
-#define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */
-#define AUTO_WINDOW	(28 * 24 * 60 * 60)	/* history for auto */
-#define HOST_BUCKETS	1024
-
-struct sched_host {
-	LIST_ENTRY(sched_host)	 hash;
-	char			*name;
-	int64_t			 hold_until;	/* Retry-After, or 0 */
-};
-
-struct feed {
-	ev_timer		 timer;	/* first: see timer_cb */
-	struct sched		*sched;
-	const struct conf_feed	*conf;	/* NULL once removed by a reload */
-	char			*name;	/* own copy: outlives a reload */
-	struct sched_host	*host;
-	int64_t			 id;
-	struct store_feed_state	 state;
-	int			 in_flight;
-	int			 refresh;	/* asked to poll while in flight */
-	int			 stale;	/* URL changed while in flight */
-	int			 kept;	/* sched_reload: still configured */
-	TAILQ_ENTRY(feed)	 removed;
-};
-
-TAILQ_HEAD(feed_list, feed);
-
-struct sched {
-	struct ev_loop		*loop;
-	const struct conf	*conf;
-	struct store		*store;
-	struct fetcher		*fetcher;
-	struct feed		**feeds;
-	size_t			 nfeeds;
-	struct feed_list	 removed;	/* dropped while in flight */
-	LIST_HEAD(, sched_host)	 hosts[HOST_BUCKETS];
-};
-
-/* What one document's entries did to the store. */
-struct doc_count {
-	struct store	*store;
-	int64_t		 now;
-	int		 seen;
-	int		 added;
-	int		 store_failed;
-};
-
-static void	feed_poll(struct feed *);
-
-static int64_t
-wall_now(struct sched *s)
+int64_t
+sched_now(const struct sched *s)
 {
 	return (int64_t)ev_now(s->loop);
 }
 
-static const char *
-feed_url(const struct feed *f)
+const char *
+sched_feed_url(const struct sched_feed *f)
 {
 	return f->state.current_url != NULL ? f->state.current_url :
 	    f->conf->url;
@@ -144,8 +75,8 @@ feed_url(const struct feed *f)
 
 /* --- hosts */
 
-static struct sched_host *
-host_get(struct sched *s, const char *url)
+struct sched_host *
+sched_host_get(struct sched *s, const char *url)
 {
 	struct sched_host *h;
 	char *name;
@@ -164,13 +95,13 @@ host_get(struct sched *s, const char *url)
 	return h;
 }
 
-static void
-host_hold(struct sched *s, struct feed *f, int64_t until)
+void
+sched_host_hold(struct sched *s, struct sched_feed *f, int64_t until)
 {
 	if (until <= f->host->hold_until)
 		return;
 	f->host->hold_until = until;
-	fetch_hold_host(s->fetcher, feed_url(f), (double)until);
+	fetch_hold_host(s->fetcher, sched_feed_url(f), (double)until);
 }
 
 /* --- the due time */
@@ -178,7 +109,7 @@ host_hold(struct sched *s, struct feed *f, int64_t until)
 /* The interval that the feed's configuration and publishing ask for,
  * within the clamps. */
 static int64_t
-feed_base(const struct feed *f)
+feed_base(const struct sched_feed *f)
 {
 	const struct conf *c = f->sched->conf;
 
@@ -190,7 +121,7 @@ feed_base(const struct feed *f)
 /* Arms the timer for due (unix seconds, as ev_now: the timer then fires
  * at due whatever time the loop's clock was last updated). */
 static void
-feed_arm_at(struct feed *f, double due)
+feed_arm_at(struct sched_feed *f, double due)
 {
 	struct sched *s = f->sched;
 	double delay;
@@ -206,7 +137,7 @@ feed_arm_at(struct feed *f, double due)
 }
 
 static void
-feed_arm(struct feed *f)
+sched_feed_arm(struct sched_feed *f)
 {
 	feed_arm_at(f, (double)f->state.next_due);
 }
@@ -215,8 +146,8 @@ feed_arm(struct feed *f)
  * The one function that sets a feed's next due time (see the top of the
  * file).  hint: seconds the last response said it stays fresh, or 0.
  */
-static void
-feed_reschedule(struct feed *f, int64_t hint)
+void
+sched_reschedule(struct sched_feed *f, int64_t hint)
 {
 	struct due_input in;
 
@@ -235,349 +166,8 @@ feed_reschedule(struct feed *f, int64_t hint)
 	feed_arm_at(f, due_next(&in, &f->state.next_due));
 }
 
-/* --- HTTP hints */
-
-/* Seconds from Cache-Control max-age, else from Expires; 0 if none. */
-static int64_t
-http_freshness(const struct fetch_result *res, int64_t now)
-{
-	const char *p, *end;
-	int64_t t, v;
-
-	if (res->cache_control != NULL) {
-		for (p = res->cache_control; *p != '\0'; p++) {
-			if ((p == res->cache_control || p[-1] == ',' ||
-			    p[-1] == ' ' || p[-1] == '\t') &&
-			    strncasecmp(p, "max-age", 7) == 0) {
-				p += 7;
-				while (*p == ' ')
-					p++;
-				if (*p != '=')
-					break;
-				p++;
-				if (*p == '"')
-					p++;
-				/* Saturates: max-age=99999999999999999999
-				 * is a long time, not an error. */
-				v = sat_parse_digits(p, &end);
-				if (v < 0)
-					break;
-				return v;
-			}
-		}
-		/* max-age wins over Expires (RFC 9111 5.3), even when it
-		 * could not be read: then there is no hint. */
-		if (strcasestr(res->cache_control, "max-age") != NULL)
-			return 0;
-	}
-	if (res->expires != NULL && date_parse(res->expires, &t) == 0 &&
-	    t > now)
-		return sat_sub(t, now);
-	return 0;
-}
-
-/* Retry-After as unix seconds (delay-seconds or an HTTP date), 0 if
- * absent, unreadable or past. */
-static int64_t
-retry_after(const char *v, int64_t now)
-{
-	const char *end;
-	int64_t n, t;
-
-	if (v == NULL)
-		return 0;
-	while (*v == ' ')
-		v++;
-	if (isdigit((unsigned char)*v)) {
-		/* Any number of digits: the caller clamps the result. */
-		n = sat_parse_digits(v, &end);
-		while (*end == ' ')
-			end++;
-		if (*end == '\0' && n > 0)
-			return sat_add(now, n);
-		return 0;
-	}
-	if (date_parse(v, &t) == 0 && t > now)
-		return t;
-	return 0;
-}
-
-/* --- outcomes */
-
-static void
-feed_save(struct feed *f)
-{
-	struct sched *s = f->sched;
-
-	if (store_feed_state_put(s->store, f->id, &f->state) == -1)
-		log_warnx("feed %s: saving state: %s", f->name,
-		    store_errmsg(s->store));
-}
-
-static void
-set_string(char **dst, const char *value)
-{
-	char *v;
-
-	v = value != NULL && *value != '\0' ? xstrdup(value) : NULL;
-	free(*dst);
-	*dst = v;
-}
-
-/* A failure of class cls (see store.h) with a one-line message. */
-static void
-feed_failed(struct feed *f, const char *cls, int http_status,
-    const char *error)
-{
-	char *esc;
-	int same;
-
-	same = f->state.failures > 0 && f->state.error_class != NULL &&
-	    strcmp(f->state.error_class, cls) == 0 &&
-	    f->state.http_status == http_status;
-	f->state.failures++;
-	f->state.http_status = http_status;
-	set_string(&f->state.error_class, cls);
-	/* Library messages quote what the server sent (a Location, a
-	 * host name): kept escaped, as /status and the logs show them. */
-	esc = str_escape(error);
-	set_string(&f->state.last_error, esc);
-	free(esc);
-	if (same)
-		log_debug("feed %s: %s (again, %d failures)", f->name, error,
-		    f->state.failures);
-	else
-		log_warnx("feed %s: %s", f->name, error);
-}
-
-static void
-feed_succeeded(struct feed *f, int http_status)
-{
-	if (f->state.failures > 0)
-		log_info("feed %s: fetched again after %d failures", f->name,
-		    f->state.failures);
-	free(f->state.last_error);
-	f->state.last_error = NULL;
-	free(f->state.error_class);
-	f->state.error_class = NULL;
-	f->state.failures = 0;
-	f->state.retry_after = 0;
-	f->state.gone = 0;	/* a refresh found it back */
-	f->state.http_status = http_status;
-	f->state.last_success = wall_now(f->sched);
-}
-
-/* Counts the permanent redirect of a successful fetch toward adopting
- * its target (see the top of the file). */
-static void
-feed_redirects(struct feed *f, const struct fetch_result *res)
-{
-	const char *to = res->effective_url;
-
-	if (!res->permanent_redirect || to == NULL ||
-	    strcmp(to, feed_url(f)) == 0) {
-		free(f->state.redirect_target);
-		f->state.redirect_target = NULL;
-		f->state.redirect_seen = 0;
-		if (res->redirects > 0)
-			log_debug("feed %s: temporary redirect to %s",
-			    f->name, to != NULL ? to : "?");
-		return;
-	}
-	if (f->state.redirect_target != NULL &&
-	    strcmp(f->state.redirect_target, to) == 0)
-		f->state.redirect_seen++;
-	else {
-		set_string(&f->state.redirect_target, to);
-		f->state.redirect_seen = 1;
-	}
-	if (f->state.redirect_seen < REDIRECT_ADOPT) {
-		log_info("feed %s: permanently redirected to %s (%d of %d "
-		    "fetches before it is adopted)", f->name, to,
-		    f->state.redirect_seen, REDIRECT_ADOPT);
-		return;
-	}
-	log_warnx("feed %s: moved permanently from %s to %s; polling the new "
-	    "URL from now on (update the configuration)", f->name,
-	    feed_url(f), to);
-	set_string(&f->state.current_url, to);
-	free(f->state.redirect_target);
-	f->state.redirect_target = NULL;
-	f->state.redirect_seen = 0;
-	f->host = host_get(f->sched, feed_url(f));
-}
-
-/* interval = auto: the mean gap between the feed's publications over the
- * last weeks; with fewer than two, the feed is quiet: max_interval. */
-static void
-feed_adapt(struct feed *f)
-{
-	struct sched *s = f->sched;
-	int64_t *times = NULL, now = wall_now(s), iv;
-	size_t n = 0;
-
-	if (!conf_feed_auto(s->conf, f->conf))
-		return;
-	if (store_feed_publish_times(s->store, f->id, now - AUTO_WINDOW,
-	    &times, &n) == -1) {
-		log_warnx("feed %s: reading its publishing history: %s",
-		    f->name, store_errmsg(s->store));
-		return;
-	}
-	iv = due_auto_interval(times, n, s->conf->max_interval);
-	free(times);
-	if (iv > 0 && iv != f->state.interval)
-		log_debug("feed %s: publishes every %lld s on average",
-		    f->name, (long long)iv);
-	f->state.interval = iv;
-}
-
-static int
-count_entry(void *arg, const struct entry *e, char **errstr)
-{
-	struct doc_count *dc = arg;
-	int added = 0;
-
-	if (store_doc_entry(dc->store, e, dc->now, &added) == -1) {
-		*errstr = xasprintf("storing entry: %s",
-		    store_errmsg(dc->store));
-		dc->store_failed = 1;
-		return -1;
-	}
-	dc->seen++;
-	dc->added += added;
-	return 0;
-}
-
-/* The charset parameter of a Content-Type value, copied, or NULL. */
-static char *
-content_type_charset(const char *ct)
-{
-	const char *p;
-	size_t n;
-
-	if (ct == NULL)
-		return NULL;
-	for (p = ct; (p = strchr(p, ';')) != NULL; ) {
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncasecmp(p, "charset=", 8) != 0)
-			continue;
-		p += 8;
-		if (*p == '"')
-			p++;
-		n = strcspn(p, "\";, \t");
-		return n > 0 ? xstrndup(p, n) : NULL;
-	}
-	return NULL;
-}
-
-/*
- * Parses a fetched document into the store, in one transaction, and
- * keeps the document's scheduling hints.  Returns 0, or -1 with a reason
- * in *errstr and the class ("parse" or "store") in *cls.
- */
-static int
-feed_store_document(struct feed *f, const struct fetch_result *res,
-    const char **cls, char **errstr)
-{
-	struct sched *s = f->sched;
-	struct feed_parse_opts opts;
-	struct feed_sink sink;
-	struct feed_info info;
-	struct doc_count dc;
-	char *charset;
-	int rc;
-
-	memset(&opts, 0, sizeof(opts));
-	memset(&info, 0, sizeof(info));
-	memset(&dc, 0, sizeof(dc));
-	charset = content_type_charset(res->content_type);
-	opts.url = res->effective_url != NULL ? res->effective_url :
-	    feed_url(f);
-	opts.charset = charset;
-	opts.max_size = s->conf->max_size;
-	dc.store = s->store;
-	dc.now = wall_now(s);
-	sink.entry = count_entry;
-	sink.arg = &dc;
-
-	*cls = "store";
-	if (store_doc_begin(s->store, f->id) == -1) {
-		*errstr = xasprintf("database: %s", store_errmsg(s->store));
-		free(charset);
-		return -1;
-	}
-	store_doc_articles(s->store, (enum store_articles)
-	    conf_feed_full_content(s->conf, f->conf),
-	    (size_t)conf_feed_min_words(s->conf, f->conf));
-	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
-	if (rc == -1 && !dc.store_failed)
-		*cls = "parse";
-	/* Broken markup from which not one entry could be read is a
-	 * failure, not an empty feed: "ok, 0 entries" would hide it. */
-	if (rc == 0 && (info.flags & FEED_RECOVERED) && dc.seen == 0) {
-		*cls = "parse";
-		*errstr = xstrdup("not well-formed XML, and no entry could "
-		    "be read from it");
-		feed_info_reset(&info);
-		rc = -1;
-	}
-	if (rc == 0 && store_doc_info(s->store, &info) == -1) {
-		*errstr = xasprintf("database: %s", store_errmsg(s->store));
-		rc = -1;
-	}
-	if (rc == 0 && store_doc_commit(s->store) == -1) {
-		*errstr = xasprintf("database: %s", store_errmsg(s->store));
-		rc = -1;
-	}
-	if (rc == -1)
-		store_doc_rollback(s->store);
-	else {
-		metrics.entries_added += (uint64_t)dc.added;
-		metrics.entries_updated += store_doc_updated(s->store);
-		/* The publisher's hints: the longer of <ttl> and the
-		 * syndication module's period; skipped hours and days. */
-		f->state.ttl = info.ttl > 0 ? (int)sat_clamp(sat_mul(info.ttl,
-		    60), 0, INT_MAX) : 0;
-		if (info.update_period > f->state.ttl)
-			f->state.ttl = info.update_period;
-		f->state.skip_hours = info.skip_hours;
-		f->state.skip_days = info.skip_days;
-		if (info.flags & FEED_RECOVERED)
-			log_info("feed %s: document is not well-formed; "
-			    "recovered what could be read", f->name);
-		if (store_doc_skipped(s->store) > 0)
-			log_info("feed %s: %lld entries of the document left "
-			    "for later fetches (too many new at once)",
-			    f->name, (long long)store_doc_skipped(s->store));
-		if (dc.added > 0)
-			log_info("feed %s: %d new entr%s (%d in document)",
-			    f->name, dc.added, dc.added == 1 ? "y" : "ies",
-			    dc.seen);
-		else
-			log_debug("feed %s: no new entries (%d in document)",
-			    f->name, dc.seen);
-	}
-	feed_info_reset(&info);
-	free(charset);
-	return rc;
-}
-
-/* A 410: polling stops until the configured URL changes or a refresh. */
-static void
-feed_gone(struct feed *f, const struct fetch_result *res)
-{
-	feed_failed(f, "gone", (int)res->http_code,
-	    "HTTP 410 Gone: the feed was removed; polling stopped");
-	f->state.gone = 1;
-	f->state.next_due = 0;
-	ev_timer_stop(f->sched->loop, &f->timer);
-}
-
-static void
-feed_free(struct feed *f)
+void
+sched_feed_free(struct sched_feed *f)
 {
 	ev_timer_stop(f->sched->loop, &f->timer);
 	store_feed_state_reset(&f->state);
@@ -586,8 +176,8 @@ feed_free(struct feed *f)
 }
 
 /* Reads the saved state again (after the URL changed in the store). */
-static void
-feed_reload_state(struct feed *f)
+void
+sched_feed_restart(struct sched_feed *f)
 {
 	struct sched *s = f->sched;
 
@@ -595,137 +185,15 @@ feed_reload_state(struct feed *f)
 	if (store_feed_state_get(s->store, f->id, &f->state) == -1)
 		log_warnx("feed %s: database: %s", f->name,
 		    store_errmsg(s->store));
-	f->state.next_due = wall_now(s);	/* a new URL: poll at once */
-	f->host = host_get(s, feed_url(f));
-	feed_arm(f);
-}
-
-static void
-fetch_done(void *arg, const struct fetch_result *res)
-{
-	struct feed *f = arg;
-	struct sched *s = f->sched;
-	const char *cls;
-	char *error = NULL;
-	int64_t now, hint = 0, until;
-
-	f->in_flight = 0;
-	if (f->conf == NULL) {
-		/* Removed by a reload while in flight. */
-		TAILQ_REMOVE(&s->removed, f, removed);
-		feed_free(f);
-		return;
-	}
-	if (res->status == FETCH_ABORTED)
-		return;		/* shutting down: keep the saved state */
-	if (f->stale) {
-		/* Fetched from the URL of before a reload: drop it. */
-		f->stale = 0;
-		feed_reload_state(f);
-		return;
-	}
-
-	now = wall_now(s);
-	switch (res->status) {
-	case FETCH_OK:
-		metrics.fetch_bytes += res->len;
-		if (feed_store_document(f, res, &cls, &error) == -1) {
-			metrics.fetches[strcmp(cls, "parse") == 0 ?
-			    METRICS_FETCH_PARSE_ERROR :
-			    METRICS_FETCH_STORE_ERROR]++;
-			feed_failed(f, cls, (int)res->http_code,
-			    error != NULL ? error : "parse failed");
-			free(error);
-			break;
-		}
-		metrics.fetches[METRICS_FETCH_OK]++;
-		set_string(&f->state.etag, res->etag);
-		set_string(&f->state.last_modified, res->last_modified);
-		feed_succeeded(f, (int)res->http_code);
-		feed_redirects(f, res);
-		feed_adapt(f);
-		hint = http_freshness(res, now);
-		break;
-	case FETCH_NOT_MODIFIED:
-		/* No parse, no entry writes: only the state below. */
-		metrics.fetches[METRICS_FETCH_NOT_MODIFIED]++;
-		log_debug("feed %s: not modified", f->name);
-		feed_succeeded(f, (int)res->http_code);
-		feed_redirects(f, res);
-		hint = http_freshness(res, now);
-		break;
-	case FETCH_HTTP_ERROR:
-		metrics.fetches[METRICS_FETCH_HTTP_ERROR]++;
-		if (res->http_code == 410) {
-			feed_gone(f, res);
-			feed_save(f);
-			return;
-		}
-		until = 0;
-		if (res->http_code == 429 || res->http_code == 503) {
-			/* now + 1: whole seconds, never shorter. */
-			until = retry_after(res->retry_after, now + 1);
-			if (until > sat_add(now, s->conf->max_interval))
-				until = sat_add(now, s->conf->max_interval);
-		}
-		f->state.retry_after = until;
-		feed_failed(f, "http", (int)res->http_code,
-		    res->error != NULL ? res->error : "HTTP error");
-		if (until > 0) {
-			log_debug("feed %s: Retry-After: no request to %s "
-			    "for %lld s", f->name, f->host->name,
-			    (long long)(until - now));
-			host_hold(s, f, until);
-		}
-		break;
-	case FETCH_NET_ERROR:
-	case FETCH_ABORTED:
-		metrics.fetches[METRICS_FETCH_NET_ERROR]++;
-		f->state.retry_after = 0;
-		feed_failed(f, res->error_class != NULL ? res->error_class :
-		    "network", (int)res->http_code, res->error != NULL ?
-		    res->error : "fetch failed");
-		break;
-	}
-	feed_reschedule(f, hint);
-	feed_save(f);
-	if (f->refresh) {
-		/* The request in flight may predate what the user wants
-		 * to see: poll once more, now. */
-		f->refresh = 0;
-		ev_timer_stop(s->loop, &f->timer);
-		feed_poll(f);
-	}
-}
-
-static void
-feed_poll(struct feed *f)
-{
-	struct sched *s = f->sched;
-	struct fetch_request req;
-
-	if (f->in_flight)
-		return;
-	memset(&req, 0, sizeof(req));
-	req.url = feed_url(f);
-	req.etag = f->state.etag;
-	req.last_modified = f->state.last_modified;
-	req.user_agent = conf_feed_user_agent(s->conf, f->conf);
-	f->state.last_attempt = wall_now(s);
-	log_debug("feed %s: fetching %s", f->name, req.url);
-	if (fetch_start(s->fetcher, &req, fetch_done, f) == -1) {
-		feed_failed(f, "network", 0, "could not start the request");
-		feed_reschedule(f, 0);
-		feed_save(f);
-		return;
-	}
-	f->in_flight = 1;
+	f->state.next_due = sched_now(s);	/* a new URL: poll at once */
+	f->host = sched_host_get(s, sched_feed_url(f));
+	sched_feed_arm(f);
 }
 
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct feed *f = (struct feed *)w;	/* timer is the first member */
+	struct sched_feed *f = (struct sched_feed *)w;	/* timer is the first member */
 	int64_t now = (int64_t)ev_now(loop);
 
 	(void)revents;
@@ -734,16 +202,16 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		f->state.next_due = due_after_hold(f->host->hold_until, now,
 		    f->state.skip_hours, f->state.skip_days,
 		    due_random_fraction);
-		feed_arm(f);
+		sched_feed_arm(f);
 		return;
 	}
-	feed_poll(f);
+	poll_start(f);
 }
 
 /* --- set-up */
 
 static void
-feed_store_settings(struct sched *s, struct feed *f)
+feed_store_settings(struct sched *s, struct sched_feed *f)
 {
 	const struct conf_feed *cf = f->conf;
 
@@ -755,13 +223,13 @@ feed_store_settings(struct sched *s, struct feed *f)
 		    store_errmsg(s->store));
 }
 
-/* A new struct feed for cf, its state read and its timer armed. */
-static struct feed *
+/* A new struct sched_feed for cf, its state read and its timer armed. */
+static struct sched_feed *
 feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
     char **errstr)
 {
-	struct feed *f;
-	int64_t now = wall_now(s);
+	struct sched_feed *f;
+	int64_t now = sched_now(s);
 
 	f = xcalloc(1, sizeof(*f));
 	f->sched = s;
@@ -773,13 +241,13 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
 	    store_feed_state_get(s->store, f->id, &f->state) == -1) {
 		*errstr = xasprintf("feed %s: database: %s", cf->name,
 		    store_errmsg(s->store));
-		feed_free(f);
+		sched_feed_free(f);
 		return NULL;
 	}
 	feed_store_settings(s, f);
-	f->host = host_get(s, feed_url(f));
+	f->host = sched_host_get(s, sched_feed_url(f));
 	if (f->state.retry_after > now)
-		host_hold(s, f, f->state.retry_after);
+		sched_host_hold(s, f, f->state.retry_after);
 	if (f->state.gone) {
 		log_info("feed %s: gone (HTTP 410); not polled", f->name);
 		return f;
@@ -790,7 +258,7 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
 		    f->state.skip_days);
 		(*nnew)++;
 	}
-	feed_arm(f);
+	sched_feed_arm(f);
 	return f;
 }
 
@@ -815,7 +283,7 @@ retire_absent(struct sched *s)
 	for (i = 0; i < s->conf->nfeeds; i++)
 		names[i] = s->conf->feeds[i].name;
 	if (store_feed_retire_absent(s->store, names, s->conf->nfeeds,
-	    wall_now(s)) == -1)
+	    sched_now(s)) == -1)
 		log_warnx("retiring removed feeds: %s",
 		    store_errmsg(s->store));
 	free(names);
@@ -826,7 +294,7 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
     struct fetcher *fetcher, char **errstr)
 {
 	struct sched *s;
-	struct feed *f;
+	struct sched_feed *f;
 	size_t i;
 	int nnew = 0;
 
@@ -858,16 +326,16 @@ void
 sched_free(struct sched *s)
 {
 	struct sched_host *h;
-	struct feed *f;
+	struct sched_feed *f;
 	size_t i;
 
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->nfeeds; i++)
-		feed_free(s->feeds[i]);
+		sched_feed_free(s->feeds[i]);
 	while ((f = TAILQ_FIRST(&s->removed)) != NULL) {
 		TAILQ_REMOVE(&s->removed, f, removed);
-		feed_free(f);
+		sched_feed_free(f);
 	}
 	for (i = 0; i < HOST_BUCKETS; i++)
 		while ((h = LIST_FIRST(&s->hosts[i])) != NULL) {
@@ -879,7 +347,7 @@ sched_free(struct sched *s)
 	free(s);
 }
 
-static struct feed *
+static struct sched_feed *
 find_feed(const struct sched *s, const char *name)
 {
 	size_t i;
@@ -895,8 +363,8 @@ find_feed(const struct sched *s, const char *name)
 static int
 feed_cmp(const void *a, const void *b)
 {
-	const struct feed *fa = *(struct feed *const *)a;
-	const struct feed *fb = *(struct feed *const *)b;
+	const struct sched_feed *fa = *(struct sched_feed *const *)a;
+	const struct sched_feed *fb = *(struct sched_feed *const *)b;
 
 	return strcmp(fa->name, fb->name);
 }
@@ -904,7 +372,7 @@ feed_cmp(const void *a, const void *b)
 static int
 feed_name_cmp(const void *key, const void *elem)
 {
-	const struct feed *f = *(struct feed *const *)elem;
+	const struct sched_feed *f = *(struct sched_feed *const *)elem;
 
 	return strcmp(key, f->name);
 }
@@ -913,7 +381,7 @@ int
 sched_reload(struct sched *s, const struct conf *newconf)
 {
 	const struct conf_feed *cf;
-	struct feed **feeds, **old, **match, **p, *f;
+	struct sched_feed **feeds, **old, **match, **p, *f;
 	char *errstr = NULL, *oldurl;
 	size_t i, n = 0;
 	int nnew = 0, rc = 0;
@@ -950,7 +418,7 @@ sched_reload(struct sched *s, const struct conf *newconf)
 			f->conf = NULL;
 			TAILQ_INSERT_TAIL(&s->removed, f, removed);
 		} else
-			feed_free(f);
+			sched_feed_free(f);
 		s->feeds[i] = NULL;
 	}
 	s->conf = newconf;
@@ -989,7 +457,7 @@ sched_reload(struct sched *s, const struct conf *newconf)
 			if (f->in_flight)
 				f->stale = 1;
 			else
-				feed_reload_state(f);
+				sched_feed_restart(f);
 		}
 		free(oldurl);
 	}
@@ -1005,20 +473,20 @@ sched_reload(struct sched *s, const struct conf *newconf)
 
 /* A refresh: poll now, or right after the request in flight. */
 static void
-feed_poll_now(struct feed *f)
+feed_poll_now(struct sched_feed *f)
 {
 	if (f->in_flight) {
 		f->refresh = 1;
 		return;
 	}
 	ev_timer_stop(f->sched->loop, &f->timer);
-	feed_poll(f);
+	poll_start(f);
 }
 
 int
 sched_refresh(struct sched *s, const char *name)
 {
-	struct feed *f;
+	struct sched_feed *f;
 	size_t i;
 
 	if (name != NULL) {
@@ -1048,7 +516,7 @@ sched_summary(const struct sched *s, size_t *nfeeds, size_t *nfailing)
 int64_t
 sched_next_due(const struct sched *s, const char *name)
 {
-	struct feed *f;
+	struct sched_feed *f;
 
 	f = find_feed(s, name);
 	if (f == NULL)
