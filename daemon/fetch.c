@@ -3,8 +3,8 @@
  *
  * One fetcher owns one CURLM, one ev_timer for curl's timeout, one ev_io
  * per socket curl asks us to watch, and the queues of requests that wait
- * for a free slot.  The shape follows curl's docs/examples/evhiperfifo.c, with
- * the pitfalls of TECH-NOTES.md section 1 avoided:
+ * for a free slot.  The shape follows libcurl's evhiperfifo example, with
+ * its known pitfalls avoided:
  *
  *  - The socket callback stops, sets and restarts its ev_io on every change
  *    (curl reuses descriptor numbers) and frees it on CURL_POLL_REMOVE.
@@ -32,33 +32,20 @@
  *    never reach write_cb (curl 7.88 closes such a connection rather
  *    than read a long one, but that is not a documented promise).
  *
- * Queues: each host (the URL's host name, lower case, port ignored) has
- * a FIFO of its requests.  A host whose queue is not empty and that may
- * start one now sits on the ready list; one that waits for host_delay has
- * its own ev_timer that puts it back.  Dispatch takes hosts from the ready
- * list round robin, so one host with a thousand feeds cannot starve the
- * others.  Host records live as long as the fetcher (one per distinct
- * host, a few dozen bytes each).  The host is the one of the requested
- * URL; redirects to other hosts are not counted against them.  A host may
- * also be held (fetch_hold_host: a Retry-After the scheduler received):
- * its queue then waits on the same timer as for host_delay.
+ * Queues: each host has a FIFO of its requests, and dispatch takes
+ * hosts that may start one round robin (fetch_host.c, the one per-host
+ * table, which also keeps Retry-After holds).
  *
  * Requests carry the validators exactly as the caller stored them; we add
  * no cookies, no Referer, no query parameters.  Only http and https are
  * allowed, redirects included; TLS verification and the proxy environment
  * variables keep libcurl's defaults (on, honoured).
  *
- * Redirects may not lead from a public address into the local network.
- * The address of the first request (where the configured URL led: the
- * user's choice) sets the rule: if it is loopback, private, link-local
- * or otherwise special (fetch_addr_special), any redirect is followed; if
- * it is public, every later hop must be public too.  Addresses are the
- * ones connected to, not names, so a name that resolves to a private
- * address counts as private: OPENSOCKETFUNCTION refuses a new connection
- * to such an address before it is made, and PREREQFUNCTION checks the
- * address of every request, including one on a connection reused from
- * another transfer.  Behind a proxy the address seen is the proxy's, so
- * the rule is the proxy's to keep.
+ * Redirects may not lead from a public address into the local network
+ * (fetch_addr.c checks each hop's address as curl connects).  What a
+ * response says, headers and status lines, is interpreted in
+ * fetch_http.c, so the caller gets numbers (fresh_for, retry_at) and an
+ * error class from an enum.
  *
  * Callbacks run from the loop, exactly once per request fetch_start
  * accepted: when the transfer ends, or with FETCH_ABORTED from fetch_free.
@@ -83,6 +70,7 @@
 #include <ev.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "parsers/util.h"
 
 #define FETCH_DEFAULT_CONNS		16
@@ -92,95 +80,12 @@
 #define FETCH_DEFAULT_LOW_SPEED_LIMIT	100	/* bytes per second ... */
 #define FETCH_DEFAULT_LOW_SPEED_TIME	30	/* ... over this many seconds */
 #define FETCH_MAX_REDIRS		5
-#define FETCH_ERROR_BODY_MAX		(64 * 1024)
 #define FETCH_DEFAULT_UA \
 	"feedd/" PACKAGE_VERSION " (+" PACKAGE_URL ")"
-
-struct fetch_sock {
-	ev_io			 io;	/* first: the callback casts back */
-	struct fetcher		*f;
-	curl_socket_t		 fd;
-	LIST_ENTRY(fetch_sock)	 entry;
-};
-
-struct fetch_host;
-
-struct fetch_job {
-	TAILQ_ENTRY(fetch_job)	 entry;
-	struct fetcher		*f;
-	struct fetch_host	*host;
-	CURL			*easy;	/* NULL while queued */
-	struct curl_slist	*headers;
-	char			*url;
-	char			*etag;
-	char			*last_modified;
-	char			*user_agent;	/* NULL: the fetcher's */
-	fetch_done_fn		 done;
-	void			*arg;
-
-	struct buf		 body;
-	size_t			 max_size;	/* the cap when started */
-	int			 too_large;
-	long			 status;	/* of the last status line */
-	char			 reason[64];	/* its reason phrase */
-	int			 hops;		/* redirects seen */
-	int			 temporary;	/* a hop was not 301/308 */
-	size_t			 discarded;	/* bytes of non-2xx bodies */
-	int			 cut;		/* ... past the cap */
-	int			 nrequests;	/* PREREQFUNCTION calls */
-	int			 origin_special; /* of the first request */
-	char			 refused[INET6_ADDRSTRLEN]; /* a hop's */
-	char			 errbuf[CURL_ERROR_SIZE];
-};
-
-TAILQ_HEAD(fetch_jobs, fetch_job);
-
-#define FETCH_HOST_BUCKETS	1024
-
-struct fetch_host {
-	LIST_ENTRY(fetch_host)	 hash;
-	TAILQ_ENTRY(fetch_host)	 ready;
-	int			 in_ready;
-	struct fetcher		*f;
-	char			*name;
-	struct fetch_jobs	 queue;
-	int			 nactive;
-	int			 started;	/* last_start is valid */
-	ev_tstamp		 last_start;
-	ev_tstamp		 hold_until;	/* Retry-After; 0: none */
-	ev_timer		 wait;		/* host_delay, hold */
-};
-
-struct fetcher {
-	struct ev_loop		*loop;
-	CURLM			*multi;
-	ev_timer		 timer;		/* curl's timeout */
-	ev_timer		 kick;		/* starts queued jobs */
-	struct fetch_jobs	 active;	/* handed to curl */
-	int			 nactive;
-	int			 nqueued;
-	LIST_HEAD(, fetch_host)	 hosts[FETCH_HOST_BUCKETS];
-	TAILQ_HEAD(, fetch_host) ready;	/* hosts that may start one */
-	LIST_HEAD(, fetch_sock)	 socks;
-	int			 closing;
-
-	char			*user_agent;
-	int			 max_connections;
-	size_t			 max_size;
-	long			 connect_timeout;
-	long			 timeout;
-	long			 low_speed_limit;
-	long			 low_speed_time;
-	int			 per_host;	/* 0: no limit */
-	ev_tstamp		 host_delay;
-	char			*test_public;	/* fetch_test_public */
-};
 
 static int	fetch_global_refs;
 
 static void	fetch_check_info(struct fetcher *);
-static void	fetch_dispatch(struct fetcher *);
-static void	host_update(struct fetch_host *);
 
 static void
 job_free(struct fetch_job *job)
@@ -198,62 +103,12 @@ job_free(struct fetch_job *job)
 	free(job);
 }
 
-/* Headers: the final response's value, copied (curl reuses its struct). */
-static char *
-job_header(struct fetch_job *job, const char *name)
-{
-	struct curl_header *h;
-
-	if (curl_easy_header(job->easy, name, 0, CURLH_HEADER, -1, &h) !=
-	    CURLHE_OK)
-		return NULL;
-	return xstrdup(h->value);
-}
-
-/* The kind of a transfer failure, for the feed's state and its logs. */
-static const char *
-error_class(CURLcode code)
-{
-	switch (code) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return "dns";
-	case CURLE_COULDNT_CONNECT:
-		return "connect";
-	case CURLE_OPERATION_TIMEDOUT:
-		return "timeout";
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-		return "tls";
-	case CURLE_TOO_MANY_REDIRECTS:
-		return "redirect";
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:
-		return "scheme";
-	case CURLE_FILESIZE_EXCEEDED:
-		return "size";
-	default:
-		return "network";
-	}
-}
-
 static void
 job_report(struct fetch_job *job, CURLcode code)
 {
 	struct fetch_result res;
-	char *error = NULL, *etag, *lm, *ctype, *cc, *expires, *retry;
-	char *url = NULL;
+	struct fetch_headers hdr;
+	char *error = NULL, *url = NULL;
 	long http = 0;
 	size_t n;
 
@@ -262,12 +117,9 @@ job_report(struct fetch_job *job, CURLcode code)
 	curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url);
 	res.http_code = http;
 	res.effective_url = url;
-	res.etag = etag = job_header(job, "ETag");
-	res.last_modified = lm = job_header(job, "Last-Modified");
-	res.content_type = ctype = job_header(job, "Content-Type");
-	res.cache_control = cc = job_header(job, "Cache-Control");
-	res.expires = expires = job_header(job, "Expires");
-	res.retry_after = retry = job_header(job, "Retry-After");
+	/* The loop's time, as the caller's callback sees it. */
+	fetch_headers_get(&hdr, job->easy, (int64_t)ev_now(job->f->loop),
+	    &res);
 	res.redirects = job->hops;
 	res.permanent_redirect = job->hops > 0 && !job->temporary;
 
@@ -277,18 +129,18 @@ job_report(struct fetch_job *job, CURLcode code)
 		code = CURLE_OK;
 	if (job->refused[0] != '\0' && code != CURLE_OK) {
 		res.status = FETCH_NET_ERROR;
-		res.error_class = "redirect";
+		res.error_class = FETCH_ERROR_REDIRECT;
 		error = xasprintf("redirect from a public address to %s "
 		    "refused (a loopback, private or special address)",
 		    job->refused);
 	} else if (job->too_large) {
 		res.status = FETCH_NET_ERROR;
-		res.error_class = "size";
+		res.error_class = FETCH_ERROR_SIZE;
 		error = xasprintf("response larger than %zu bytes",
 		    job->max_size);
 	} else if (code != CURLE_OK) {
 		res.status = FETCH_NET_ERROR;
-		res.error_class = error_class(code);
+		res.error_class = fetch_error_of(code);
 		/* The error buffer is often one line with a newline. */
 		n = strlen(job->errbuf);
 		while (n > 0 && isspace((unsigned char)job->errbuf[n - 1]))
@@ -311,7 +163,7 @@ job_report(struct fetch_job *job, CURLcode code)
 		res.status = FETCH_NOT_MODIFIED;
 	} else {
 		res.status = FETCH_HTTP_ERROR;
-		res.error_class = "http";
+		res.error_class = FETCH_ERROR_HTTP;
 		if (job->status == http && job->reason[0] != '\0')
 			error = xasprintf("HTTP %ld %s", http, job->reason);
 		else
@@ -322,12 +174,7 @@ job_report(struct fetch_job *job, CURLcode code)
 	job->done(job->arg, &res);
 
 	free(error);
-	free(etag);
-	free(lm);
-	free(ctype);
-	free(cc);
-	free(expires);
-	free(retry);
+	fetch_headers_reset(&hdr);
 }
 
 static void
@@ -338,7 +185,7 @@ job_abort(struct fetch_job *job)
 	memset(&res, 0, sizeof(res));
 	res.status = FETCH_ABORTED;
 	res.error = "aborted";
-	res.error_class = "aborted";
+	res.error_class = FETCH_ERROR_ABORTED;
 	res.effective_url = job->url;
 	job->done(job->arg, &res);
 }
@@ -372,56 +219,6 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /*
- * Status lines of every response, redirects included: remembers the
- * reason phrase of the last one and whether each followed hop was a
- * permanent redirect (301 or 308).  1xx interim responses are skipped.
- */
-static size_t
-header_cb(char *ptr, size_t size, size_t nitems, void *arg)
-{
-	struct fetch_job *job = arg;
-	size_t n = size * nitems, i, j;
-	long code;
-
-	if (n < 12 || strncmp(ptr, "HTTP/", 5) != 0)
-		return n;
-	for (i = 5; i < n && ptr[i] != ' '; i++)
-		;
-	if (i + 4 > n || !isdigit((unsigned char)ptr[i + 1]) ||
-	    !isdigit((unsigned char)ptr[i + 2]) ||
-	    !isdigit((unsigned char)ptr[i + 3]))
-		return n;
-	code = (ptr[i + 1] - '0') * 100 + (ptr[i + 2] - '0') * 10 +
-	    (ptr[i + 3] - '0');
-	if (code < 200)
-		return n;
-	switch (job->status) {
-	case 301:
-	case 308:
-		job->hops++;
-		break;
-	case 302:
-	case 303:
-	case 307:
-		job->hops++;
-		job->temporary = 1;
-		break;
-	}
-	job->status = code;
-	i += 4;
-	while (i < n && ptr[i] == ' ')
-		i++;
-	for (j = 0; i < n && j < sizeof(job->reason) - 1; i++) {
-		if (ptr[i] == '\r' || ptr[i] == '\n')
-			break;
-		job->reason[j++] = isprint((unsigned char)ptr[i]) ?
-		    ptr[i] : '?';
-	}
-	job->reason[j] = '\0';
-	return n;
-}
-
-/*
  * Download progress: bodies curl reads without handing them to write_cb
  * (those of redirects it follows) count toward the cap of non-2xx
  * bodies.  dlnow counts every response of the transfer, and only the
@@ -442,74 +239,6 @@ xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 		return 1;
 	}
 	return 0;
-}
-
-/* Whether ip (numeric) is special for this fetcher: see
- * fetch_addr_special, and fetch_test_public for the exception. */
-static int
-ip_special(const struct fetcher *f, const char *ip)
-{
-	if (f->test_public != NULL && strcmp(ip, f->test_public) == 0)
-		return 0;
-	return fetch_addr_special(ip) != 0;
-}
-
-/* A new connection: refused if it is a redirect's, from a public
- * origin to a special address (see the top of the file). */
-static curl_socket_t
-opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	struct fetch_job *job = arg;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
-	char ip[INET6_ADDRSTRLEN];
-	const char *p = NULL;
-
-	(void)purpose;
-	if (job->nrequests > 0 && !job->origin_special) {
-		if (a->family == AF_INET && a->addrlen >= sizeof(sin)) {
-			memcpy(&sin, &a->addr, sizeof(sin));
-			p = inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof(ip));
-		} else if (a->family == AF_INET6 &&
-		    a->addrlen >= sizeof(sin6)) {
-			memcpy(&sin6, &a->addr, sizeof(sin6));
-			p = inet_ntop(AF_INET6, &sin6.sin6_addr, ip,
-			    sizeof(ip));
-		}
-		/* An address that cannot be told is not trusted. */
-		if (p == NULL || ip_special(job->f, ip)) {
-			snprintf(job->refused, sizeof(job->refused), "%s",
-			    p != NULL ? ip : "an unknown address");
-			return CURL_SOCKET_BAD;
-		}
-	}
-	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
-}
-
-/* Every request, on a new or a reused connection, just before it is
- * sent: the first one's address sets the rule for the others. */
-static int
-prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
-    int local_port)
-{
-	struct fetch_job *job = arg;
-	int special;
-
-	(void)local_ip;
-	(void)primary_port;
-	(void)local_port;
-	special = primary_ip == NULL || ip_special(job->f, primary_ip);
-	if (job->nrequests++ == 0) {
-		/* An origin of unknown address is held to the strict rule. */
-		job->origin_special = primary_ip != NULL && special;
-		return CURL_PREREQFUNC_OK;
-	}
-	if (special && !job->origin_special) {
-		snprintf(job->refused, sizeof(job->refused), "%s",
-		    primary_ip != NULL ? primary_ip : "an unknown address");
-		return CURL_PREREQFUNC_ABORT;
-	}
-	return CURL_PREREQFUNC_OK;
 }
 
 static void
@@ -615,7 +344,7 @@ fetch_check_info(struct fetcher *f)
 		TAILQ_REMOVE(&f->active, job, entry);
 		f->nactive--;
 		job->host->nactive--;
-		host_update(job->host);
+		fetch_host_update(job->host);
 		job_report(job, code);
 		job_free(job);
 	}
@@ -678,197 +407,22 @@ job_setup(struct fetcher *f, struct fetch_job *job)
 		rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->headers);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
-	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, fetch_header_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
 	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->errbuf);
 	rc |= curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	rc |= curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_XFERINFODATA, job);
-	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION,
+	    fetch_opensocket_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, job);
-	rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, fetch_prereq_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-/* IPv4 address a (host order) in the special ranges (RFC 6890 and
- * the IANA special-purpose registry). */
-static int
-v4_special(uint32_t a)
-{
-	static const struct {
-		uint32_t	 net;
-		int		 bits;
-	} nets[] = {
-		{ 0x00000000, 8 },	/* "this network", 0.0.0.0 */
-		{ 0x0a000000, 8 },	/* private */
-		{ 0x64400000, 10 },	/* CGNAT shared space */
-		{ 0x7f000000, 8 },	/* loopback */
-		{ 0xa9fe0000, 16 },	/* link-local */
-		{ 0xac100000, 12 },	/* private */
-		{ 0xc0000000, 24 },	/* IETF protocol assignments */
-		{ 0xc0000200, 24 },	/* documentation */
-		{ 0xc0586300, 24 },	/* 6to4 relay anycast */
-		{ 0xc0a80000, 16 },	/* private */
-		{ 0xc6120000, 15 },	/* benchmarking */
-		{ 0xc6336400, 24 },	/* documentation */
-		{ 0xcb007100, 24 },	/* documentation */
-		{ 0xe0000000, 4 },	/* multicast */
-		{ 0xf0000000, 4 },	/* reserved, broadcast */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
-		if ((a >> (32 - nets[i].bits)) ==
-		    (nets[i].net >> (32 - nets[i].bits)))
-			return 1;
-	return 0;
-}
-
-int
-fetch_addr_special(const char *ip)
-{
-	unsigned char b[16];
-	uint32_t a;
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0xff, 0xff };
-	static const unsigned char zero[12];
-	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
-
-	if (ip == NULL)
-		return -1;
-	if (inet_pton(AF_INET, ip, b) == 1)
-		return v4_special((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-		    (uint32_t)b[2] << 8 | b[3]);
-	if (inet_pton(AF_INET6, ip, b) != 1)
-		return -1;
-	a = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
-	    (uint32_t)b[14] << 8 | b[15];
-	/* IPv4-mapped, and the NAT64 well-known prefix: the IPv4 address
-	 * inside decides.  IPv4-compatible (deprecated), :: and ::1. */
-	if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
-		return v4_special(a);
-	if (memcmp(b, zero, 12) == 0)
-		return 1;
-	/* 6to4: the IPv4 address in bits 16-47. */
-	if (b[0] == 0x20 && b[1] == 0x02)
-		return v4_special((uint32_t)b[2] << 24 |
-		    (uint32_t)b[3] << 16 | (uint32_t)b[4] << 8 | b[5]);
-	if ((b[0] & 0xfe) == 0xfc ||		/* unique local fc00::/7 */
-	    (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||	/* link-local */
-	    (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) ||	/* site-local */
-	    b[0] == 0xff ||			/* multicast */
-	    (b[0] == 0x01 && b[1] == 0x00 && b[2] == 0 && b[3] == 0 &&
-	    b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0) || /* discard */
-	    (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
-	    b[4] == 0x00 && b[5] == 0x01) ||	/* local NAT64 */
-	    (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) || /* 2001::/23 */
-	    (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d &&
-	    b[3] == 0xb8) ||			/* documentation */
-	    (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0))
-		return 1;
-	return 0;
-}
-
-void
-fetch_test_public(struct fetcher *f, const char *ip)
-{
-	free(f->test_public);
-	f->test_public = ip != NULL ? xstrdup(ip) : NULL;
-}
-
-char *
-fetch_url_host(const char *url)
-{
-	CURLU *u;
-	char *h = NULL, *name, *p;
-
-	u = curl_url();
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
-		name = xstrdup(h);
-		curl_free(h);
-	} else
-		name = xstrdup("");
-	curl_url_cleanup(u);
-	for (p = name; *p != '\0'; p++)
-		*p = tolower((unsigned char)*p);
-	return name;
-}
-
-static void
-host_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct fetch_host *h = w->data;
-
-	host_update(h);
-	fetch_dispatch(h->f);
-}
-
-static struct fetch_host *
-host_get(struct fetcher *f, const char *url)
-{
-	struct fetch_host *h;
-	char *name;
-	unsigned int i;
-
-	name = fetch_url_host(url);
-	i = str_hash(name) % FETCH_HOST_BUCKETS;
-	LIST_FOREACH(h, &f->hosts[i], hash) {
-		if (strcmp(h->name, name) == 0) {
-			free(name);
-			return h;
-		}
-	}
-	h = xcalloc(1, sizeof(*h));
-	h->f = f;
-	h->name = name;
-	TAILQ_INIT(&h->queue);
-	ev_timer_init(&h->wait, host_wait_cb, 0., 0.);
-	h->wait.data = h;
-	LIST_INSERT_HEAD(&f->hosts[i], h, hash);
-	return h;
-}
-
-/* Puts the host on the ready list, or off it, or on its delay timer. */
-static void
-host_update(struct fetch_host *h)
-{
-	struct fetcher *f = h->f;
-	ev_tstamp left = 0.;
-	int ready;
-
-	ready = !TAILQ_EMPTY(&h->queue) &&
-	    (f->per_host <= 0 || h->nactive < f->per_host);
-	if (ready && h->started && f->host_delay > 0.) {
-		left = h->last_start + f->host_delay - ev_now(f->loop);
-		if (left > 0.)
-			ready = 0;
-	}
-	if (!TAILQ_EMPTY(&h->queue) && h->hold_until > 0.) {
-		if (h->hold_until - ev_now(f->loop) > left)
-			left = h->hold_until - ev_now(f->loop);
-		if (left > 0.)
-			ready = 0;
-		else
-			h->hold_until = 0.;
-	}
-	if (ready && !h->in_ready) {
-		TAILQ_INSERT_TAIL(&f->ready, h, ready);
-		h->in_ready = 1;
-	} else if (!ready && h->in_ready) {
-		TAILQ_REMOVE(&f->ready, h, ready);
-		h->in_ready = 0;
-	}
-	if (left > 0. && !TAILQ_EMPTY(&h->queue) && !ev_is_active(&h->wait)) {
-		ev_timer_set(&h->wait, left, 0.);
-		ev_timer_start(f->loop, &h->wait);
-	}
-}
-
 /* Hands queued jobs to curl while there are free slots. */
-static void
+void
 fetch_dispatch(struct fetcher *f)
 {
 	struct fetch_result res;
@@ -892,9 +446,9 @@ fetch_dispatch(struct fetcher *f)
 			memset(&res, 0, sizeof(res));
 			res.status = FETCH_NET_ERROR;
 			res.error = "cannot set up the transfer";
-			res.error_class = "network";
+			res.error_class = FETCH_ERROR_NETWORK;
 			res.effective_url = job->url;
-			host_update(h);
+			fetch_host_update(h);
 			job->done(job->arg, &res);
 			job_free(job);
 			continue;
@@ -902,7 +456,7 @@ fetch_dispatch(struct fetcher *f)
 		TAILQ_INSERT_TAIL(&f->active, job, entry);
 		f->nactive++;
 		h->nactive++;
-		host_update(h);
+		fetch_host_update(h);
 	}
 }
 
@@ -1048,10 +602,10 @@ fetch_start(struct fetcher *f, const struct fetch_request *req,
 	job->arg = arg;
 	job->max_size = f->max_size;
 	buf_init(&job->body, f->max_size);
-	job->host = host_get(f, job->url);
+	job->host = fetch_host_get(f, job->url);
 	TAILQ_INSERT_TAIL(&job->host->queue, job, entry);
 	f->nqueued++;
-	host_update(job->host);
+	fetch_host_update(job->host);
 	/* Started from the loop, so that a caller inside a callback never
 	 * re-enters curl and a failure is reported from the loop too. */
 	ev_timer_start(f->loop, &f->kick);
@@ -1076,24 +630,9 @@ fetch_set_limits(struct fetcher *f, int max_connections,
 			if (TAILQ_EMPTY(&h->queue))
 				continue;
 			ev_timer_stop(f->loop, &h->wait);
-			host_update(h);
+			fetch_host_update(h);
 		}
 	if (f->nqueued > 0 && !f->closing)
 		ev_timer_start(f->loop, &f->kick);
 }
 
-void
-fetch_hold_host(struct fetcher *f, const char *url, double until)
-{
-	struct fetch_host *h;
-
-	if (f->closing || until <= ev_now(f->loop))
-		return;
-	h = host_get(f, url);
-	if (until <= h->hold_until)
-		return;
-	h->hold_until = until;
-	/* The wait timer may be set for an earlier host_delay: re-arm. */
-	ev_timer_stop(f->loop, &h->wait);
-	host_update(h);
-}

@@ -13,9 +13,11 @@
 #define FEEDD_FETCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ev_loop;
 struct fetcher;
+struct fetch_host;
 
 struct fetch_opts {
 	const char	*user_agent;	/* NULL: feedd/VERSION (+URL) */
@@ -38,6 +40,28 @@ struct fetch_request {
 	const char	*user_agent;	/* per-feed override, or NULL */
 };
 
+/*
+ * What kind of failure, for the feed's state and its logs; the names of
+ * fetch_error_name ("dns", "connect", ...) are what the state keeps.
+ */
+enum fetch_error {
+	FETCH_ERROR_NONE,	/* FETCH_OK, FETCH_NOT_MODIFIED */
+	FETCH_ERROR_DNS,	/* the name did not resolve */
+	FETCH_ERROR_CONNECT,	/* no connection */
+	FETCH_ERROR_TLS,	/* handshake or certificate */
+	FETCH_ERROR_TIMEOUT,	/* too slow, or stalled */
+	FETCH_ERROR_SIZE,	/* body past max_size */
+	FETCH_ERROR_REDIRECT,	/* too many, or into the local network */
+	FETCH_ERROR_SCHEME,	/* not http(s), or a malformed URL */
+	FETCH_ERROR_NETWORK,	/* any other transfer failure */
+	FETCH_ERROR_HTTP,	/* a status other than 2xx and 304 */
+	FETCH_ERROR_ABORTED	/* fetch_free while in flight */
+};
+
+/* "dns", "connect", "tls", "timeout", "size", "redirect", "scheme",
+ * "network", "http", "aborted"; NULL for FETCH_ERROR_NONE. */
+const char	*fetch_error_name(enum fetch_error e);
+
 enum fetch_status {
 	FETCH_OK,		/* 2xx with a body */
 	FETCH_NOT_MODIFIED,	/* 304 */
@@ -51,10 +75,7 @@ struct fetch_result {
 	enum fetch_status status;
 	long		 http_code;	/* 0 if no response */
 	const char	*error;		/* one-line reason unless FETCH_OK/304 */
-	/* What kind of failure, for the feed's state: "dns", "connect",
-	 * "tls", "timeout", "size", "redirect", "scheme", "network" or
-	 * "http"; NULL for FETCH_OK/304. */
-	const char	*error_class;
+	enum fetch_error error_class;	/* FETCH_ERROR_NONE for OK/304 */
 	const char	*body;
 	size_t		 len;
 	const char	*etag;		/* from the final response, or NULL */
@@ -65,6 +86,14 @@ struct fetch_result {
 	const char	*cache_control;
 	const char	*expires;
 	const char	*retry_after;
+	/* The same interpreted, as of the loop's time when the transfer
+	 * ended: seconds the response stays fresh (Cache-Control max-age,
+	 * else Expires; 0: no hint); Retry-After as unix seconds (a delay
+	 * counts from the next whole second, so never shorter; 0: absent,
+	 * unreadable or past); the charset parameter of content_type. */
+	int64_t		 fresh_for;
+	int64_t		 retry_at;
+	const char	*charset;
 	int		 redirects;	/* hops followed */
 	int		 permanent_redirect;	/* hops > 0, each 301 or 308 */
 };
@@ -102,6 +131,18 @@ void		 fetch_hold_host(struct fetcher *f, const char *url,
 /* The URL's host name in lower case ("" if it has none), as the
  * queues count hosts; caller frees. */
 char		*fetch_url_host(const char *url);
+
+/*
+ * The fetcher's record of url's host (created on first use), the one
+ * per-host table of the daemon: it lives as long as f, so a caller may
+ * keep the pointer (not past fetch_free).
+ */
+struct fetch_host *fetch_host_get(struct fetcher *f, const char *url);
+/* Its name, as fetch_url_host gives it. */
+const char	*fetch_host_name(const struct fetch_host *h);
+/* When its Retry-After hold (fetch_hold_host) ends, unix seconds as
+ * ev_now; 0 or a time already past: not held. */
+double		 fetch_host_held_until(const struct fetch_host *h);
 
 /*
  * Whether the numeric IPv4 or IPv6 address ip is one a redirect from a

@@ -14,7 +14,7 @@
  * REDIRECT_ADOPT consecutive successful fetches; then the target becomes
  * the feed's current_url, logged.  Temporary redirects change nothing.
  *
- * Retry-After on 429/503 holds the whole host (sched_host_hold), clamped
+ * Retry-After on 429/503 holds the whole host (fetch_hold_host), clamped
  * to max_interval.  With interval = auto, each successful fetch learns
  * the mean gap between the feed's publications over the last four weeks
  * (the feed's state keeps it; due_base clamps it).
@@ -53,6 +53,20 @@
 #define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */
 #define AUTO_WINDOW	(28 * 24 * 60 * 60)	/* history for auto */
 
+/* The classes of a feed's failure that are not the fetcher's (those are
+ * fetch_error_name's): the names are what the feed's state keeps. */
+enum poll_error {
+	POLL_ERROR_PARSE,	/* the document could not be read */
+	POLL_ERROR_STORE,	/* the database failed */
+	POLL_ERROR_GONE		/* HTTP 410 */
+};
+
+static const char *const poll_error_names[] = {
+	[POLL_ERROR_PARSE] = "parse",
+	[POLL_ERROR_STORE] = "store",
+	[POLL_ERROR_GONE] = "gone",
+};
+
 /* What one document's entries did to the store. */
 struct doc_count {
 	struct store	*store;
@@ -61,73 +75,6 @@ struct doc_count {
 	int		 added;
 	int		 store_failed;
 };
-
-/* --- HTTP hints */
-
-/* Seconds from Cache-Control max-age, else from Expires; 0 if none. */
-static int64_t
-http_freshness(const struct fetch_result *res, int64_t now)
-{
-	const char *p, *end;
-	int64_t t, v;
-
-	if (res->cache_control != NULL) {
-		for (p = res->cache_control; *p != '\0'; p++) {
-			if ((p == res->cache_control || p[-1] == ',' ||
-			    p[-1] == ' ' || p[-1] == '\t') &&
-			    strncasecmp(p, "max-age", 7) == 0) {
-				p += 7;
-				while (*p == ' ')
-					p++;
-				if (*p != '=')
-					break;
-				p++;
-				if (*p == '"')
-					p++;
-				/* Saturates: max-age=99999999999999999999
-				 * is a long time, not an error. */
-				v = sat_parse_digits(p, &end);
-				if (v < 0)
-					break;
-				return v;
-			}
-		}
-		/* max-age wins over Expires (RFC 9111 5.3), even when it
-		 * could not be read: then there is no hint. */
-		if (strcasestr(res->cache_control, "max-age") != NULL)
-			return 0;
-	}
-	if (res->expires != NULL && date_parse(res->expires, &t) == 0 &&
-	    t > now)
-		return sat_sub(t, now);
-	return 0;
-}
-
-/* Retry-After as unix seconds (delay-seconds or an HTTP date), 0 if
- * absent, unreadable or past. */
-static int64_t
-retry_after(const char *v, int64_t now)
-{
-	const char *end;
-	int64_t n, t;
-
-	if (v == NULL)
-		return 0;
-	while (*v == ' ')
-		v++;
-	if (isdigit((unsigned char)*v)) {
-		/* Any number of digits: the caller clamps the result. */
-		n = sat_parse_digits(v, &end);
-		while (*end == ' ')
-			end++;
-		if (*end == '\0' && n > 0)
-			return sat_add(now, n);
-		return 0;
-	}
-	if (date_parse(v, &t) == 0 && t > now)
-		return t;
-	return 0;
-}
 
 /* --- outcomes */
 
@@ -231,7 +178,7 @@ feed_redirects(struct sched_feed *f, const struct fetch_result *res)
 	free(f->state.redirect_target);
 	f->state.redirect_target = NULL;
 	f->state.redirect_seen = 0;
-	f->host = sched_host_get(f->sched, sched_feed_url(f));
+	f->host = fetch_host_get(f->sched->fetcher, sched_feed_url(f));
 }
 
 /* interval = auto: the mean gap between the feed's publications over the
@@ -276,64 +223,37 @@ count_entry(void *arg, const struct entry *e, char **errstr)
 	return 0;
 }
 
-/* The charset parameter of a Content-Type value, copied, or NULL. */
-static char *
-content_type_charset(const char *ct)
-{
-	const char *p;
-	size_t n;
-
-	if (ct == NULL)
-		return NULL;
-	for (p = ct; (p = strchr(p, ';')) != NULL; ) {
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncasecmp(p, "charset=", 8) != 0)
-			continue;
-		p += 8;
-		if (*p == '"')
-			p++;
-		n = strcspn(p, "\";, \t");
-		return n > 0 ? xstrndup(p, n) : NULL;
-	}
-	return NULL;
-}
-
 /*
  * Parses a fetched document into the store, in one transaction, and
  * keeps the document's scheduling hints.  Returns 0, or -1 with a reason
- * in *errstr and the class ("parse" or "store") in *cls.
+ * in *errstr and the class (POLL_ERROR_PARSE or _STORE) in *cls.
  */
 static int
 feed_store_document(struct sched_feed *f, const struct fetch_result *res,
-    const char **cls, char **errstr)
+    enum poll_error *cls, char **errstr)
 {
 	struct sched *s = f->sched;
 	struct feed_parse_opts opts;
 	struct feed_sink sink;
 	struct feed_info info;
 	struct doc_count dc;
-	char *charset;
 	int rc;
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&info, 0, sizeof(info));
 	memset(&dc, 0, sizeof(dc));
-	charset = content_type_charset(res->content_type);
 	opts.url = res->effective_url != NULL ? res->effective_url :
 	    sched_feed_url(f);
-	opts.charset = charset;
+	opts.charset = res->charset;
 	opts.max_size = s->conf->max_size;
 	dc.store = s->store;
 	dc.now = sched_now(s);
 	sink.entry = count_entry;
 	sink.arg = &dc;
 
-	*cls = "store";
+	*cls = POLL_ERROR_STORE;
 	if (store_doc_begin(s->store, f->id) == -1) {
 		*errstr = xasprintf("database: %s", store_errmsg(s->store));
-		free(charset);
 		return -1;
 	}
 	store_doc_articles(s->store, (enum store_articles)
@@ -341,11 +261,11 @@ feed_store_document(struct sched_feed *f, const struct fetch_result *res,
 	    (size_t)conf_feed_min_words(s->conf, f->conf));
 	rc = feed_parse(res->body, res->len, &opts, &sink, &info, errstr);
 	if (rc == -1 && !dc.store_failed)
-		*cls = "parse";
+		*cls = POLL_ERROR_PARSE;
 	/* Broken markup from which not one entry could be read is a
 	 * failure, not an empty feed: "ok, 0 entries" would hide it. */
 	if (rc == 0 && (info.flags & FEED_RECOVERED) && dc.seen == 0) {
-		*cls = "parse";
+		*cls = POLL_ERROR_PARSE;
 		*errstr = xstrdup("not well-formed XML, and no entry could "
 		    "be read from it");
 		feed_info_reset(&info);
@@ -388,7 +308,6 @@ feed_store_document(struct sched_feed *f, const struct fetch_result *res,
 			    f->name, dc.seen);
 	}
 	feed_info_reset(&info);
-	free(charset);
 	return rc;
 }
 
@@ -396,7 +315,7 @@ feed_store_document(struct sched_feed *f, const struct fetch_result *res,
 static void
 feed_gone(struct sched_feed *f, const struct fetch_result *res)
 {
-	feed_failed(f, "gone", (int)res->http_code,
+	feed_failed(f, poll_error_names[POLL_ERROR_GONE], (int)res->http_code,
 	    "HTTP 410 Gone: the feed was removed; polling stopped");
 	f->state.gone = 1;
 	f->state.next_due = 0;
@@ -408,7 +327,8 @@ poll_done(void *arg, const struct fetch_result *res)
 {
 	struct sched_feed *f = arg;
 	struct sched *s = f->sched;
-	const char *cls;
+	enum poll_error cls;
+	const char *cls_name;
 	char *error = NULL;
 	int64_t now, hint = 0, until;
 
@@ -433,10 +353,10 @@ poll_done(void *arg, const struct fetch_result *res)
 	case FETCH_OK:
 		metrics.fetch_bytes += res->len;
 		if (feed_store_document(f, res, &cls, &error) == -1) {
-			metrics.fetches[strcmp(cls, "parse") == 0 ?
+			metrics.fetches[cls == POLL_ERROR_PARSE ?
 			    METRICS_FETCH_PARSE_ERROR :
 			    METRICS_FETCH_STORE_ERROR]++;
-			feed_failed(f, cls, (int)res->http_code,
+			feed_failed(f, poll_error_names[cls], (int)res->http_code,
 			    error != NULL ? error : "parse failed");
 			free(error);
 			break;
@@ -447,7 +367,7 @@ poll_done(void *arg, const struct fetch_result *res)
 		feed_succeeded(f, (int)res->http_code);
 		feed_redirects(f, res);
 		feed_adapt(f);
-		hint = http_freshness(res, now);
+		hint = res->fresh_for;
 		break;
 	case FETCH_NOT_MODIFIED:
 		/* No parse, no entry writes: only the state below. */
@@ -455,7 +375,7 @@ poll_done(void *arg, const struct fetch_result *res)
 		log_debug("feed %s: not modified", f->name);
 		feed_succeeded(f, (int)res->http_code);
 		feed_redirects(f, res);
-		hint = http_freshness(res, now);
+		hint = res->fresh_for;
 		break;
 	case FETCH_HTTP_ERROR:
 		metrics.fetches[METRICS_FETCH_HTTP_ERROR]++;
@@ -466,28 +386,31 @@ poll_done(void *arg, const struct fetch_result *res)
 		}
 		until = 0;
 		if (res->http_code == 429 || res->http_code == 503) {
-			/* now + 1: whole seconds, never shorter. */
-			until = retry_after(res->retry_after, now + 1);
+			/* Whole seconds, never shorter (fetch_http.c). */
+			until = res->retry_at;
 			if (until > sat_add(now, s->conf->max_interval))
 				until = sat_add(now, s->conf->max_interval);
 		}
 		f->state.retry_after = until;
-		feed_failed(f, "http", (int)res->http_code,
+		feed_failed(f, fetch_error_name(FETCH_ERROR_HTTP),
+		    (int)res->http_code,
 		    res->error != NULL ? res->error : "HTTP error");
 		if (until > 0) {
 			log_debug("feed %s: Retry-After: no request to %s "
-			    "for %lld s", f->name, f->host->name,
+			    "for %lld s", f->name, fetch_host_name(f->host),
 			    (long long)(until - now));
-			sched_host_hold(s, f, until);
+			fetch_hold_host(s->fetcher, sched_feed_url(f),
+			    (double)until);
 		}
 		break;
 	case FETCH_NET_ERROR:
 	case FETCH_ABORTED:
 		metrics.fetches[METRICS_FETCH_NET_ERROR]++;
 		f->state.retry_after = 0;
-		feed_failed(f, res->error_class != NULL ? res->error_class :
-		    "network", (int)res->http_code, res->error != NULL ?
-		    res->error : "fetch failed");
+		cls_name = fetch_error_name(res->error_class);
+		feed_failed(f, cls_name != NULL ? cls_name :
+		    fetch_error_name(FETCH_ERROR_NETWORK), (int)res->http_code,
+		    res->error != NULL ? res->error : "fetch failed");
 		break;
 	}
 	sched_reschedule(f, hint);
@@ -517,7 +440,8 @@ poll_start(struct sched_feed *f)
 	f->state.last_attempt = sched_now(s);
 	log_debug("feed %s: fetching %s", f->name, req.url);
 	if (fetch_start(s->fetcher, &req, poll_done, f) == -1) {
-		feed_failed(f, "network", 0, "could not start the request");
+		feed_failed(f, fetch_error_name(FETCH_ERROR_NETWORK), 0,
+		    "could not start the request");
 		sched_reschedule(f, 0);
 		feed_save(f);
 		return;

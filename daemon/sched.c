@@ -33,10 +33,10 @@
  * that matters to publishers; spreading the first polls over a minute
  * only left the first reader an empty feed.
  *
- * Retry-After on 429/503 holds the whole host: the sched keeps one record
- * per host name (as the fetcher counts hosts) with the hold's end, timers
- * of other feeds on the host that fire before it re-arm to after it, and
- * the fetcher holds requests already queued for the host.  Holds are
+ * Retry-After on 429/503 holds the whole host: the fetcher keeps the one
+ * per-host table (each feed points at its host's record), holds the
+ * requests already queued for the host, and timers of other feeds on the
+ * host that fire before the hold ends re-arm to after it.  Holds are
  * rebuilt from the feeds' saved retry_after at start-up.
  */
 #include "config.h"
@@ -71,37 +71,6 @@ sched_feed_url(const struct sched_feed *f)
 {
 	return f->state.current_url != NULL ? f->state.current_url :
 	    f->conf->url;
-}
-
-/* --- hosts */
-
-struct sched_host *
-sched_host_get(struct sched *s, const char *url)
-{
-	struct sched_host *h;
-	char *name;
-	unsigned int i;
-
-	name = fetch_url_host(url);
-	i = str_hash(name) % HOST_BUCKETS;
-	LIST_FOREACH(h, &s->hosts[i], hash)
-		if (strcmp(h->name, name) == 0) {
-			free(name);
-			return h;
-		}
-	h = xcalloc(1, sizeof(*h));
-	h->name = name;
-	LIST_INSERT_HEAD(&s->hosts[i], h, hash);
-	return h;
-}
-
-void
-sched_host_hold(struct sched *s, struct sched_feed *f, int64_t until)
-{
-	if (until <= f->host->hold_until)
-		return;
-	f->host->hold_until = until;
-	fetch_hold_host(s->fetcher, sched_feed_url(f), (double)until);
 }
 
 /* --- the due time */
@@ -159,7 +128,7 @@ sched_reschedule(struct sched_feed *f, int64_t hint)
 	in.ttl = f->state.ttl;
 	in.hint = hint;
 	in.retry_after = f->state.retry_after;
-	in.host_hold = f->host->hold_until;
+	in.host_hold = (int64_t)fetch_host_held_until(f->host);
 	in.skip_hours = f->state.skip_hours;
 	in.skip_days = f->state.skip_days;
 	in.fraction = due_random_fraction;
@@ -186,20 +155,21 @@ sched_feed_restart(struct sched_feed *f)
 		log_warnx("feed %s: database: %s", f->name,
 		    store_errmsg(s->store));
 	f->state.next_due = sched_now(s);	/* a new URL: poll at once */
-	f->host = sched_host_get(s, sched_feed_url(f));
+	f->host = fetch_host_get(s->fetcher, sched_feed_url(f));
 	sched_feed_arm(f);
 }
 
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct sched_feed *f = (struct sched_feed *)w;	/* timer is the first member */
-	int64_t now = (int64_t)ev_now(loop);
+	struct sched_feed *f = (struct sched_feed *)w;	/* first member */
+	int64_t now = (int64_t)ev_now(loop), hold;
 
 	(void)revents;
 	/* Another feed on this host was told to retry later. */
-	if (f->host->hold_until > now) {
-		f->state.next_due = due_after_hold(f->host->hold_until, now,
+	hold = (int64_t)fetch_host_held_until(f->host);
+	if (hold > now) {
+		f->state.next_due = due_after_hold(hold, now,
 		    f->state.skip_hours, f->state.skip_days,
 		    due_random_fraction);
 		sched_feed_arm(f);
@@ -245,9 +215,10 @@ feed_new(struct sched *s, const struct conf_feed *cf, int *nnew,
 		return NULL;
 	}
 	feed_store_settings(s, f);
-	f->host = sched_host_get(s, sched_feed_url(f));
+	f->host = fetch_host_get(s->fetcher, sched_feed_url(f));
 	if (f->state.retry_after > now)
-		sched_host_hold(s, f, f->state.retry_after);
+		fetch_hold_host(s->fetcher, sched_feed_url(f),
+		    (double)f->state.retry_after);
 	if (f->state.gone) {
 		log_info("feed %s: gone (HTTP 410); not polled", f->name);
 		return f;
@@ -304,8 +275,6 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	s->store = store;
 	s->fetcher = fetcher;
 	TAILQ_INIT(&s->removed);
-	for (i = 0; i < HOST_BUCKETS; i++)
-		LIST_INIT(&s->hosts[i]);
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	apply_fetch_limits(s);
 	s->feeds = xcalloc(conf->nfeeds + 1, sizeof(*s->feeds));
@@ -325,7 +294,6 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 void
 sched_free(struct sched *s)
 {
-	struct sched_host *h;
 	struct sched_feed *f;
 	size_t i;
 
@@ -337,12 +305,6 @@ sched_free(struct sched *s)
 		TAILQ_REMOVE(&s->removed, f, removed);
 		sched_feed_free(f);
 	}
-	for (i = 0; i < HOST_BUCKETS; i++)
-		while ((h = LIST_FIRST(&s->hosts[i])) != NULL) {
-			LIST_REMOVE(h, hash);
-			free(h->name);
-			free(h);
-		}
 	free(s->feeds);
 	free(s);
 }

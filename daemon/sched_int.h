@@ -22,21 +22,14 @@
 struct conf;
 struct conf_feed;
 struct fetcher;
-
-#define HOST_BUCKETS	1024
-
-struct sched_host {
-	LIST_ENTRY(sched_host)	 hash;
-	char			*name;
-	int64_t			 hold_until;	/* Retry-After, or 0 */
-};
+struct fetch_host;
 
 struct sched_feed {
 	ev_timer		 timer;	/* first: see timer_cb */
 	struct sched		*sched;
 	const struct conf_feed	*conf;	/* NULL once removed by a reload */
 	char			*name;	/* own copy: outlives a reload */
-	struct sched_host	*host;
+	struct fetch_host	*host;	/* the fetcher's record */
 	int64_t			 id;
 	struct store_feed_state	 state;
 	int			 in_flight;
@@ -56,7 +49,6 @@ struct sched {
 	struct sched_feed	**feeds;
 	size_t			 nfeeds;
 	struct sched_feed_list	 removed;	/* dropped while in flight */
-	LIST_HEAD(, sched_host)	 hosts[HOST_BUCKETS];
 };
 
 /* --- sched.c */
@@ -65,11 +57,6 @@ struct sched {
 int64_t		 sched_now(const struct sched *s);
 /* The URL polled: the configured one, or the adopted redirect target. */
 const char	*sched_feed_url(const struct sched_feed *f);
-/* The host record of url's host (created on first use). */
-struct sched_host *sched_host_get(struct sched *s, const char *url);
-/* Holds f's host until until (Retry-After): no earlier hold shortens it. */
-void		 sched_host_hold(struct sched *s, struct sched_feed *f,
-		    int64_t until);
 /* Sets f's next due time from its state (due.c) and arms its timer;
  * hint: seconds the last response said it stays fresh, or 0. */
 void		 sched_reschedule(struct sched_feed *f, int64_t hint);

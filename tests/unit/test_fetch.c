@@ -402,6 +402,10 @@ struct got {
 	char			*effective_url;
 	char			*cache_control;
 	char			*retry_after;
+	int64_t			 fresh_for;
+	int64_t			 retry_at;
+	char			*charset;
+	int64_t			 now;		/* ev_now in the callback */
 	int			 redirects;
 	int			 permanent;
 };
@@ -427,7 +431,7 @@ done_cb(void *arg, const struct fetch_result *res)
 	g->status = res->status;
 	g->http_code = res->http_code;
 	g->error = dup_or_null(res->error);
-	g->error_class = dup_or_null(res->error_class);
+	g->error_class = dup_or_null(fetch_error_name(res->error_class));
 	if (res->body != NULL) {
 		g->body = malloc(res->len + 1);
 		memcpy(g->body, res->body, res->len);
@@ -440,6 +444,10 @@ done_cb(void *arg, const struct fetch_result *res)
 	g->effective_url = dup_or_null(res->effective_url);
 	g->cache_control = dup_or_null(res->cache_control);
 	g->retry_after = dup_or_null(res->retry_after);
+	g->fresh_for = res->fresh_for;
+	g->retry_at = res->retry_at;
+	g->charset = dup_or_null(res->charset);
+	g->now = (int64_t)ev_now(loop);
 	g->redirects = res->redirects;
 	g->permanent = res->permanent_redirect;
 	if (++ndone == nwant)
@@ -548,6 +556,7 @@ teardown(void)
 		free(got[i].effective_url);
 		free(got[i].cache_control);
 		free(got[i].retry_after);
+		free(got[i].charset);
 	}
 }
 
@@ -569,6 +578,10 @@ START_TEST(test_ok)
 	    "application/rss+xml; charset=utf-8");
 	ck_assert_str_eq(g->cache_control, "max-age=3600");
 	ck_assert_ptr_null(g->retry_after);
+	/* The headers interpreted. */
+	ck_assert_int_eq(g->fresh_for, 3600);
+	ck_assert_int_eq(g->retry_at, 0);
+	ck_assert_str_eq(g->charset, "utf-8");
 	snprintf(url, sizeof(url), "%s/ok", base);
 	ck_assert_str_eq(g->effective_url, url);
 	ck_assert_int_eq(g->redirects, 0);
@@ -645,6 +658,10 @@ START_TEST(test_503_retry_after)
 	ck_assert_int_eq(g->status, FETCH_HTTP_ERROR);
 	ck_assert_int_eq(g->http_code, 503);
 	ck_assert_str_eq(g->retry_after, "120");
+	/* From the next whole second: never shorter than asked. */
+	ck_assert_int_eq(g->retry_at, g->now + 1 + 120);
+	ck_assert_int_eq(g->fresh_for, 0);
+	ck_assert_ptr_null(g->charset);
 }
 END_TEST
 
