@@ -50,8 +50,8 @@ int		 sched_reload(struct sched *s, const struct conf *newconf);
  * 0, or -1 if there is no feed of that name. */
 int		 sched_refresh(struct sched *s, const char *name);
 
-/* How many feeds, and how many of them are failing (their last poll
- * failed, or they are gone). */
+/* How many feeds, and how many of them are failing (due_failing: their
+ * last poll failed, or they are gone). */
 void		 sched_summary(const struct sched *s, size_t *nfeeds,
 		    size_t *nfailing);
 

@@ -1,13 +1,14 @@
 /*
- * test_sched.c: daemon/sched.c with a real config, store and fetcher,
- * against a libmicrohttpd origin on 127.0.0.1 port 0.
+ * test_sched.c: daemon/sched.c and poll.c with a real config, store and
+ * fetcher, against a libmicrohttpd origin on 127.0.0.1 port 0 (the
+ * arithmetic of due times alone is test_due.c's).
  *
  * Each case writes a config into a fresh mkdtemp directory (the database
  * goes there too), may seed a feed's saved state, creates the sched and
  * looks at the due times it sets (sched_next_due) and at the state it
  * saves.  Fetches are started with sched_refresh and waited for by
  * running the loop until the metrics counters move.  What these cases
- * check is the scheduling arithmetic (skip hours and days,
+ * check is that arithmetic end to end (skip hours and days,
  * hints, interval = auto, Retry-After dates) and the restart and reload
  * rules; the timing and politeness end to end are tests/regress/polite.sh.
  */
