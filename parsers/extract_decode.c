@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,26 @@ meta_charset(const char *doc, size_t len, char *out, size_t outlen)
 	return -1;
 }
 
+/* The decoder for text labelled lab (or NULL) whose non-ASCII bytes
+ * make good well-formed UTF-8 sequences and bad other bytes. */
+static void
+decide(struct decoder *d, const char *lab, size_t good, size_t bad)
+{
+	/* Labelled UTF-8 but not one well-formed sequence: legacy text
+	 * mislabelled. */
+	if (lab != NULL && is_utf8_label(lab) && bad > 0 && good == 0)
+		lab = NULL;
+	if ((bad == 0 && (good > 0 || lab == NULL)) ||
+	    (lab != NULL && is_utf8_label(lab)))
+		d->mode = DEC_UTF8;
+	else if (lab == NULL || is_1252_label(lab))
+		d->mode = DEC_LEGACY;
+	else if ((d->cd = iconv_open("UTF-8", lab)) != (iconv_t)-1)
+		d->mode = DEC_ICONV;
+	else
+		d->mode = DEC_LEGACY;
+}
+
 /*
  * Picks the decoder for the page whose first bytes are doc[0..len) (all
  * of it when eof); *skip is the byte-order mark's length.  Byte-order
@@ -212,22 +233,18 @@ ex_decode_choose(struct decoder *d, const char *doc, size_t len, int eof,
 	}
 	if (lab == NULL && meta_charset(doc, len, label, sizeof(label)) == 0)
 		lab = label;
-	utf8_count(u, eof ? len : len - utf8_cut(u, len), &good, &bad);
 	if (lab != NULL && strncasecmp(lab, "utf-16", 6) == 0)
 		lab = "UTF-8";	/* a <meta> in UTF-16 cannot be read */
-	/* Labelled UTF-8 but not one well-formed sequence: legacy text
-	 * mislabelled. */
-	if (lab != NULL && is_utf8_label(lab) && bad > 0 && good == 0)
-		lab = NULL;
-	if ((bad == 0 && (good > 0 || lab == NULL)) ||
-	    (lab != NULL && is_utf8_label(lab)))
-		d->mode = DEC_UTF8;
-	else if (lab == NULL || is_1252_label(lab))
-		d->mode = DEC_LEGACY;
-	else if ((d->cd = iconv_open("UTF-8", lab)) != (iconv_t)-1)
-		d->mode = DEC_ICONV;
-	else
-		d->mode = DEC_LEGACY;
+	utf8_count(u, eof ? len : len - utf8_cut(u, len), &good, &bad);
+	if (good == 0 && bad == 0 && !eof) {
+		/* ASCII so far: the first other bytes will tell, as they
+		 * would have told in a page read whole. */
+		d->mode = DEC_ASCII;
+		snprintf(d->label, sizeof(d->label), "%s", lab != NULL ? lab :
+		    "");
+		return;
+	}
+	decide(d, lab, good, bad);
 }
 
 void
@@ -275,7 +292,7 @@ ex_decode_slice(struct decoder *d, const char *in, size_t len, int eof,
 {
 	struct buf raw;
 	char *conv, *w;
-	size_t n, keep, from = out->len, i;
+	size_t n, keep, from = out->len, i, good, bad;
 
 	buf_init(&raw, 0);
 	if (d->ncarry > 0) {
@@ -285,7 +302,21 @@ ex_decode_slice(struct decoder *d, const char *in, size_t len, int eof,
 		in = raw.data;
 		len = raw.len;
 	}
+	if (d->mode == DEC_ASCII) {
+		for (i = 0; i < len && (unsigned char)in[i] < 0x80; i++)
+			;
+		if (i < len) {
+			n = eof ? len : len - utf8_cut((const unsigned char *)
+			    in, len);
+			utf8_count((const unsigned char *)in + i, n - i, &good,
+			    &bad);
+			if (good + bad > 0)
+				decide(d, d->label[0] != '\0' ? d->label :
+				    NULL, good, bad);
+		}
+	}
 	switch (d->mode) {
+	case DEC_ASCII:
 	case DEC_UTF8:
 		keep = eof ? 0 : utf8_cut((const unsigned char *)in, len);
 		memcpy(d->carry, in + len - keep, keep);

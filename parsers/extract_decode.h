@@ -11,12 +11,18 @@
 
 #include "util.h"
 
-enum dec_mode { DEC_UTF8, DEC_LEGACY, DEC_ICONV };
+enum dec_mode {
+	DEC_ASCII,	/* only ASCII so far: decided at the first other byte */
+	DEC_UTF8,
+	DEC_LEGACY,	/* windows-1252 or ISO-8859-2 */
+	DEC_ICONV
+};
 
 /* Raw bytes to UTF-8, a slice at a time. */
 struct decoder {
 	enum dec_mode	 mode;
 	iconv_t		 cd;
+	char		 label[64];	/* the charset named, for DEC_ASCII */
 	unsigned char	 carry[8];	/* a sequence a slice cut short */
 	size_t		 ncarry;
 };

@@ -25,10 +25,10 @@
  *     script, style and other elements whose content is never article
  *     (JSON-LD scripts stay, for extract_meta.c), and keeps only the
  *     attributes that the extractor reads or the sanitizer allows.
- * A page whose first EX_HOLD bytes are ASCII is read as UTF-8, and a
- * legacy page past EX_HOLD bytes picks windows-1252 or ISO-8859-2 per
- * slice: the only ways a very large page reads differently from a small
- * one.
+ * The charset is chosen from the first EX_HOLD bytes, or from the first
+ * non-ASCII bytes when those are all ASCII; only a legacy page longer
+ * than EX_HOLD picks windows-1252 or ISO-8859-2 a slice at a time, the
+ * one way a very large page may read differently from a small one.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -465,6 +465,138 @@ START_TEST(test_size_cap)
 }
 END_TEST
 
+/*
+ * A page is read in slices: the text must not depend on where they fall.
+ * A reader handing out 7 bytes at a time, across multi-byte characters,
+ * gives what the page in one piece gives.
+ */
+struct drip {
+	const char	*doc;
+	size_t		 len, pos;
+};
+
+static long
+drip_read(void *arg, char *buf, size_t len)
+{
+	struct drip *d = arg;
+	size_t n = d->len - d->pos;
+
+	n = n < 7 ? n : 7;
+	n = n < len ? n : len;
+	memcpy(buf, d->doc + d->pos, n);
+	d->pos += n;
+	return (long)n;
+}
+
+START_TEST(test_slices)
+{
+	struct extract_opts o = { URL, NULL, 0 };
+	struct extract_result r1, r2;
+	struct drip d;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	/* Past the first 2 MiB, where the page flows in slices: tags,
+	 * attributes, a script with a false end, comments and multi-byte
+	 * characters, each cut somewhere by 7-byte reads. */
+	buf_init(&b, 0);
+	buf_addstr(&b, "<html><head><title>t</title></head><body><div>");
+	for (i = 0; i < 2400000 / 47; i++)
+		buf_addstr(&b, "<!-- a comment of some fifty bytes, padding -->");
+	buf_addstr(&b, "</div><script>var s = '</scr' + 'ipt>';</script>");
+	buf_addstr(&b, "<div><p class=\"lead\" data-x='1' title=a/b>Summer, "
+	    "\xc3\xa9t\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80 and "
+	    "\xe6\x97\xa5\xe6\x9c\xac, came early this year.</p>");
+	buf_addstr(&b, art_html);
+	buf_addstr(&b, "</div></body></html>");
+	d.doc = b.data;
+	d.len = b.len;
+	d.pos = 0;
+	ck_assert_int_eq(extract_page(b.data, b.len, &o, &r1, &err), 0);
+	ck_assert_int_eq(extract_page_read(drip_read, &d, &o, &r2, &err), 0);
+	ck_assert_ptr_nonnull(r1.text);
+	ck_assert_ptr_nonnull(strstr(r1.text, "\xf0\x9f\x98\x80"));
+	ck_assert_ptr_nonnull(strstr(r1.text, paras[4]));
+	ck_assert_str_eq(r1.text, r2.text);
+	ck_assert_str_eq(r1.content, r2.content);
+	extract_result_reset(&r1);
+	extract_result_reset(&r2);
+	buf_reset(&b);
+}
+END_TEST
+
+/*
+ * Pages longer than what is read before the charset is chosen (2 MiB),
+ * whose first non-ASCII byte comes after that: UTF-8, undeclared Latin-1,
+ * a declared charset, UTF-16.  Every paragraph of "\xc3\xa9" (e acute)
+ * comes out whole.
+ */
+START_TEST(test_late_charset)
+{
+	static const struct {
+		const char	*charset;
+		int		 width;	/* bytes of e acute */
+	} cases[] = { { NULL, 2 }, { NULL, 1 }, { "iso-8859-15", 1 },
+	    { "utf-16le", 0 } };
+	struct extract_opts o = { URL, NULL, 0 };
+	struct extract_result r;
+	struct buf b, w;
+	char *err = NULL, *line, *next;
+	size_t i, k, n;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		buf_init(&b, 0);
+		buf_addstr(&b, "<html><body>");
+		for (i = 0; i < 45; i++) {
+			buf_addstr(&b, "<div data-x=\"");
+			for (n = 0; n < 60000; n++)
+				buf_addch(&b, 'y');
+			buf_addstr(&b, "\"></div>\n");
+		}
+		buf_addstr(&b, "<article>");
+		for (i = 0; i < 3000; i++) {
+			buf_addstr(&b, "<p>");
+			for (n = 0; n < 100; n++)
+				buf_addstr(&b, cases[k].width == 1 ? "\xe9" :
+				    "\xc3\xa9");
+			buf_addstr(&b, "</p>\n");
+		}
+		buf_addstr(&b, "</article></body></html>");
+		if (cases[k].width == 0) {
+			/* UTF-16LE with its byte-order mark. */
+			buf_init(&w, 0);
+			buf_add(&w, "\xff\xfe", 2);
+			for (i = 0; i < b.len; i++) {
+				if ((unsigned char)b.data[i] == 0xc3) {
+					buf_add(&w, "\xe9\0", 2);
+					i++;
+				} else {
+					buf_addch(&w, b.data[i]);
+					buf_addch(&w, '\0');
+				}
+			}
+			buf_reset(&b);
+			b = w;
+		}
+		o.charset = cases[k].charset;
+		ck_assert_int_eq(extract_page(b.data, b.len, &o, &r, &err), 0);
+		ck_assert_ptr_nonnull(r.text);
+		for (line = r.text, n = 0; line != NULL; line = next, n++) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				*next++ = '\0';
+			ck_assert_uint_eq(strlen(line), 200);
+			for (i = 0; i < 200; i += 2)
+				ck_assert(memcmp(line + i, "\xc3\xa9", 2) == 0);
+		}
+		ck_assert_uint_eq(n, 3000);
+		extract_result_reset(&r);
+		buf_reset(&b);
+	}
+}
+END_TEST
+
 /* Hostile shapes finish and keep what they can (no timing asserted). */
 START_TEST(test_hostile)
 {
@@ -563,6 +695,8 @@ main(void)
 	    (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_slices);
+	tcase_add_test(tc, test_late_charset);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
