@@ -59,16 +59,10 @@
 #define EX_MAXRUN	(1u * 1024 * 1024)
 #define EX_MAXTAGS	200000
 #define EX_MAXATTS	32
-/* Attribute values, names, comments and declarations past this are cut. */
+/* Attribute values, comments and declarations past this are cut; tag
+ * and attribute names past EX_MAXNAME. */
 #define EX_MAXTOKEN	65536
 #define EX_MAXNAME	256
-
-static int
-is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v';
-}
 
 /* ---- the cutter: what libxml2 would build too big, cut on the way in */
 
@@ -162,7 +156,7 @@ cut_in_tag(struct cutter *k, unsigned char c, char **w)
 		k->st = C_ATTRS;
 		return 1;
 	case C_ATTRS:
-		if (is_space(c)) {
+		if (ex_is_space(c)) {
 			*(*w)++ = (char)c;
 			return 0;
 		}
@@ -195,7 +189,7 @@ cut_in_tag(struct cutter *k, unsigned char c, char **w)
 		k->st = C_JUNK;
 		return 1;
 	case C_JUNK:
-		if (is_space(c) || c == '>' || c == '/') {
+		if (ex_is_space(c) || c == '>' || c == '/') {
 			k->st = C_ATTRS;
 			return 1;
 		}
@@ -211,7 +205,7 @@ cut_in_tag(struct cutter *k, unsigned char c, char **w)
 		k->st = C_AFTERNAME;
 		return 1;
 	case C_AFTERNAME:
-		if (is_space(c)) {
+		if (ex_is_space(c)) {
 			*(*w)++ = (char)c;
 			return 0;
 		}
@@ -224,7 +218,7 @@ cut_in_tag(struct cutter *k, unsigned char c, char **w)
 		k->st = C_BEFOREVAL;
 		return 0;
 	case C_BEFOREVAL:
-		if (is_space(c)) {
+		if (ex_is_space(c)) {
 			*(*w)++ = (char)c;
 			return 0;
 		}
@@ -239,7 +233,7 @@ cut_in_tag(struct cutter *k, unsigned char c, char **w)
 		k->st = c == '>' ? C_ATTRS : C_UVAL;
 		return 1;
 	case C_UVAL:
-		if (is_space(c) || c == '>') {
+		if (ex_is_space(c) || c == '>') {
 			k->st = C_ATTRS;
 			return 1;
 		}
