@@ -329,6 +329,7 @@ buf_init(struct buf *b, size_t cap)
 	b->len = 0;
 	b->size = 0;
 	b->cap = cap;
+	b->failed = 0;
 }
 
 int
@@ -336,8 +337,10 @@ buf_add(struct buf *b, const void *p, size_t n)
 {
 	size_t need, nsize;
 
-	if (b->cap != 0 && (n > b->cap || b->len > b->cap - n))
+	if (b->failed || (b->cap != 0 && (n > b->cap || b->len > b->cap - n))) {
+		b->failed = 1;
 		return -1;
+	}
 	need = b->len + n + 1;
 	if (need > b->size) {
 		nsize = b->size ? b->size : 64;
@@ -384,6 +387,7 @@ void
 buf_clear(struct buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }

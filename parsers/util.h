@@ -51,13 +51,6 @@ int64_t	 sat_from_double(double d);
 int64_t	 sat_parse_digits(const char *s, const char **end);
 
 /*
- * A copy of s fit for one line of a log or a terminal; caller frees.
- * C0 controls (newlines and tabs included), DEL, invalid UTF-8 bytes and
- * the C1 controls' encodings become \xNN; line and paragraph separators
- * and bidirectional overrides and isolates become \uNNNN.  Everything
- * else, valid UTF-8 included, stays as it is.
- */
-/*
  * The valid UTF-8 sequence at p (at most len bytes): its length (1-4)
  * with its code point in *cp, or 0 (overlong forms, surrogates and code
  * points past U+10FFFF are invalid).
@@ -65,6 +58,14 @@ int64_t	 sat_parse_digits(const char *s, const char **end);
 size_t	 utf8_decode(const unsigned char *p, size_t len, uint32_t *cp);
 /* cp (at most U+10FFFF) as UTF-8 into out (4 bytes); its length. */
 size_t	 utf8_encode(uint32_t cp, char *out);
+
+/*
+ * A copy of s fit for one line of a log or a terminal; caller frees.
+ * C0 controls (newlines and tabs included), DEL, invalid UTF-8 bytes and
+ * the C1 controls' encodings become \xNN; line and paragraph separators
+ * and bidirectional overrides and isolates become \uNNNN.  Everything
+ * else, valid UTF-8 included, stays as it is.
+ */
 char	*str_escape(const char *s);
 
 /* FNV-1a of a string: for the small hash tables of names and hosts. */
@@ -92,17 +93,21 @@ void	 strmap_reset(struct strmap *m);
 /*
  * A growable buffer.  data is always NUL-terminated (when non-NULL) so it
  * can be used as a string; len excludes the terminator.  cap == 0 means
- * no cap (only for sizes we control).
+ * no cap (only for sizes we control).  A failed append is sticky: every
+ * later one fails too, until buf_clear or buf_reset, so that a small
+ * append after a refused large one cannot leave a hole in the text.
  */
 struct buf {
 	char	*data;
 	size_t	 len;
 	size_t	 size;	/* allocated, including the terminator */
 	size_t	 cap;	/* maximum len, or 0 */
+	int	 failed;	/* an append was refused */
 };
 
 void	 buf_init(struct buf *b, size_t cap);
-/* Appends; returns 0, or -1 if the cap would be passed (b unchanged). */
+/* Appends; returns 0, or -1 if the cap would be passed or an earlier
+ * append failed (b unchanged). */
 int	 buf_add(struct buf *b, const void *p, size_t n);
 int	 buf_addstr(struct buf *b, const char *s);
 int	 buf_addch(struct buf *b, char c);
