@@ -52,8 +52,8 @@
  *
  * Each repair replaces n characters of two or three bytes by one
  * character of n bytes, so the text only shrinks and is rewritten in
- * place.  A string that holds no lead letter (the bytes C3 82..C3 B4) is
- * dismissed by one strchr-driven scan.
+ * place.  A string where no lead letter is followed by a continuation
+ * character is dismissed by one strchr-driven scan (has_lead).
  */
 #include <stdint.h>
 #include <string.h>
@@ -243,16 +243,48 @@ find_candidate(const unsigned char *p, size_t left, int after_letter,
 	return 1;
 }
 
-/* Only the letters Â..ô, C3 82..C3 B4 in UTF-8, start a candidate. */
+/*
+ * Whether s holds a lead letter (Â..ô: C3 82..C3 B4 in UTF-8) directly
+ * followed by a continuation character (U+0080..U+00BF: C2 80..C2 BF,
+ * or one of windows-1252's letters and punctuation from C5, C6, CB or
+ * E2): no candidate without one.  Text as written, accents included,
+ * fails this in one strchr-driven scan, so the walks below only ever
+ * see text that is at least suspicious.
+ */
 static int
 has_lead(const char *s)
 {
-	const char *p;
+	const unsigned char *p;
 
-	for (p = s; (p = strchr(p, '\xc3')) != NULL; p++)
-		if ((unsigned char)p[1] >= 0x82 && (unsigned char)p[1] <= 0xb4)
+	for (p = (const unsigned char *)s;
+	    (p = (const unsigned char *)strchr((const char *)p, '\xc3')) !=
+	    NULL; p++) {
+		if (p[1] < 0x82 || p[1] > 0xb4)
+			continue;
+		if ((p[2] == 0xc2 && p[3] >= 0x80 && p[3] <= 0xbf) ||
+		    p[2] == 0xc5 || p[2] == 0xc6 || p[2] == 0xcb ||
+		    p[2] == 0xe2)
 			return 1;
+	}
 	return 0;
+}
+
+/* The end of the run of ASCII at p (p < end, *p < 0x80), eight bytes at
+ * a time: most of a suspicious text is still ASCII. */
+static unsigned char *
+ascii_end(unsigned char *p, const unsigned char *end)
+{
+	uint64_t x;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		if ((x & 0x8080808080808080ULL) != 0)
+			break;
+		p += 8;
+	}
+	while (p < end && *p < 0x80)
+		p++;
+	return p;
 }
 
 /*
@@ -263,7 +295,7 @@ has_lead(const char *s)
 static void
 walk(char *s, int rewrite, int all, struct tally *t)
 {
-	unsigned char *r, *w, *end;
+	unsigned char *r, *w, *q, *end;
 	struct candidate c;
 	struct unit u;
 	int letter = 0, prev_candidate = 0, prev_stray = 0;
@@ -272,11 +304,13 @@ walk(char *s, int rewrite, int all, struct tally *t)
 	end = r + strlen(s);
 	while (r < end) {
 		if (*r < 0x80) {
-			letter = (*r | 0x20) >= 'a' && (*r | 0x20) <= 'z';
+			q = ascii_end(r, end);
+			letter = (q[-1] | 0x20) >= 'a' && (q[-1] | 0x20) <= 'z';
 			prev_candidate = prev_stray = 0;
-			if (rewrite)
-				*w = *r;
-			r++, w++;
+			if (rewrite && w != r)
+				memmove(w, r, (size_t)(q - r));
+			w += q - r;
+			r = q;
 			continue;
 		}
 		if (find_candidate(r, (size_t)(end - r), letter, &c)) {
