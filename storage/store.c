@@ -232,7 +232,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " AND name NOT IN (SELECT value FROM json_each(?1))",
 	[ST_FEEDS] =
 	    "SELECT id, name, url, coalesce(conf_title, title), link,"
-	    " n_entries, (SELECT max(first_seen) FROM entries"
+	    " n_entries, (SELECT max(sort_time) FROM entries"
 	    "  WHERE feed_id = feeds.id), retired, " STATE_COLUMNS
 	    " FROM feeds ORDER BY name",
 	/* The feeds a query's tags and names select, with their sizes. */

@@ -140,8 +140,10 @@ struct store_feed_row {
 	char		**tags;		/* sorted; ntags of them */
 	size_t		 ntags;
 	int64_t		 entries;	/* entries stored for it */
-	int64_t		 newest;	/* latest first_seen of its entries,
-					 * 0 = none */
+	int64_t		 newest;	/* the date of its newest entry (as
+					 * the merged feed orders it: a date
+					 * past the fetch counts as the
+					 * fetch), 0 = none */
 	int64_t		 retired;	/* when store_feed_retire retired it
 					 * (left the config), 0 = active */
 	/* Its entries' full articles by state (store_article_counts). */
