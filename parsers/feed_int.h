@@ -24,6 +24,10 @@
  * hold. */
 #define FEED_HTML_TAGS	500000
 
+#ifndef NELEM
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Categories and enclosures kept per entry; more are dropped. */
 #define FEED_MAX_LIST	1024
 

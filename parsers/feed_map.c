@@ -1,39 +1,29 @@
 /*
- * feed_map.c: what feed elements mean.  Knows nothing of libxml2's
- * parsing; feed_xml.c calls in with elements and captured text.
+ * feed_map.c: what feed elements mean.  Knows nothing of libxml2: the
+ * driver (feed_xml.c) hands in each start tag (struct fmap_elem) and end
+ * tag, and this file decides what the element is (the feed's root and
+ * its dialect, a channel, an entry, a field, a container of fields) and,
+ * for a field, whether its value is in its attributes (Atom links and
+ * their relations, enclosures, categories, CDF's HREF) or in its content,
+ * which the driver then captures for feed_field.c to read, told how
+ * (content types, base64, the xhtml wrapper div, xml:base, xml:lang,
+ * isPermaLink).
  *
- * All feed semantics sit in three tables (children of a channel or feed,
- * of an item or entry, of an Atom author), each a list of {namespace,
- * element, field, priority} sorted once and searched with bsearch; names
- * match without case, as in feedparser.  A field keeps the value of the
- * best priority seen, the first among equals (title and dc:title), except
- * dates, where the last readable one among equals wins (several updated
- * elements: feedparser keeps the last; a channel pubDate counts only when
- * nothing else dated the feed).
- *
- * Summaries follow feedparser: the first of description, atom:summary,
- * itunes:summary and dc:description is the summary, and a second one is
- * the content when the entry has no content element (content:encoded or
- * atom:content win over it wherever they are).  A new element is one
- * table row.
- *
- * Text becomes plain text (titles, authors, categories) or sanitized HTML
- * (summary, content) here, through html.c, and dates go through date.c:
- * this file writes no HTML, URL or date code of its own.
+ * All element meanings sit in tables (children of a channel or feed, of
+ * an item or entry, of an Atom author, of skipHours and skipDays), each a
+ * list of {namespace, element, field, priority} sorted once and searched
+ * with bsearch; names match without case, as in feedparser.  A new
+ * element is one table row.  Priorities are read by feed_field.c: lower
+ * wins.
  */
-#include <ctype.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include <libxml/parser.h>
-
-#include "date.h"
 #include "feed.h"
-#include "feed_int.h"
-#include "feed_xml.h"
-#include "html.h"
+#include "feed_map.h"
+#include "feed_map_int.h"
 #include "uri.h"
 #include "util.h"
 
@@ -170,7 +160,8 @@ static struct map entry_map[] = {
 	{ NS_XHTML, "div", F_CONTENT, 2 },
 };
 
-const struct map fmap_alink_text = { NS_ATOM, "link", F_LINK, 1 };
+/* An Atom link whose URL is its content (pre-1.0 Atom, sloppy feeds). */
+static const struct map alink_text = { NS_ATOM, "link", F_LINK, 1 };
 
 /* Children of RSS skipHours and skipDays. */
 static struct map hours_map[] = {
@@ -198,42 +189,42 @@ map_cmp(const void *a, const void *b)
 
 /* ------------------------------------------------------------ helpers */
 
-static enum ns	ns_code1(const struct xstate *, const xmlChar *);
-
-enum ns
-fmap_ns_code(struct xstate *st, const xmlChar *uri)
-{
-	/* libxml2 interns names, so the same URI comes back as the same
-	 * pointer: remember the last answer. */
-	if (uri != NULL && uri == st->last_uri)
-		return st->last_ns;
-	st->last_uri = uri;
-	st->last_ns = ns_code1(st, uri);
-	return st->last_ns;
-}
-
 static enum ns
-ns_code1(const struct xstate *st, const xmlChar *uri)
+ns_code1(const struct fmap *m, const char *uri)
 {
 	size_t i;
 
-	if ((uri == NULL || *uri == '\0') && st->format == FEED_FORMAT_CDF)
+	if ((uri == NULL || *uri == '\0') && m->format == FEED_FORMAT_CDF)
 		return NS_CDF;
-	if (uri == NULL || *uri == '\0' || (st->rootns != NULL &&
-	    strcmp((const char *)uri, st->rootns) == 0))
-		return st->atomroot ? NS_ATOM : NS_RSS;
+	if (uri == NULL || *uri == '\0' || (m->rootns != NULL &&
+	    strcmp(uri, m->rootns) == 0))
+		return m->atomroot ? NS_ATOM : NS_RSS;
 	/* Publishers get the case of namespace names wrong (the iTunes
 	 * DTD's most of all): like feedparser, compare without case. */
 	for (i = 0; i < NELEM(ns_uris); i++)
-		if (strcasecmp((const char *)uri, ns_uris[i].uri) == 0)
+		if (strcasecmp(uri, ns_uris[i].uri) == 0)
 			return ns_uris[i].ns;
-	if (strcasestr((const char *)uri, "backend.userland.com/rss") != NULL)
+	if (strcasestr(uri, "backend.userland.com/rss") != NULL)
 		return NS_RSS;
 	return NS_OTHER;
 }
 
-const struct map *
-fmap_find(enum ctx ctx, enum ns ns, const char *name)
+/* The code of a namespace URI. */
+static enum ns
+ns_code(struct fmap *m, const char *uri)
+{
+	/* The driver hands the same URI as the same pointer (libxml2
+	 * interns names): remember the last answer. */
+	if (uri != NULL && uri == m->last_uri)
+		return m->last_ns;
+	m->last_uri = uri;
+	m->last_ns = ns_code1(m, uri);
+	return m->last_ns;
+}
+
+/* The table row for an element among the children of a ctx, or NULL. */
+static const struct map *
+find_map(enum ctx ctx, enum ns ns, const char *name)
 {
 	struct map key;
 	struct map *tab;
@@ -269,113 +260,8 @@ fmap_find(enum ctx ctx, enum ns ns, const char *name)
 }
 
 
-char *
-fmap_trim(char *s)
-{
-	size_t n;
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	for (p = s; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-		;
-	n = strlen(p);
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	    p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	if (n == 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-const char *
-fmap_cur_base(const struct xstate *st)
-{
-	if (st->nframes == 0 || st->depth == 0)
-		return st->run->opts->url;
-	return st->frames[st->depth - 1].base;
-}
-
-/* feedparser's test for escaped HTML in RSS text: an end tag or an
- * entity reference. */
-static int
-looks_like_html(const char *s)
-{
-	const char *p;
-
-	for (p = s; (p = strpbrk(p, "<&")) != NULL; p++) {
-		const char *q = p + 1;
-
-		if (*p == '<') {
-			if (*q++ != '/')
-				continue;
-			if (!isalpha((unsigned char)*q))
-				continue;
-			while (isalnum((unsigned char)*q))
-				q++;
-			if (*q == '>')
-				return 1;
-		} else {
-			if (*q == '#')
-				q++;
-			if (!isalnum((unsigned char)*q))
-				continue;
-			while (isalnum((unsigned char)*q))
-				q++;
-			if (*q == ';')
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Decodes base64 in place, skipping blanks; stops at '=' or junk. */
-static void
-b64_decode(char *s)
-{
-	unsigned char *r = (unsigned char *)s, *w = r;
-	uint32_t acc = 0;
-	int bits = 0, v;
-
-	for (; *r != '\0'; r++) {
-		v = b64val(*r);
-		if (v < 0) {
-			if (isspace(*r))
-				continue;
-			break;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*w++ = (unsigned char)(acc >> bits);
-		}
-	}
-	*w = '\0';
-}
-
-enum ctype
-fmap_ctype_of(const char *t)
+static enum ctype
+ctype_of(const char *t)
 {
 	if (t == NULL)
 		return T_NONE;
@@ -390,560 +276,486 @@ fmap_ctype_of(const char *t)
 	return T_OTHER;
 }
 
-/* ------------------------------------------------------------ levels */
 
-void
-fmap_level_init(struct level *l)
-{
-	int i;
+/* ------------------------------------------------------ start tags */
 
-	memset(l, 0, sizeof(*l));
-	for (i = 0; i < NFIELDS; i++) {
-		l->prio[i] = INT_MAX;
-		l->date[i] = FEED_NO_DATE;
-	}
-}
-
-void
-fmap_level_reset(struct level *l)
-{
-	size_t i;
-
-	for (i = 0; i < NFIELDS; i++)
-		free(l->v[i]);
-	free(l->aname);
-	free(l->aemail);
-	for (i = 0; i < l->ncats; i++)
-		free(l->cats[i]);
-	free(l->cats);
-	free(l->catkinds);
-	for (i = 0; i < l->nencs; i++) {
-		free(l->encs[i].url);
-		free(l->encs[i].type);
-	}
-	free(l->encs);
-	fmap_level_init(l);
-}
-
-/* Offers a value (taken) to a field; keeps it if its priority wins. */
-void
-fmap_level_set(struct level *l, enum field f, int prio, char *v)
-{
-	if (v == NULL)
-		return;
-	if (prio >= l->prio[f]) {
-		free(v);
-		return;
-	}
-	free(l->v[f]);
-	l->v[f] = v;
-	l->prio[f] = prio;
-}
-
-void
-fmap_level_set_date(struct level *l, enum field f, int prio, char *v)
-{
-	int64_t t;
-
-	if (v != NULL && prio <= l->prio[f] && date_parse(v, &t) == 0) {
-		l->date[f] = t;
-		l->prio[f] = prio;
-	}
-	free(v);
-}
-
-void
-fmap_level_add_cat(struct level *l, char *v, enum catkind kind)
-{
-	size_t i;
-
-	/* The cap comes first: the duplicate check below is linear. */
-	if (v == NULL || l->ncats >= FEED_MAX_LIST) {
-		free(v);
-		return;
-	}
-	for (i = 0; kind != CAT_SCHEMED && i < l->ncats; i++)
-		if (l->catkinds[i] == kind && strcmp(l->cats[i], v) == 0) {
-			free(v);
-			return;
-		}
-	l->cats = xreallocarray(l->cats, l->ncats + 1, sizeof(char *));
-	l->catkinds = xreallocarray(l->catkinds, l->ncats + 1, 1);
-	l->catkinds[l->ncats] = (unsigned char)kind;
-	l->cats[l->ncats++] = v;
-}
-
-void
-fmap_level_add_enc(struct level *l, char *url, char *type, const char *len)
-{
-	struct enclosure *e;
-	char *end;
-	long long n;
-
-	if (url == NULL || l->nencs >= FEED_MAX_LIST) {
-		free(url);
-		free(type);
-		return;
-	}
-	l->encs = xreallocarray(l->encs, l->nencs + 1, sizeof(*l->encs));
-	e = &l->encs[l->nencs++];
-	e->url = url;
-	e->type = fmap_trim(type);
-	e->length = -1;
-	if (len != NULL) {
-		while (isspace((unsigned char)*len))
-			len++;
-		if (isdigit((unsigned char)*len)) {
-			n = strtoll(len, &end, 10);
-			while (isspace((unsigned char)*end))
-				end++;
-			if (*end == '\0' && n >= 0)
-				e->length = n;
-		}
-	}
-}
-
-/* -------------------------------------------------- capturing a field */
-
-/*
- * Undoes base64 once.  An empty capture has no buffer at all (raw.data is
- * NULL: decoding a "" literal in place wrote to read-only memory, found by
- * tests/fuzz/fuzz_parse), and the flag is cleared so that a capture read
- * as text and as HTML is not decoded twice.
- */
+/* The dialect, from the root element. */
 static void
-cap_unbase64(struct xstate *st)
+detect_format(struct fmap *m, const struct fmap_elem *el)
 {
-	if (!st->cap_b64)
-		return;
-	st->cap_b64 = 0;
-	if (st->raw.data != NULL) {
-		b64_decode(st->raw.data);
-		st->raw.len = strlen(st->raw.data);
+	const char *name = el->name, *uri = el->uri;
+	char *ver;
+
+	if (strcasecmp(name, "rss") == 0) {
+		ver = el->attr(el, NULL, "version");
+		if (ver == NULL)
+			m->format = FEED_FORMAT_RSS;
+		else if (strncmp(ver, "2.", 2) == 0)
+			m->format = FEED_FORMAT_RSS20;
+		else if (strncmp(ver, "0.9", 3) == 0 && ver[3] != '0')
+			m->format = FEED_FORMAT_RSS09X;
+		else if (strcmp(ver, "0.90") == 0)
+			m->format = FEED_FORMAT_RSS090;
+		else
+			m->format = FEED_FORMAT_RSS;
+		free(ver);
+	} else if (strcasecmp(name, "RDF") == 0) {
+		/* RSS 1.0 wins over 0.90 when both are declared. */
+		if (el->declares(el, RSS10_NS))
+			m->format = FEED_FORMAT_RSS10;
+		else if (el->declares(el, RSS090_NS))
+			m->format = FEED_FORMAT_RSS090;
+		else
+			m->format = FEED_FORMAT_RSS;
+	} else if (strcasecmp(name, "channel") == 0 && uri == NULL) {
+		/* Microsoft's Channel Definition Format (1997). */
+		m->format = FEED_FORMAT_CDF;
+	} else if (strcasecmp(name, "feed") == 0) {
+		m->atomroot = 1;
+		ver = el->attr(el, NULL, "version");
+		if (uri != NULL && strcmp(uri, ATOM10_NS) == 0)
+			m->format = FEED_FORMAT_ATOM10;
+		else if ((uri != NULL && strcmp(uri, ATOM03_NS) == 0 &&
+		    (ver == NULL || strcmp(ver, "0.3") == 0)) ||
+		    (ver != NULL && strcmp(ver, "0.3") == 0))
+			m->format = FEED_FORMAT_ATOM03;
+		else
+			m->format = FEED_FORMAT_ATOM;
+		free(ver);
 	}
 }
 
-/*
- * A start tag or markup declaration as a browser would read one ("<"
- * then a letter, "!" or "?").  feedparser keeps such RSS text as
- * written when it has no end tag or entity, but readers that show RSS
- * titles as HTML then run "<img src=x onerror=...>": text with a tag in
- * it is read as HTML, so its markup goes.  An address in brackets
- * ("Joe <joe@example.com>", as RSS authors are written) is no tag: it
- * can carry no attribute, and author_name needs it.
- */
-static int
-has_tag(const char *s)
-{
-	const char *p;
-	size_t n;
-
-	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
-		if (!isalpha((unsigned char)p[1]) && p[1] != '!' &&
-		    p[1] != '?')
-			continue;
-		n = strcspn(p + 1, "> \t\r\n\f=/\"'");
-		if (p[1 + n] == '>' && memchr(p + 1, '@', n) != NULL)
-			continue;
-		return 1;
-	}
-	return 0;
-}
-
-/* The captured value, as plain text. */
-static char *
-cap_text(struct xstate *st)
-{
-	const char *src;
-	size_t n;
-
-	cap_unbase64(st);
-	if (st->cap_children || st->cap_type == T_XHTML) {
-		src = st->markup.data;
-		n = st->markup.len;
-	} else {
-		src = st->raw.data;
-		n = st->raw.len;
-		if (src == NULL)
-			return NULL;
-		/* Atom 0.3 mode="escaped" is markup whatever the type
-		 * says, as cap_html reads it. */
-		if ((st->cap_type == T_TEXT && !st->cap_escaped) ||
-		    (st->cap_type != T_HTML && !st->cap_escaped &&
-		    !looks_like_html(src) && !has_tag(src)))
-			return feed_collapse(xstrndup(src, n));
-	}
-	if (src == NULL)
-		return NULL;
-	return html_to_text(src, n);
-}
-
-/*
- * RSS and Dublin Core authors are often "me@example.com (Me)" or
- * "Me <me@example.com>": like feedparser, keep the name, or the address
- * when there is no name.
- */
-static char *
-author_name(char *s)
-{
-	static const char stop[] = " \t<>()[]\"',:;";
-	char *at, *b, *e, *r, *w, *email;
-	size_t n;
-
-	if (s == NULL || (at = strchr(s, '@')) == NULL)
-		return s;
-	for (b = at; b > s && strchr(stop, b[-1]) == NULL; b--)
-		;
-	for (e = at + 1; *e != '\0' && strchr(stop, *e) == NULL; e++)
-		;
-	if (b == at || e == at + 1)
-		return s;
-	email = xstrndup(b, e - b);
-	memmove(b, e, strlen(e) + 1);
-	/* Drop the brackets that held the address, and the ends. */
-	for (r = w = s; *r != '\0'; r++) {
-		if ((r[0] == '(' && r[1] == ')') || (r[0] == '<' &&
-		    r[1] == '>') || (r[0] == '[' && r[1] == ']')) {
-			r++;
-			continue;
-		}
-		*w++ = *r;
-	}
-	*w = '\0';
-	for (r = s; *r != '\0' && strchr(" \t()<>[]", *r) != NULL; r++)
-		;
-	n = strlen(r);
-	while (n > 0 && strchr(" \t()<>[]", r[n - 1]) != NULL)
-		n--;
-	if (n == 0) {
-		free(s);
-		return email;
-	}
-	memmove(s, r, n);
-	s[n] = '\0';
-	free(email);
-	return s;
-}
-
-/* The captured value, as a sanitized HTML fragment. */
-static char *
-cap_html(struct xstate *st)
-{
-	const char *src;
-	size_t n;
-
-	cap_unbase64(st);
-	if (st->cap_children || st->cap_type == T_XHTML) {
-		src = st->markup.data;
-		n = st->markup.len;
-	} else {
-		src = st->raw.data;
-		if (src == NULL)
-			return NULL;
-		n = st->raw.len;
-		/* Atom type="text" is literal text (RFC 4287 3.1.1.1). */
-		if (st->cap_type == T_TEXT && !st->cap_escaped)
-			return html_escape(src, n);
-	}
-	if (src == NULL)
-		return NULL;
-	return html_sanitize(src, n, st->cap_base);
-}
-
-static char *
-cap_plain(struct xstate *st)
-{
-	if (st->raw.data == NULL)
-		return NULL;
-	return fmap_trim(xstrndup(st->raw.data, st->raw.len));
-}
-
-/*
- * The publisher's scheduling hints (RSS 2.0 skipHours/skipDays, the
- * syndication module's updatePeriod/updateFrequency).  Unreadable values
- * are ignored: a hint never makes a feed fail.
- */
+/* CDF puts the link and the date in attributes. */
 static void
-schedule_hint(struct xstate *st, enum field f, const char *v)
-{
-	static const char *const days[7] = { "Sunday", "Monday", "Tuesday",
-	    "Wednesday", "Thursday", "Friday", "Saturday" };
-	static const struct {
-		const char	*name;
-		int		 seconds;
-	} periods[] = {
-		{ "hourly", 3600 }, { "daily", 86400 }, { "weekly", 604800 },
-		{ "monthly", 2592000 }, { "yearly", 31536000 },
-	};
-	char *end;
-	long n;
-	size_t i;
-
-	switch (f) {
-	case F_HOUR:
-		n = strtol(v, &end, 10);
-		/* The spec says 0-23; some publishers write 24 for 0. */
-		if (end != v && *end == '\0' && n >= 0 && n <= 24)
-			st->skip_hours |= (uint32_t)1 << (n % 24);
-		break;
-	case F_DAY:
-		for (i = 0; i < 7; i++)
-			if (strcasecmp(v, days[i]) == 0)
-				st->skip_days |= (uint32_t)1 << i;
-		break;
-	case F_SYPERIOD:
-		for (i = 0; i < NELEM(periods); i++)
-			if (strcasecmp(v, periods[i].name) == 0)
-				st->sy_period = periods[i].seconds;
-		break;
-	case F_SYFREQ:
-		n = strtol(v, &end, 10);
-		if (end != v && *end == '\0' && n > 0 && n <= 100000)
-			st->sy_freq = (int)n;
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Atom 1.0 xhtml content is wrapped in a div that is not part of it (RFC
- * 4287 4.1.3.3) - when the div is the only child, as feedparser reads it:
- * two divs side by side, or text beside one, are the content as they
- * are.  cap_start and sax_end recorded where the div's tags sit.
- */
-static void
-cap_unwrap_div(struct xstate *st)
-{
-	struct buf *b = &st->markup;
-	size_t i, n;
-
-	if (st->cap_divdepth == 0 || !st->cap_divdone || st->cap_divbad ||
-	    st->cap_divin > st->cap_divout || st->cap_divend > b->len ||
-	    b->data == NULL)
-		return;
-	for (i = st->cap_divend; i < b->len; i++)
-		if (!isspace((unsigned char)b->data[i]))
-			return;
-	n = st->cap_divout - st->cap_divin;
-	memmove(b->data, b->data + st->cap_divin, n);
-	b->data[n] = '\0';
-	b->len = n;
-}
-
-/*
- * A link written with its ampersands escaped twice ("?a=1&amp;amp;b=2")
- * has "&amp;" in the URL, which no server means: feedparser undoes it,
- * and so does this.
- */
-static char *
-amp_once(char *s)
-{
-	char *r, *w;
-
-	if (s == NULL || strstr(s, "&amp;") == NULL)
-		return s;
-	for (r = w = s; *r != '\0'; r++) {
-		*w++ = *r;
-		if (strncmp(r, "&amp;", 5) == 0)
-			r += 4;
-	}
-	*w = '\0';
-	return s;
-}
-
-void
-fmap_cap_finish(struct xstate *st)
-{
-	struct level *l;
-	enum field f = st->cap_field;
-	char *v, *t, *save = NULL;
-
-	l = st->cap_ctx == C_CHANNEL ? &st->feed :
-	    st->cap_ctx == C_ENTRY ? &st->ent : st->in_entry ? &st->ent :
-	    &st->feed;
-	cap_unwrap_div(st);
-	switch (f) {
-	case F_AUTHOR:
-		v = cap_text(st);
-		if (st->cap_rss_author)
-			v = author_name(v);
-		fmap_level_set(l, f, st->cap_prio, v);
-		break;
-	case F_TITLE:
-	case F_SUBTITLE:
-		fmap_level_set(l, f, st->cap_prio, cap_text(st));
-		break;
-	case F_CATEGORY:
-		fmap_level_add_cat(l, cap_text(st), st->cap_catkind);
-		break;
-	case F_KEYWORDS:
-		/* Keywords have no scheme in feedparser but iTunes's. */
-		v = cap_text(st);
-		for (t = v != NULL ? strtok_r(v, ",", &save) : NULL; t != NULL;
-		    t = strtok_r(NULL, ",", &save))
-			fmap_level_add_cat(l, feed_collapse(xstrdup(t)),
-			    st->cap_ns == NS_ITUNES ? CAT_ITUNES : CAT_PLAIN);
-		free(v);
-		break;
-	case F_NAME:
-		if (l->aname == NULL)
-			l->aname = cap_text(st);
-		break;
-	case F_EMAIL:
-		if (l->aemail == NULL)
-			l->aemail = cap_plain(st);
-		break;
-	case F_SUMMARY:
-		v = cap_html(st);
-		if (v == NULL)
-			break;
-		/* media:description describes the media, not the entry: it
-		 * is a summary only for want of one, and never demotes. */
-		if (st->cap_prio != 0 || st->cap_ns == NS_CDF)
-			fmap_level_set(l, f, st->cap_prio, v);
-		else if (l->summary_seen && !l->has_content && l == &st->ent)
-			fmap_level_set(l, F_CONTENT, 6, v);
-		else {
-			l->summary_seen = 1;
-			fmap_level_set(l, f, st->cap_prio, v);
-		}
-		break;
-	case F_CONTENT:
-		if (st->cap_ns == NS_CONTENT || st->cap_ns == NS_ATOM ||
-		    (st->cap_ns == NS_RSS && st->cap_prio == 0))
-			l->has_content = 1;
-		fmap_level_set(l, f, st->cap_prio, cap_html(st));
-		break;
-	case F_LINK:
-		v = amp_once(cap_plain(st));
-		if (v != NULL) {
-			fmap_level_set(l, f, st->cap_prio,
-			    uri_resolve(st->cap_base, v));
-			free(v);
-		}
-		break;
-	case F_GUID:
-		v = cap_plain(st);
-		if (v != NULL && st->cap_prio < l->prio[F_GUID])
-			l->guid_link = st->cap_guidlink;
-		fmap_level_set(l, F_GUID, st->cap_prio, v);
-		break;
-	case F_ID:
-	case F_LANGUAGE:
-		fmap_level_set(l, f, st->cap_prio, cap_plain(st));
-		break;
-	case F_TTL:
-		v = cap_plain(st);
-		if (v != NULL && st->cap_prio < l->prio[F_TTL]) {
-			const char *end;
-			int64_t n = sat_parse_digits(v, &end);
-
-			/* Minutes; any number of digits is a long time
-			 * (saturated), not an error. */
-			if (n > 0)
-				st->ttl = (int)sat_clamp(n, 1, INT_MAX);
-			l->prio[F_TTL] = st->cap_prio;
-		}
-		free(v);
-		break;
-	case F_PUBLISHED:
-	case F_UPDATED:
-		fmap_level_set_date(l, f, st->cap_prio, cap_plain(st));
-		break;
-	case F_HOUR:
-	case F_DAY:
-	case F_SYPERIOD:
-	case F_SYFREQ:
-		v = cap_plain(st);
-		if (v != NULL)
-			schedule_hint(st, f, v);
-		free(v);
-		break;
-	default:
-		break;
-	}
-	st->cap = 0;
-	buf_clear(&st->raw);
-	buf_clear(&st->markup);
-}
-
-/* ------------------------------------------------ entries and the feed */
-
-int
-fmap_is_web_url(const char *s)
-{
-	return s != NULL && (strncasecmp(s, "http://", 7) == 0 ||
-	    strncasecmp(s, "https://", 8) == 0);
-}
-
-void
-fmap_entry_begin(struct xstate *st)
-{
-	fmap_level_reset(&st->ent);
-	st->in_entry = 1;
-}
-
-void
-fmap_entry_end(struct xstate *st)
-{
-	struct level *l = &st->ent;
-	struct entry e;
-
-	st->in_entry = 0;
-	memset(&e, 0, sizeof(e));
-	/* RSS 2.0: a guid that is a permalink stands in for a missing
-	 * link. */
-	if (l->v[F_LINK] == NULL && l->v[F_GUID] != NULL && l->guid_link)
-		e.link = uri_resolve(fmap_cur_base(st), l->v[F_GUID]);
-	else
-		e.link = l->v[F_LINK], l->v[F_LINK] = NULL;
-	/* An Atom entry without a link: feedparser takes its id, which
-	 * works when the id is a web address (not for tag: or urn:). */
-	if (e.link == NULL && fmap_is_web_url(l->v[F_ID]))
-		e.link = xstrdup(l->v[F_ID]);
-	e.id = l->v[F_ID] != NULL ? l->v[F_ID] : l->v[F_GUID];
-	if (e.id == l->v[F_ID])
-		l->v[F_ID] = NULL;
-	else
-		l->v[F_GUID] = NULL;
-	e.title = l->v[F_TITLE], l->v[F_TITLE] = NULL;
-	if (l->v[F_AUTHOR] != NULL)
-		e.author = l->v[F_AUTHOR], l->v[F_AUTHOR] = NULL;
-	e.summary = l->v[F_SUMMARY], l->v[F_SUMMARY] = NULL;
-	e.content = l->v[F_CONTENT], l->v[F_CONTENT] = NULL;
-	e.published = l->date[F_PUBLISHED];
-	e.updated = l->date[F_UPDATED];
-	e.categories = l->cats, e.ncategories = l->ncats;
-	l->cats = NULL, l->ncats = 0;
-	e.enclosures = l->encs, e.nenclosures = l->nencs;
-	l->encs = NULL, l->nencs = 0;
-	st->nitems++;
-	if (feed_emit(st->run, &e) == -1)
-		xmlStopParser(st->ctxt);
-	entry_reset(&e);
-	fmap_level_reset(l);
-}
-
-/* An Atom author closed: its name, else its e-mail, is the author. */
-void
-fmap_author_end(struct xstate *st, struct level *l)
+cdf_attrs(struct level *l, const struct fmap_elem *el)
 {
 	char *v;
 
-	if (!l->author_seen) {
-		l->author_seen = 1;
-		v = l->aname != NULL ? l->aname : l->aemail;
-		if (v == l->aname)
-			l->aname = NULL;
-		else
-			l->aemail = NULL;
-		fmap_level_set(l, F_AUTHOR, 0, v);
+	v = fmap_trim(el->attr(el, NULL, "HREF"));
+	if (v != NULL)
+		fmap_level_set(l, F_LINK, 0, uri_resolve(el->base, v));
+	free(v);
+	v = el->attr(el, NULL, "LASTMOD");
+	fmap_level_set_date(l, F_UPDATED, 0, fmap_trim(v));
+}
+
+static void
+root_start(struct fmap *m, const struct fmap_elem *el,
+    struct fmap_frame *self)
+{
+	char *v, *t;
+
+	detect_format(m, el);
+	if (el->uri != NULL && m->format != FEED_FORMAT_UNKNOWN) {
+		free(m->rootns);
+		m->rootns = xstrdup(el->uri);
 	}
-	free(l->aname);
-	free(l->aemail);
-	l->aname = l->aemail = NULL;
-	(void)st;
+	self->ctx = C_ROOT;
+	if (m->format == FEED_FORMAT_UNKNOWN)
+		self->ctx = C_SKIP;
+	else
+		m->any = 1;
+	if (m->atomroot)
+		self->ctx = C_CHANNEL;
+	if (m->format == FEED_FORMAT_CDF) {
+		self->ctx = C_CHANNEL;
+		cdf_attrs(&m->feed, el);
+	}
+	v = el->attr(el, XML_NS, "lang");
+	/* feedparser normalises en_US to en-US. */
+	for (t = v; t != NULL && *t != '\0'; t++)
+		if (*t == '_')
+			*t = '-';
+	fmap_level_set(&m->feed, F_LANGUAGE, 5, fmap_trim(v));
+}
+
+/*
+ * The element starts an entry.  Only that element's end tag ends it:
+ * containers that pass the entry's context on to their children
+ * (media:group) share the ctx but not this mark.
+ */
+static void
+begin_entry(struct fmap *m, const struct fmap_elem *el,
+    struct fmap_frame *self)
+{
+	fmap_entry_begin(m);
+	self->ctx = C_ENTRY;
+	self->entry = 1;
+	/* RSS 1.0 names an item by its rdf:about; a guid or an Atom id
+	 * says it better (feedparser takes the later guid). */
+	fmap_level_set(&m->ent, F_GUID, 5, fmap_trim(el->attr(el, RDF_NS,
+	    "about")));
+}
+
+static int
+is_item(enum ns ns, const char *name)
+{
+	return (ns == NS_RSS || ns == NS_ATOM) &&
+	    (strcasecmp(name, "item") == 0 || strcasecmp(name, "entry") == 0);
+}
+
+/*
+ * Entries and channels, which the tables do not map.  Returns 1 when
+ * the element was one (*rc says whether the sink asked to stop), 0 when
+ * it is to be looked up in the parent's table.
+ */
+static int
+structure_start(struct fmap *m, enum ctx parent, enum ns ns,
+    const struct fmap_elem *el, struct fmap_frame *self, int *rc)
+{
+	const char *name = el->name;
+
+	*rc = 0;
+	switch (parent) {
+	case C_ROOT:
+		if (strcasecmp(name, "channel") == 0)
+			self->ctx = C_CHANNEL;
+		else if (strcasecmp(name, "item") == 0 && !m->in_entry)
+			begin_entry(m, el, self);
+		return 1;
+	case C_CHANNEL:
+		if (is_item(ns, name) && !m->in_entry) {
+			begin_entry(m, el, self);
+			return 1;
+		}
+		if (ns == NS_CDF && !m->in_entry &&
+		    strcasecmp(name, "item") == 0) {
+			begin_entry(m, el, self);
+			cdf_attrs(&m->ent, el);
+			return 1;
+		}
+		return 0;
+	case C_ENTRY:
+		/* An item inside an item: like feedparser, the outer one
+		 * ends there and the inner one is an entry of its own. */
+		if (is_item(ns, name) && m->in_entry) {
+			*rc = fmap_entry_end(m, el->base);
+			if (*rc == 0)
+				begin_entry(m, el, self);
+			return 1;
+		}
+		return 0;
+	case C_AUTHOR:
+	case C_SKIPHOURS:
+	case C_SKIPDAYS:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The vocabulary of a category element (see enum catkind). */
+static enum catkind
+cat_kind(const struct fmap_elem *el, enum ns ns)
+{
+	char *v;
+
+	v = el->attr(el, NULL, "scheme");
+	if (v == NULL)
+		v = el->attr(el, NULL, "domain");
+	if (v != NULL) {
+		free(v);
+		return CAT_SCHEMED;
+	}
+	return ns == NS_ITUNES ? CAT_ITUNES : ns == NS_MEDIA ? CAT_MEDIA :
+	    CAT_PLAIN;
+}
+
+/*
+ * An Atom link (RFC 4287 4.2.7): an alternate link (rel missing or
+ * "alternate") is the link, and one to an HTML page beats one to another
+ * type (a PDF, a podcast's audio) wherever it is, as in feedparser; an
+ * entry's rel="enclosure" is an enclosure.  Returns 1 when the URL is
+ * the element's content instead of its href.
+ */
+static int
+atom_link(struct level *l, const struct map *mp, enum ctx parent,
+    const struct fmap_elem *el)
+{
+	char *rel, *href, *type, *len;
+	int prio = mp->prio;
+
+	rel = el->attr(el, NULL, "rel");
+	href = fmap_trim(el->attr(el, NULL, "href"));
+	if (href == NULL && (rel == NULL ||
+	    strcasecmp(rel, "alternate") == 0)) {
+		/* Pre-1.0 Atom and sloppy feeds: URL as content. */
+		free(rel);
+		return 1;
+	}
+	if (href != NULL && (rel == NULL ||
+	    strcasecmp(rel, "alternate") == 0)) {
+		type = fmap_trim(el->attr(el, NULL, "type"));
+		if (type != NULL && strcasecmp(type, "text/html") != 0 &&
+		    strcasecmp(type, "application/xhtml+xml") != 0)
+			prio += 2;
+		free(type);
+		fmap_level_set(l, F_LINK, prio, uri_resolve(el->base, href));
+	} else if (href != NULL && strcasecmp(rel, "enclosure") == 0 &&
+	    parent == C_ENTRY) {
+		len = el->attr(el, NULL, "length");
+		fmap_level_add_enc(l, uri_resolve(el->base, href),
+		    el->attr(el, NULL, "type"), len);
+		free(len);
+	}
+	free(href);
+	free(rel);
+	return 0;
+}
+
+/*
+ * Elements whose value is in their attributes, and containers.  Returns
+ * 1 when that was all, 0 when the content is to be captured (as *mp,
+ * which may be changed).
+ */
+static int
+attr_field(struct level *l, const struct map **mp,
+    enum ctx parent, enum ns ns, const struct fmap_elem *el,
+    struct fmap_frame *self)
+{
+	char *url, *len;
+
+	switch ((*mp)->field) {
+	case F_AUTHORS:
+		self->ctx = C_AUTHOR;
+		return 1;
+	case F_GROUP:
+		self->ctx = parent;
+		return 1;
+	case F_SKIPHOURS:
+		self->ctx = C_SKIPHOURS;
+		return 1;
+	case F_SKIPDAYS:
+		self->ctx = C_SKIPDAYS;
+		return 1;
+	case F_ALINK:
+		if (!atom_link(l, *mp, parent, el))
+			return 1;
+		*mp = &alink_text;
+		return 0;
+	case F_ENCLOSURE:
+		url = fmap_trim(el->attr(el, NULL, "url"));
+		len = el->attr(el, NULL, "length");
+		fmap_level_add_enc(l, url != NULL ?
+		    uri_resolve(el->base, url) : NULL,
+		    el->attr(el, NULL, "type"), len);
+		free(url);
+		free(len);
+		return 1;
+	case F_ACATEGORY:
+		fmap_level_add_cat(l, feed_collapse(el->attr(el, NULL,
+		    "term")), cat_kind(el, ns));
+		return 1;
+	case F_ICATEGORY:
+		/* Categories nest (a subcategory inside its category): the
+		 * children are read in the same context. */
+		fmap_level_add_cat(l, feed_collapse(el->attr(el, NULL,
+		    "text")), cat_kind(el, ns));
+		self->ctx = parent;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* How an Atom text or content construct is to be read (RFC 4287 3.1,
+ * 4.1.3); returns whether a wrapper div is to be stripped. */
+static int
+atom_type(struct fmap *m, const struct fmap_elem *el)
+{
+	struct fmap_cap *c = &m->cap;
+	char *v;
+	int stripdiv;
+
+	v = el->attr(el, NULL, "type");
+	c->type = ctype_of(v);
+	/* Only Atom 1.0 wraps xhtml in a div.  Elements inside a field
+	 * that claims to be text or HTML are inline XHTML anyway, and
+	 * their wrapper div is not content either (TypePad; feedparser
+	 * drops it too). */
+	stripdiv = c->type == T_XHTML ? m->format == FEED_FORMAT_ATOM10 : 1;
+	/* RFC 4287 4.1.3.3: any other non-XML, non-text media type is
+	 * base64. */
+	if (c->type == T_OTHER && strncasecmp(v, "text/", 5) &&
+	    strcasestr(v, "xml") == NULL) {
+		c->b64 = 1;
+		c->type = T_HTML;
+	}
+	free(v);
+	/* RFC 4287 3.1: text constructs default to "text"; Atom 0.3
+	 * content defaults to text/plain too. */
+	if (c->type == T_NONE)
+		c->type = T_TEXT;
+	v = el->attr(el, NULL, "mode");
+	if (v != NULL && strcmp(v, "base64") == 0)
+		c->b64 = 1;
+	else if (v != NULL && strcmp(v, "escaped") == 0)
+		c->escaped = 1;
+	free(v);
+	/* Atom 0.3: base64 of XHTML is text to decode, then markup, not
+	 * inline elements. */
+	if (c->b64 && c->type == T_XHTML) {
+		c->type = T_HTML;
+		stripdiv = 0;
+	}
+	return stripdiv;
+}
+
+/* A field with a value in its content: the driver is to capture it. */
+static void
+capture_start(struct fmap *m, const struct map *mp, enum ctx parent,
+    enum ns ns, const struct fmap_elem *el, struct fmap_capture *cap)
+{
+	struct fmap_cap *c = &m->cap;
+	char *v;
+	int stripdiv = 0;
+
+	c->field = mp->field;
+	c->prio = mp->prio;
+	c->ctx = parent;
+	c->ns = ns;
+	c->catkind = cat_kind(el, ns);
+	c->b64 = 0;
+	c->escaped = 0;
+	c->rss_author = mp->field == F_AUTHOR && ns != NS_ATOM;
+	c->base = el->base;
+	c->type = T_NONE;
+	if (ns == NS_ATOM)
+		stripdiv = atom_type(m, el);
+	else if (ns == NS_XHTML)
+		c->type = T_XHTML;
+	if (mp->field == F_GUID) {
+		v = el->attr(el, NULL, "isPermaLink");
+		c->guidlink = v == NULL || strcasecmp(v, "false") != 0;
+		free(v);
+	}
+	cap->on = 1;
+	cap->stripdiv = stripdiv;
+	cap->xhtml = c->type == T_XHTML;
+	/* XHTML text and HTML fields are read from the markup copy alone
+	 * (feed_field.c): no need to keep the text twice. */
+	cap->markup_only = cap->xhtml && (c->field == F_SUMMARY ||
+	    c->field == F_CONTENT || c->field == F_TITLE ||
+	    c->field == F_SUBTITLE);
+}
+
+int
+fmap_start(struct fmap *m, const struct fmap_frame *parent,
+    const struct fmap_elem *el, struct fmap_frame *self,
+    struct fmap_capture *cap)
+{
+	const struct map *mp;
+	struct level *l;
+	enum ctx pctx;
+	enum ns ns;
+	int rc;
+
+	memset(self, 0, sizeof(*self));
+	memset(cap, 0, sizeof(*cap));
+	if (parent == NULL) {
+		root_start(m, el, self);
+		return 0;
+	}
+	pctx = (enum ctx)parent->ctx;
+	ns = ns_code(m, el->uri);
+	if (structure_start(m, pctx, ns, el, self, &rc))
+		return rc;
+	mp = find_map(pctx, ns, el->name);
+	if (mp == NULL)
+		return 0;
+	l = pctx == C_CHANNEL ? &m->feed : pctx == C_ENTRY ? &m->ent :
+	    m->in_entry ? &m->ent : &m->feed;
+	if (attr_field(l, &mp, pctx, ns, el, self))
+		return 0;
+	capture_start(m, mp, pctx, ns, el, cap);
+	return 0;
+}
+
+/* --------------------------------------------- end tags, the feed */
+
+int
+fmap_end(struct fmap *m, const struct fmap_frame *f, const char *base)
+{
+	if (f->entry && m->in_entry)
+		return fmap_entry_end(m, base);
+	if (f->ctx == C_AUTHOR)
+		fmap_author_end(m->in_entry ? &m->ent : &m->feed);
+	return 0;
+}
+
+int
+fmap_flush(struct fmap *m, const char *base)
+{
+	return m->in_entry ? fmap_entry_end(m, base) : 0;
+}
+
+int
+fmap_found(const struct fmap *m)
+{
+	return m->any || m->nitems > 0;
+}
+
+void
+fmap_harvest(struct fmap *m, struct feed_info *info)
+{
+	struct level *l = &m->feed;
+
+	info->format = m->format;
+	info->title = l->v[F_TITLE], l->v[F_TITLE] = NULL;
+	info->link = l->v[F_LINK], l->v[F_LINK] = NULL;
+	info->id = l->v[F_ID], l->v[F_ID] = NULL;
+	/* Unlike an entry's (fmap_entry_end), a feed's id does not stand
+	 * in for its link, as it does in feedparser: in the real-world
+	 * corpus it is always the feed's own address, never the site's. */
+	info->author = l->v[F_AUTHOR], l->v[F_AUTHOR] = NULL;
+	info->language = l->v[F_LANGUAGE], l->v[F_LANGUAGE] = NULL;
+	info->subtitle = l->v[F_SUBTITLE], l->v[F_SUBTITLE] = NULL;
+	info->updated = l->date[F_UPDATED];
+	info->ttl = m->ttl;
+	info->skip_hours = m->skip_hours;
+	info->skip_days = m->skip_days;
+	if (m->sy_period > 0)
+		info->update_period = m->sy_period /
+		    (m->sy_freq > 0 ? m->sy_freq : 1);
+}
+
+struct fmap *
+fmap_new(struct feed_run *run)
+{
+	struct fmap *m;
+
+	m = xcalloc(1, sizeof(*m));
+	m->run = run;
+	fmap_level_init(&m->feed);
+	fmap_level_init(&m->ent);
+	return m;
+}
+
+void
+fmap_reset(struct fmap *m)
+{
+	fmap_level_reset(&m->feed);
+	fmap_level_reset(&m->ent);
+	m->in_entry = 0;
+	m->format = FEED_FORMAT_UNKNOWN;
+	m->atomroot = 0;
+	m->nitems = 0;
+	m->any = 0;
+	m->ttl = 0;
+	m->skip_hours = m->skip_days = 0;
+	m->sy_period = m->sy_freq = 0;
+	free(m->rootns);
+	m->rootns = NULL;
+	m->last_uri = NULL;
+}
+
+void
+fmap_free(struct fmap *m)
+{
+	if (m == NULL)
+		return;
+	fmap_reset(m);
+	free(m);
 }
 
 void
