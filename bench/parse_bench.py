@@ -16,8 +16,12 @@ busy machine slows all of them alike:
 Ratios are feedd's throughput over each peer's.  Output is Markdown, ready
 for bench/RESULTS.md.
 
+--baseline OTHER_FEEDD adds a second build of feedd ("feedd-baseline") to
+every round, for a before/after comparison under the same load; --no-peers
+leaves sfeed and feedparser out (a before/after run needs only the two).
+
     /usr/bin/python3 bench/parse_bench.py [--feedd ./feedd] [--shared ../shared]
-        [--runs 5] [--size-mb 20]
+        [--runs 5] [--size-mb 20] [--baseline OTHER_FEEDD] [--no-peers]
 """
 import argparse
 import glob
@@ -37,13 +41,15 @@ FEEDPARSER_MANY = ("/usr/bin/python3", "-c",
                    "    feedparser.parse(open(p, 'rb').read())")
 
 
-def tools(feedd):
-    """name -> function(path) giving argv and whether the file goes on stdin."""
-    return {
-        "feedd": lambda p: ([feedd, "parse", p], False),
-        "sfeed": lambda p: (["sfeed"], True),
-        "feedparser": lambda p: (list(FEEDPARSER) + [p], False),
-    }
+def tools(feedds, peers=True):
+    """name -> function(path) giving argv and whether the file goes on stdin.
+    feedds: name -> path of each feedd build to run."""
+    t = {name: (lambda p, b=path: ([b, "parse", p], False))
+         for name, path in feedds.items()}
+    if peers:
+        t["sfeed"] = lambda p: (["sfeed"], True)
+        t["feedparser"] = lambda p: (list(FEEDPARSER) + [p], False)
+    return t
 
 
 def run_once(argv, path, on_stdin):
@@ -96,17 +102,18 @@ def corpus(tools_, files):
     return size, {name: (w, size / w / 1e6) for name, w in wall.items()}
 
 
-def corpus_one_process(feedd, files, runs):
+def corpus_one_process(feedds, files, runs, peers=True):
     """Best of runs: one process per tool for the whole corpus."""
     size = sum(os.path.getsize(f) for f in files)
     best = {}
+    names = list(feedds) + (["sfeed", "feedparser"] if peers else [])
     for _ in range(runs):
-        for name in ("feedd", "sfeed", "feedparser"):
+        for name in names:
             with open(os.devnull, "wb") as out:
                 t0 = time.perf_counter()
-                if name == "feedd":
-                    subprocess.run([feedd, "parse"] + files, stdout=out,
-                                   stderr=subprocess.DEVNULL)
+                if name in feedds:
+                    subprocess.run([feedds[name], "parse"] + files,
+                                   stdout=out, stderr=subprocess.DEVNULL)
                 elif name == "sfeed":
                     p = subprocess.Popen(["sfeed"], stdin=subprocess.PIPE,
                                          stdout=out)
@@ -141,9 +148,15 @@ def main():
     ap.add_argument("--shared", default=os.path.join(here, "..", "..", "shared"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--size-mb", type=int, default=20)
+    ap.add_argument("--baseline", help="another feedd build to run beside")
+    ap.add_argument("--no-peers", action="store_true",
+                    help="leave out sfeed and feedparser")
     a = ap.parse_args()
-    feedd = os.path.abspath(a.feedd)
-    t = tools(feedd)
+    feedds = {"feedd": os.path.abspath(a.feedd)}
+    if a.baseline:
+        feedds["feedd-baseline"] = os.path.abspath(a.baseline)
+    peers = not a.no_peers
+    t = tools(feedds, peers)
     load0 = os.getloadavg()[0]
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,7 +167,7 @@ def main():
         size, rows = big(t, bigfile, a.runs)
         files = realworld_files(a.shared, tmp)
         csize, crow = corpus(t, files)
-        osize, orow = corpus_one_process(feedd, files, 3)
+        osize, orow = corpus_one_process(feedds, files, 3, peers)
 
     print("### %d MB generated RSS 2.0 document (gen_bigfeed.py), median of %d runs\n"
           % (size // 10**6, a.runs))
