@@ -245,10 +245,15 @@ status_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	struct daemon *d = w->data;
+
 	(void)loop;
-	(void)w;
 	(void)revents;
-	notify("WATCHDOG=1");
+	/* A wedged listener (serve_health.c) is as bad as a hung loop: no
+	 * client gets in.  It has had its own grace before being called
+	 * wedged, so systemd's restart is the remedy left. */
+	if (serve_healthy(d->server))
+		notify("WATCHDOG=1");
 }
 
 /* Half the period, as sd_watchdog_enabled(3) advises; a loop that hangs
@@ -261,6 +266,7 @@ watchdog_start(struct daemon *d)
 	if (watchdog_usec(&wd_usec) > 0) {
 		ev_timer_init(&d->watchdog_w, watchdog_cb, 0.,
 		    (double)wd_usec / 2e6);
+		d->watchdog_w.data = d;
 		ev_timer_again(d->loop, &d->watchdog_w);
 		log_debug("watchdog every %.3f s", (double)wd_usec / 2e6);
 	}

@@ -59,6 +59,10 @@ void		 serve_set_refresh(struct server *srv,
  * The port listener i (in conf->listen order) is bound to, or -1 if it is
  * not TCP: how a config asking for port 0 learns the port (tests).
  */
+/* 0 while a listener is wedged (what /healthz answers 503 for), else 1:
+ * the daemon stops petting systemd's watchdog then, so that a listener
+ * that cannot heal gets the service restarted. */
+int		 serve_healthy(const struct server *srv);
 int		 serve_tcp_port(const struct server *srv, size_t i);
 
 /*

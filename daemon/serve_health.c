@@ -31,6 +31,7 @@
 #include <microhttpd.h>
 
 #include "log.h"
+#include "serve.h"
 #include "serve_int.h"
 #include "parsers/util.h"
 
@@ -168,6 +169,19 @@ health_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	for (i = 0; i < srv->nls; i++)
 		listener_check(srv->ls[i], now);
+}
+
+int
+serve_healthy(const struct server *srv)
+{
+	double now = mono_now();
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < srv->nls; i++)
+		if (listener_wedged(srv->ls[i], now, why, sizeof(why)))
+			return 0;
+	return 1;
 }
 
 /* /healthz: 503 with the reasons while a listener is wedged. */

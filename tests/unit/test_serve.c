@@ -1724,9 +1724,23 @@ END_TEST
  * listener, which still answers). */
 struct stall_run {
 	int		 port;
+	int		 fd;		/* the client left in the backlog */
+	int		 healthy_during;
 	ev_async	 done;
 	struct req	 before, after;
 };
+
+/* In the loop, with the client still waiting: what the daemon's
+ * watchdog would be told. */
+static void
+stall_done_cb(struct ev_loop *l, ev_async *w, int revents)
+{
+	struct stall_run *sr = w->data;
+
+	(void)revents;
+	sr->healthy_during = serve_healthy(srv);
+	ev_break(l, EVBREAK_ALL);
+}
 
 static int
 stall_client(void *arg)
@@ -1738,8 +1752,7 @@ stall_client(void *arg)
 	fd = raw_connect(sr->port);	/* waits in the backlog */
 	usleep(5000000);		/* the grace, and a check */
 	do_req(&sr->after, sr->port);
-	if (fd != -1)
-		close(fd);
+	sr->fd = fd;			/* closed once the loop has looked */
 	ev_async_send(loop, &sr->done);
 	return 0;
 }
@@ -1755,15 +1768,21 @@ START_TEST(test_healthz_wedged)
 	sr.before.method = sr.after.method = "GET";
 	sr.before.path = sr.after.path = "/healthz";
 	sr.before.unix_sock = sr.after.unix_sock = 1;
+	ck_assert_int_eq(serve_healthy(srv), 1);
 	serve_test_stall(srv, 0);
-	ev_async_init(&sr.done, done_cb);
+	ev_async_init(&sr.done, stall_done_cb);
+	sr.done.data = &sr;
 	ev_async_start(loop, &sr.done);
 	ck_assert_int_eq(thrd_create(&t, stall_client, &sr), thrd_success);
 	ev_run(loop, 0);
 	thrd_join(t, NULL);
 	ev_async_stop(loop, &sr.done);
+	if (sr.fd != -1)
+		close(sr.fd);
 	ck_status(&sr.before, 200);
 	ck_status(&sr.after, 503);
+	/* What stops the daemon's watchdog pings meanwhile. */
+	ck_assert_int_eq(sr.healthy_during, 0);
 	ck_assert_msg(strstr(sr.after.body.data, "unhealthy: listen "
 	    "127.0.0.1:0: a client has waited") != NULL, "%s",
 	    sr.after.body.data);
