@@ -35,7 +35,7 @@ struct fetch_opts {
 
 struct fetch_request {
 	const char	*url;
-	const char	*etag;		/* sent back as If-None-Match, or NULL */
+	const char	*etag;		/* sent as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
 	const char	*user_agent;	/* per-feed override, or NULL */
 };
@@ -74,7 +74,7 @@ enum fetch_status {
 struct fetch_result {
 	enum fetch_status status;
 	long		 http_code;	/* 0 if no response */
-	const char	*error;		/* one-line reason unless FETCH_OK/304 */
+	const char	*error;		/* one-line reason unless OK/304 */
 	enum fetch_error error_class;	/* FETCH_ERROR_NONE for OK/304 */
 	const char	*body;
 	size_t		 len;
@@ -143,6 +143,22 @@ const char	*fetch_host_name(const struct fetch_host *h);
 /* When its Retry-After hold (fetch_hold_host) ends, unix seconds as
  * ev_now; 0 or a time already past: not held. */
 double		 fetch_host_held_until(const struct fetch_host *h);
+
+/*
+ * HTTP header values interpreted, pure functions (fetch_result carries
+ * their results for the final response; other fetch callers may use them
+ * on the raw values).  now and the results are unix seconds.
+ */
+/* Seconds the response stays fresh: Cache-Control max-age, else Expires
+ * (RFC 9111 5.3: max-age wins, even when it cannot be read); 0: none. */
+int64_t		 fetch_http_freshness(const char *cache_control,
+		    const char *expires, int64_t now);
+/* Retry-After (delay-seconds, counted from now, or an HTTP date) as a
+ * time, 0 if absent, unreadable or not after now. */
+int64_t		 fetch_http_retry_after(const char *value, int64_t now);
+/* The charset parameter of a Content-Type value, copied (free it), or
+ * NULL. */
+char		*fetch_http_charset(const char *content_type);
 
 /*
  * Whether the numeric IPv4 or IPv6 address ip is one a redirect from a

@@ -152,9 +152,9 @@ http_header(CURL *easy, const char *name)
 	return xstrdup(h->value);
 }
 
-/* Seconds from Cache-Control max-age, else from Expires; 0 if none. */
-static int64_t
-http_freshness(const char *cache_control, const char *expires, int64_t now)
+int64_t
+fetch_http_freshness(const char *cache_control, const char *expires,
+    int64_t now)
 {
 	const char *p, *end;
 	int64_t t, v;
@@ -191,10 +191,8 @@ http_freshness(const char *cache_control, const char *expires, int64_t now)
 	return 0;
 }
 
-/* Retry-After as unix seconds (delay-seconds or an HTTP date), 0 if
- * absent, unreadable or past. */
-static int64_t
-http_retry_after(const char *v, int64_t now)
+int64_t
+fetch_http_retry_after(const char *v, int64_t now)
 {
 	const char *end;
 	int64_t n, t;
@@ -217,9 +215,8 @@ http_retry_after(const char *v, int64_t now)
 	return 0;
 }
 
-/* The charset parameter of a Content-Type value, copied, or NULL. */
-static char *
-http_charset(const char *ct)
+char *
+fetch_http_charset(const char *ct)
 {
 	const char *p;
 	size_t n;
@@ -255,11 +252,12 @@ fetch_headers_get(struct fetch_headers *hdr, CURL *easy, int64_t now,
 	res->expires = hdr->expires = http_header(easy, "Expires");
 	res->retry_after = hdr->retry_after = http_header(easy,
 	    "Retry-After");
-	res->charset = hdr->charset = http_charset(hdr->content_type);
-	res->fresh_for = http_freshness(hdr->cache_control, hdr->expires,
-	    now);
+	res->charset = hdr->charset = fetch_http_charset(hdr->content_type);
+	res->fresh_for = fetch_http_freshness(hdr->cache_control,
+	    hdr->expires, now);
 	/* now + 1: whole seconds, never shorter than asked. */
-	res->retry_at = http_retry_after(hdr->retry_after, sat_add(now, 1));
+	res->retry_at = fetch_http_retry_after(hdr->retry_after,
+	    sat_add(now, 1));
 }
 
 void

@@ -356,7 +356,8 @@ poll_done(void *arg, const struct fetch_result *res)
 			metrics.fetches[cls == POLL_ERROR_PARSE ?
 			    METRICS_FETCH_PARSE_ERROR :
 			    METRICS_FETCH_STORE_ERROR]++;
-			feed_failed(f, poll_error_names[cls], (int)res->http_code,
+			feed_failed(f, poll_error_names[cls],
+			    (int)res->http_code,
 			    error != NULL ? error : "parse failed");
 			free(error);
 			break;

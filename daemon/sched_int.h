@@ -33,7 +33,7 @@ struct sched_feed {
 	int64_t			 id;
 	struct store_feed_state	 state;
 	int			 in_flight;
-	int			 refresh;	/* asked to poll while in flight */
+	int			 refresh;	/* poll again once in flight */
 	int			 stale;	/* URL changed while in flight */
 	int			 kept;	/* sched_reload: still configured */
 	TAILQ_ENTRY(sched_feed)	 removed;

@@ -1348,6 +1348,107 @@ START_TEST(test_abort)
 }
 END_TEST
 
+/* --- the header interpretation alone, from tables (no server) */
+
+#define HDR_NOW		INT64_C(1700000000)	/* Tue 14 Nov 2023 22:13:20 */
+#define HDR_MIDNIGHT	"Wed, 15 Nov 2023 00:00:00 GMT"	/* HDR_NOW + 6400 */
+
+static const struct {
+	const char	*cache_control, *expires;
+	int64_t		 want;
+} freshness_cases[] = {
+	{ NULL, NULL, 0 },
+	{ "max-age=3600", NULL, 3600 },
+	{ "public, max-age=600", NULL, 600 },
+	{ "no-cache,max-age=60", NULL, 60 },
+	{ "MAX-AGE=\"300\"", NULL, 300 },
+	{ "s-maxage=5, max-age=10", NULL, 10 },
+	{ "max-age=99999999999999999999", NULL, INT64_MAX },
+	{ "no-store", HDR_MIDNIGHT, 6400 },
+	{ NULL, HDR_MIDNIGHT, 6400 },
+	/* max-age wins over Expires, even when it cannot be read. */
+	{ "max-age=7", HDR_MIDNIGHT, 7 },
+	{ "max-age=soon", HDR_MIDNIGHT, 0 },
+	{ NULL, "Tue, 14 Nov 2023 22:00:00 GMT", 0 },	/* past */
+	{ NULL, "not a date", 0 },
+};
+
+START_TEST(test_http_freshness)
+{
+	ck_assert_int_eq(fetch_http_freshness(freshness_cases[_i].cache_control,
+	    freshness_cases[_i].expires, HDR_NOW), freshness_cases[_i].want);
+}
+END_TEST
+
+static const struct {
+	const char	*value;
+	int64_t		 want;
+} retry_cases[] = {
+	{ NULL, 0 },
+	{ "", 0 },
+	{ "120", HDR_NOW + 120 },
+	{ " 120 ", HDR_NOW + 120 },
+	{ "0", 0 },
+	{ "12 minutes", 0 },
+	{ "99999999999999999999", INT64_MAX },
+	{ HDR_MIDNIGHT, HDR_NOW + 6400 },
+	{ "Tue, 14 Nov 2023 22:00:00 GMT", 0 },		/* past */
+	{ "later", 0 },
+};
+
+START_TEST(test_http_retry_after)
+{
+	ck_assert_int_eq(fetch_http_retry_after(retry_cases[_i].value,
+	    HDR_NOW), retry_cases[_i].want);
+}
+END_TEST
+
+static const struct {
+	const char	*content_type, *want;
+} charset_cases[] = {
+	{ NULL, NULL },
+	{ "text/xml", NULL },
+	{ "application/rss+xml; charset=utf-8", "utf-8" },
+	{ "text/html;charset=\"ISO-8859-1\"", "ISO-8859-1" },
+	{ "text/xml; Charset=windows-1252; foo=bar", "windows-1252" },
+	{ "text/xml; format=flowed;\tcharset=koi8-r", "koi8-r" },
+	{ "text/xml; charset=", NULL },
+	{ "text/xml; charset=\"\"", NULL },
+};
+
+START_TEST(test_http_charset)
+{
+	char *got_cs;
+
+	got_cs = fetch_http_charset(charset_cases[_i].content_type);
+	if (charset_cases[_i].want == NULL)
+		ck_assert_ptr_null(got_cs);
+	else
+		ck_assert_str_eq(got_cs, charset_cases[_i].want);
+	free(got_cs);
+}
+END_TEST
+
+START_TEST(test_error_names)
+{
+	/* The names are what the feeds' state keeps: they never change. */
+	ck_assert_ptr_null(fetch_error_name(FETCH_ERROR_NONE));
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_DNS), "dns");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_CONNECT), "connect");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_TLS), "tls");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_TIMEOUT), "timeout");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_SIZE), "size");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_REDIRECT), "redirect");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_SCHEME), "scheme");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_NETWORK), "network");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_HTTP), "http");
+	ck_assert_str_eq(fetch_error_name(FETCH_ERROR_ABORTED), "aborted");
+	ck_assert_ptr_null(fetch_error_name((enum fetch_error)99));
+}
+END_TEST
+
+#define NCASES(a)	((int)(sizeof(a) / sizeof((a)[0])))
+
 int
 main(void)
 {
@@ -1393,6 +1494,15 @@ main(void)
 	tcase_add_test(tc, test_redirect_public_to_local);
 	tcase_add_test(tc, test_redirect_by_address);
 	tcase_add_test(tc, test_error_body_cap);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("headers");
+	tcase_add_loop_test(tc, test_http_freshness, 0,
+	    NCASES(freshness_cases));
+	tcase_add_loop_test(tc, test_http_retry_after, 0,
+	    NCASES(retry_cases));
+	tcase_add_loop_test(tc, test_http_charset, 0, NCASES(charset_cases));
+	tcase_add_test(tc, test_error_names);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);
