@@ -86,10 +86,16 @@ double
 due_next(const struct due_input *in, int64_t *saved)
 {
 	int64_t wait, t;
-	double due;
+	double due, j;
 
 	wait = due_wait(in);
-	due = in->now + (double)wait + due_jitter(in, (double)wait);
+	/* The jitter spreads polls out but never past max_interval (a
+	 * longer configured interval gets none). */
+	j = due_jitter(in, (double)wait);
+	if ((double)wait + j > (double)in->max_interval)
+		j = wait < in->max_interval ?
+		    (double)(in->max_interval - wait) : 0.;
+	due = in->now + (double)wait + j;
 	if (in->failures > 0 && in->retry_after > due)
 		due = (double)in->retry_after +
 		    due_jitter(in, (double)in->retry_after - in->now);
