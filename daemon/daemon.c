@@ -337,7 +337,6 @@ reload(struct daemon *d)
 {
 	struct conf *conf;
 	char *errstr = NULL;
-	size_t before;
 
 	notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
 	    monotonic_usec());
@@ -367,7 +366,6 @@ reload(struct daemon *d)
 	if (strcmp(conf->database, d->conf->database) != 0)
 		log_warnx("reload: a new database needs a restart; still "
 		    "using %s", d->conf->database);
-	before = d->conf->nfeeds;
 	/* Feeds, intervals, fetch limits, tags and retention; a database
 	 * error for one feed is logged by the sched, which moves to the
 	 * new config regardless. */
@@ -375,7 +373,6 @@ reload(struct daemon *d)
 	conf_free(d->conf);
 	d->conf = conf;
 	d->reload_failed = 0;
-	log_info("reloaded: %zu feeds (%zu before)", conf->nfeeds, before);
 done:
 	update_status(d, "READY=1");
 }

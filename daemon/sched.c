@@ -429,7 +429,8 @@ sched_reload(struct sched *s, const struct conf *newconf)
 	s->feeds = feeds;
 	s->nfeeds = n;
 	retire_absent(s);
-	log_info("configuration reloaded: %zu feeds, %d new", n, nnew);
+	/* The one summary line of a reload. */
+	log_info("reloaded: %zu feeds, %d new", n, nnew);
 	return rc;
 }
 

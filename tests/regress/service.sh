@@ -45,7 +45,7 @@ WAIT=20
 feedd=$top_builddir/feedd
 data=$top_srcdir/tests/data
 
-tap_plan 44
+tap_plan 45
 
 # sun_path holds 108 bytes: under a long $TMPDIR, use /tmp.
 tmp=${TMPDIR:-/tmp}
@@ -241,6 +241,9 @@ tap_ok $? "RELOADING=1 with MONOTONIC_USEC, then READY=1 with STATUS=3 feeds"
 "$feedd" status -c "$conf" >"$work/status.out" 2>&1
 grep -Eq '^  b ' "$work/status.out"
 tap_ok $? "feedd status lists b after the reload"
+[ "$(grep -c 'reloaded' "$log")" -eq 1 ] &&
+    grep -q 'info: reloaded: 3 feeds, 1 new$' "$log"
+tap_ok $? "one summary line for the reload: 'reloaded: 3 feeds, 1 new'"
 
 # Remove "gone": it is retired (shown last, no longer polled).
 write_conf "$port" a b

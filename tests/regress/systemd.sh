@@ -242,7 +242,7 @@ st2=$?
 t1=$(now_ms)
 journal | grep -E 'reload|Reload' | tail -n 3 | sed 's/^/# /'
 [ $st -eq 0 ] && [ $st2 -eq 0 ] && [ "$(show feedd.service MainPID)" = "$pid0" ] &&
-    journal | grep -q "configuration reloaded: $((nfeeds + 1)) feeds, 1 new"
+    journal | grep -q "reloaded: $((nfeeds + 1)) feeds, 1 new"
 tap_ok $? "systemctl reload (SIGHUP, same PID): the added feed is fetched $((t1 - t0)) ms later"
 served() {
 	E curl -s --max-time 5 'http://127.0.0.1:8080/feed.atom?feed=local' |
