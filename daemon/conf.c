@@ -415,14 +415,23 @@ finish(struct loader *ld)
 void
 conf_feed_init(struct conf_feed *feed, const char *name, int line)
 {
+	const struct conf_option *o;
+	size_t i;
+
 	memset(feed, 0, sizeof(*feed));
 	feed->name = xstrdup(name);
-	feed->interval_auto = CONF_INHERIT;
-	feed->keep_days = CONF_INHERIT;
-	feed->keep_entries = CONF_INHERIT;
-	feed->full_content = CONF_INHERIT;
-	feed->full_content_min_words = CONF_INHERIT;
 	feed->line = line;
+	/* Unset is NULL for a string (memset did it), 0 for an interval
+	 * (its auto flag says whether it is set) and CONF_INHERIT for the
+	 * other int fields. */
+	for (i = 0; i < conf_noptions; i++) {
+		o = &conf_options[i];
+		if (!o->inherit || !(o->sections & CONF_IN(CONF_FEED)) ||
+		    o->type == CONF_T_STRING)
+			continue;
+		*(int *)(void *)((char *)feed + (o->type == CONF_T_INTERVAL ?
+		    o->off2[CONF_FEED] : o->off[CONF_FEED])) = CONF_INHERIT;
+	}
 }
 
 void

@@ -122,12 +122,12 @@ int		 conf_feed_interval(const struct conf *conf,
 /* Whether the feed's interval adapts to how often it publishes. */
 int		 conf_feed_auto(const struct conf *conf,
 		    const struct conf_feed *feed);
-/* The feed's user agent: its own, the global one, or NULL (feedd's). */
 /* The feed's full_content (enum store_articles) and its min words. */
 int		 conf_feed_full_content(const struct conf *conf,
 		    const struct conf_feed *feed);
 int		 conf_feed_min_words(const struct conf *conf,
 		    const struct conf_feed *feed);
+/* The feed's user agent: its own, the global one, or NULL (feedd's). */
 const char	*conf_feed_user_agent(const struct conf *conf,
 		    const struct conf_feed *feed);
 /* Look-ups by name; NULL if absent. */
@@ -145,8 +145,9 @@ int		 conf_parse_size(const char *s, size_t *bytes);
 int		 conf_parse_duration(const char *s, int *seconds);
 
 /*
- * A [feed NAME] section's defaults: NULLs, interval 0 (the global one)
- * and the CONF_INHERIT tri-states; name is copied.  conf_feed_reset
+ * A [feed NAME] section's defaults: every option the table marks as
+ * inherited unset (NULL, interval 0 with its auto flag CONF_INHERIT, or
+ * CONF_INHERIT), the rest 0 or NULL; name is copied.  conf_feed_reset
  * frees what the feed holds (conf_free does it for a config's feeds).
  */
 void		 conf_feed_init(struct conf_feed *feed, const char *name,

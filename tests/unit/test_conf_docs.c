@@ -394,6 +394,7 @@ END_TEST
 START_TEST(test_defaults_load)
 {
 	char path[] = "/tmp/feedd-test-confdocs-XXXXXX";
+	const struct conf_feed *f;
 	struct conf *conf;
 	char *err = NULL;
 	FILE *fp;
@@ -402,7 +403,7 @@ START_TEST(test_defaults_load)
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	fp = fdopen(fd, "w");
-	fputs("[feedd]\n", fp);
+	fputs("[feedd]\n[feed a]\nurl = http://example.org/\n", fp);
 	fclose(fp);
 	conf = conf_load(path, &err);
 	unlink(path);
@@ -427,6 +428,19 @@ START_TEST(test_defaults_load)
 	ck_assert_ptr_null(conf->user_agent);
 	ck_assert_ptr_null(conf->opml);
 	ck_assert_uint_eq(conf->nserver_names, 0);
+	/* A [feed] without options leaves every inherited one unset. */
+	f = &conf->feeds[0];
+	ck_assert_int_eq(f->interval, 0);
+	ck_assert_int_eq(f->interval_auto, CONF_INHERIT);
+	ck_assert_ptr_null(f->user_agent);
+	ck_assert_int_eq(f->keep_days, CONF_INHERIT);
+	ck_assert_int_eq(f->keep_entries, CONF_INHERIT);
+	ck_assert_int_eq(f->full_content, CONF_INHERIT);
+	ck_assert_int_eq(f->full_content_min_words, CONF_INHERIT);
+	ck_assert_int_eq(conf_feed_interval(conf, f), 30 * 60);
+	ck_assert_int_eq(conf_feed_full_content(conf, f), conf->full_content);
+	ck_assert_int_eq(conf_feed_min_words(conf, f),
+	    conf->full_content_min_words);
 	conf_free(conf);
 }
 END_TEST
