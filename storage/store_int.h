@@ -12,6 +12,7 @@
  *	store_retain.c	retention, tombstones and their bounds
  *	store_fts.c	the search index, its tokenizer and the search walk
  *	store_read.c	the merged-feed query (store_items)
+ *	store_article.c	the full-article queue and its results
  *
  * Every statement is prepared once and kept until store_close(); each
  * use ends in stmt_done(), which resets it, because a SELECT left unreset
