@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "conf.h"
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "opml.h"
 #include "parsers/util.h"
+#include "storage/store.h"
 
 static struct conf *
 load_or_print(const char *conf_path)
@@ -56,13 +58,26 @@ int
 cmd_export_opml(const struct cmd_opts *o)
 {
 	struct conf *conf;
+	struct store *st = NULL;
+	struct store_feed_row *rows = NULL;
 	struct buf out;
+	size_t nrows = 0;
+	char *err = NULL;
 	int rc;
 
 	if ((conf = load_or_print(o->conf_path)) == NULL)
 		return 1;
 	buf_init(&out, 0);
-	conf_write_opml(conf, &out);
+	/* The feeds' own titles and site links from the database, when
+	 * there is one (never created here). */
+	if (access(conf->database, R_OK) == 0 &&
+	    (st = store_open(conf->database, &err)) != NULL &&
+	    store_feeds(st, &rows, &nrows) == -1)
+		nrows = 0;
+	free(err);
+	conf_write_opml(conf, rows, nrows, &out);
+	store_feeds_free(rows, nrows);
+	store_close(st);
 	rc = write_out(&out);
 	buf_reset(&out);
 	conf_free(conf);

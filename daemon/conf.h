@@ -154,9 +154,16 @@ void		 conf_feed_init(struct conf_feed *feed, const char *name,
 		    int line);
 void		 conf_feed_reset(struct conf_feed *feed);
 
-/* Appends the subscriptions of conf to out as an OPML 2.0 document
- * (`feedd export-opml`, GET /feeds.opml). */
-void		 conf_write_opml(const struct conf *conf, struct buf *out);
+/*
+ * Appends the subscriptions of conf to out as an OPML 2.0 document
+ * (`feedd export-opml`, GET /feeds.opml).  rows (nrows of them, from
+ * store_feeds; NULL for none) give a feed without a configured title the
+ * one it gives itself, and its site's link as htmlUrl.
+ */
+struct store_feed_row;
+void		 conf_write_opml(const struct conf *conf,
+		    const struct store_feed_row *rows, size_t nrows,
+		    struct buf *out);
 
 /* Appends feeds, as read from an OPML file, to out as [feed NAME]
  * sections for feedd.conf (`feedd import-opml`). */

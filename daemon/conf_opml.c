@@ -15,6 +15,7 @@
 #include "conf_int.h"
 #include "opml.h"
 #include "parsers/util.h"
+#include "storage/store.h"
 
 int
 conf_read_opml(struct conf *conf, struct errlist *errors)
@@ -52,12 +53,25 @@ conf_read_opml(struct conf *conf, struct errlist *errors)
 	return rc;
 }
 
+/* Whether s is an http(s) URL, fit for htmlUrl. */
+static int
+web_url(const char *s)
+{
+	return s != NULL && (strncmp(s, "http://", 7) == 0 ||
+	    strncmp(s, "https://", 8) == 0);
+}
+
 void
-conf_write_opml(const struct conf *conf, struct buf *out)
+conf_write_opml(const struct conf *conf, const struct store_feed_row *rows,
+    size_t nrows, struct buf *out)
 {
 	struct opml_feed *feeds;
-	size_t i;
+	struct strmap byname;
+	size_t i, r;
 
+	memset(&byname, 0, sizeof(byname));
+	for (i = 0; i < nrows; i++)
+		strmap_put(&byname, rows[i].name, i + 1);
 	/* Borrowed strings: the list only lives for the write. */
 	feeds = xcalloc(conf->nfeeds, sizeof(*feeds));
 	for (i = 0; i < conf->nfeeds; i++) {
@@ -66,9 +80,17 @@ conf_write_opml(const struct conf *conf, struct buf *out)
 		feeds[i].title = conf->feeds[i].title;
 		feeds[i].tags = conf->feeds[i].tags;
 		feeds[i].ntags = conf->feeds[i].ntags;
+		if ((r = strmap_get(&byname, feeds[i].name)) == 0)
+			continue;
+		/* The row's title is the configured one, else the feed's. */
+		if (feeds[i].title == NULL)
+			feeds[i].title = rows[r - 1].title;
+		if (web_url(rows[r - 1].link))
+			feeds[i].html_url = rows[r - 1].link;
 	}
 	opml_write(feeds, conf->nfeeds, out);
 	free(feeds);
+	strmap_reset(&byname);
 }
 
 /*

@@ -470,6 +470,9 @@ opml_write(const struct opml_feed *feeds, size_t nfeeds, struct buf *out)
 			    BAD_CAST f->title) < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlUrl",
 		    BAD_CAST f->url) < 0;
+		if (f->html_url != NULL)
+			rc |= xmlTextWriterWriteAttribute(w,
+			    BAD_CAST "htmlUrl", BAD_CAST f->html_url) < 0;
 		if (f->ntags > 0) {
 			buf_clear(&cats);
 			for (j = 0; j < f->ntags; j++)

@@ -31,6 +31,7 @@ struct opml_feed {
 	char		*name;		/* unique in its list, feedname_valid */
 	char		*url;		/* feedname_url_ok */
 	char		*title;		/* or NULL */
+	char		*html_url;	/* the site's page (htmlUrl), or NULL */
 	char		**tags;
 	size_t		 ntags;
 };

@@ -161,8 +161,15 @@ build_opml(struct server *srv, const struct request *req, const char *host,
 {
 	(void)req;
 	(void)host;
+	struct store_feed_row *rows = NULL;
+	size_t nrows = 0;
+
 	(void)arg;
-	conf_write_opml(srv->conf, &b->out);
+	/* The feeds' own titles and links, when the store can say. */
+	if (store_feeds(srv->store, &rows, &nrows) == -1)
+		nrows = 0;
+	conf_write_opml(srv->conf, rows, nrows, &b->out);
+	store_feeds_free(rows, nrows);
 	b->ctype = "text/x-opml; charset=utf-8";
 	b->mtime = srv->started;
 }

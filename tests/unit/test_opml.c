@@ -14,6 +14,7 @@
 #include "daemon/errlist.h"
 #include "daemon/opml.h"
 #include "parsers/util.h"
+#include "storage/store.h"
 
 static char *
 data_path(const char *name)
@@ -421,6 +422,7 @@ START_TEST(test_conf_opml)
 	struct conf *conf;
 	const struct conf_feed *f;
 	struct list back;
+	struct store_feed_row rows[2];
 	struct buf out;
 	FILE *fp;
 
@@ -462,7 +464,8 @@ START_TEST(test_conf_opml)
 	ck_assert_ptr_null(f->user_agent);
 	/* Exported, the config reads back as the same feeds. */
 	buf_init(&out, 0);
-	conf_write_opml(conf, &out);
+	conf_write_opml(conf, NULL, 0, &out);
+	ck_assert_ptr_null(strstr(out.data, "htmlUrl"));
 	read_mem(&back, out.data);
 	ck_assert_msg(back.rc == 0, "%s", back.errors);
 	ck_assert_uint_eq(back.n, 2);
@@ -473,6 +476,24 @@ START_TEST(test_conf_opml)
 	ck_assert_str_eq(back.feeds[1].title, "Other");
 	ck_assert_str_eq(tags_of(&back.feeds[1]), "News");
 	list_free(&back);
+	buf_reset(&out);
+	/* With what the store knows: a feed without a configured title
+	 * gets its own, not its section name, and its site as htmlUrl;
+	 * a configured title wins; a link that is not http(s) is left
+	 * out. */
+	memset(rows, 0, sizeof(rows));
+	rows[0].name = (char *)"mine";
+	rows[0].title = (char *)"Mine, as it calls itself";
+	rows[0].link = (char *)"https://a.example/";
+	rows[1].name = (char *)"other";
+	rows[1].title = (char *)"Other";
+	rows[1].link = (char *)"javascript:alert(1)";
+	buf_init(&out, 0);
+	conf_write_opml(conf, rows, 2, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "text=\"Mine, as it calls "
+	    "itself\" title=\"Mine, as it calls itself\" "
+	    "xmlUrl=\"https://a.example/f\" htmlUrl=\"https://a.example/\""));
+	ck_assert_ptr_null(strstr(out.data, "javascript"));
 	buf_reset(&out);
 	conf_free(conf);
 
