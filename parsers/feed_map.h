@@ -2,7 +2,7 @@
  * feed_map.h: the boundary between the XML driver (feed_xml.c: libxml2,
  * passes, encodings, frames, markup capture) and the feed semantics
  * (feed_map.c: what each element of RSS, Atom and CDF means).  Internal
- * to parsers/; nothing here names libxml2.
+ * to parsers/; nothing here depends on libxml2.
  *
  * The driver calls fmap_start for each element it reads outside a field
  * being captured and fmap_end when that element ends.  The mapping
