@@ -49,22 +49,6 @@ put(const char *s)
 	free(e);
 }
 
-/* "charset=..." of a Content-Type, or NULL. */
-static char *
-charset_of(const char *ct)
-{
-	const char *p;
-	size_t n;
-
-	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
-		return NULL;
-	p += 8;
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	return n > 0 ? xstrndup(p, n) : NULL;
-}
-
 static void
 put_err(const char *s)
 {
@@ -97,7 +81,7 @@ fetched(void *arg, const struct fetch_result *res)
 		return;
 	}
 	g->url = xstrdup(res->effective_url);
-	g->charset = charset_of(res->content_type);
+	g->charset = fetch_http_charset(res->content_type);
 	g->ok = 1;
 }
 
