@@ -1,9 +1,9 @@
 /*
  * serve_int.h: what the files of the HTTP server share, and nothing
- * outside them may include.  The server is one module in four files:
+ * outside them may include.  The server is one module in five files:
  *
  *   serve.c        the listeners' lifecycle (open, drive from libev,
- *                  health, reload, close) and the routes[] table that
+ *                  reload, close) and the routes[] table that
  *                  dispatches a request to its handler;
  *   serve_http.c   HTTP itself: replies, content negotiation, the Host
  *                  check, oversized requests, query parameters;
@@ -12,7 +12,8 @@
  *   serve_cache.c  the rendered-document cache, its validators (ETag,
  *                  Last-Modified), gzip, and sending a cached document;
  *   serve_feed.c   the merged feed and its views: parameters and views
- *                  turned into a store query, rendered, cached.
+ *                  checked against the config (feeds, tags in any
+ *                  case), turned into a store query, rendered, cached.
  *
  * Binding sockets and systemd's socket activation are listen.c's (it
  * knows nothing of this struct).  Everything runs on the loop thread.
