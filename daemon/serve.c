@@ -328,9 +328,13 @@ route_find(struct request *req, const char *url)
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		rt = &routes[i];
+		if (rt->match == NULL) {
+			if (strcmp(url, rt->path) == 0)
+				return rt;
+			continue;
+		}
 		n = strlen(rt->path);
-		if (rt->match == NULL ? strcmp(url, rt->path) == 0 :
-		    strncmp(url, rt->path, n) == 0 && rt->match(req, url + n))
+		if (strncmp(url, rt->path, n) == 0 && rt->match(req, url + n))
 			return rt;
 	}
 	return NULL;
