@@ -119,22 +119,6 @@ look_in(struct articles *a, double after)
 	ev_timer_start(a->loop, &a->timer);
 }
 
-/* The charset parameter of a Content-Type value, copied, or NULL. */
-static char *
-charset_of(const char *ct)
-{
-	const char *p;
-	size_t n;
-
-	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
-		return NULL;
-	p += 8;
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	return n > 0 && n < 64 ? xstrndup(p, n) : NULL;
-}
-
 /* Whether a Content-Type can hold an article. */
 static int
 is_html(const char *ct)
@@ -177,7 +161,7 @@ article_extract(struct articles *a, struct job *j,
 {
 	struct extract_opts eo;
 	struct extract_result r;
-	char *err = NULL, *charset;
+	char *err = NULL;
 	int64_t now = (int64_t)ev_now(a->loop);
 
 	if (!is_html(res->content_type)) {
@@ -185,10 +169,9 @@ article_extract(struct articles *a, struct job *j,
 		    STORE_ARTICLE_SKIPPED, NULL, "not an HTML page", 0, now);
 		return;
 	}
-	charset = charset_of(res->content_type);
 	memset(&eo, 0, sizeof(eo));
 	eo.url = res->effective_url != NULL ? res->effective_url : j->url;
-	eo.charset = charset;
+	eo.charset = res->charset;
 	memset(&r, 0, sizeof(r));
 	if (extract_page(res->body, res->len, &eo, &r, &err) == -1) {
 		store_article_done(a->st, j->entry_id, j->url,
@@ -206,7 +189,6 @@ article_extract(struct articles *a, struct job *j,
 			    store_errmsg(a->st));
 	}
 	extract_result_reset(&r);
-	free(charset);
 }
 
 static void
