@@ -32,20 +32,13 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
-#ifdef HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
 
 #include "article.h"
 #include "conf.h"
@@ -53,6 +46,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "sched.h"
+#include "sd.h"
 #include "serve.h"
 #include "parsers/feed.h"
 #include "parsers/util.h"
@@ -90,114 +84,9 @@ struct daemon {
 };
 
 /*
- * --- systemd: the notify protocol, the status line and the watchdog.
- * Everything that knows of systemd is in this section, one block from
- * here to the store's housekeeping; the rest of the file only calls
- * notify(), update_status() and watchdog_start().
+ * --- what the daemon tells systemd: its status line and the watchdog's
+ * pings.  The protocols themselves are sd.c's.
  */
-
-#ifndef HAVE_SYSTEMD
-/*
- * sd_notify(3) without libsystemd: one datagram to the AF_UNIX socket
- * named by $NOTIFY_SOCKET ('@' = the abstract namespace).  Returns > 0
- * when sent, 0 when there is no socket, < 0 on error.
- */
-static int
-notify_send(const char *msg)
-{
-	struct sockaddr_un sun;
-	const char *path;
-	socklen_t len;
-	size_t plen;
-	ssize_t n;
-	int fd;
-
-	path = getenv("NOTIFY_SOCKET");
-	if (path == NULL || *path == '\0')
-		return 0;
-	plen = strlen(path);
-	if ((path[0] != '/' && path[0] != '@') ||
-	    plen >= sizeof(sun.sun_path))
-		return -EINVAL;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, plen);
-	if (path[0] == '@')
-		sun.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -errno;
-	n = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, len);
-	close(fd);
-	return n == -1 ? -errno : 1;
-}
-
-/* sd_watchdog_enabled(3): WATCHDOG_USEC, if WATCHDOG_PID is unset or
- * ours. */
-static int
-watchdog_usec(uint64_t *usec)
-{
-	const char *s, *p;
-	char *end;
-	unsigned long long v;
-
-	s = getenv("WATCHDOG_USEC");
-	if (s == NULL)
-		return 0;
-	p = getenv("WATCHDOG_PID");
-	if (p != NULL && strtol(p, NULL, 10) != (long)getpid())
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0)
-		return -EINVAL;
-	*usec = v;
-	return 1;
-}
-#else
-static int
-notify_send(const char *msg)
-{
-	return sd_notify(0, msg);
-}
-
-static int
-watchdog_usec(uint64_t *usec)
-{
-	return sd_watchdog_enabled(0, usec);
-}
-#endif
-
-static void	notify(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-static void
-notify(const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-	int rc;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	rc = notify_send(msg);
-	if (rc < 0)
-		log_debug("sd_notify: %s", strerror(-rc));
-	free(msg);
-}
-
-static unsigned long long
-monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL;
-}
 
 /* "120 feeds, 3 failing": what `systemctl status` shows. */
 static char *
@@ -225,9 +114,9 @@ update_status(struct daemon *d, const char *extra)
 		return;
 	}
 	if (extra != NULL)
-		notify("%s\nSTATUS=%s", extra, line);
+		systemd_notify("%s\nSTATUS=%s", extra, line);
 	else
-		notify("STATUS=%s", line);
+		systemd_notify("STATUS=%s", line);
 	free(d->status);
 	d->status = line;
 }
@@ -253,7 +142,7 @@ watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	 * client gets in.  It has had its own grace before being called
 	 * wedged, so systemd's restart is the remedy left. */
 	if (serve_healthy(d->server))
-		notify("WATCHDOG=1");
+		systemd_notify("WATCHDOG=1");
 }
 
 /* Half the period, as sd_watchdog_enabled(3) advises; a loop that hangs
@@ -263,7 +152,7 @@ watchdog_start(struct daemon *d)
 {
 	uint64_t wd_usec = 0;
 
-	if (watchdog_usec(&wd_usec) > 0) {
+	if (systemd_watchdog_usec(&wd_usec) > 0) {
 		ev_timer_init(&d->watchdog_w, watchdog_cb, 0.,
 		    (double)wd_usec / 2e6);
 		d->watchdog_w.data = d;
@@ -338,8 +227,8 @@ reload(struct daemon *d)
 	struct conf *conf;
 	char *errstr = NULL;
 
-	notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
-	    monotonic_usec());
+	systemd_notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+	    systemd_monotonic_usec());
 	log_info("reloading %s", d->conf_path);
 	conf = conf_load(d->conf_path, &errstr);
 	if (conf == NULL) {
@@ -383,7 +272,7 @@ static void
 stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)revents;
-	notify("STOPPING=1");
+	systemd_notify("STOPPING=1");
 	log_info("received signal %d (%s), shutting down", w->signum,
 	    w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 	ev_break(loop, EVBREAK_ALL);

@@ -6,12 +6,8 @@
  * removing a stale socket file (never a live one, nor a file that is not
  * a socket), then chmod to the configured mode.
  *
- * Sockets handed over by systemd socket activation (sd_listen_fds(3);
- * the same LISTEN_PID/LISTEN_FDS protocol read by hand when built
- * without libsystemd) are collected by listen_activated, kept in one
- * function at the end of this file and apart from the rest: it needs
- * nothing here but listen_set_nonblock.  listen_matches tells which
- * configured address an activated socket is bound to.
+ * Sockets handed over by systemd socket activation are collected by
+ * sd.c; listen_matches tells which configured address one is bound to.
  *
  * This file owns no state: it returns descriptors and forgets them.  It
  * does not remove the socket files it creates (the server does, when it
@@ -31,17 +27,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#ifdef HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 #include "conf.h"
 #include "listen.h"
 #include "log.h"
 #include "parsers/util.h"
 
 #define LISTEN_BACKLOG		128
-#define SD_FDS_START		3	/* SD_LISTEN_FDS_START */
 
 int
 listen_set_nonblock(int fd)
@@ -215,76 +206,4 @@ listen_matches(int fd, const struct conf_listen *cl)
 	}
 	freeaddrinfo(res);
 	return match;
-}
-
-/* ------------------------------------------------------------------
- * systemd socket activation.  LISTEN_PID names this process and
- * LISTEN_FDS counts the descriptors from 3 (sd_listen_fds(3)); with
- * libsystemd its own sd_listen_fds and sd_is_socket read them.  Self-
- * contained on purpose: besides the log and allocation helpers it uses
- * only listen_set_nonblock.
- */
-size_t
-listen_activated(int **fds)
-{
-	size_t i, n = 0, k = 0;
-	int fd, fl, ok;
-#ifdef HAVE_SYSTEMD
-	int r;
-
-	r = sd_listen_fds(1);
-	if (r < 0)
-		log_warnx("socket activation: %s", strerror(-r));
-	n = r > 0 ? (size_t)r : 0;
-#else
-	const char *pid, *nfds;
-	char *end;
-	unsigned long v;
-	int type, acc;
-	socklen_t len;
-
-	pid = getenv("LISTEN_PID");
-	nfds = getenv("LISTEN_FDS");
-	if (pid != NULL && nfds != NULL) {
-		errno = 0;
-		v = strtoul(pid, &end, 10);
-		if (errno == 0 && *end == '\0' &&
-		    v == (unsigned long)getpid()) {
-			v = strtoul(nfds, &end, 10);
-			if (errno == 0 && *end == '\0' && v < 1024)
-				n = v;
-		}
-	}
-	unsetenv("LISTEN_PID");
-	unsetenv("LISTEN_FDS");
-	unsetenv("LISTEN_FDNAMES");
-#endif
-	*fds = NULL;
-	if (n == 0)
-		return 0;
-	*fds = xcalloc(n, sizeof(**fds));
-	for (i = 0; i < n; i++) {
-		fd = SD_FDS_START + (int)i;
-		fl = fcntl(fd, F_GETFD);
-		ok = fl != -1 && fcntl(fd, F_SETFD, fl | FD_CLOEXEC) != -1;
-		/* A listening stream socket, and nothing else. */
-#ifdef HAVE_SYSTEMD
-		ok = ok && sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) > 0;
-#else
-		type = acc = 0;
-		len = sizeof(type);
-		ok = ok && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
-		    &len) == 0 && type == SOCK_STREAM;
-		len = sizeof(acc);
-		ok = ok && getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc,
-		    &len) == 0 && acc != 0;
-#endif
-		if (!ok || listen_set_nonblock(fd) == -1) {
-			log_warnx("socket activation: fd %d is not a "
-			    "listening stream socket: ignored", fd);
-			continue;
-		}
-		(*fds)[k++] = fd;
-	}
-	return k;
 }

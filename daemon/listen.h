@@ -39,13 +39,5 @@ int	listen_matches(int fd, const struct conf_listen *cl);
 /* Sets O_NONBLOCK on fd.  Returns 0 or -1 (errno set). */
 int	listen_set_nonblock(int fd);
 
-/*
- * The listening sockets systemd handed over (sd_listen_fds(3)), made
- * close-on-exec and non-blocking; fds that are not listening stream
- * sockets are logged and skipped.  The LISTEN_* variables are removed so
- * that children do not take them for theirs.  Sets *fds (caller frees)
- * and returns how many.
- */
-size_t	listen_activated(int **fds);
 
 #endif

@@ -45,6 +45,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "page.h"
+#include "sd.h"
 #include "serve.h"
 #include "serve_int.h"
 #include "parsers/util.h"
@@ -646,7 +647,7 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	ev_timer_init(&srv->health, health_timer_cb, 1., 1.);
 	srv->health.data = srv;
 	ev_timer_start(loop, &srv->health);
-	srv->nsd = listen_activated(&srv->sd_fds);
+	srv->nsd = systemd_listen_fds(&srv->sd_fds);
 	srv->ls = xcalloc(conf->nlisten + srv->nsd + 1, sizeof(*srv->ls));
 	for (i = 0; i < conf->nlisten; i++) {
 		l = listener_open(srv, conf, &conf->listen[i], errstr);
