@@ -36,6 +36,8 @@
  * unless -k).  -q only runs the queries on a database a run with -k
  * left (give the same -n, -f and -d).
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,6 +18,8 @@
  * flight only marks the queue closed: the fetcher ends each job (with
  * FETCH_ABORTED when it is freed) and the last one frees the queue.
  */
+#include "config.h"
+
 #include <ev.h>
 #include <stdint.h>
 #include <stdlib.h>

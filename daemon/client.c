@@ -24,6 +24,8 @@
  * of the poll asked for (or of one that was in flight, which the daemon
  * follows with the one asked for; both are the feed's news).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

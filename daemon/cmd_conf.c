@@ -7,6 +7,8 @@
  * line; output goes to stdout only once it is complete, so a command that
  * fails prints nothing a script could mistake for a result.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

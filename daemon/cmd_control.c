@@ -7,6 +7,8 @@
  * configuration has errors, which is when one most wants to know what
  * the running daemon does.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -11,6 +11,8 @@
  * atom or json.  Publisher text is escaped (str_escape) so that it cannot
  * act on the terminal.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,6 +18,8 @@
  * status is 1.  That is how benchmarks measure extraction rather than
  * process start-up.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>

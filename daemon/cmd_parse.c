@@ -11,6 +11,8 @@
  * first entry, so a document that cannot be read prints nothing but its
  * reason.
  */
+#include "config.h"
+
 #include <sys/mman.h>
 #include <sys/stat.h>
 

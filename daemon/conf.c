@@ -16,6 +16,8 @@
  * Nothing here keeps global state, so a reload can build a second struct
  * conf beside the running one.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>

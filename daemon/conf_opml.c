@@ -7,6 +7,8 @@
  * between its struct opml_feed and struct conf_feed, so the dependency
  * runs one way, from the config to OPML.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,6 +11,8 @@
  * The rows are in the order the documentation lists them; an option of
  * several sections sits where each section's list has it.
  */
+#include "config.h"
+
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>

@@ -9,6 +9,8 @@
  * row's hint), so the messages are written here once per type, not once
  * per option.
  */
+#include "config.h"
+
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <ctype.h>

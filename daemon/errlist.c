@@ -1,6 +1,8 @@
 /*
  * errlist.c: collected errors, one a line (see errlist.h).
  */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

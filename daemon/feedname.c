@@ -4,6 +4,8 @@
  * Names are keys in the database, the logs and URLs (?feed=NAME), so
  * they are kept to a small alphabet that needs no quoting anywhere.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>

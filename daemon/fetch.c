@@ -249,6 +249,7 @@ io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	curl_socket_t fd = s->fd;
 	int action = 0, running;
 
+	(void)loop;
 	if (revents & EV_READ)
 		action |= CURL_CSELECT_IN;
 	if (revents & EV_WRITE)
@@ -265,6 +266,7 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 	struct fetch_sock *s = sockp;
 	int events = 0;
 
+	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (s != NULL) {
 			ev_io_stop(f->loop, &s->io);
@@ -298,6 +300,7 @@ timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
 {
 	struct fetcher *f = userp;
 
+	(void)multi;
 	ev_timer_stop(f->loop, &f->timer);
 	if (timeout_ms >= 0) {
 		ev_timer_set(&f->timer, timeout_ms / 1000.0, 0.);
@@ -312,6 +315,8 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct fetcher *f = w->data;
 	int running;
 
+	(void)loop;
+	(void)revents;
 	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	fetch_check_info(f);
 }
@@ -319,6 +324,8 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	(void)loop;
+	(void)revents;
 	fetch_dispatch(w->data);
 }
 

@@ -58,6 +58,8 @@ host_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct fetch_host *h = w->data;
 
+	(void)loop;
+	(void)revents;
 	fetch_host_update(h);
 	fetch_dispatch(h->f);
 }

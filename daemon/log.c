@@ -5,6 +5,8 @@
  * library put in an error text, and a newline or a terminal escape there
  * would forge log lines or act on the terminal that shows them.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
  * Counters only ever grow, so scrapers can compute rates; nothing here
  * is reset while the process lives.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stddef.h>
 

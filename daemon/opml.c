@@ -23,6 +23,8 @@
  * output carries no date: the same config gives byte-identical output,
  * which keeps ETags stable when it is served.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>

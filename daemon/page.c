@@ -16,6 +16,8 @@
  * the same order with their state, and the newest entries.  Times there
  * are RFC 3339 strings (null when unknown) so any client can read them.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,8 @@
  * SHA-256 is written from FIPS 180-4 (it is small, and the daemon links
  * no crypto library).
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <string.h>
 

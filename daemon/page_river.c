@@ -21,6 +21,8 @@
  * them: the store has no offset, and offset is capped at
  * PAGE_OFFSET_MAX, which the feeds cover beyond.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -29,6 +29,8 @@
  *
  * This module does no I/O and keeps no state; serve.c caches its output.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

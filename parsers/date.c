@@ -34,6 +34,8 @@
  * works on bytes; names are matched after a small UTF-8 case fold that
  * covers Latin-1, Greek and Cyrillic capitals.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>

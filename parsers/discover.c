@@ -14,6 +14,8 @@
  * without case and without parameters ("application/rss+xml;
  * charset=utf-8").  Only http and https URLs are kept.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -9,6 +9,8 @@
  * reader can be a little careless and the model stays clean.  Nothing
  * here knows a format.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -49,6 +49,8 @@
  * pass over the tree is iterative (no recursion) and linear in its size;
  * ancestors are scored up to five levels.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>

@@ -10,6 +10,8 @@
  * its own; a character cut by the end of a slice is carried to the next,
  * so slicing never changes the text.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>

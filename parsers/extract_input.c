@@ -30,6 +30,8 @@
  * than EX_HOLD picks windows-1252 or ISO-8859-2 a slice at a time, the
  * one way a very large page may read differently from a small one.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>

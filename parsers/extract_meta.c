@@ -14,6 +14,8 @@
  * Only reads the tree; one linear walk plus one JSON parse per ld+json
  * script (each capped in size).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

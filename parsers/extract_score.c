@@ -6,6 +6,8 @@
  * widened, which siblings join it, and which elements of the article go
  * (ex_judge, called bottom-up from ex_stats) or trail it (ex_trim_tail).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>

@@ -12,6 +12,8 @@
  * the F_DEAD flag stands for removal, so attempts can be repeated.  All
  * walks are iterative and linear.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>

@@ -9,6 +9,8 @@
  * outcome (or the sink's wish to stop) into the one result the caller
  * sees.  The clean-up of entries and of the feed's fields is entry.c's.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -7,6 +7,8 @@
  * chunk with its state carried across calls, so the document is never
  * copied whole.  Nothing here calls libxml2; feed_xml.c drives it.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>

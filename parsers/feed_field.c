@@ -20,6 +20,8 @@
  * the content when the entry has no content element (content:encoded or
  * atom:content win over it wherever they are).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
@@ -402,6 +404,7 @@ cap_html(struct fmap *m, struct fmap_text *t)
 static char *
 cap_plain(struct fmap *m, struct fmap_text *t)
 {
+	(void)m;
 	if (t->raw->data == NULL)
 		return NULL;
 	return fmap_trim(xstrndup(t->raw->data, t->raw->len));

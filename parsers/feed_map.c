@@ -16,6 +16,8 @@
  * element is one table row.  Priorities are read by feed_field.c: lower
  * wins.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -31,6 +31,8 @@
  * handed to the sink are counted and skipped by the next pass, so none is
  * seen twice.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>

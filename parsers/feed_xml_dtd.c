@@ -8,6 +8,8 @@
  * entities and DTDs are never loaded (fxml_no_loader, and the resolver
  * below, refuse them).
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

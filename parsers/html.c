@@ -32,6 +32,8 @@
  * that feeds mostly carry; it feeds the same callbacks and gives up on
  * anything irregular, which libxml2 then parses.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -7,6 +7,8 @@
  * unit test checks it), which keeps them easy to compare with feedparser's
  * lists; look-ups go through a hash table (allow_has).
  */
+#include "config.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -8,6 +8,8 @@
  * Each test is a linear scan (the gauntlet by dynamic programming over
  * positions), so hostile values cost no more than their length.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>

@@ -18,6 +18,8 @@
  * written, as feedparser does.  Both outputs are balanced and filtered
  * alike.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -30,6 +30,8 @@
  * URL check and, in SVG off <a>, must point into the document ("#id"),
  * as must url() in SVG paint values.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>

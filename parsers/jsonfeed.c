@@ -8,6 +8,8 @@
  * already (titles are not HTML in JSON Feed); content_html is sanitized,
  * content_text and summary are escaped into HTML.
  */
+#include "config.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

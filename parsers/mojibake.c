@@ -55,6 +55,8 @@
  * place.  A string where no lead letter is followed by a continuation
  * character is dismissed by one strchr-driven scan (has_lead).
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <string.h>
 

@@ -14,6 +14,8 @@
  * is a linear-time wildcard walk, so one robots_allowed() call is at most
  * the product of those and the path's length.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

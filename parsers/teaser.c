@@ -8,6 +8,8 @@
  * one word long, so characters of unspaced scripts count by their
  * languages' average word lengths instead.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>

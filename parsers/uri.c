@@ -22,6 +22,8 @@
  * fragments (entry, enclosure, source and feed links): http and https
  * only, the schemes a feed reader follows.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>

@@ -3,6 +3,8 @@
  * propagate: there is nothing sensible a daemon can do but stop, and
  * checking every small allocation would bury the real error paths.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

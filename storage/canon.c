@@ -17,6 +17,8 @@
  * order.  The input is the parser's sanitized HTML, so tags are simple;
  * each becomes a space, so that words either side stay apart.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -164,6 +164,8 @@
  *	fetched		when; status: the HTTP status (0: unreachable)
  *	body		the file, at most ROBOTS_MAX_SIZE bytes
  */
+#include "config.h"
+
 #include <stddef.h>
 
 #include "schema.h"

@@ -24,6 +24,8 @@
  * stay in the merged feed until retention, which store_maintain applies
  * to them since no document of theirs will ever commit again.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -13,6 +13,8 @@
  * stay as the feed gave them, so a later failure or a feed that turns
  * to full text loses nothing.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "store_int.h"

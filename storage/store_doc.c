@@ -48,6 +48,8 @@
  * The commit applies retention (store_retain.c) and indexes the rows
  * the document changed (store_fts.c) inside the same transaction.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -14,6 +14,8 @@
  * feeds_generation changes with anything store_feeds would return
  * differently, so that callers cache the list.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -28,6 +28,8 @@
  * this connection's writes, so the file must have no other writer while
  * the store is open (feedd has one).
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

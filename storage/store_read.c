@@ -13,6 +13,8 @@
  * (derive_guid), not stored; categories and enclosures are stored as
  * JSON and read back into the parser's model with SQLite's json_each.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -26,6 +26,8 @@
  * Retired feeds (no longer configured) get the same retention from
  * store_maintain, since no document of theirs will ever commit again.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 

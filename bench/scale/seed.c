@@ -10,6 +10,8 @@
  *
  * usage: seed DB < "NAME URL" lines
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

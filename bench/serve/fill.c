@@ -13,6 +13,8 @@
  *
  * usage: fill DB N CORPUS_FILE... > "NAME URL" lines (one per feed made)
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

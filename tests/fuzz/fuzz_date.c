@@ -4,6 +4,8 @@
  * output again must give the same instant (a round trip), so a date that
  * is accepted but mangled is caught as well as a crash.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -8,6 +8,8 @@
  * never both; every string is valid UTF-8 and non-empty; no <script
  * survives in the content.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -6,6 +6,8 @@
  * html.c's fast tokenizer must agree with the libxml2 path on the plain
  * text of every input (the idea of an earlier differential draft).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -10,6 +10,8 @@
  * every answer starts with a status line, and /healthz keeps answering
  * 200 (the listener never stops accepting).
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -9,6 +9,8 @@
  * no empty strings) and aborts when one is broken, so a wrong result is
  * reported like a crash.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

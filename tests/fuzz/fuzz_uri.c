@@ -6,6 +6,8 @@
  * (resolution is idempotent), and a resolved javascript: reference must
  * still be seen as unsafe.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

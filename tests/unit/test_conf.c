@@ -2,6 +2,8 @@
  * test_conf.c: the config file reader: values, defaults, and that every
  * error is reported with its line, all of them, and no config returned.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

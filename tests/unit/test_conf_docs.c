@@ -10,6 +10,8 @@
  * must be named.  The checker runs on the real files and, to show that
  * it can fail, on copies with one mistake each.
  */
+#include "config.h"
+
 #include <check.h>
 #include <ctype.h>
 #include <stdio.h>

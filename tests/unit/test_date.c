@@ -3,6 +3,8 @@
  * impossible dates, date_from_civil against known instants, and the two
  * formatters, including before 1970 and before year 0.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -6,6 +6,8 @@
  * with no article (home page, login wall, error page); metadata, URLs and
  * sanitizing; charsets; input that is not HTML; hostile sizes and depths.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

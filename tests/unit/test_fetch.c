@@ -94,6 +94,7 @@ big_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	size_t n = max < 4096 ? max : 4096;
 
+	(void)cls;
 	if (pos >= 1024 * 1024)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	memset(buf, 'a', n);
@@ -120,6 +121,8 @@ huge_reader(void *cls, uint64_t pos, char *buf, size_t max)
 static ssize_t
 trickle_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
+	(void)cls;
+	(void)max;
 	if (pos >= 50)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	usleep(200 * 1000);
@@ -169,6 +172,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	enum MHD_Result ret;
 	int match;
 
+	(void)con_cls;
+	(void)method;
+	(void)upload;
+	(void)upload_size;
+	(void)version;
 	char loc[128];
 
 	lock();
@@ -203,7 +211,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	}
 
 	if (strcmp(url, "/ok") == 0) {
-		r = MHD_create_response_from_buffer(10, "hello feed",
+		r = MHD_create_response_from_buffer(10, (char *)"hello feed",
 		    MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "ETag", ETAG);
 		MHD_add_response_header(r, "Last-Modified", LASTMOD);
@@ -457,6 +465,8 @@ done_cb(void *arg, const struct fetch_result *res)
 static void
 guard_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
+	(void)revents;
+	(void)w;
 	ev_break(l, EVBREAK_ALL);
 }
 
@@ -1276,6 +1286,7 @@ static int nok;
 static void
 count_cb(void *arg, const struct fetch_result *res)
 {
+	(void)arg;
 	if (res->status == FETCH_OK && res->len == 10)
 		nok++;
 	if (++ndone == nwant)
@@ -1310,6 +1321,7 @@ stop_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	int *n = w->data;
 
+	(void)revents;
 	lock();
 	*n = in_flight;
 	unlock();

@@ -3,6 +3,8 @@
  * unsafe URLs, CSS filtering, URL resolution, malformed input, inline
  * SVG/MathML), html_to_text, html_escape, output validity and bounds.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
  * Cyrillic), on mixed and partly mangled text, on windows-1252's five
  * undefined bytes, and on text encoded two and three times over.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

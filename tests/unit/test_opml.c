@@ -4,6 +4,8 @@
  * the round trips (OPML -> feeds -> OPML, and -> feedd.conf sections),
  * and `opml = PATH` in feedd.conf.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

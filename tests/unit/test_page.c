@@ -6,6 +6,8 @@
  * filters, case-insensitive tags, paging, 400 for names that do not
  * exist).
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,8 +259,8 @@ END_TEST
 static struct store_item items[6];
 static struct enclosure encl[2];
 static struct store_feed_row rows[3];
-static char *row_tags0[] = { "Europe", "news" };
-static char *row_tags1[] = { "europe" };
+static char *row_tags0[] = { (char *)"Europe", (char *)"news" };
+static char *row_tags1[] = { (char *)"europe" };
 static struct conf_view views[1];
 
 static void
@@ -548,8 +550,8 @@ END_TEST
 static char tmpdir[64];
 static struct store *store;
 static struct conf conf;
-static char *tags_a[] = { "Europe", "news" };
-static char *view_feeds[] = { "beta" };
+static char *tags_a[] = { (char *)"Europe", (char *)"news" };
+static char *view_feeds[] = { (char *)"beta" };
 
 static void
 store_setup(void)

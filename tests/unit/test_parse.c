@@ -4,6 +4,8 @@
  * fields per format, recovery without duplicates, hostile input (XXE,
  * billion laughs), entities, encodings and determinism.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,8 @@
  * schema of RFC 4287 (tests/data/render/atom.rng).  JSON Feed output is
  * parsed back with jansson and checked against the spec's required fields.
  */
+#include "config.h"
+
 #include <check.h>
 #include <regex.h>
 #include <stdio.h>
@@ -32,10 +34,10 @@
 		"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) " \
 		"[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} \\+0000$"
 
-static char *cats[] = { "World", "Politics & <Power>" };
+static char *cats[] = { (char *)"World", (char *)"Politics & <Power>" };
 static struct enclosure encs[] = {
-	{ "http://example.com/a.mp3", "audio/mpeg", 12345 },
-	{ "http://example.com/b.ogg", NULL, -1 }
+	{ (char *)"http://example.com/a.mp3", (char *)"audio/mpeg", 12345 },
+	{ (char *)"http://example.com/b.ogg", NULL, -1 }
 };
 
 /* Three items: a full one with hostile text, a bare one, and one with
@@ -46,19 +48,19 @@ make_items(struct store_item it[3])
 	memset(it, 0, 3 * sizeof(*it));
 
 	it[0].id = 1;
-	it[0].guid = "tag:feedd,2026:one";
+	it[0].guid = (char *)"tag:feedd,2026:one";
 	it[0].first_seen = T0;
-	it[0].feed_name = "alpha";
-	it[0].feed_title = "Alpha & Sons";
-	it[0].feed_url = "http://alpha.example/feed.xml";
-	it[0].feed_link = "http://alpha.example/";
-	it[0].entry.id = "alpha-1";
-	it[0].entry.title = "A <b>bold</b> & \x01\x1f"
+	it[0].feed_name = (char *)"alpha";
+	it[0].feed_title = (char *)"Alpha & Sons";
+	it[0].feed_url = (char *)"http://alpha.example/feed.xml";
+	it[0].feed_link = (char *)"http://alpha.example/";
+	it[0].entry.id = (char *)"alpha-1";
+	it[0].entry.title = (char *)"A <b>bold</b> & \x01\x1f"
 	    "caf\xc3\xa9 \xe6\x97\xa5";
-	it[0].entry.link = "http://alpha.example/1?a=1&b=2";
-	it[0].entry.author = "Jane Doe";
-	it[0].entry.summary = "<p>Summary &amp; more</p>";
-	it[0].entry.content = "<p>Full <em>content</em></p>]]>";
+	it[0].entry.link = (char *)"http://alpha.example/1?a=1&b=2";
+	it[0].entry.author = (char *)"Jane Doe";
+	it[0].entry.summary = (char *)"<p>Summary &amp; more</p>";
+	it[0].entry.content = (char *)"<p>Full <em>content</em></p>]]>";
 	it[0].entry.published = T0 - 3600;
 	it[0].entry.updated = T0 - 60;
 	it[0].entry.categories = cats;
@@ -67,23 +69,23 @@ make_items(struct store_item it[3])
 	it[0].entry.nenclosures = 1;
 
 	it[1].id = 2;
-	it[1].guid = "tag:feedd,2026:two";
+	it[1].guid = (char *)"tag:feedd,2026:two";
 	it[1].first_seen = T0 - 7200;
-	it[1].feed_name = "beta";
-	it[1].feed_url = "http://beta.example/rss";
-	it[1].entry.title = "1 < 2 & 3";
+	it[1].feed_name = (char *)"beta";
+	it[1].feed_url = (char *)"http://beta.example/rss";
+	it[1].entry.title = (char *)"1 < 2 & 3";
 	it[1].entry.published = FEED_NO_DATE;
 	it[1].entry.updated = FEED_NO_DATE;
 
 	it[2].id = 3;
-	it[2].guid = "tag:feedd,2026:three";
+	it[2].guid = (char *)"tag:feedd,2026:three";
 	it[2].first_seen = T0 - 9000;
-	it[2].feed_name = "alpha";
-	it[2].feed_title = "Alpha & Sons";
-	it[2].feed_url = "http://alpha.example/feed.xml";
-	it[2].entry.title = "bad \xff\xfe utf8 \xed\xa0\x80 end";
-	it[2].entry.link = "http://alpha.example/3";
-	it[2].entry.content = "<p>only content</p>";
+	it[2].feed_name = (char *)"alpha";
+	it[2].feed_title = (char *)"Alpha & Sons";
+	it[2].feed_url = (char *)"http://alpha.example/feed.xml";
+	it[2].entry.title = (char *)"bad \xff\xfe utf8 \xed\xa0\x80 end";
+	it[2].entry.link = (char *)"http://alpha.example/3";
+	it[2].entry.content = (char *)"<p>only content</p>";
 	it[2].entry.published = T0 - 10000;
 	it[2].entry.updated = FEED_NO_DATE;
 	it[2].entry.enclosures = encs + 1;
@@ -528,7 +530,7 @@ START_TEST(test_outlet_modes)
 
 	make_items(it);
 	/* An author that is the outlet itself is not repeated. */
-	it[2].entry.author = "ALPHA & SONS";
+	it[2].entry.author = (char *)"ALPHA & SONS";
 	memset(&d, 0, sizeof(d));
 
 	ch = channel("http://localhost/feed.rss");
@@ -710,28 +712,28 @@ bad_items(struct store_item it[2], const char *bad, struct enclosure *enc)
 {
 	memset(it, 0, 2 * sizeof(*it));
 	enc[0].url = (char *)bad;
-	enc[0].type = "audio/mpeg";
+	enc[0].type = (char *)"audio/mpeg";
 	enc[0].length = 1;
-	enc[1].url = "http://ok.example/a.mp3";
-	enc[1].type = "audio/mpeg";
+	enc[1].url = (char *)"http://ok.example/a.mp3";
+	enc[1].type = (char *)"audio/mpeg";
 	enc[1].length = 2;
 	it[0].id = 1;
-	it[0].guid = "g1";
+	it[0].guid = (char *)"g1";
 	it[0].first_seen = T0;
-	it[0].feed_name = "bad";
+	it[0].feed_name = (char *)"bad";
 	it[0].feed_url = (char *)bad;
 	it[0].feed_link = (char *)bad;
-	it[0].entry.title = "t";
+	it[0].entry.title = (char *)"t";
 	it[0].entry.link = (char *)bad;
 	it[0].entry.published = it[0].entry.updated = FEED_NO_DATE;
 	it[0].entry.enclosures = enc;
 	it[0].entry.nenclosures = 1;
 	it[1] = it[0];
 	it[1].id = 2;
-	it[1].guid = "g2";
-	it[1].feed_url = "http://ok.example/feed";
-	it[1].feed_link = "/home";
-	it[1].entry.link = "https://ok.example/2";
+	it[1].guid = (char *)"g2";
+	it[1].feed_url = (char *)"http://ok.example/feed";
+	it[1].feed_link = (char *)"/home";
+	it[1].entry.link = (char *)"https://ok.example/2";
 	it[1].entry.enclosures = enc + 1;
 }
 

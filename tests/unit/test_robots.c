@@ -3,6 +3,8 @@
  * reads them: group selection, longest match, allow on ties, wildcards
  * and '$', percent-encoding, Crawl-delay, and hostile files.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

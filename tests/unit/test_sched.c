@@ -150,6 +150,12 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	char date[DATE_RFC822_LEN], *doc;
 	enum MHD_Result ret;
 
+	(void)cls;
+	(void)con_cls;
+	(void)method;
+	(void)upload;
+	(void)upload_size;
+	(void)version;
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "If-None-Match");
 	if (inm != NULL && strcmp(inm, "\"e1\"") == 0) {
@@ -383,6 +389,8 @@ feed_settled(const char *name)
 static void
 watch_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
+	(void)revents;
+	(void)w;
 	if (nfetches() >= want_fetches && feed_settled(want_feed))
 		ev_break(l, EVBREAK_ALL);
 }
@@ -390,6 +398,8 @@ watch_cb(struct ev_loop *l, ev_timer *w, int revents)
 static void
 guard_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
+	(void)revents;
+	(void)w;
 	ev_break(l, EVBREAK_ALL);
 }
 

@@ -7,6 +7,8 @@
  * each response and wakes the loop with an ev_async when it is done.  All
  * assertions are made afterwards in the main thread.
  */
+#include "config.h"
+
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
@@ -46,14 +48,14 @@ static struct ev_loop *loop;
 static struct server *srv;
 static struct conf conf;
 static struct conf_listen listens[2];
-static char *tags_a[] = { "news", "world" };
-static char *tags_b[] = { "tech" };
-static char *view_tags[] = { "tech" };
-static char *view_feeds[] = { "alpha" };
+static char *tags_a[] = { (char *)"news", (char *)"world" };
+static char *tags_b[] = { (char *)"tech" };
+static char *view_tags[] = { (char *)"tech" };
+static char *view_feeds[] = { (char *)"alpha" };
 static struct conf_view views[2];
 static struct conf_feed cfeeds[2];
 static int64_t feed_a, feed_b;
-static char *snames[] = { "feeds.example" };
+static char *snames[] = { (char *)"feeds.example" };
 
 struct req {
 	const char	*method;	/* "GET", "HEAD", "POST" */
@@ -974,7 +976,7 @@ END_TEST
  * (or an imported OPML folder) wrote them in. */
 START_TEST(test_tag_case)
 {
-	static char *tags_up[] = { "Tech", "ÉCONOMIE", "Новости" };
+	static char *tags_up[] = { (char *)"Tech", (char *)"ÉCONOMIE", (char *)"Новости" };
 	struct req r[] = {
 		{ .method = "GET", .path = "/feed.rss?tag=tech" },
 		{ .method = "GET", .path = "/feed.rss?tag=TECH" },

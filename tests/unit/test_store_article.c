@@ -5,6 +5,8 @@
  * per-feed counts, robots.txt kept per host, and rows that go with
  * their entry.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
  * documents modelled on real feeds' habits (tests/data/store/) parsed and
  * stored in turn.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * counts, retired feeds and their entries, and the publication times the
  * adaptive interval reads.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * steady stream of documents, the early-stopping search walk checked
  * against a full sort on random data, and the text of HTML fragments.
  */
+#include "config.h"
+
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,6 +5,8 @@
  * process killed mid-ingest, a full disk, a lock held by another process
  * and a corrupt schema.
  */
+#include "config.h"
+
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>

@@ -4,6 +4,8 @@
  * carried by several feeds shown once, and the tags/feeds/since filters
  * under each plan.
  */
+#include "config.h"
+
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -4,6 +4,8 @@
  * bounds on a feed that rotates its ids, and the pages a purge frees
  * going back to the file system.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

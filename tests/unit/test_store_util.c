@@ -3,6 +3,8 @@
  * test_store_util.h).  They drive the store only through its public API,
  * except the counts, which open a connection of their own on the file.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * test_teaser.c: word counts in the corpus's scripts and the cut marks
  * of excerpts, with texts that must not count as cut.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

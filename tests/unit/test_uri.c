@@ -4,6 +4,8 @@
  * relative bases, extra slashes), and uri_is_unsafe on the tricks used
  * to smuggle javascript: past filters.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * outside, the UTF-8 decoder and encoder, str_escape for logs, the
  * string map, and read_capped.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
