@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "entry.h"
-#include "feed.h"
+#include "model.h"
 #include "mojibake.h"
 #include "uri.h"
 #include "util.h"

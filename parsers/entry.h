@@ -1,7 +1,7 @@
 /*
  * entry.h: the model's helpers, shared by the format parsers (feed_map.c,
  * jsonfeed.c) and feed.c.  Not for use outside parsers/ (entry_copy,
- * entry_reset and feed_info_reset, which are, are declared in feed.h).
+ * entry_reset and feed_info_reset, which are, are declared in model.h).
  *
  * A format parser fills a struct entry and hands it to feed_emit, which
  * cleans it up (valid UTF-8, "" made NULL, unsafe links dropped) and
@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "feed.h"
+#include "model.h"
 
 /* One parse, as the format parsers see it. */
 struct feed_run {
