@@ -31,6 +31,7 @@
 #include "page_int.h"
 #include "render.h"
 #include "parsers/date.h"
+#include "parsers/uri.h"
 
 #define EXCERPT_BYTES	320	/* of text under a title */
 #define EXCERPT_SCAN	(64 * 1024)	/* bytes of HTML read for it */
@@ -185,22 +186,6 @@ page_query_key(struct page_query *pq, int64_t now)
 	return pq->key.data;
 }
 
-/* Appends s percent-encoded (RFC 3986 unreserved kept). */
-static void
-url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
-			buf_addch(b, (char)*p);
-		else
-			buf_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-}
-
 static void
 url_param(struct buf *q, const char *k, const char *v)
 {
@@ -209,7 +194,7 @@ url_param(struct buf *q, const char *k, const char *v)
 	if (q->len > 0)
 		buf_addch(q, '&');
 	buf_printf(q, "%s=", k);
-	url_encode(q, v);
+	uri_escape(q, v);
 }
 
 void

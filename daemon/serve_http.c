@@ -35,6 +35,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "serve_int.h"
+#include "parsers/uri.h"
 #include "parsers/util.h"
 
 #define SERVE_LIMIT		50	/* default entries per feed */
@@ -459,25 +460,6 @@ parse_since(const char *s, int64_t *t)
 	return 0;
 }
 
-/* Appends s percent-encoded (RFC 3986 unreserved kept). */
-static void
-url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
-			buf_addch(b, (char)*p);
-		else {
-			buf_addch(b, '%');
-			buf_addch(b, hex[*p >> 4]);
-			buf_addch(b, hex[*p & 15]);
-		}
-	}
-}
-
 static void
 param_record(struct params *p, const char *k, const char *v)
 {
@@ -487,7 +469,7 @@ param_record(struct params *p, const char *k, const char *v)
 	if (p->query.len > 0)
 		buf_addch(&p->query, '&');
 	buf_printf(&p->query, "%s=", k);
-	url_encode(&p->query, v);
+	uri_escape(&p->query, v);
 }
 
 static void

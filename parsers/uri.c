@@ -348,3 +348,21 @@ uri_is_web(const char *url, int mailto)
 	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
 	    (mailto && strcmp(scheme, "mailto") == 0);
 }
+
+void
+uri_escape(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			buf_addch(b, (char)*p);
+		else {
+			buf_addch(b, '%');
+			buf_addch(b, hex[*p >> 4]);
+			buf_addch(b, hex[*p & 15]);
+		}
+	}
+}

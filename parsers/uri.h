@@ -5,6 +5,8 @@
 #ifndef FEEDD_URI_H
 #define FEEDD_URI_H
 
+struct buf;
+
 /*
  * Resolves ref against base (either may be NULL).  Returns a new string
  * (caller frees): the absolute URL, or a copy of ref when it cannot be
@@ -26,5 +28,9 @@ int	 uri_is_unsafe(const char *url);
  * uri_is_unsafe reads it.  0 for every other scheme (javascript:,
  * data:, file:, ...) and for NULL. */
 int	 uri_is_web(const char *url, int mailto);
+
+/* Appends s to b percent-encoded for a query or path component: RFC
+ * 3986's unreserved characters kept, every other byte %XX. */
+void	 uri_escape(struct buf *b, const char *s);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parsers/uri.h"
+#include "parsers/util.h"
 
 #define RFC_BASE "http://a/b/c/d;p?q"
 
@@ -154,6 +155,19 @@ START_TEST(test_web_schemes)
 }
 END_TEST
 
+/* Query components: unreserved kept, everything else %XX, UTF-8
+ * byte by byte. */
+START_TEST(test_escape)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	uri_escape(&b, "Az09-._~ &=?#/%+\xc3\xa9");
+	ck_assert_str_eq(b.data, "Az09-._~%20%26%3D%3F%23%2F%25%2B%C3%A9");
+	buf_reset(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -170,6 +184,7 @@ main(void)
 	tcase_add_loop_test(tc, test_web, 0,
 	    (int)(sizeof(unsafe) / sizeof(unsafe[0])));
 	tcase_add_test(tc, test_web_schemes);
+	tcase_add_test(tc, test_escape);
 	tcase_add_loop_test(tc, test_safe, 0,
 	    (int)(sizeof(safe) / sizeof(safe[0])));
 	suite_add_tcase(s, tc);
