@@ -265,7 +265,6 @@ job_start(struct articles *a, enum job_kind kind, const char *url,
 	memset(&req, 0, sizeof(req));
 	req.url = url;
 	req.user_agent = a->user_agent;
-	req.background = 1;
 	if (fetch_start(a->f, &req, kind == JOB_ARTICLE ? article_done :
 	    robots_done, j) == -1) {
 		job_free(j);

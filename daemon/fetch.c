@@ -586,7 +586,7 @@ int
 fetch_start(struct fetcher *f, const struct fetch_request *req,
     fetch_done_fn done, void *arg)
 {
-	struct fetch_job *job, *q;
+	struct fetch_job *job;
 
 	if (f->closing || req->url == NULL || done == NULL)
 		return -1;
@@ -610,16 +610,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *req,
 	job->max_size = f->max_size;
 	buf_init(&job->body, f->max_size);
 	job->host = fetch_host_get(f, job->url);
-	job->background = req->background;
-	/* A request in the foreground goes before the background ones its
-	 * host has queued. */
-	TAILQ_FOREACH(q, &job->host->queue, entry)
-		if (q->background)
-			break;
-	if (!job->background && q != NULL)
-		TAILQ_INSERT_BEFORE(q, job, entry);
-	else
-		TAILQ_INSERT_TAIL(&job->host->queue, job, entry);
+	TAILQ_INSERT_TAIL(&job->host->queue, job, entry);
 	f->nqueued++;
 	fetch_host_update(job->host);
 	/* Started from the loop, so that a caller inside a callback never

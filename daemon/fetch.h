@@ -38,9 +38,6 @@ struct fetch_request {
 	const char	*etag;		/* sent as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
 	const char	*user_agent;	/* per-feed override, or NULL */
-	/* Waits behind every request to the same host that is not
-	 * (full articles behind feed polls). */
-	int		 background;
 };
 
 /*

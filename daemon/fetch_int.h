@@ -51,7 +51,6 @@ struct fetch_job {
 	char			*user_agent;	/* NULL: the fetcher's */
 	fetch_done_fn		 done;
 	void			*arg;
-	int			 background;	/* fetch_request's */
 
 	struct buf		 body;
 	size_t			 max_size;	/* the cap when started */

@@ -416,11 +416,9 @@ struct got {
 	int64_t			 now;		/* ev_now in the callback */
 	int			 redirects;
 	int			 permanent;
-	int			 seq;		/* order of the callbacks */
 };
 
 static struct ev_loop *loop;
-static int callbacks;		/* done_cb calls so far */
 static struct fetcher *fetcher;
 static int ndone, nwant;
 static struct got got[8];
@@ -438,7 +436,6 @@ done_cb(void *arg, const struct fetch_result *res)
 
 	ck_assert_int_eq(g->done, 0);	/* exactly once */
 	g->done = 1;
-	g->seq = ++callbacks;
 	g->status = res->status;
 	g->http_code = res->http_code;
 	g->error = dup_or_null(res->error);
@@ -1128,42 +1125,6 @@ START_TEST(test_per_host)
 }
 END_TEST
 
-/*
- * Feed polls before full articles: with one connection per host, a
- * request in the foreground queued after two background ones to the
- * same host still goes first.
- */
-START_TEST(test_background_last)
-{
-	struct fetch_opts opts;
-	struct fetch_request req;
-	char url[256];
-	int i;
-
-	memset(&opts, 0, sizeof(opts));
-	opts.max_connections = 8;
-	opts.max_size = CAP;
-	opts.per_host_connections = 1;
-	make_fetcher(&opts);
-	snprintf(url, sizeof(url), "%s/slow", base);
-	for (i = 0; i < 3; i++) {
-		memset(&req, 0, sizeof(req));
-		req.url = url;
-		req.background = i < 2;
-		ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[i]),
-		    0);
-		nwant++;
-	}
-	run_for(10.);
-	ck_assert_int_eq(ndone, 3);
-	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(got[i].status, FETCH_OK);
-	/* Each took its turn: the foreground one first, then in order. */
-	ck_assert_int_lt(got[2].seq, got[0].seq);
-	ck_assert_int_lt(got[0].seq, got[1].seq);
-}
-END_TEST
-
 START_TEST(test_host_delay)
 {
 	struct fetch_opts opts;
@@ -1532,7 +1493,6 @@ main(void)
 	tcase_add_test(tc, test_hold_host);
 	tcase_add_test(tc, test_set_limits);
 	tcase_add_test(tc, test_per_host);
-	tcase_add_test(tc, test_background_last);
 	tcase_add_test(tc, test_host_delay);
 	tcase_add_test(tc, test_no_delay);
 	tcase_add_test(tc, test_silent_server);
