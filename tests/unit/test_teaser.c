@@ -79,7 +79,7 @@ START_TEST(test_is_teaser)
 	size_t i;
 
 	ck_assert_int_eq(teaser_is_teaser("Two sentences. Only.", 150), 1);
-	long_text = malloc(200 * 6 + 1);
+	long_text = malloc(200 * 6 + 8);	/* room for "..." */
 	ck_assert_ptr_nonnull(long_text);
 	for (i = 0; i < 200; i++)
 		memcpy(long_text + i * 6, "word, ", 6);
