@@ -39,6 +39,7 @@
 
 #include "client.h"
 #include "due.h"
+#include "parsers/date.h"
 #include "parsers/util.h"
 
 #define CLIENT_MAX_BODY	(64u << 20)	/* bytes of an answer */
@@ -260,22 +261,16 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Unix seconds from "2026-11-28T10:30:00Z", or -1. */
+/* Unix seconds from the daemon's "2026-11-28T10:30:00Z", or -1: the one
+ * date reader (parsers/date.c), as for feeds. */
 static long long
 parse_rfc3339(const char *s)
 {
-	struct tm tm;
-	char z;
-	int n = 0;
+	int64_t t;
 
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
-	    z != 'Z' || s[n] != '\0')
+	if (date_parse(s, &t) == -1)
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon--;
-	return (long long)timegm(&tm);
+	return (long long)t;
 }
 
 /* "2026-11-28 10:30:00 UTC (35m ago)"; other strings as they are. */
