@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "parsers/util.h"
 #include "storage/store.h"
 
 #define MAIN(f)		.off[CONF_MAIN] = offsetof(struct conf, f)
@@ -135,7 +136,7 @@ const struct conf_option conf_options[] = {
 	    .choices = outlets, .def = "author", MAIN(outlet) },
 };
 
-const size_t conf_noptions = sizeof(conf_options) / sizeof(conf_options[0]);
+const size_t conf_noptions = NELEM(conf_options);
 
 const struct conf_option *
 conf_option_find(const char *name)

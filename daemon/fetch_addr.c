@@ -60,7 +60,7 @@ v4_special(uint32_t a)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+	for (i = 0; i < NELEM(nets); i++)
 		if ((a >> (32 - nets[i].bits)) ==
 		    (nets[i].net >> (32 - nets[i].bits)))
 			return 1;

@@ -47,8 +47,7 @@ static const char *const fetch_error_names[] = {
 const char *
 fetch_error_name(enum fetch_error e)
 {
-	if ((size_t)e >= sizeof(fetch_error_names) /
-	    sizeof(fetch_error_names[0]))
+	if ((size_t)e >= NELEM(fetch_error_names))
 		return NULL;
 	return fetch_error_names[e];
 }

@@ -30,6 +30,7 @@
 #include "page_int.h"
 #include "render.h"
 #include "parsers/date.h"
+#include "parsers/util.h"
 
 int
 page_feed_failing(const struct store_feed_row *f)
@@ -223,7 +224,7 @@ page_head(struct buf *out, const char *title, const struct page_query *pq)
 	    page_style_hash());
 	page_text(out, title);
 	buf_addstr(out, "</title>\n");
-	for (i = 0; i < sizeof(alt) / sizeof(alt[0]); i++) {
+	for (i = 0; i < NELEM(alt); i++) {
 		buf_printf(out, "<link rel=\"alternate\" type=\"%s\" "
 		    "title=\"%s\" href=\"", alt[i][0], alt[i][1]);
 		feed_href(out, pq, alt[i][2]);

@@ -32,6 +32,7 @@
 #include "render.h"
 #include "parsers/date.h"
 #include "parsers/uri.h"
+#include "parsers/util.h"
 
 #define EXCERPT_BYTES	320	/* of text under a title */
 #define EXCERPT_SCAN	(64 * 1024)	/* bytes of HTML read for it */
@@ -110,10 +111,10 @@ page_query_add(struct page_query *pq, const char *k, const char *v)
 		return;
 	if (v == NULL)
 		v = "";
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < NELEM(names); i++)
 		if (strcmp(k, names[i]) == 0)
 			break;
-	if (i == sizeof(names) / sizeof(names[0])) {
+	if (i == NELEM(names)) {
 		query_error(pq, xasprintf("unknown parameter \"%.40s\": / "
 		    "takes tag, feed, view, q, limit, offset and show", k));
 		return;
@@ -252,7 +253,7 @@ entity(const char *s, struct buf *out)
 	char *end;
 	size_t i;
 
-	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+	for (i = 0; i < NELEM(named); i++)
 		if (strncmp(s, named[i].name, strlen(named[i].name)) == 0) {
 			buf_addstr(out, named[i].text);
 			return strlen(named[i].name);

@@ -327,7 +327,7 @@ route_find(struct request *req, const char *url)
 	const struct route *rt;
 	size_t i, n;
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; i < NELEM(routes); i++) {
 		rt = &routes[i];
 		if (rt->match == NULL) {
 			if (strcmp(url, rt->path) == 0)

@@ -95,7 +95,7 @@ fold_cp(uint32_t c)
 	if (c >= 0x100 && c <= 0x177 && c != 0x130 && c != 0x131 &&
 	    c != 0x138 && c != 0x149)
 		return (c & 1) ? c : c + 1;
-	for (i = 0; i < sizeof(greek_tonos) / sizeof(greek_tonos[0]); i++)
+	for (i = 0; i < NELEM(greek_tonos); i++)
 		if (c == greek_tonos[i][0])
 			return greek_tonos[i][1];
 	return c;
@@ -381,7 +381,7 @@ format_match(struct request *req, const char *ext)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(format_ext) / sizeof(format_ext[0]); i++) {
+	for (i = 0; i < NELEM(format_ext); i++) {
 		if (strcmp(ext, format_ext[i]) == 0) {
 			req->format = (enum render_format)i;
 			return 1;

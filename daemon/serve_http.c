@@ -490,7 +490,7 @@ param_unknown(const char *k)
 	    "since" };
 	size_t i, n;
 
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (i = 0; i < NELEM(known); i++) {
 		n = strlen(known[i]);
 		if (strcasecmp(k, known[i]) == 0 || (strlen(k) == n + 1 &&
 		    strncasecmp(k, known[i], n) == 0 && (k[n] == 's' ||

@@ -271,7 +271,7 @@ zone_lookup(const char *w)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+	for (i = 0; i < NELEM(zones); i++)
 		if (strcmp(zones[i].s, w) == 0)
 			return zones[i].v;
 	/*
@@ -296,7 +296,7 @@ is_filler(const char *w)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(fillers) / sizeof(fillers[0]); i++)
+	for (i = 0; i < NELEM(fillers); i++)
 		if (strcmp(fillers[i], w) == 0)
 			return 1;
 	return 0;
@@ -642,8 +642,8 @@ loose_word(struct loose *st, const struct tok *tk, int i, int n)
 	const struct tok *k = &tk[i];
 	int v, wd;
 
-	v = lookup(months, sizeof(months) / sizeof(months[0]), k->word);
-	wd = lookup(weekdays, sizeof(weekdays) / sizeof(weekdays[0]),
+	v = lookup(months, NELEM(months), k->word);
+	wd = lookup(weekdays, NELEM(weekdays),
 	    k->word);
 	if (v > 0 && wd >= 0) {
 		/* "mar" is March and Spanish Tuesday. */

@@ -134,7 +134,7 @@ feed_kind(const char *type)
 
 	type += strspn(type, " \t");
 	n = strcspn(type, " \t;");
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (i = 0; i < NELEM(types); i++)
 		if (strlen(types[i].type) == n &&
 		    strncasecmp(type, types[i].type, n) == 0)
 			return types[i].kind;

@@ -589,7 +589,7 @@ dropped(const char *name, const xmlChar **atts)
 	    "video" };
 	size_t i;
 
-	if (!in_list(name, names, sizeof(names) / sizeof(names[0])))
+	if (!in_list(name, names, NELEM(names)))
 		return 0;
 	if (strcmp(name, "script") == 0 && atts != NULL) {
 		/* JSON-LD stays: extract_meta.c reads it. */
@@ -614,7 +614,7 @@ kept_attr(const char *name)
 	    "itemprop", "lang", "name", "property", "pubdate", "rel", "role",
 	    "src", "srcset", "style", "summary", "type", "width", "xml:lang" };
 
-	return in_list(name, names, sizeof(names) / sizeof(names[0])) ||
+	return in_list(name, names, NELEM(names)) ||
 	    allow_has(ALLOW_ATTRIBUTE, name);
 }
 

@@ -323,7 +323,7 @@ meta_tag(struct gather *g, xmlNodePtr n)
 	for (i = 0; key[i] != '\0'; i++)
 		k[i] = (char)tolower((unsigned char)key[i]);
 	k[i] = '\0';
-	for (i = 0; i < sizeof(metas) / sizeof(metas[0]); i++) {
+	for (i = 0; i < NELEM(metas); i++) {
 		if (strcmp(k, metas[i].key) != 0)
 			continue;
 		switch (metas[i].field) {

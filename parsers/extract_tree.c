@@ -181,7 +181,7 @@ tag_of(const char *name)
 {
 	const void *p;
 
-	p = bsearch(name, tagnames, sizeof(tagnames) / sizeof(tagnames[0]),
+	p = bsearch(name, tagnames, NELEM(tagnames),
 	    sizeof(tagnames[0]), tag_cmp);
 	return p == NULL ? T_OTHER : ((const struct tagname *)p)->tag;
 }
@@ -327,7 +327,7 @@ cw_build(struct cwindex *ix)
 	size_t l, i, k, total = 0;
 	const char *w;
 
-	for (l = 0; l < sizeof(cw_lists) / sizeof(cw_lists[0]); l++)
+	for (l = 0; l < NELEM(cw_lists); l++)
 		for (i = 0; cw_lists[l].words[i] != NULL; i++)
 			count[(unsigned char)cw_lists[l].words[i][0]]++,
 			    total++;
@@ -338,7 +338,7 @@ cw_build(struct cwindex *ix)
 		ix->start[i + 1] = (uint16_t)(ix->start[i] + count[i]);
 		fill[i] = ix->start[i];
 	}
-	for (l = 0; l < sizeof(cw_lists) / sizeof(cw_lists[0]); l++)
+	for (l = 0; l < NELEM(cw_lists); l++)
 		for (i = 0; (w = cw_lists[l].words[i]) != NULL; i++) {
 			k = fill[(unsigned char)w[0]]++;
 			ix->word[k] = w;

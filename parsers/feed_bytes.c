@@ -515,7 +515,7 @@ starts_feed(const char *p, size_t n)
 	    "<rdf:RDF", "<RDF", "<channel" };
 	size_t i, k;
 
-	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+	for (i = 0; i < NELEM(starts); i++) {
 		k = strlen(starts[i]);
 		if (n >= k && memcmp(p, starts[i], k) == 0)
 			return 1;

@@ -11,6 +11,7 @@
 
 #include "entry.h"
 #include "feed.h"
+#include "util.h"
 
 /*
  * The longest value of one field (a summary, a content, a title) a
@@ -23,10 +24,6 @@
 /* Tags and attributes of irregular HTML (html_budget) one document may
  * hold. */
 #define FEED_HTML_TAGS	500000
-
-#ifndef NELEM
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
 
 /* Categories and enclosures kept per entry; more are dropped. */
 #define FEED_MAX_LIST	1024

@@ -210,8 +210,6 @@ static const char *const relative_uris[] = {
 	"video/src",
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct {
 	const char *const	*t;
 	size_t			 n;

@@ -170,7 +170,7 @@ css_valid_value(const char *v)
 	 * \d{0,2}\.?\d{0,2} then a unit: try every split the regex could
 	 * make (the pattern is short, so brute force is cheap).
 	 */
-	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+	for (k = 0; k < NELEM(units); k++) {
 		size_t ul = strlen(units[k]), vl = strlen(v), nl, d1, d2;
 
 		if (vl < ul || strcmp(v + vl - ul, units[k]) != 0)

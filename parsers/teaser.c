@@ -124,7 +124,7 @@ again:
 	while (i > 0 && closing((unsigned char)text[i - 1]) &&
 	    (dots || text[i - 1] != '.'))
 		i--;
-	for (m = 0; m < sizeof(closers) / sizeof(closers[0]); m++) {
+	for (m = 0; m < NELEM(closers); m++) {
 		k = strlen(closers[m]);
 		if (k <= i && memcmp(text + i - k, closers[m], k) == 0) {
 			i -= k;
@@ -149,7 +149,7 @@ teaser_truncated(const char *text)
 	if (i >= 3 && strncmp(text + i - 3, "...", 3) == 0)
 		return 1;
 	i = strip_tail(text, i, 1);
-	for (m = 0; m < sizeof(cut_marks) / sizeof(cut_marks[0]); m++) {
+	for (m = 0; m < NELEM(cut_marks); m++) {
 		size_t k = strlen(cut_marks[m]);
 
 		if (k <= i && strncasecmp(text + i - k, cut_marks[m], k) == 0 &&

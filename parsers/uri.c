@@ -328,7 +328,7 @@ uri_is_unsafe(const char *url)
 	if (rc <= 0)
 		return rc < 0;	/* no vetted scheme is this long */
 	return bsearch(scheme, safe_schemes,
-	    sizeof(safe_schemes) / sizeof(safe_schemes[0]),
+	    NELEM(safe_schemes),
 	    sizeof(safe_schemes[0]), scheme_cmp) == NULL;
 }
 

@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The number of elements of array a. */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
 void	*xreallocarray(void *ptr, size_t nmemb, size_t size);

@@ -111,7 +111,7 @@ is_tracking_param(const char *name, size_t len)
 
 	if (len > 4 && strncasecmp(name, "utm_", 4) == 0)
 		return 1;
-	for (i = 0; i < sizeof(tracking_exact) / sizeof(tracking_exact[0]);
+	for (i = 0; i < NELEM(tracking_exact);
 	    i++) {
 		if (strlen(tracking_exact[i]) == len &&
 		    strncasecmp(name, tracking_exact[i], len) == 0)
@@ -324,7 +324,7 @@ add_entity(struct buf *b, const char *p)
 			return 0;
 		return (size_t)(semi - p) + 1;
 	}
-	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
+	for (i = 0; i < NELEM(entities); i++) {
 		if (strlen(entities[i].name) == n &&
 		    memcmp(p + 1, entities[i].name, n) == 0) {
 			buf_addstr(b, entities[i].text);

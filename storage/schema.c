@@ -169,6 +169,7 @@
 #include <stddef.h>
 
 #include "schema.h"
+#include "parsers/util.h"
 
 static const char *const migrations[] = {
 	/* 1: feeds, entries. */
@@ -383,5 +384,5 @@ schema_step(int version)
 	return migrations[version - 1];
 }
 
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == SCHEMA_VERSION,
+_Static_assert(NELEM(migrations) == SCHEMA_VERSION,
     "SCHEMA_VERSION must count the migrations");
