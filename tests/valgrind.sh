@@ -29,7 +29,13 @@ top_builddir=$(cd "$top_builddir" && pwd) || exit 99
 
 WAIT=60		# Valgrind slows everything down some twenty times
 feedd=$top_builddir/feedd
-units="conf date extract fetch html opml parse render sched serve store uri"
+# Every Check program the Makefile builds (make check-valgrind passes
+# them as UNITS), so that a new or split test program is not left out.
+units=$(for t in ${UNITS:-$(cd "$top_builddir" &&
+    ls tests/unit/test_* 2>/dev/null | grep -v '[.]')}; do
+	basename "$t" | sed 's/^test_//'
+done)
+[ -n "$units" ] || tap_bail "no unit test program is built (make check first)"
 
 command -v valgrind >/dev/null 2>&1 ||
     tap_skip_all "valgrind is not installed"
