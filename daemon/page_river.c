@@ -853,7 +853,8 @@ page_index(struct store *store, const struct conf *conf,
 			status = 500;
 		} else {
 			skip = nitems < pq->offset ? nitems : pq->offset;
-			d.items = items + skip;
+			/* No items is a NULL list: no offset on it. */
+			d.items = items != NULL ? items + skip : NULL;
 			d.nitems = nitems - skip < pq->limit ?
 			    nitems - skip : pq->limit;
 			d.more = nitems > pq->offset + pq->limit;
