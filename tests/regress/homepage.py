@@ -91,6 +91,9 @@ window.addEventListener("load", function () {
   a.focus();
   var fs = getComputedStyle(a);
   r.focusOutline = fs.outlineStyle + " " + fs.outlineWidth;
+  /* Whether the browser counts this programmatic focus as one to show
+   * (its heuristic varies with the headless window's own focus). */
+  r.focusVisible = a.matches(":focus-visible");
   r.bodyColor = getComputedStyle(document.body).color;
   r.bodyBackground = getComputedStyle(document.body).backgroundColor;
   r.images = Array.prototype.map.call(document.querySelectorAll("img"),
@@ -181,7 +184,8 @@ def measured(dom, scheme):
     bad += ["sticks out: " + x for x in r["sticking"][:10]]
     bad += ["contrast: " + x for x in r["contrast"][:10]]
     w = re.match(r"(\w+) ([\d.]+)px", r["focusOutline"])
-    if not w or w.group(1) == "none" or float(w.group(2)) < 2:
+    if r.get("focusVisible") and (not w or w.group(1) == "none" or
+                                  float(w.group(2)) < 2):
         bad.append("a focused link shows no outline (%s)" %
                    r["focusOutline"])
     lum = sum(int(x) for x in re.findall(r"\d+", r["bodyBackground"])[:3])
