@@ -17,46 +17,11 @@
 
 #include "parsers/feed.h"
 #include "storage/store.h"
+#include "test_store_util.h"
 
-#define T0	1700000000
-
-static char tmpdir[64];
-static char dbpath[128];
-
-static void
-setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_article.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(dbpath, sizeof(dbpath), "%s/feedd.db", tmpdir);
-}
-
-static void
-teardown(void)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char path[160];
-	size_t i;
-
-	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", dbpath, sfx[i]);
-		unlink(path);
-	}
-	rmdir(tmpdir);
-}
-
-static struct store *
-open_ok(void)
-{
-	char *err = NULL;
-	struct store *s = store_open(dbpath, &err);
-
-	ck_assert_msg(s != NULL, "store_open: %s", err ? err : "?");
-	return s;
-}
-
+/* An entry with a link and a summary of its own. */
 static struct entry
-mk(const char *id, const char *link, const char *summary)
+mk_teaser(const char *id, const char *link, const char *summary)
 {
 	struct entry e;
 
@@ -131,10 +96,10 @@ START_TEST(test_modes)
 	b = store_feed_ensure(s, "b", "http://o/b.xml", NULL);
 	c = store_feed_ensure(s, "c", "http://o/c.xml", NULL);
 	ck_assert(a > 0 && b > 0 && c > 0);
-	v[0] = mk("1", "http://o/a1", "Two sentences. Only.");
-	v[1] = mk("2", "http://o/a2", long_text);
-	v[2] = mk("3", "mailto:x@o", "Short.");
-	v[3] = mk("4", NULL, "Short.");
+	v[0] = mk_teaser("1", "http://o/a1", "Two sentences. Only.");
+	v[1] = mk_teaser("2", "http://o/a2", long_text);
+	v[2] = mk_teaser("3", "mailto:x@o", "Short.");
+	v[3] = mk_teaser("4", NULL, "Short.");
 	doc(s, a, STORE_ARTICLES_NO, v, 4, T0);
 	ck_assert_str_eq(due(s, T0), "");
 	ck_assert_int_eq(store_articles_next(s), INT64_MAX);
@@ -164,7 +129,7 @@ START_TEST(test_refetch)
 	struct store_article *a;
 	size_t n;
 	int64_t f, counts[STORE_ARTICLE_NSTATES];
-	struct entry e = mk("1", "http://o/1", "Short.");
+	struct entry e = mk_teaser("1", "http://o/1", "Short.");
 
 	s = open_ok();
 	f = store_feed_ensure(s, "f", "http://o/f.xml", NULL);
@@ -226,10 +191,10 @@ START_TEST(test_outcomes)
 
 	s = open_ok();
 	f = store_feed_ensure(s, "f", "http://o/f.xml", NULL);
-	v[0] = mk("1", "http://o/1", "Teaser one.");
-	v[1] = mk("2", "http://o/2", "Teaser two.");
-	v[2] = mk("3", "http://o/3", "Teaser three.");
-	v[3] = mk("4", "http://o/4", "Teaser four.");
+	v[0] = mk_teaser("1", "http://o/1", "Teaser one.");
+	v[1] = mk_teaser("2", "http://o/2", "Teaser two.");
+	v[2] = mk_teaser("3", "http://o/3", "Teaser three.");
+	v[3] = mk_teaser("4", "http://o/4", "Teaser four.");
 	v[1].published = T0 - 120;
 	v[2].published = T0 - 180;
 	v[3].published = T0 - 240;
@@ -321,8 +286,8 @@ START_TEST(test_robots_and_cascade)
 
 	f = store_feed_ensure(s, "f", "http://o/f.xml", NULL);
 	ck_assert_int_eq(store_feed_retention(s, f, 0, 1), 0);
-	v[0] = mk("1", "http://o/1", "Short.");
-	v[1] = mk("2", "http://o/2", "Short.");
+	v[0] = mk_teaser("1", "http://o/1", "Short.");
+	v[1] = mk_teaser("2", "http://o/2", "Short.");
 	doc(s, f, STORE_ARTICLES_YES, &v[0], 1, T0);
 	doc(s, f, STORE_ARTICLES_YES, &v[1], 1, T0 + 10);
 	ck_assert_int_eq(store_article_counts(s, f, counts), 0);
