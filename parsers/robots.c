@@ -90,7 +90,7 @@ normalize(const char *s, size_t n, size_t cap)
 		} else
 			buf_addch(&b, (char)c);
 	}
-	return b.data != NULL ? buf_steal(&b) : xstrdup("");
+	return buf_steal(&b);
 }
 
 /*
