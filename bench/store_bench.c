@@ -46,7 +46,7 @@
 #include <unistd.h>
 
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define VOCAB		5000

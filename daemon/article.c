@@ -31,7 +31,7 @@
 #include "log.h"
 #include "parsers/extract.h"
 #include "parsers/robots.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define ROBOTS_KEEP_OK		(24 * 3600)	/* a file, or no file */

@@ -40,7 +40,7 @@
 #include "client.h"
 #include "due.h"
 #include "parsers/date.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define CLIENT_MAX_BODY	(64u << 20)	/* bytes of an answer */
 #define CLIENT_TIMEOUT	30L		/* seconds, whole request */

@@ -19,7 +19,7 @@
 #include "errlist.h"
 #include "log.h"
 #include "opml.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 static struct conf *

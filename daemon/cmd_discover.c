@@ -25,7 +25,7 @@
 #include "fetch.h"
 #include "parsers/discover.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 struct got {
 	int		 done;

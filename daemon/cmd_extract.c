@@ -33,7 +33,7 @@
 #include "parsers/date.h"
 #include "parsers/extract.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static void
 usage(void)

@@ -27,7 +27,7 @@
 #include "cmd.h"
 #include "parsers/date.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 /*
  * The daemon caps fetched documents at FEED_MAX_SIZE; a file named on the

@@ -32,7 +32,7 @@
 #include "errlist.h"
 #include "feedname.h"
 #include "log.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define DEFAULT_DATABASE	LOCALSTATEDIR "/lib/feedd/feedd.db"
 

@@ -11,7 +11,7 @@
 
 #include "conf.h"
 #include "errlist.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 /* The kinds of section, as indexes of conf_option.off. */
 enum conf_section {

@@ -16,7 +16,7 @@
 #include "conf.h"
 #include "conf_int.h"
 #include "opml.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 int

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "conf_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define MAIN(f)		.off[CONF_MAIN] = offsetof(struct conf, f)

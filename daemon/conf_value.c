@@ -24,7 +24,7 @@
 #include "conf.h"
 #include "conf_int.h"
 #include "feedname.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 int
 conf_parse_duration(const char *s, int *seconds)

@@ -49,7 +49,7 @@
 #include "sd.h"
 #include "serve.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 /* How often STATUS= is recomputed (it is sent only when it changed). */

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "due.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define DUE_JITTER	0.10		/* up to 10% added to a wait */
 

@@ -5,7 +5,7 @@
  * due_input and asks due_next for the time to arm its timer at; nothing
  * here knows the loop, the network or the database, so every rule can be
  * tested with a table of numbers.  Times are unix seconds as ev_now
- * gives them; every addition saturates (parsers/util.h), so a publisher's
+ * gives them; every addition saturates (base/util.h), so a publisher's
  * extreme number gives the longest wait, never an overflow.
  *
  * due.c also holds the one definition of a "failing" feed, which the

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "parsers/util.h"
+#include "base/util.h"
 
 struct errlist {
 	struct buf	 text;	/* the errors so far, '\n' between them */

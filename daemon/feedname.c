@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "feedname.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 int
 feedname_valid(const char *name)

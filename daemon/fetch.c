@@ -71,7 +71,7 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define FETCH_DEFAULT_CONNS		16
 #define FETCH_DEFAULT_MAX_SIZE		(16 * 1024 * 1024)

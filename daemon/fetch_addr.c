@@ -31,7 +31,7 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 /* IPv4 address a (host order) in the special ranges (RFC 6890 and
  * the IANA special-purpose registry). */

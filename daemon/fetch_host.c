@@ -31,7 +31,7 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 char *
 fetch_url_host(const char *url)

@@ -13,7 +13,7 @@
  *	charset		the Content-Type parameter, for the parser.
  *
  * Every number a server sends goes through the saturating helpers of
- * parsers/util.h: an absurd max-age is a long time, not an error.
+ * base/util.h: an absurd max-age is a long time, not an error.
  */
 #include "config.h"
 
@@ -28,7 +28,7 @@
 #include "fetch.h"
 #include "fetch_int.h"
 #include "parsers/date.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static const char *const fetch_error_names[] = {
 	[FETCH_ERROR_NONE] = NULL,

@@ -27,7 +27,7 @@
 #include <ev.h>
 
 #include "fetch.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 /* Bytes of a non-2xx body read before the transfer is cut. */
 #define FETCH_ERROR_BODY_MAX		(64 * 1024)

@@ -30,7 +30,7 @@
 #include "conf.h"
 #include "listen.h"
 #include "log.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define LISTEN_BACKLOG		128
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static enum log_level	log_level = LOG_LEVEL_INFO;
 static int		log_journal;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "metrics.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 struct metrics metrics;
 

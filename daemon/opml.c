@@ -41,7 +41,7 @@
 #include "log.h"
 #include "opml.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define OPML_NS		"urn:x-feedd:opml"
 #define OPML_MAX_SIZE	(16u << 20)	/* bytes: ample */

@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "parsers/util.h"
+#include "base/util.h"
 
 struct errlist;
 

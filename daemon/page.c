@@ -30,7 +30,7 @@
 #include "page_int.h"
 #include "render.h"
 #include "parsers/date.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 int
 page_feed_failing(const struct store_feed_row *f)

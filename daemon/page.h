@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define PAGE_LIMIT	30	/* entries per page by default */

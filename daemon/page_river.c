@@ -32,7 +32,7 @@
 #include "render.h"
 #include "parsers/date.h"
 #include "parsers/uri.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define EXCERPT_BYTES	320	/* of text under a title */
 #define EXCERPT_SCAN	(64 * 1024)	/* bytes of HTML read for it */

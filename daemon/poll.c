@@ -20,7 +20,7 @@
  * (the feed's state keeps it; due_base clamps it).
  *
  * Every number a publisher sends (<ttl>, max-age, Expires, Retry-After,
- * entry dates) goes through the saturating helpers of parsers/util.h:
+ * entry dates) goes through the saturating helpers of base/util.h:
  * the extremes give the longest wait (max_interval), never a signed
  * overflow.  Error texts are saved escaped (str_escape).
  *
@@ -47,7 +47,7 @@
 #include "sched_int.h"
 #include "parsers/date.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define REDIRECT_ADOPT	3		/* consecutive fetches to adopt one */

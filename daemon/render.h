@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 enum render_format {

@@ -57,7 +57,7 @@
 #include "log.h"
 #include "sched.h"
 #include "sched_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 int64_t

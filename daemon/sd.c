@@ -28,7 +28,7 @@
 #include "listen.h"
 #include "log.h"
 #include "sd.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define SD_FDS_START		3	/* SD_LISTEN_FDS_START */
 

@@ -48,7 +48,7 @@
 #include "sd.h"
 #include "serve.h"
 #include "serve_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define SERVE_PAGE_ITEMS	50	/* the newest entries on /status */

@@ -33,7 +33,7 @@
 
 #include "serve_int.h"
 #include "parsers/date.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static struct doc *
 doc_new(char *data, size_t len)

@@ -34,7 +34,7 @@
 #include "log.h"
 #include "render.h"
 #include "serve_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define FEED_TITLE		"feedd: all feeds"

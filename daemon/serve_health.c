@@ -33,7 +33,7 @@
 #include "log.h"
 #include "serve.h"
 #include "serve_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define SERVE_SEND_FACTOR	10.0	/* x timeout to take an answer */
 #define HEALTH_GRACE		3.0	/* s a client may wait for accept */

@@ -36,7 +36,7 @@
 #include "metrics.h"
 #include "serve_int.h"
 #include "parsers/uri.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define SERVE_LIMIT		50	/* default entries per feed */
 #define SERVE_LIMIT_MAX		500

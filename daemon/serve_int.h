@@ -31,7 +31,7 @@
 
 #include "conf.h"
 #include "render.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define SERVE_MAX_VALUES	32	/* tag= plus feed= per request */
 #define CACHE_SLOTS		32

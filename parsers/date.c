@@ -42,7 +42,7 @@
 #include <string.h>
 
 #include "date.h"
-#include "util.h"
+#include "base/util.h"
 
 #define DATE_MAXTOK	32
 #define DATE_WORDMAX	64

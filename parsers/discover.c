@@ -28,7 +28,7 @@
 #include "discover.h"
 #include "html.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 static int
 starts_ci(const char *p, const char *end, const char *word)

@@ -19,7 +19,7 @@
 #include "model.h"
 #include "mojibake.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 const char *
 feed_format_name(enum feed_format format)

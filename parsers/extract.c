@@ -64,7 +64,7 @@
 #include "feed_int.h"
 #include "html.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Below this much text an attempt is retried with fewer filters, and
  * a final result is no article. */

@@ -22,7 +22,7 @@
 
 #include "extract_decode.h"
 #include "feed_int.h"
-#include "util.h"
+#include "base/util.h"
 
 static int
 is_space(int c)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <iconv.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum dec_mode {
 	DEC_ASCII,	/* only ASCII so far: decided at the first other byte */

@@ -48,7 +48,7 @@
 #include "extract_decode.h"
 #include "extract_int.h"
 #include "html_allow.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Read before the charset is chosen; a slice after that. */
 #define EX_HOLD		(2u * 1024 * 1024)

@@ -26,7 +26,7 @@
 #include "date.h"
 #include "extract.h"
 #include "extract_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* A JSON-LD script larger than this is skipped (a real one is a few KiB,
  * articleBody included). */

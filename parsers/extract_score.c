@@ -17,7 +17,7 @@
 #include <libxml/tree.h>
 
 #include "extract_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* ---- scoring */
 

@@ -23,7 +23,7 @@
 #include <libxml/tree.h>
 
 #include "extract_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Class and id strings longer than this are only read this far. */
 #define EX_CLASSLEN	256

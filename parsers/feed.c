@@ -19,7 +19,7 @@
 #include "feed.h"
 #include "feed_int.h"
 #include "html.h"
-#include "util.h"
+#include "base/util.h"
 
 void
 feed_init(void)

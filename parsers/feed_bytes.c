@@ -18,7 +18,7 @@
 #include "feed.h"
 #include "feed_bytes.h"
 #include "feed_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Why tagscan said no. */
 const char *

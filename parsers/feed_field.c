@@ -35,7 +35,7 @@
 #include "feed_map_int.h"
 #include "html.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 /* feedparser's test for escaped HTML in RSS text: an end tag or an
  * entity reference. */

@@ -11,7 +11,7 @@
 
 #include "entry.h"
 #include "feed.h"
-#include "util.h"
+#include "base/util.h"
 
 /*
  * The longest value of one field (a summary, a content, a title) a

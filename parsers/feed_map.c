@@ -27,7 +27,7 @@
 #include "feed_map.h"
 #include "feed_map_int.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 static const struct {
 	const char	*uri;

@@ -25,7 +25,7 @@
 
 #include "feed.h"
 #include "feed_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* The mapping's state of one parse (feed_map.c). */
 struct fmap;

@@ -52,7 +52,7 @@
 #include "feed_map.h"
 #include "feed_xml_int.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 #define CHUNK		FBYTES_CHUNK
 #define XML_NS		"http://www.w3.org/XML/1998/namespace"

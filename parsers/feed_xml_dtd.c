@@ -24,7 +24,7 @@
 
 #include "feed_bytes.h"
 #include "feed_xml_int.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Charges n bytes that libxml2 makes up (entity text, defaults). */
 static int

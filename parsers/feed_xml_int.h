@@ -16,7 +16,7 @@
 #include "feed_bytes.h"
 #include "feed_int.h"
 #include "feed_map.h"
-#include "util.h"
+#include "base/util.h"
 
 /*
  * Bounds on what a document can make libxml2 and this file do, so that

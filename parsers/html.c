@@ -48,7 +48,7 @@
 #include "html.h"
 #include "html_allow.h"
 #include "html_int.h"
-#include "util.h"
+#include "base/util.h"
 
 #define HTML_PREFIX	"<html><body>"
 

@@ -17,7 +17,7 @@
 #include <strings.h>
 
 #include "html_allow.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *const elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",

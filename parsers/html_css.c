@@ -17,7 +17,7 @@
 
 #include "html_allow.h"
 #include "html_int.h"
-#include "util.h"
+#include "base/util.h"
 
 static int
 css_word(int c)

@@ -30,7 +30,7 @@
 
 #include "html_allow.h"
 #include "html_int.h"
-#include "util.h"
+#include "base/util.h"
 
 int	html_fast_disabled;
 

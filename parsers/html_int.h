@@ -16,7 +16,7 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Elements open at once; deeper nesting ends the fragment there. */
 #define HTML_MAXDEPTH	256

@@ -45,7 +45,7 @@
 #include "html_allow.h"
 #include "html_int.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 #define SVG_NS		"http://www.w3.org/2000/svg"
 #define MATHML_NS	"http://www.w3.org/1998/Math/MathML"

@@ -22,7 +22,7 @@
 #include "feed_int.h"
 #include "html.h"
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *
 jstr(json_t *o, const char *key)

@@ -61,7 +61,7 @@
 #include <string.h>
 
 #include "mojibake.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Up to three rounds of mangling are undone, one per pass. */
 #define MOJIBAKE_PASSES	3

@@ -22,7 +22,7 @@
 #include <strings.h>
 
 #include "robots.h"
-#include "util.h"
+#include "base/util.h"
 
 #define ROBOTS_MAX_RULES	1000
 #define ROBOTS_MAX_PATTERN	(32 * 1024)	/* bytes, all rules */

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "teaser.h"
-#include "util.h"
+#include "base/util.h"
 
 enum kind { K_SPACE, K_WORD, K_HAN, K_SEA };
 

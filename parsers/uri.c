@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "uri.h"
-#include "util.h"
+#include "base/util.h"
 
 /* feedparser's ACCEPTABLE_URI_SCHEMES, sorted for bsearch. */
 static const char *const safe_schemes[] = {

@@ -25,7 +25,7 @@
 #include <strings.h>
 
 #include "canon.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 uint64_t
 fnv64(uint64_t h, const void *p, size_t n)

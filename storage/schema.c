@@ -169,7 +169,7 @@
 #include <stddef.h>
 
 #include "schema.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static const char *const migrations[] = {
 	/* 1: feeds, entries. */

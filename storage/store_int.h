@@ -29,7 +29,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 /* An entry dated further than this past its first sighting is ordered by
  * the sighting: a publisher's bad clock cannot pin it to the top. */

@@ -4,9 +4,9 @@
 # module x; a private x_int.h belongs to x too).  TAP:
 #   1. no two modules include each other, directly or round a longer
 #      cycle (each cycle found is printed);
-#   2. the layers hold: parsers/ includes only parsers/, storage/ only
-#      storage/ and parsers/, and only daemon/ reaches the network, the
-#      loop and the config.
+#   2. the layers hold: base/ includes only base/, parsers/ only
+#      parsers/ and base/, storage/ only storage/, parsers/ and base/,
+#      and only daemon/ reaches the network, the loop and the config.
 : "${top_srcdir:=.}"
 python=/usr/bin/python3
 [ -x "$python" ] || python=${PYTHON3:-python3}
@@ -14,8 +14,9 @@ exec "$python" - "$top_srcdir" <<'PY'
 import os, re, sys
 
 top = sys.argv[1]
-LAYERS = {"parsers": {"parsers"}, "storage": {"storage", "parsers"},
-          "daemon": {"daemon", "storage", "parsers"}}
+LAYERS = {"base": {"base"}, "parsers": {"parsers", "base"},
+          "storage": {"storage", "parsers", "base"},
+          "daemon": {"daemon", "storage", "parsers", "base"}}
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 files = []
@@ -93,7 +94,7 @@ print("%sok 1 - no include cycle between modules (%d modules)"
       % ("not " if sccs else "", len(index)))
 for l in layer_bad:
     print("# layer: " + l)
-print("%sok 2 - parsers/ and storage/ include no higher layer"
+print("%sok 2 - base/, parsers/ and storage/ include no higher layer"
       % ("not " if layer_bad else ""))
 sys.exit(1 if sccs or layer_bad else 0)
 PY

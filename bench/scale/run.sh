@@ -79,7 +79,7 @@ if [ -z "${BUILD:-}" ]; then
 fi
 FEEDD=$BUILD/feedd
 cc -std=c11 -D_GNU_SOURCE -O2 -I"$SRC" -I"$BUILD" -o "$WORK/seed" \
-    "$HERE/seed.c" "$BUILD/libstorage.a" "$BUILD/libparsers.a" \
+    "$HERE/seed.c" "$BUILD/libstorage.a" "$BUILD/libparsers.a" "$BUILD/libbase.a" \
     $(pkg-config --libs sqlite3 libxml-2.0 jansson) -lm
 
 # --- documents and nginx

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 struct fill {

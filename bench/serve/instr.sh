@@ -26,7 +26,7 @@ N=${N:-2000}
 WORK=$(mktemp -d /tmp/feedd-instr.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cc -std=c11 -D_GNU_SOURCE -O2 -I"$SRC" -I"$BUILD" -o "$WORK/fill" \
-    "$HERE/fill.c" "$BUILD/libstorage.a" "$BUILD/libparsers.a" \
+    "$HERE/fill.c" "$BUILD/libstorage.a" "$BUILD/libparsers.a" "$BUILD/libbase.a" \
     $(pkg-config --libs sqlite3 libxml-2.0 jansson) -lm
 "$WORK/fill" "$WORK/feedd.db" "$ENTRIES" "$CORPUS"/*.xml \
     >"$WORK/feeds.list" 2>/dev/null

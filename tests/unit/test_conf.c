@@ -13,7 +13,7 @@
 #include "daemon/conf.h"
 #include "daemon/errlist.h"
 #include "daemon/feedname.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 static char conf_path[] = "/tmp/feedd-test-conf-XXXXXX";
 

@@ -21,7 +21,7 @@
 
 #include "daemon/conf.h"
 #include "daemon/conf_int.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define MAX_ITEMS	64
 

@@ -15,7 +15,7 @@
 
 #include "parsers/extract.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define URL	"https://news.example.com/2026/ferry.html"
 

@@ -28,7 +28,7 @@
 #include <zlib.h>
 
 #include "daemon/fetch.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define CAP		(64 * 1024)
 #define ETAG		"W/\"v-1 x\""
@@ -939,7 +939,7 @@ START_TEST(test_error_body_cap)
 END_TEST
 
 /* What a server sends, escaped for the log and `feedd status`
- * (str_escape, parsers/util.c). */
+ * (str_escape, base/util.c). */
 START_TEST(test_escape)
 {
 	static const struct {

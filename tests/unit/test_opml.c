@@ -15,7 +15,7 @@
 #include "daemon/conf.h"
 #include "daemon/errlist.h"
 #include "daemon/opml.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 static char *

@@ -18,7 +18,7 @@
 #include "daemon/page.h"
 #include "daemon/page_int.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define T0	1700000000	/* 2023-11-14T22:13:20Z */

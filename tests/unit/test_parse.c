@@ -15,7 +15,7 @@
 #include "parsers/feed.h"
 #include "parsers/feed_int.h"
 #include "parsers/html.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 struct got {
 	struct entry	*e;

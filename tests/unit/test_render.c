@@ -24,7 +24,7 @@
 
 #include "daemon/render.h"
 #include "parsers/date.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define T0	1700000000
 

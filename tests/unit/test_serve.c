@@ -33,7 +33,7 @@
 #include "daemon/conf.h"
 #include "daemon/serve.h"
 #include "parsers/feed.h"
-#include "parsers/util.h"
+#include "base/util.h"
 #include "storage/store.h"
 
 #define T0	1700000000

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "parsers/uri.h"
-#include "parsers/util.h"
+#include "base/util.h"
 
 #define RFC_BASE "http://a/b/c/d;p?q"
 

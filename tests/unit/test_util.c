@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers/util.h"
+#include "base/util.h"
 
 START_TEST(test_buf_cap_sticky)
 {

@@ -2,8 +2,9 @@
  * util.h: allocation that never returns NULL, and growable byte buffers
  * with a hard cap.
  *
- * Shared by every module (parsers/ is the bottom layer, so it lives here
- * and knows nothing of the daemon).  x*alloc abort the process on
+ * The base layer: every other layer (parsers/, storage/, daemon/) uses it,
+ * and it includes nothing of theirs, so it builds and tests alone
+ * (libbase.a).  x*alloc abort the process on
  * out-of-memory: small allocations need no checks.  Anything whose size a
  * remote party controls goes into a struct buf with a cap; buf_add fails
  * cleanly (-1, nothing appended) once the cap would be passed.
