@@ -278,15 +278,28 @@ sched_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	apply_fetch_limits(s);
 	s->feeds = xcalloc(conf->nfeeds + 1, sizeof(*s->feeds));
+	/* One transaction for every feed's registration. */
+	if (store_batch_begin(store) == -1) {
+		*errstr = xasprintf("database: %s", store_errmsg(store));
+		sched_free(s);
+		return NULL;
+	}
 	for (i = 0; i < conf->nfeeds; i++) {
 		f = feed_new(s, &conf->feeds[i], &nnew, errstr);
 		if (f == NULL) {
+			store_batch_commit(store);
 			sched_free(s);
 			return NULL;
 		}
 		s->feeds[s->nfeeds++] = f;
 	}
 	retire_absent(s);
+	if (store_batch_commit(store) == -1) {
+		*errstr = xasprintf("database: registering feeds: %s",
+		    store_errmsg(store));
+		sched_free(s);
+		return NULL;
+	}
 	log_info("%zu feeds, %d new", s->nfeeds, nnew);
 	return s;
 }
@@ -339,6 +352,30 @@ feed_name_cmp(const void *key, const void *elem)
 	return strcmp(key, f->name);
 }
 
+/* After a batch of registrations was lost: each feed again, alone. */
+static void
+register_again(struct sched *s)
+{
+	struct sched_feed *f;
+	const struct conf_feed *cf;
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < s->nfeeds; i++) {
+		f = s->feeds[i];
+		cf = f->conf;
+		id = store_feed_ensure(s->store, cf->name, cf->url, cf->title);
+		if (id == -1) {
+			log_warnx("feed %s: database: %s", f->name,
+			    store_errmsg(s->store));
+			continue;
+		}
+		f->id = id;
+		feed_store_settings(s, f);
+	}
+	retire_absent(s);
+}
+
 int
 sched_reload(struct sched *s, const struct conf *newconf)
 {
@@ -346,7 +383,7 @@ sched_reload(struct sched *s, const struct conf *newconf)
 	struct sched_feed **feeds, **old, **match, **p, *f;
 	char *errstr = NULL, *oldurl;
 	size_t i, n = 0;
-	int nnew = 0, rc = 0;
+	int nnew = 0, rc = 0, batch;
 	int64_t id;
 
 	/* Matched by name through a sorted copy: thousands of feeds must
@@ -385,6 +422,7 @@ sched_reload(struct sched *s, const struct conf *newconf)
 	}
 	s->conf = newconf;
 	apply_fetch_limits(s);
+	batch = store_batch_begin(s->store) == 0;
 	for (i = 0; i < newconf->nfeeds; i++) {
 		cf = &newconf->feeds[i];
 		f = match[i];
@@ -429,6 +467,12 @@ sched_reload(struct sched *s, const struct conf *newconf)
 	s->feeds = feeds;
 	s->nfeeds = n;
 	retire_absent(s);
+	if (batch && store_batch_commit(s->store) == -1) {
+		log_warnx("database: registering feeds: %s",
+		    store_errmsg(s->store));
+		rc = -1;
+		register_again(s);
+	}
 	/* The one summary line of a reload. */
 	log_info("reloaded: %zu feeds, %d new", n, nnew);
 	return rc;

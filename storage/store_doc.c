@@ -135,6 +135,10 @@ store_doc_begin(struct store *s, int64_t feed_id)
 		store_seterr(s, "a document is already open");
 		return -1;
 	}
+	if (s->in_batch) {
+		store_seterr(s, "a document inside registrations");
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, feed_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

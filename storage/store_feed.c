@@ -31,6 +31,8 @@ store_feed_ensure(struct store *s, const char *name, const char *url,
 	sqlite3_stmt *st = s->stmt[ST_FEED_ENSURE];
 	int64_t id = -1;
 
+	if (batch_lost(s))
+		return -1;
 	bind_text(st, 1, name);
 	bind_text(st, 2, url);
 	bind_text(st, 3, title);
@@ -164,6 +166,10 @@ store_feed_state_put(struct store *s, int64_t feed_id,
 {
 	sqlite3_stmt *q = s->stmt[ST_STATE_PUT];
 
+	if (batch_lost(s)) {
+		unsaved_keep(s, feed_id, st);
+		return -1;
+	}
 	sqlite3_bind_int64(q, 1, feed_id);
 	bind_text(q, 2, st->etag);
 	bind_text(q, 3, st->last_modified);
@@ -221,7 +227,9 @@ store_feed_set_tags(struct store *s, int64_t feed_id, char *const *tags,
 		store_seterr(s, "setting tags inside a document");
 		return -1;
 	}
-	if (step_done(s, ST_BEGIN, "saving tags") == -1)
+	/* No tags (most feeds): one statement, atomic without a savepoint. */
+	if (batch_lost(s) || (ntags > 0 &&
+	    step_done(s, ST_SAVEPOINT, "saving tags") == -1))
 		return -1;
 	st = s->stmt[ST_FEED_TAGS_CLEAR];
 	sqlite3_bind_int64(st, 1, feed_id);
@@ -234,16 +242,64 @@ store_feed_set_tags(struct store *s, int64_t feed_id, char *const *tags,
 		bind_text(st, 2, tags[i]);
 		rc = step_done(s, ST_FEED_TAG_ADD, "saving tags");
 	}
-	if (rc == 0)
-		rc = step_done(s, ST_COMMIT, "saving tags");
+	if (rc == 0 && ntags > 0)
+		rc = step_done(s, ST_RELEASE, "saving tags");
 	if (rc == -1) {
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		/* Undoes the tags only: a batch's transaction stays (unless
+		 * SQLite abandoned it already). */
+		if (ntags > 0 && !sqlite3_get_autocommit(s->db)) {
+			sqlite3_step(s->stmt[ST_ROLLBACK_TO]);
+			stmt_done(s->stmt[ST_ROLLBACK_TO]);
+			sqlite3_step(s->stmt[ST_RELEASE]);
+			stmt_done(s->stmt[ST_RELEASE]);
+		}
 		return -1;
 	}
 	/* What a tag filter returns may have changed. */
 	s->generation++;
 	s->feeds_generation++;
+	return 0;
+}
+
+int
+store_batch_begin(struct store *s)
+{
+	if (s->in_doc || s->in_batch) {
+		store_seterr(s, "a transaction is already open");
+		return -1;
+	}
+	if (step_done(s, ST_BEGIN, "beginning registrations") == -1)
+		return -1;
+	s->in_batch = 1;
+	return 0;
+}
+
+int
+batch_lost(struct store *s)
+{
+	if (!s->in_batch || !sqlite3_get_autocommit(s->db))
+		return 0;
+	store_seterr(s, "registrations rolled back by an earlier error");
+	return 1;
+}
+
+int
+store_batch_commit(struct store *s)
+{
+	if (!s->in_batch) {
+		store_seterr(s, "no registrations open");
+		return -1;
+	}
+	if (batch_lost(s)) {
+		s->in_batch = 0;
+		return -1;
+	}
+	s->in_batch = 0;
+	if (step_done(s, ST_COMMIT, "committing registrations") == -1) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	return 0;
 }
 
@@ -266,6 +322,8 @@ store_feed_retire_absent(struct store *s, const char *const *names,
 {
 	sqlite3_stmt *st = s->stmt[ST_FEED_RETIRE_ABSENT];
 
+	if (batch_lost(s))
+		return -1;
 	sqlite3_bind_text(st, 1, json_strings(names, nnames), -1, free);
 	sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
 	if (step_done(s, ST_FEED_RETIRE_ABSENT, "retiring feeds") == -1)

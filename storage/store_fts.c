@@ -111,7 +111,7 @@ fts_catch_up_some(struct store *s, int64_t limit)
 {
 	int64_t w = s->fts_w, pending = s->fts_pending;
 
-	if (s->in_doc || s->fts_pending == 0)
+	if (s->in_doc || s->in_batch || s->fts_pending == 0)
 		return 0;
 	if (step_done(s, ST_BEGIN, "indexing") == -1)
 		return -1;
@@ -137,8 +137,8 @@ store_index_pending(struct store *s, int budget_ms)
 	struct timespec t0, t;
 	int64_t ms;
 
-	if (s->in_doc) {
-		store_seterr(s, "indexing inside a document");
+	if (s->in_doc || s->in_batch) {
+		store_seterr(s, "indexing inside a transaction");
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -44,6 +44,9 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_FEED_ENSURE,
 	ST_FEED_NAME,
 	ST_STATE_GET,
@@ -161,6 +164,7 @@ struct store {
 	fts5_tokenizer	 tok_api;	/* entries_fts's tokenizer */
 	Fts5Tokenizer	*tok;
 	int		 feed_plan;	/* 0 by cost; tests force 1 or 2 */
+	int		 in_batch;	/* store_batch_begin's transaction */
 
 	/* The open document, if any. */
 	int		 in_doc;
@@ -272,6 +276,11 @@ char		*ids_json(const int64_t *ids, size_t n);
 char		*json_strings(const char *const *v, size_t n);
 /* Appends v to b as a JSON string, or null if v is NULL. */
 void		 json_add_str(struct buf *b, const char *v);
+
+/* Whether the batch's transaction is open but SQLite abandoned it (a
+ * full disk, an I/O error): then a registration fails (error set) rather
+ * than run on its own, its id lost with the batch at the commit. */
+int		 batch_lost(struct store *s);
 
 /* --- store_doc.c */
 

@@ -60,6 +60,8 @@ store_feed_retention(struct store *s, int64_t feed_id, int keep_days,
 {
 	sqlite3_stmt *st = s->stmt[ST_FEED_RETENTION];
 
+	if (batch_lost(s))
+		return -1;
 	sqlite3_bind_int64(st, 1, feed_id);
 	if (keep_days < 0)
 		sqlite3_bind_null(st, 2);

@@ -1,12 +1,14 @@
 /*
  * test_store_feed.c: subscriptions: the state the scheduler saves
  * round-trips field by field, the list of feeds with their tags and
- * counts, retired feeds and their entries, and the publication times the
- * adaptive interval reads.
+ * counts, retired feeds and their entries, the publication times the
+ * adaptive interval reads, and registrations batched in one transaction.
  */
 #include "config.h"
 
 #include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -337,6 +339,94 @@ START_TEST(test_publish_times)
 }
 END_TEST
 
+/* The tags of feed id as "a,b" (sorted), read on a connection of the
+ * test's own, so only what is committed shows. */
+static const char *
+committed_tags(int64_t id)
+{
+	static char out[256];
+	char sql[128];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	snprintf(sql, sizeof(sql), "SELECT group_concat(tag, ',') FROM"
+	    " (SELECT tag FROM feed_tags WHERE feed_id = %lld ORDER BY tag)",
+	    (long long)id);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+START_TEST(test_batch)
+{
+	struct store *s;
+	struct store_feed_state st;
+	char *const tags[] = { (char *)"news", (char *)"art" };
+	char *const other[] = { (char *)"x" };
+	int64_t a, b;
+
+	s = open_ok();
+	ck_assert_int_eq(store_batch_commit(s), -1);
+	ck_assert_int_eq(store_batch_begin(s), 0);
+	ck_assert_int_eq(store_batch_begin(s), -1);
+	a = store_feed_ensure(s, "a", "https://a.example/feed", NULL);
+	b = store_feed_ensure(s, "b", "https://b.example/feed", "B");
+	ck_assert_int_gt(a, 0);
+	ck_assert_int_gt(b, a);
+	ck_assert_int_eq(store_feed_set_tags(s, a, tags, 2), 0);
+	ck_assert_int_eq(store_feed_set_tags(s, b, NULL, 0), 0);
+	ck_assert_int_eq(store_feed_retention(s, b, 7, -1), 0);
+	ck_assert_int_eq(store_feed_state_get(s, b, &st), 0);
+	store_feed_state_reset(&st);
+	/* A failing tag write (no such feed: the foreign key) undoes its
+	 * own writes only. */
+	ck_assert_int_eq(store_feed_set_tags(s, b + 100, other, 1), -1);
+	/* No document and no indexing inside. */
+	ck_assert_int_eq(store_doc_begin(s, a), -1);
+	ck_assert_int_eq(store_index_pending(s, 10), -1);
+	ck_assert_int_eq(store_maintain(s), -1);
+	/* Nothing is committed before the end. */
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feeds"), 0);
+	ck_assert_int_eq(store_batch_commit(s), 0);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feeds"), 2);
+	ck_assert_str_eq(committed_tags(a), "art,news");
+	ck_assert_str_eq(committed_tags(b), "");
+	ck_assert_int_eq(count_sql("SELECT keep_days FROM feeds"
+	    " WHERE name = 'b'"), 7);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feed_tags"), 2);
+
+	/* Outside a batch, each call is its own transaction again, and a
+	 * failing tag write still leaves the feed's tags as they were. */
+	ck_assert_int_eq(store_feed_set_tags(s, a, other, 1), 0);
+	ck_assert_str_eq(committed_tags(a), "x");
+	ck_assert_int_eq(store_feed_set_tags(s, b + 100, tags, 2), -1);
+	ck_assert_str_eq(committed_tags(a), "x");
+	ck_assert_int_eq(store_feed_set_tags(s, a, NULL, 0), 0);
+	ck_assert_str_eq(committed_tags(a), "");
+
+	/* store_close rolls back a batch left open. */
+	ck_assert_int_eq(store_batch_begin(s), 0);
+	ck_assert_int_gt(store_feed_ensure(s, "c", "https://c.example/", NULL),
+	    0);
+	store_close(s);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feeds"), 2);
+	/* And a document after a batch works. */
+	s = open_ok();
+	ck_assert_int_eq(store_batch_begin(s), 0);
+	ck_assert_int_eq(store_batch_commit(s), 0);
+	ck_assert_int_eq(store_doc_begin(s, a), 0);
+	ck_assert_int_eq(store_doc_commit(s), 0);
+	store_close(s);
+}
+END_TEST
+
 static Suite *
 store_feed_suite(void)
 {
@@ -351,6 +441,7 @@ store_feed_suite(void)
 	tcase_add_test(tc, test_feeds_list);
 	tcase_add_test(tc, test_retired_feed);
 	tcase_add_test(tc, test_publish_times);
+	tcase_add_test(tc, test_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
