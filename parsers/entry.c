@@ -116,26 +116,51 @@ feed_fix_utf8(char *s)
 	*w = '\0';
 }
 
+/* The length of the blank at p under set blanks: 0 if p[0] is none. */
+static size_t
+blank_len(const unsigned char *p, enum feed_blanks blanks)
+{
+	switch (p[0]) {
+	case ' ':
+	case '\t':
+	case '\n':
+	case '\r':
+		return 1;
+	case '\f':
+	case '\v':
+		return blanks != FEED_BLANKS_XML;
+	case 0xc2:
+		return blanks == FEED_BLANKS_HTML_NBSP && p[1] == 0xa0 ? 2 : 0;
+	default:
+		return 0;
+	}
+}
+
 char *
-feed_collapse(char *s)
+feed_collapse(char *s, enum feed_blanks blanks)
 {
 	char *r, *w;
-	int space = 0;
+	size_t n;
+	int pending = 0;
 
 	if (s == NULL)
 		return NULL;
-	for (r = w = s; *r != '\0'; r++) {
-		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
-			space = 1;
+	r = w = s;
+	while (*r != '\0') {
+		n = blank_len((const unsigned char *)r, blanks);
+		if (n > 0) {
+			/* Leading blanks leave nothing to separate. */
+			pending = w != s;
+			r += n;
 			continue;
 		}
-		if (space && w != s)
+		if (pending)
 			*w++ = ' ';
-		space = 0;
-		*w++ = *r;
+		pending = 0;
+		*w++ = *r++;
 	}
 	*w = '\0';
-	if (*s == '\0') {
+	if (w == s) {
 		free(s);
 		return NULL;
 	}

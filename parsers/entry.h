@@ -41,8 +41,22 @@ void	feed_info_fix(struct feed_info *info);
  * nothing grows), and so are C0 controls but tab, LF and CR.  NULL-safe. */
 void	feed_fix_utf8(char *s);
 
-/* Trims and collapses runs of whitespace in place; frees and returns NULL
- * when nothing is left. */
-char	*feed_collapse(char *s);
+/*
+ * The bytes that count as blanks when collapsing: each format's own set,
+ * so that, say, a form feed stays in an RSS title (XML does not call it
+ * white space) but separates words in HTML.
+ */
+enum feed_blanks {
+	FEED_BLANKS_XML,	/* space, tab, LF, CR: XML 1.0's S, and
+				 * JSON's white space too */
+	FEED_BLANKS_HTML,	/* those, FF and VT, as libxml2's HTML parser
+				 * and feedparser read them */
+	FEED_BLANKS_HTML_NBSP	/* those and U+00A0 NO-BREAK SPACE, which web
+				 * pages use between words */
+};
+
+/* Trims s and collapses each run of blanks inside it to one space, in
+ * place.  Frees s and returns NULL when nothing is left; NULL-safe. */
+char	*feed_collapse(char *s, enum feed_blanks blanks);
 
 #endif

@@ -394,7 +394,8 @@ from_body(const char *body, struct extract_result *r)
 		e = strchr(p, '\n');
 		if (e == NULL)
 			e = p + strlen(p);
-		line = ex_collapse(xstrndup(p, (size_t)(e - p)));
+		line = feed_collapse(xstrndup(p, (size_t)(e - p)),
+		    FEED_BLANKS_HTML_NBSP);
 		if (line != NULL) {
 			buf_addstr(&h, "<p>");
 			put_escaped(&h, line, 0);

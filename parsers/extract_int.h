@@ -55,9 +55,6 @@ char	*ex_text(xmlNodePtr n, size_t cap);
  * skip_children leaves n's subtree out.  Iterative: no recursion, so any
  * depth is safe. */
 xmlNodePtr ex_next(xmlNodePtr n, xmlNodePtr root, int skip_children);
-/* Collapses whitespace in place and trims; frees and returns NULL if
- * empty. */
-char	*ex_collapse(char *s);
 
 /* ---- extract_tree.c: per-element facts */
 

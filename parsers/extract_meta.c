@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 
 #include "date.h"
+#include "entry.h"
 #include "extract.h"
 #include "extract_int.h"
 #include "base/util.h"
@@ -52,7 +53,7 @@ set_str(char **dst, int *rank, int r, const char *v)
 
 	if (v == NULL || r >= *rank)
 		return;
-	s = ex_collapse(xstrndup(v, FIELD_MAX));
+	s = feed_collapse(xstrndup(v, FIELD_MAX), FEED_BLANKS_HTML_NBSP);
 	if (s == NULL)
 		return;
 	free(*dst);
@@ -439,7 +440,7 @@ title_clean(char *t)
 	char *last = NULL, *first = NULL, *p;
 	size_t i, firstn = 0, n;
 
-	if ((t = ex_collapse(t)) == NULL)
+	if ((t = feed_collapse(t, FEED_BLANKS_HTML_NBSP)) == NULL)
 		return NULL;
 	for (i = 0; seps[i] != NULL; i++) {
 		n = strlen(seps[i]);
@@ -457,7 +458,7 @@ title_clean(char *t)
 		return t;
 	*last = ' ';	/* every separator starts with a blank */
 	memmove(t, first + firstn, strlen(first + firstn) + 1);
-	return ex_collapse(t);
+	return feed_collapse(t, FEED_BLANKS_HTML_NBSP);
 }
 
 void

@@ -22,6 +22,7 @@
 
 #include <libxml/tree.h>
 
+#include "entry.h"
 #include "extract_int.h"
 #include "base/util.h"
 
@@ -72,36 +73,6 @@ ex_is_space(int c)
 	    c == '\v';
 }
 
-/* U+00A0 counts as a space too when collapsing. */
-char *
-ex_collapse(char *s)
-{
-	char *r, *w;
-	int pending = 0;
-
-	if (s == NULL)
-		return NULL;
-	for (r = w = s; *r != '\0'; r++) {
-		if (ex_is_space((unsigned char)*r) || ((unsigned char)r[0] ==
-		    0xc2 && (unsigned char)r[1] == 0xa0)) {
-			if ((unsigned char)*r == 0xc2)
-				r++;
-			pending = w != s;
-			continue;
-		}
-		if (pending)
-			*w++ = ' ';
-		pending = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-	if (w == s) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
 char *
 ex_text(xmlNodePtr root, size_t cap)
 {
@@ -127,7 +98,7 @@ ex_text(xmlNodePtr root, size_t cap)
 		}
 		buf_add(&b, s, len);
 	}
-	return ex_collapse(buf_steal(&b));
+	return feed_collapse(buf_steal(&b), FEED_BLANKS_HTML_NBSP);
 }
 
 /* ---- per-element facts, in a side table hung on node->_private */

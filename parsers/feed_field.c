@@ -322,7 +322,7 @@ cap_text(struct fmap *m, struct fmap_text *t)
 		if ((m->cap.type == T_TEXT && !m->cap.escaped) ||
 		    (m->cap.type != T_HTML && !m->cap.escaped &&
 		    !looks_like_html(src) && !has_tag(src)))
-			return feed_collapse(xstrndup(src, n));
+			return feed_collapse(xstrndup(src, n), FEED_BLANKS_XML);
 	}
 	if (src == NULL)
 		return NULL;
@@ -508,8 +508,9 @@ fmap_cap_end(struct fmap *m, struct fmap_text *t)
 		v = cap_text(m, t);
 		for (kw = v != NULL ? strtok_r(v, ",", &save) : NULL;
 		    kw != NULL; kw = strtok_r(NULL, ",", &save))
-			fmap_level_add_cat(l, feed_collapse(xstrdup(kw)),
-			    m->cap.ns == NS_ITUNES ? CAT_ITUNES : CAT_PLAIN);
+			fmap_level_add_cat(l, feed_collapse(xstrdup(kw),
+			    FEED_BLANKS_XML), m->cap.ns == NS_ITUNES ?
+			    CAT_ITUNES : CAT_PLAIN);
 		free(v);
 		break;
 	case F_NAME:

@@ -546,13 +546,13 @@ attr_field(struct level *l, const struct map **mp,
 		return 1;
 	case F_ACATEGORY:
 		fmap_level_add_cat(l, feed_collapse(el->attr(el, NULL,
-		    "term")), cat_kind(el, ns));
+		    "term"), FEED_BLANKS_XML), cat_kind(el, ns));
 		return 1;
 	case F_ICATEGORY:
 		/* Categories nest (a subcategory inside its category): the
 		 * children are read in the same context. */
 		fmap_level_add_cat(l, feed_collapse(el->attr(el, NULL,
-		    "text")), cat_kind(el, ns));
+		    "text"), FEED_BLANKS_XML), cat_kind(el, ns));
 		self->ctx = parent;
 		return 1;
 	default:

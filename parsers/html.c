@@ -45,6 +45,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "entry.h"
 #include "html.h"
 #include "html_allow.h"
 #include "html_int.h"
@@ -127,31 +128,6 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 		start = ++i;
 	}
 	buf_add(b, p + start, n - start);
-}
-
-/* Collapses runs of whitespace in place and trims; NULL (freed) if empty. */
-static char *
-collapse(char *s)
-{
-	char *r = s, *w = s;
-	int pending = 0;
-
-	for (; *r != '\0'; r++) {
-		if (html_is_space((unsigned char)*r)) {
-			pending = w != s;
-			continue;
-		}
-		if (pending)
-			*w++ = ' ';
-		pending = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-	if (w == s) {
-		free(s);
-		return NULL;
-	}
-	return s;
 }
 
 /* Trims in place; NULL (freed) if nothing is left. */
@@ -490,7 +466,7 @@ html_to_text(const char *html, size_t len)
 		s->text_only = 1;
 		run(s, html, len);
 	}
-	r = collapse(buf_steal(&s->out));
+	r = feed_collapse(buf_steal(&s->out), FEED_BLANKS_HTML);
 	return r;
 }
 

@@ -35,7 +35,8 @@ jstr(json_t *o, const char *key)
 static char *
 text(const char *s)
 {
-	return s != NULL ? feed_collapse(xstrdup(s)) : NULL;
+	return s != NULL ? feed_collapse(xstrdup(s), FEED_BLANKS_XML) :
+	    NULL;
 }
 
 static char *
@@ -45,7 +46,7 @@ url(const char *base, const char *s)
 
 	if (s == NULL)
 		return NULL;
-	t = feed_collapse(xstrdup(s));
+	t = feed_collapse(xstrdup(s), FEED_BLANKS_XML);
 	if (t == NULL)
 		return NULL;
 	r = uri_resolve(base, t);
@@ -101,7 +102,8 @@ item(struct feed_run *run, json_t *it, const char *base)
 	memset(&e, 0, sizeof(e));
 	v = json_object_get(it, "id");
 	if (json_is_string(v))
-		e.id = feed_collapse(xstrdup(json_string_value(v)));
+		e.id = feed_collapse(xstrdup(json_string_value(v)),
+		    FEED_BLANKS_XML);
 	else if (json_is_integer(v))
 		e.id = xasprintf("%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))

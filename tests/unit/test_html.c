@@ -348,6 +348,9 @@ static const struct tcase tcases[] = {
 	{ "<p>one</p>\n\n<p>two</p>", "one two" },
 	{ "<img src=x alt=y>", NULL },
 	{ "  \n\t ", NULL },
+	/* U+00A0 is not one of HTML's blanks: it stays, runs and all. */
+	{ " \xc2\xa0" "a \xc2\xa0\xc2\xa0 b\xc2\xa0",
+	    "\xc2\xa0" "a \xc2\xa0\xc2\xa0 b\xc2\xa0" },
 	{ "<!-- c -->", NULL },
 	{ "AT&T", "AT&T" },
 	{ "x\xffy", "x\xef\xbf\xbdy" },

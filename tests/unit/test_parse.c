@@ -1080,6 +1080,49 @@ START_TEST(test_fix_utf8)
 }
 END_TEST
 
+/*
+ * feed_collapse under each set of blanks: a blank of a wider set is a
+ * plain character to a narrower one, runs become one space, the ends
+ * are trimmed, and nothing left means NULL.
+ */
+static const struct {
+	enum feed_blanks	 blanks;
+	const char		*in;
+	const char		*want;
+} collapse_cases[] = {
+	{ FEED_BLANKS_XML, " a \t\n\r b ", "a b" },
+	{ FEED_BLANKS_XML, "a\fb\vc", "a\fb\vc" },
+	{ FEED_BLANKS_XML, "a\xc2\xa0" "b", "a\xc2\xa0" "b" },
+	{ FEED_BLANKS_XML, " \r\n\t ", NULL },
+	{ FEED_BLANKS_XML, "\f", "\f" },
+	{ FEED_BLANKS_HTML, "\fa\f\vb\v", "a b" },
+	{ FEED_BLANKS_HTML, "a\xc2\xa0" "b", "a\xc2\xa0" "b" },
+	{ FEED_BLANKS_HTML, "\f\v ", NULL },
+	{ FEED_BLANKS_HTML_NBSP, "\xc2\xa0" "a\xc2\xa0\xc2\xa0" "b\f", "a b" },
+	{ FEED_BLANKS_HTML_NBSP, "\xc2\xa0 \xc2\xa0", NULL },
+	/* Other characters that start with 0xc2 stay whole. */
+	{ FEED_BLANKS_HTML_NBSP, "a\xc2\xa9 \xc2", "a\xc2\xa9 \xc2" },
+	{ FEED_BLANKS_HTML_NBSP, "", NULL },
+};
+
+START_TEST(test_collapse)
+{
+	const char *want = collapse_cases[_i].want;
+	char *got;
+
+	got = feed_collapse(xstrdup(collapse_cases[_i].in),
+	    collapse_cases[_i].blanks);
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "case %d gave \"%s\"", _i, got);
+	else {
+		ck_assert_msg(got != NULL, "case %d gave NULL", _i);
+		ck_assert_str_eq(got, want);
+	}
+	free(got);
+	ck_assert_ptr_null(feed_collapse(NULL, collapse_cases[_i].blanks));
+}
+END_TEST
+
 /* A canonical dump, to compare two parses. */
 static char *
 dump(const struct got *g, const struct feed_info *info)
@@ -1586,6 +1629,7 @@ main(void)
 	tcase_add_test(tc, test_jsonfeed);
 	tcase_add_test(tc, test_empty_base64);
 	tcase_add_test(tc, test_fix_utf8);
+	tcase_add_loop_test(tc, test_collapse, 0, (int)NELEM(collapse_cases));
 	tcase_add_test(tc, test_html_page);
 	tcase_add_test(tc, test_reparse_identical);
 	tcase_add_test(tc, test_formats);
