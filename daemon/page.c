@@ -373,30 +373,20 @@ page_html(const struct page_data *d, struct buf *out)
 
 /* --- /status */
 
+/* /status names every field: null where there is no value (no text, no
+ * time yet). */
 static void
 jset_str(json_t *o, const char *key, const char *s)
 {
-	char *c;
-
-	if (s == NULL) {
-		json_object_set_new(o, key, json_null());
-		return;
-	}
-	c = render_text_clean(s);
-	json_object_set_new(o, key, json_string(c));
-	free(c);
+	json_object_set_new(o, key, s != NULL ? render_json_text(s) :
+	    json_null());
 }
 
 static void
 jset_time(json_t *o, const char *key, int64_t t)
 {
-	char d[DATE_RFC3339_LEN];
-
-	if (t <= 0)
-		json_object_set_new(o, key, json_null());
-	else
-		json_object_set_new(o, key,
-		    json_string(date_format_rfc3339(t, d)));
+	json_object_set_new(o, key, t > 0 ? render_json_date(t) :
+	    json_null());
 }
 
 static json_t *
@@ -412,12 +402,8 @@ json_feed_row(const struct store_feed_row *f)
 	/* Publishers' links only where a page could show them as one. */
 	jset_str(o, "link", page_is_web_url(f->link) ? f->link : NULL);
 	a = json_array();
-	for (j = 0; j < f->ntags; j++) {
-		char *c = render_text_clean(f->tags[j]);
-
-		json_array_append_new(a, json_string(c));
-		free(c);
-	}
+	for (j = 0; j < f->ntags; j++)
+		json_array_append_new(a, render_json_text(f->tags[j]));
 	json_object_set_new(o, "tags", a);
 	json_object_set_new(o, "state", json_string(f->retired ? "retired" :
 	    f->state.gone ? "gone" : page_feed_failing(f) ? "failing" :

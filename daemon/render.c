@@ -624,25 +624,33 @@ render_rss(struct writer *wr, const struct render_channel *ch,
 
 /* --- JSON Feed 1.1 */
 
-/* Sets key to s cleaned (see xml_text); nothing when s is empty. */
-static void
-json_setstr(json_t *o, const char *key, const char *s)
+json_t *
+render_json_text(const char *s)
 {
+	json_t *v;
 	char *c;
 
-	if (!nonempty(s))
-		return;
 	c = render_text_clean(s);
-	json_object_set_new(o, key, json_string(c));
+	v = json_string(c);
 	free(c);
+	return v;
 }
 
-static void
-json_setdate(json_t *o, const char *key, int64_t t)
+json_t *
+render_json_date(int64_t t)
 {
 	char d[DATE_RFC3339_LEN];
 
-	json_object_set_new(o, key, json_string(date_format_rfc3339(t, d)));
+	return json_string(date_format_rfc3339(t, d));
+}
+
+/* Sets key to s cleaned; nothing when s is empty (JSON Feed 1.1 leaves
+ * out what an item does not have). */
+static void
+json_setstr(json_t *o, const char *key, const char *s)
+{
+	if (nonempty(s))
+		json_object_set_new(o, key, render_json_text(s));
 }
 
 static json_t *
@@ -671,8 +679,10 @@ json_item(const struct render_channel *ch, const struct store_item *it)
 	if (nonempty(e->content))
 		json_setstr(o, "summary", e->summary);
 	if (e->published != FEED_NO_DATE)
-		json_setdate(o, "date_published", e->published);
-	json_setdate(o, "date_modified", render_item_date(it));
+		json_object_set_new(o, "date_published",
+		    render_json_date(e->published));
+	json_object_set_new(o, "date_modified",
+	    render_json_date(render_item_date(it)));
 	if ((author = item_author(ch->outlet, it)) != NULL) {
 		x = json_object();
 		json_setstr(x, "name", author);
@@ -683,12 +693,9 @@ json_item(const struct render_channel *ch, const struct store_item *it)
 	}
 	a = json_array();
 	for (i = 0; i < e->ncategories; i++) {
-		if (nonempty(e->categories[i])) {
-			char *c = render_text_clean(e->categories[i]);
-
-			json_array_append_new(a, json_string(c));
-			free(c);
-		}
+		if (nonempty(e->categories[i]))
+			json_array_append_new(a,
+			    render_json_text(e->categories[i]));
 	}
 	if (json_array_size(a) > 0)
 		json_object_set_new(o, "tags", a);

@@ -12,6 +12,8 @@
 #include "base/util.h"
 #include "storage/store.h"
 
+struct json_t;
+
 enum render_format {
 	RENDER_RSS,
 	RENDER_ATOM,
@@ -48,5 +50,11 @@ int64_t	render_item_date(const struct store_item *it);
 /* s as valid UTF-8 without the control characters XML forbids (invalid
  * bytes become U+FFFD).  Caller frees. */
 char	*render_text_clean(const char *s);
+
+/* The values both JSON documents (the JSON Feed, /status) hold, as new
+ * references: s (not NULL) cleaned as render_text_clean cleans it, and
+ * t in RFC 3339. */
+struct json_t *render_json_text(const char *s);
+struct json_t *render_json_date(int64_t t);
 
 #endif
