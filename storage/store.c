@@ -88,6 +88,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT feed_tags",
 	[ST_RELEASE] = "RELEASE feed_tags",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO feed_tags",
+	/* A feed registered before just as it is now: nothing to write. */
+	[ST_FEED_FIND] =
+	    "SELECT id FROM feeds WHERE name = ?1 AND url = ?2"
+	    " AND conf_title IS ?3 AND retired = 0",
 	/* A changed URL drops the validators: they belong to the old one. */
 	[ST_FEED_ENSURE] =
 	    "INSERT INTO feeds (name, url, conf_title) VALUES (?1, ?2, ?3)"
@@ -172,6 +176,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "SELECT json_extract(value, '$.url'),"
 	    " json_extract(value, '$.type'), json_extract(value, '$.length')"
 	    " FROM json_each(?1) ORDER BY key",
+	[ST_FEED_RETENTION_GET] =
+	    "SELECT keep_days, keep_entries FROM feeds WHERE id = ?1",
 	[ST_FEED_RETENTION] =
 	    "UPDATE feeds SET keep_days = ?2, keep_entries = ?3 WHERE id = ?1",
 	[ST_PURGE_OLD] =
@@ -231,6 +237,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "INSERT OR IGNORE INTO feed_tags (tag, feed_id) VALUES (?2, ?1)",
 	[ST_FEED_TAGS] =
 	    "SELECT tag FROM feed_tags WHERE feed_id = ?1 ORDER BY tag",
+	[ST_FEED_TAG_LIST] =
+	    "SELECT tag FROM feed_tags WHERE feed_id = ?1",
 	[ST_FEED_RETIRE] =
 	    "UPDATE feeds SET retired = ?2 WHERE id = ?1 AND retired = 0",
 	[ST_FEED_RETIRE_ABSENT] =

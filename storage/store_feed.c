@@ -28,11 +28,21 @@ int64_t
 store_feed_ensure(struct store *s, const char *name, const char *url,
     const char *title)
 {
-	sqlite3_stmt *st = s->stmt[ST_FEED_ENSURE];
+	sqlite3_stmt *st = s->stmt[ST_FEED_FIND];
 	int64_t id = -1;
 
 	if (batch_lost(s))
 		return -1;
+	/* A restart finds most feeds as they were: a read, no write. */
+	bind_text(st, 1, name);
+	bind_text(st, 2, url);
+	bind_text(st, 3, title);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (id > 0)
+		return id;
+	st = s->stmt[ST_FEED_ENSURE];
 	bind_text(st, 1, name);
 	bind_text(st, 2, url);
 	bind_text(st, 3, title);
@@ -215,6 +225,41 @@ store_feed_state_reset(struct store_feed_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Whether the feed's stored tags are exactly the non-NULL tags[] (in
+ * any order, duplicates ignored): 1, 0, or -1 (not known). */
+static int
+tags_same(struct store *s, int64_t feed_id, char *const *tags,
+    size_t ntags)
+{
+	sqlite3_stmt *st = s->stmt[ST_FEED_TAG_LIST];
+	const char *t;
+	size_t i, j, want = 0, have = 0;
+	int rc, same = 1;
+
+	for (i = 0; i < ntags; i++) {
+		if (tags[i] == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (tags[j] != NULL && strcmp(tags[i], tags[j]) == 0)
+				break;
+		want += j == i;
+	}
+	sqlite3_bind_int64(st, 1, feed_id);
+	while (same && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(st, 0);
+		for (i = 0; i < ntags; i++)
+			if (tags[i] != NULL && t != NULL &&
+			    strcmp(tags[i], t) == 0)
+				break;
+		same = i < ntags;
+		have++;
+	}
+	stmt_done(st);
+	if (same && rc != SQLITE_DONE)
+		return -1;
+	return same && have == want;
+}
+
 int
 store_feed_set_tags(struct store *s, int64_t feed_id, char *const *tags,
     size_t ntags)
@@ -227,8 +272,13 @@ store_feed_set_tags(struct store *s, int64_t feed_id, char *const *tags,
 		store_seterr(s, "setting tags inside a document");
 		return -1;
 	}
-	/* No tags (most feeds): one statement, atomic without a savepoint. */
-	if (batch_lost(s) || (ntags > 0 &&
+	if (batch_lost(s))
+		return -1;
+	/* At a restart most feeds' tags are as stored: a read only. */
+	if (tags_same(s, feed_id, tags, ntags) == 1)
+		return 0;
+	/* No tags: one statement, atomic without a savepoint. */
+	if ((ntags > 0 &&
 	    step_done(s, ST_SAVEPOINT, "saving tags") == -1))
 		return -1;
 	st = s->stmt[ST_FEED_TAGS_CLEAR];

@@ -54,14 +54,38 @@ store_set_retention(struct store *s, int keep_days, int keep_entries)
 	s->keep_entries = keep_entries > 0 ? keep_entries : 0;
 }
 
+/* Whether column i of st holds limit v (-1: NULL, the default). */
+static int
+limit_is(sqlite3_stmt *st, int i, int v)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return v < 0;
+	return v >= 0 && sqlite3_column_int(st, i) == v;
+}
+
 int
 store_feed_retention(struct store *s, int64_t feed_id, int keep_days,
     int keep_entries)
 {
-	sqlite3_stmt *st = s->stmt[ST_FEED_RETENTION];
+	sqlite3_stmt *st = s->stmt[ST_FEED_RETENTION_GET];
+	int rc, same = 0;
 
 	if (batch_lost(s))
 		return -1;
+	/* Written only when it changes (a restart finds it as it was). */
+	sqlite3_bind_int64(st, 1, feed_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = limit_is(st, 0, keep_days) &&
+		    limit_is(st, 1, keep_entries);
+	stmt_done(st);
+	if (rc == SQLITE_DONE) {
+		store_seterr(s, "saving retention: no feed %" PRId64, feed_id);
+		return -1;
+	}
+	if (same)
+		return 0;
+	st = s->stmt[ST_FEED_RETENTION];
 	sqlite3_bind_int64(st, 1, feed_id);
 	if (keep_days < 0)
 		sqlite3_bind_null(st, 2);

@@ -370,6 +370,8 @@ START_TEST(test_batch)
 	struct store_feed_state st;
 	char *const tags[] = { (char *)"news", (char *)"art" };
 	char *const other[] = { (char *)"x" };
+	char *const again[] = { (char *)"art", NULL, (char *)"news",
+	    (char *)"art" };
 	int64_t a, b;
 
 	s = open_ok();
@@ -410,6 +412,34 @@ START_TEST(test_batch)
 	ck_assert_str_eq(committed_tags(a), "x");
 	ck_assert_int_eq(store_feed_set_tags(s, a, NULL, 0), 0);
 	ck_assert_str_eq(committed_tags(a), "");
+	/* Tags compared as sets: the same in another order (a duplicate, a
+	 * NULL) stay; one more, one fewer or another one is written. */
+	ck_assert_int_eq(store_feed_set_tags(s, a, tags, 2), 0);
+	ck_assert_int_eq(store_feed_set_tags(s, a, again, 4), 0);
+	ck_assert_str_eq(committed_tags(a), "art,news");
+	ck_assert_int_eq(store_feed_set_tags(s, a, tags, 1), 0);
+	ck_assert_str_eq(committed_tags(a), "news");
+	ck_assert_int_eq(store_feed_set_tags(s, a, again, 4), 0);
+	ck_assert_str_eq(committed_tags(a), "art,news");
+	ck_assert_int_eq(store_feed_set_tags(s, a, other, 1), 0);
+	ck_assert_str_eq(committed_tags(a), "x");
+	ck_assert_int_eq(store_feed_set_tags(s, a, NULL, 0), 0);
+	/* Retention: written when it changes, back to the default too. */
+	ck_assert_int_eq(store_feed_retention(s, b, 7, -1), 0);
+	ck_assert_int_eq(store_feed_retention(s, b, -1, -1), 0);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feeds WHERE name = 'b'"
+	    " AND keep_days IS NULL AND keep_entries IS NULL"), 1);
+	ck_assert_int_eq(store_feed_retention(s, b, -1, 0), 0);
+	ck_assert_int_eq(count_sql("SELECT keep_entries FROM feeds"
+	    " WHERE name = 'b'"), 0);
+	ck_assert_int_eq(store_feed_retention(s, b + 100, 1, 1), -1);
+	/* An unchanged registration finds the feed; a changed one writes. */
+	ck_assert_int_eq(store_feed_ensure(s, "b", "https://b.example/feed",
+	    "B"), b);
+	ck_assert_int_eq(store_feed_ensure(s, "b", "https://b.example/feed",
+	    NULL), b);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM feeds WHERE name = 'b'"
+	    " AND conf_title IS NULL"), 1);
 
 	/* store_close rolls back a batch left open. */
 	ck_assert_int_eq(store_batch_begin(s), 0);
