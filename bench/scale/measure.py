@@ -10,7 +10,10 @@
       feeds has finished its fetch of this cycle (last_success or failures
       set: the harness clears both before the cycle).  Then reads feedd's
       own CPU time and peak RSS (VmHWM) from /proc, before stopping it with
-      SIGTERM, so that shutdown is not counted.
+      SIGTERM, so that shutdown is not counted; and from
+      /proc/PID/schedstat the time it ran and the time it was runnable
+      but waited for a CPU (a busy machine), so that what is left of the
+      wall time is time it slept: idle waiting.
 
 Times are wall-clock (time.time()), comparable with nginx's $msec.
 """
@@ -48,6 +51,18 @@ def proc_hwm(pid):
     return 0
 
 
+def proc_sched(pid):
+    """Seconds on a CPU and waiting for one (runnable, not running): the
+    rest of the wall time the process spent asleep, waiting for the
+    network, a timer or the disk."""
+    try:
+        with open('/proc/%d/schedstat' % pid) as f:
+            run, wait = f.read().split()[:2]
+    except OSError:
+        return 0.0, 0.0
+    return int(run) / 1e9, int(wait) / 1e9
+
+
 def feedd(db, n, timeout, argv):
     t0 = time.time()
     p = subprocess.Popen(argv)
@@ -72,6 +87,7 @@ def feedd(db, n, timeout, argv):
     if p.poll() is None:
         res['user'], res['sys'] = proc_cpu(p.pid)
         res['maxrss_kb'] = proc_hwm(p.pid)
+        res['oncpu'], res['runqueue'] = proc_sched(p.pid)
         p.send_signal(signal.SIGTERM)
         try:
             res['rc'] = p.wait(60)
