@@ -42,9 +42,11 @@
 
 #define BUSY_TIMEOUT_MS		100
 #define JOURNAL_SIZE_LIMIT	(64 * 1024 * 1024)
-/* The page cache, in KiB (SQLite's negative form): the indexes that
- * every new entry probes stay in memory at a million entries. */
-#define CACHE_KIB		(-32768)
+/* The page cache, in KiB (SQLite's negative form).  A poll cycle
+ * writes mostly pages it will not read again, which a larger cache only
+ * keeps: at 32 MiB a 1,000-feed cycle peaked at 72 MiB of RSS, at 8 MiB
+ * at 46 MiB, for the same CPU time (bench/RESULTS.md). */
+#define CACHE_KIB		(-8192)
 /* A search bounds the order times of rows by blocks of 2^BLOCK_SHIFT
  * row ids (store_items). */
 #define BLOCK_SHIFT		8
