@@ -257,6 +257,44 @@ str_escape(const char *s)
 	return buf_steal(&b);
 }
 
+/* Whether byte c is in set; NUL never is (strchr would find the
+ * terminator). */
+static int
+in_set(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+size_t
+str_trim_span(const char *s, size_t len, const char *set, size_t *start)
+{
+	size_t i = 0;
+
+	while (len > 0 && in_set(s[len - 1], set))
+		len--;
+	while (i < len && in_set(s[i], set))
+		i++;
+	*start = i;
+	return len - i;
+}
+
+char *
+str_trim(char *s, const char *set)
+{
+	size_t i, n;
+
+	if (s == NULL)
+		return NULL;
+	n = str_trim_span(s, strlen(s), set, &i);
+	if (n == 0) {
+		free(s);
+		return NULL;
+	}
+	memmove(s, s + i, n);
+	s[n] = '\0';
+	return s;
+}
+
 uint32_t
 str_hash(const char *s)
 {

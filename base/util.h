@@ -72,6 +72,30 @@ size_t	 utf8_encode(uint32_t cp, char *out);
  */
 char	*str_escape(const char *s);
 
+/*
+ * Whitespace sets for trimming.  WS_SPACE is isspace() in the C locale
+ * (the daemon never changes locale), which is also HTML's whitespace
+ * plus \v.  WS_XML is XML 1.0's S production: without \v and \f,
+ * which are not even legal XML characters, so that a value keeps them
+ * as the document had them.
+ */
+#define WS_SPACE	" \t\n\v\f\r"
+#define WS_XML		" \t\n\r"
+
+/*
+ * The part of s[0..len) left once the bytes of set (a string; NUL is
+ * never one of them) are dropped from both ends: its offset in *start,
+ * its length returned (0 if nothing is left).  Reads only s[0..len).
+ */
+size_t	 str_trim_span(const char *s, size_t len, const char *set,
+	    size_t *start);
+/*
+ * Trims s in place (s is owned and heap-allocated): returns s, or NULL
+ * after freeing s if nothing is left.  NULL in, NULL out, so that it
+ * wraps an allocation that may fail to find anything.
+ */
+char	*str_trim(char *s, const char *set);
+
 /* FNV-1a of a string: for the small hash tables of names and hosts. */
 uint32_t str_hash(const char *s);
 

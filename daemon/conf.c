@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -261,6 +260,7 @@ reader(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
 	ssize_t n;
+	size_t skip, len;
 	char *p, *end;
 
 	n = getline(&ld->line, &ld->linesize, ld->fp);
@@ -270,11 +270,9 @@ reader(char *str, int num, void *stream)
 	p = ld->line;
 	if (ld->lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	while (isspace((unsigned char)*p))
-		p++;
-	end = p + strlen(p);
-	while (end > p && isspace((unsigned char)end[-1]))
-		end--;
+	len = str_trim_span(p, strlen(p), WS_SPACE, &skip);
+	p += skip;
+	end = p + len;
 
 	if (end - ld->line >= num - 1) {
 		loader_error(ld, ld->lineno, "line longer than %d characters",

@@ -258,15 +258,14 @@ static void
 parse_list(char ***list, size_t *n, const char *value)
 {
 	const char *p, *comma, *start, *end;
+	size_t skip, len;
 
 	for (p = value; ; p = comma + 1) {
 		comma = strchr(p, ',');
 		end = comma != NULL ? comma : p + strlen(p);
-		start = p;
-		while (start < end && isspace((unsigned char)*start))
-			start++;
-		while (end > start && isspace((unsigned char)end[-1]))
-			end--;
+		len = str_trim_span(p, (size_t)(end - p), WS_SPACE, &skip);
+		start = p + skip;
+		end = start + len;
 		if (end > start) {
 			*list = xreallocarray(*list, *n + 1, sizeof(**list));
 			(*list)[(*n)++] = xstrndup(start,

@@ -61,19 +61,17 @@ static char *
 attr(xmlNode *node, const char *name, const char *ns)
 {
 	xmlChar *v;
-	char *s, *start, *end;
+	const char *t;
+	char *s;
+	size_t skip, n;
 
 	v = ns != NULL ? xmlGetNsProp(node, (const xmlChar *)name,
 	    (const xmlChar *)ns) : xmlGetNoNsProp(node, (const xmlChar *)name);
 	if (v == NULL)
 		return NULL;
-	start = (char *)v;
-	while (isspace((unsigned char)*start))
-		start++;
-	end = start + strlen(start);
-	while (end > start && isspace((unsigned char)end[-1]))
-		end--;
-	s = end > start ? xstrndup(start, (size_t)(end - start)) : NULL;
+	t = (const char *)v;
+	n = str_trim_span(t, strlen(t), WS_SPACE, &skip);
+	s = n > 0 ? xstrndup(t + skip, n) : NULL;
 	xmlFree(v);
 	return s;
 }

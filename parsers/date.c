@@ -789,18 +789,14 @@ int
 date_parse(const char *s, int64_t *t)
 {
 	char buf[256];
-	size_t n;
+	size_t i, n;
 
 	if (s == NULL)
 		return -1;
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
+	n = str_trim_span(s, strlen(s), WS_SPACE, &i);
 	if (n == 0 || n >= sizeof(buf))
 		return -1;
-	memcpy(buf, s, n);
+	memcpy(buf, s + i, n);
 	buf[n] = '\0';
 	if (iso_parse(buf, t) == 0)
 		return 0;

@@ -68,8 +68,7 @@ set_date(struct gather *g, int r, const char *v)
 
 	if (v == NULL || r >= g->rdate)
 		return;
-	while (isspace((unsigned char)*v))
-		v++;
+	/* date_parse trims v itself. */
 	if (date_parse(v, &t) == -1)
 		return;
 	g->m->published = t;

@@ -111,29 +111,6 @@ b64_decode(char *s)
 	*w = '\0';
 }
 
-char *
-fmap_trim(char *s)
-{
-	size_t n;
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	for (p = s; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-		;
-	n = strlen(p);
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	    p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	if (n == 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
 int
 fmap_is_web_url(const char *s)
 {
@@ -239,7 +216,7 @@ fmap_level_add_enc(struct level *l, char *url, char *type, const char *len)
 	l->encs = xreallocarray(l->encs, l->nencs + 1, sizeof(*l->encs));
 	e = &l->encs[l->nencs++];
 	e->url = url;
-	e->type = fmap_trim(type);
+	e->type = str_trim(type, WS_XML);
 	e->length = -1;
 	if (len != NULL) {
 		while (isspace((unsigned char)*len))
@@ -407,7 +384,7 @@ cap_plain(struct fmap *m, struct fmap_text *t)
 	(void)m;
 	if (t->raw->data == NULL)
 		return NULL;
-	return fmap_trim(xstrndup(t->raw->data, t->raw->len));
+	return str_trim(xstrndup(t->raw->data, t->raw->len), WS_XML);
 }
 
 /*

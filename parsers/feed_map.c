@@ -333,12 +333,12 @@ cdf_attrs(struct level *l, const struct fmap_elem *el)
 {
 	char *v;
 
-	v = fmap_trim(el->attr(el, NULL, "HREF"));
+	v = str_trim(el->attr(el, NULL, "HREF"), WS_XML);
 	if (v != NULL)
 		fmap_level_set(l, F_LINK, 0, uri_resolve(el->base, v));
 	free(v);
 	v = el->attr(el, NULL, "LASTMOD");
-	fmap_level_set_date(l, F_UPDATED, 0, fmap_trim(v));
+	fmap_level_set_date(l, F_UPDATED, 0, str_trim(v, WS_XML));
 }
 
 static void
@@ -368,7 +368,7 @@ root_start(struct fmap *m, const struct fmap_elem *el,
 	for (t = v; t != NULL && *t != '\0'; t++)
 		if (*t == '_')
 			*t = '-';
-	fmap_level_set(&m->feed, F_LANGUAGE, 5, fmap_trim(v));
+	fmap_level_set(&m->feed, F_LANGUAGE, 5, str_trim(v, WS_XML));
 }
 
 /*
@@ -385,8 +385,8 @@ begin_entry(struct fmap *m, const struct fmap_elem *el,
 	self->entry = 1;
 	/* RSS 1.0 names an item by its rdf:about; a guid or an Atom id
 	 * says it better (feedparser takes the later guid). */
-	fmap_level_set(&m->ent, F_GUID, 5, fmap_trim(el->attr(el, RDF_NS,
-	    "about")));
+	fmap_level_set(&m->ent, F_GUID, 5, str_trim(el->attr(el, RDF_NS,
+	    "about"), WS_XML));
 }
 
 static int
@@ -478,7 +478,7 @@ atom_link(struct level *l, const struct map *mp, enum ctx parent,
 	int prio = mp->prio;
 
 	rel = el->attr(el, NULL, "rel");
-	href = fmap_trim(el->attr(el, NULL, "href"));
+	href = str_trim(el->attr(el, NULL, "href"), WS_XML);
 	if (href == NULL && (rel == NULL ||
 	    strcasecmp(rel, "alternate") == 0)) {
 		/* Pre-1.0 Atom and sloppy feeds: URL as content. */
@@ -487,7 +487,7 @@ atom_link(struct level *l, const struct map *mp, enum ctx parent,
 	}
 	if (href != NULL && (rel == NULL ||
 	    strcasecmp(rel, "alternate") == 0)) {
-		type = fmap_trim(el->attr(el, NULL, "type"));
+		type = str_trim(el->attr(el, NULL, "type"), WS_XML);
 		if (type != NULL && strcasecmp(type, "text/html") != 0 &&
 		    strcasecmp(type, "application/xhtml+xml") != 0)
 			prio += 2;
@@ -536,7 +536,7 @@ attr_field(struct level *l, const struct map **mp,
 		*mp = &alink_text;
 		return 0;
 	case F_ENCLOSURE:
-		url = fmap_trim(el->attr(el, NULL, "url"));
+		url = str_trim(el->attr(el, NULL, "url"), WS_XML);
 		len = el->attr(el, NULL, "length");
 		fmap_level_add_enc(l, url != NULL ?
 		    uri_resolve(el->base, url) : NULL,

@@ -120,8 +120,6 @@ struct fmap {
 };
 
 /* feed_field.c (feed_map.c calls it, never the other way) */
-/* Trims blanks in place; frees s and returns NULL if nothing is left. */
-char	*fmap_trim(char *s);
 /* Is s an http or https URL? */
 int	 fmap_is_web_url(const char *s);
 void	 fmap_level_init(struct level *l);

@@ -130,26 +130,6 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 	buf_add(b, p + start, n - start);
 }
 
-/* Trims in place; NULL (freed) if nothing is left. */
-static char *
-trim(char *s)
-{
-	size_t n, i = 0;
-
-	n = strlen(s);
-	while (n > 0 && html_is_space((unsigned char)s[n - 1]))
-		n--;
-	while (i < n && html_is_space((unsigned char)s[i]))
-		i++;
-	if (i == n) {
-		free(s);
-		return NULL;
-	}
-	memmove(s, s + i, n - i);
-	s[n - i] = '\0';
-	return s;
-}
-
 /*
  * Copies html[0..len) to b, cutting unclosed comments as feedparser
  * does: a "<!--" with no "-->" after it ends at the first "--...>", so
@@ -446,7 +426,7 @@ html_sanitize(const char *html, size_t len, const char *base)
 		s->base = base;
 		run(s, html, len);
 	}
-	r = trim(buf_steal(&s->out));
+	r = str_trim(buf_steal(&s->out), WS_SPACE);
 	return r;
 }
 

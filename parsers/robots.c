@@ -130,23 +130,20 @@ static int
 split_line(char *s, char **key, char **value)
 {
 	char *colon, *end;
+	size_t i, n;
 
 	if ((end = strchr(s, '#')) != NULL)
 		*end = '\0';
 	if ((colon = strchr(s, ':')) == NULL)
 		return -1;
 	*colon = '\0';
-	*key = s;
-	while (isspace((unsigned char)**key))
-		(*key)++;
-	for (end = colon; end > *key && isspace((unsigned char)end[-1]); )
-		*--end = '\0';
-	*value = colon + 1;
-	while (isspace((unsigned char)**value))
-		(*value)++;
-	end = *value + strlen(*value);
-	while (end > *value && isspace((unsigned char)end[-1]))
-		*--end = '\0';
+	n = str_trim_span(s, (size_t)(colon - s), WS_SPACE, &i);
+	*key = s + i;
+	(*key)[n] = '\0';
+	s = colon + 1;
+	n = str_trim_span(s, strlen(s), WS_SPACE, &i);
+	*value = s + i;
+	(*value)[n] = '\0';
 	return 0;
 }
 

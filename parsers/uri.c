@@ -176,14 +176,10 @@ fix_slashes(const char *s, size_t n)
 static char *
 trimmed(const char *s)
 {
-	size_t n;
+	size_t i, n;
 
-	while (*s != '\0' && isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	return fix_slashes(s, n);
+	n = str_trim_span(s, strlen(s), WS_SPACE, &i);
+	return fix_slashes(s + i, n);
 }
 
 char *

@@ -213,16 +213,14 @@ store_canon_link(const char *url)
 {
 	struct buf b;
 	const char *s, *e, *p, *auth, *path, *query;
-	size_t n, slen;
+	size_t i, n, slen;
 	char scheme[16];
 
 	if (url == NULL)
 		return NULL;
-	for (s = url; isspace((unsigned char)*s); s++)
-		;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
+	n = str_trim_span(url, strlen(url), WS_SPACE, &i);
+	s = url + i;
+	e = s + n;
 	/* The fragment is never sent to the server. */
 	p = memchr(s, '#', (size_t)(e - s));
 	if (p != NULL)

@@ -2,7 +2,7 @@
  * test_util.c: the base helpers every layer uses: capped buffers (a
  * refused append is sticky), saturating arithmetic on values from
  * outside, the UTF-8 decoder and encoder, str_escape for logs, the
- * string map, and read_capped.
+ * string map, read_capped, and trimming.
  */
 #include "config.h"
 
@@ -154,6 +154,40 @@ START_TEST(test_read_capped)
 }
 END_TEST
 
+START_TEST(test_trim)
+{
+	const char *s = "\v x y\f\n";
+	char *t;
+	size_t i, n;
+
+	/* WS_SPACE is isspace()'s set in the C locale. */
+	n = str_trim_span(s, strlen(s), WS_SPACE, &i);
+	ck_assert_uint_eq(i, 2);
+	ck_assert_uint_eq(n, 3);
+	/* WS_XML leaves \v and \f: they are not XML whitespace. */
+	n = str_trim_span(s, strlen(s), WS_XML, &i);
+	ck_assert_uint_eq(i, 0);
+	ck_assert_uint_eq(n, 6);
+	/* Only s[0..len) is read, and a NUL is never whitespace. */
+	n = str_trim_span(" a\0 ", 4, WS_SPACE, &i);
+	ck_assert_uint_eq(i, 1);
+	ck_assert_uint_eq(n, 2);
+	n = str_trim_span(" \t ", 3, WS_SPACE, &i);
+	ck_assert_uint_eq(n, 0);
+
+	t = str_trim(xstrdup("\r\n\t a b \t"), WS_XML);
+	ck_assert_str_eq(t, "a b");
+	free(t);
+	t = str_trim(xstrdup("abc"), WS_XML);
+	ck_assert_str_eq(t, "abc");
+	free(t);
+	/* Nothing left: freed, NULL (the leak checkers see the free). */
+	ck_assert_ptr_null(str_trim(xstrdup(" \n "), WS_SPACE));
+	ck_assert_ptr_null(str_trim(xstrdup(""), WS_SPACE));
+	ck_assert_ptr_null(str_trim(NULL, WS_SPACE));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -167,6 +201,7 @@ main(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_escape_and_map);
 	tcase_add_test(tc, test_read_capped);
+	tcase_add_test(tc, test_trim);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
