@@ -236,7 +236,8 @@ str_escape(const char *s)
 	uint32_t c;
 	size_t n, i, left = strlen(s);
 
-	buf_init(&b, 0);
+	/* At most four times s, which the caller holds already. */
+	buf_init(&b, BUF_UNCAPPED);
 	while (*p != '\0') {
 		n = utf8_decode(p, left, &c);
 		if (n == 0 || c < 0x20 || c == 0x7f ||

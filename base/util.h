@@ -121,7 +121,7 @@ void	 strmap_reset(struct strmap *m);
 /*
  * A growable buffer.  data is always NUL-terminated (when non-NULL) so it
  * can be used as a string; len excludes the terminator.  cap == 0 means
- * no cap (only for sizes we control).  A failed append is sticky: every
+ * no cap (BUF_UNCAPPED, below).  A failed append is sticky: every
  * later one fails too, until buf_clear or buf_reset, so that a small
  * append after a refused large one cannot leave a hole in the text.
  */
@@ -132,6 +132,16 @@ struct buf {
 	size_t	 cap;	/* maximum len, or 0 */
 	int	 failed;	/* an append was refused */
 };
+
+/*
+ * The cap of a buffer without one.  Only where the size is ours to
+ * bound: text we write ourselves (configuration, messages, SQL, pages
+ * from a capped query), or a bounded function of an input that passed
+ * its own cap first (a copy, an escape, a resolved URL).  Each use says
+ * which.  Bytes as a remote party sends them (a feed, an HTTP body or
+ * header, an article page, a client's request) always get a real cap.
+ */
+#define BUF_UNCAPPED	0
 
 void	 buf_init(struct buf *b, size_t cap);
 /* Appends; returns 0, or -1 if the cap would be passed or an earlier

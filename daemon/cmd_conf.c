@@ -69,7 +69,8 @@ cmd_export_opml(const struct cmd_opts *o)
 
 	if ((conf = load_or_print(o->conf_path)) == NULL)
 		return 1;
-	buf_init(&out, 0);
+	/* The configuration, written back. */
+	buf_init(&out, BUF_UNCAPPED);
 	/* The feeds' own titles and site links from the database, when
 	 * there is one (never created here). */
 	if (access(conf->database, R_OK) == 0 &&
@@ -102,9 +103,13 @@ read_opml(const char *path, struct opml_list *list)
 
 	errlist_init(&errors);
 	if (strcmp(path, "-") == 0) {
-		buf_init(&in, 0);
+		/* A chunk past OPML_MAX_SIZE: once an append is refused,
+		 * more than OPML_MAX_SIZE bytes are in, and opml_read_mem
+		 * refuses them in its own words. */
+		buf_init(&in, OPML_MAX_SIZE + sizeof(chunk));
 		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-			buf_add(&in, chunk, n);
+			if (buf_add(&in, chunk, n) == -1)
+				break;
 		if (ferror(stdin)) {
 			log_warn("stdin");
 			buf_reset(&in);
@@ -137,7 +142,8 @@ cmd_import_opml(const struct cmd_opts *o)
 		opml_list_reset(&list);
 		return 1;
 	}
-	buf_init(&out, 0);
+	/* Sections for an OPML file read under its cap. */
+	buf_init(&out, BUF_UNCAPPED);
 	buf_printf(&out, "# %zu feed%s from %s\n\n", list.nfeeds,
 	    list.nfeeds == 1 ? "" : "s", path);
 	conf_write_sections(list.feeds, list.nfeeds, &out);

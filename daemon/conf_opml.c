@@ -124,7 +124,8 @@ conf_write_sections(const struct opml_feed *feeds, size_t nfeeds,
 	struct buf tags;
 	size_t i, j;
 
-	buf_init(&tags, 0);
+	/* One feed's tags, from an OPML file read under its cap. */
+	buf_init(&tags, BUF_UNCAPPED);
 	for (i = 0; i < nfeeds; i++) {
 		f = &feeds[i];
 		buf_printf(out, "%s[feed %s]\n", i > 0 ? "\n" : "", f->name);

@@ -322,7 +322,8 @@ choice_names(const struct conf_option *o)
 	struct buf b;
 	size_t i;
 
-	buf_init(&b, 0);
+	/* Names from our option table. */
+	buf_init(&b, BUF_UNCAPPED);
 	for (i = 0; o->choices[i].name != NULL; i++)
 		buf_printf(&b, "%s%s", i == 0 ? "" :
 		    o->choices[i + 1].name == NULL ? " or " : ", ",

@@ -12,7 +12,8 @@
 void
 errlist_init(struct errlist *el)
 {
-	buf_init(&el->text, 0);
+	/* Our messages about a local file. */
+	buf_init(&el->text, BUF_UNCAPPED);
 	el->n = 0;
 }
 

@@ -44,7 +44,6 @@
 #include "base/util.h"
 
 #define OPML_NS		"urn:x-feedd:opml"
-#define OPML_MAX_SIZE	(16u << 20)	/* bytes: ample */
 #define OPML_NAME_MAX	48		/* of a derived name */
 #define OPML_MAX_DEPTH	32		/* nested outlines */
 
@@ -442,7 +441,8 @@ opml_write(const struct opml_feed *feeds, size_t nfeeds, struct buf *out)
 	w = xmlNewTextWriterMemory(xb, 0);
 	if (w == NULL)
 		fatalx("libxml2: out of memory");
-	buf_init(&cats, 0);
+	/* Tags from the configuration. */
+	buf_init(&cats, BUF_UNCAPPED);
 	/* Every call's result is chained: a writer into memory fails only
 	 * on out-of-memory, and then the document is dropped whole. */
 	rc |= xmlTextWriterSetIndent(w, 1) < 0;

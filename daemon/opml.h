@@ -59,6 +59,9 @@ void	opml_list_reset(struct opml_list *list);
 void	opml_list_reserve(struct opml_list *list, const char *name,
 	    const char *url);
 
+/* The largest OPML document read, in bytes: ample. */
+#define OPML_MAX_SIZE	(16u << 20)
+
 /*
  * Reads the OPML file at path and appends its feeds to list.  Each
  * problem is added to errors as "PATH:LINE: message".  Returns 0, or -1

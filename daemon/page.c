@@ -185,7 +185,8 @@ feed_href(struct buf *out, const struct page_query *pq, const char *ext)
 {
 	struct buf q;
 
-	buf_init(&q, 0);
+	/* A query of our own from a parsed request. */
+	buf_init(&q, BUF_UNCAPPED);
 	if (pq != NULL && pq->view != NULL) {
 		buf_addstr(out, "/view/");
 		page_text(out, pq->view);

@@ -50,7 +50,8 @@ page_query_init(struct page_query *pq)
 {
 	memset(pq, 0, sizeof(*pq));
 	pq->limit = PAGE_LIMIT;
-	buf_init(&pq->key, 0);
+	/* From the request target, which the HTTP layer caps. */
+	buf_init(&pq->key, BUF_UNCAPPED);
 }
 
 void
@@ -228,7 +229,8 @@ href(struct buf *out, const char *tag, const char *feed, const char *words,
 {
 	struct buf q;
 
-	buf_init(&q, 0);
+	/* A query of our own from a parsed request. */
+	buf_init(&q, BUF_UNCAPPED);
 	page_url_query(&q, tag, feed, words, view, limit, offset, 0);
 	buf_addstr(out, "href=\"/");
 	if (q.len > 0) {
@@ -693,8 +695,9 @@ page_river_html(const struct page_data *d, const struct page_query *pq,
 	size_t i;
 	int filtered = pq->tag || pq->feed || pq->view || pq->q;
 
-	buf_init(&h, 0);
-	buf_init(&tmp, 0);
+	/* A heading from the query and the configured names. */
+	buf_init(&h, BUF_UNCAPPED);
+	buf_init(&tmp, BUF_UNCAPPED);
 	heading(d, pq, &h);
 	buf_addstr(&tmp, h.data);
 	buf_addstr(&tmp, " \xc2\xb7 feedd");

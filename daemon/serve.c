@@ -248,7 +248,8 @@ serve_metrics(struct server *srv, struct request *req,
 
 	(void)srv;
 	(void)url;
-	buf_init(&out, 0);
+	/* Our counters. */
+	buf_init(&out, BUF_UNCAPPED);
 	metrics_render(&out);
 	len = out.len;
 	data = buf_steal(&out);

@@ -229,7 +229,8 @@ cache_serve(struct server *srv, struct request *req,
 	int hit;
 
 	host = http_request_host(conn);
-	buf_init(&key, 0);
+	/* Host and target, both capped by the HTTP layer. */
+	buf_init(&key, BUF_UNCAPPED);
 	buf_printf(&key, "%zu:%s%zu:%s", strlen(host), host, strlen(url),
 	    url);
 	if (keyextra != NULL)
@@ -237,7 +238,9 @@ cache_serve(struct server *srv, struct request *req,
 	c = cache_find(srv, key.data, &hit);
 	if (!hit || c->gen != gen || c->gen2 != gen2) {
 		memset(&b, 0, sizeof(b));
-		buf_init(&b.out, 0);
+		/* A document rendered from a bounded page of stored
+		 * entries (SERVE_LIMIT_MAX, PAGE_LIMIT_MAX). */
+		buf_init(&b.out, BUF_UNCAPPED);
 		build(srv, req, host, arg, &b);
 		if (b.status != 0) {
 			ret = http_reply_fmt(req, conn, b.status, "%s",

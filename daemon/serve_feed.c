@@ -232,7 +232,8 @@ feed_title(const struct conf *conf, const struct params *p,
 	const char *sep = "";
 	size_t i;
 
-	buf_init(&t, 0);
+	/* Configured names and the request's parameters. */
+	buf_init(&t, BUF_UNCAPPED);
 	buf_addstr(&t, "feedd: ");
 	for (i = 0; i < p->nfeeds; i++) {
 		buf_printf(&t, "%s%s", i > 0 ? ", " : "",

@@ -196,7 +196,8 @@ serve_healthz(struct server *srv, struct request *req,
 	size_t i;
 
 	(void)url;
-	buf_init(&out, 0);
+	/* A line of ours per listener. */
+	buf_init(&out, BUF_UNCAPPED);
 	for (i = 0; i < srv->nls; i++)
 		if (listener_wedged(srv->ls[i], now, why, sizeof(why)))
 			buf_printf(&out, "unhealthy: %s\n", why);

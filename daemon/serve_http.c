@@ -42,6 +42,10 @@
 #define SERVE_LIMIT_MAX		500
 #define SERVE_URI_MAX		4096	/* bytes of request target */
 #define SERVE_MAX_PARAMS	64	/* query parameters */
+/* The cache key and the re-encoded query of a target of at most
+ * SERVE_URI_MAX bytes: each value escaped again takes at most three
+ * times its bytes, and each field's length prefix a few more. */
+#define SERVE_PARAMS_BUF	(4 * SERVE_URI_MAX)
 #define SERVE_HEAD_MAX		8192	/* bytes of request head (estimate) */
 #define SERVE_HEAD_RECORD	64	/* MHD's cost of a header (estimate) */
 #define HOST_MAX		255
@@ -571,9 +575,12 @@ http_params_read(struct MHD_Connection *conn, struct params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->limit = SERVE_LIMIT;
-	buf_init(&p->key, 0);
-	buf_init(&p->query, 0);
+	buf_init(&p->key, SERVE_PARAMS_BUF);
+	buf_init(&p->query, SERVE_PARAMS_BUF);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, param_cb, p);
+	/* Never past the cap, but a cut key would mix up two queries. */
+	if (p->err == NULL && (p->key.failed || p->query.failed))
+		p->err = xstrdup("query too long");
 	return p->err != NULL ? -1 : 0;
 }
 

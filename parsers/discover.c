@@ -298,7 +298,8 @@ discover_reason(const char *doc, size_t len, const char *base)
 	size_t i, n;
 
 	n = discover_links(doc, len, base, &links);
-	buf_init(&b, 0);
+	/* Our words and at most REASON_NAMED links of the page. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_addstr(&b, "not a feed: an HTML page");
 	if (n > 0)
 		buf_printf(&b, "; it links the feed%s ", n == 1 ? "" : "s");

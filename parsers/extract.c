@@ -389,7 +389,8 @@ from_body(const char *body, struct extract_result *r)
 	const char *p = body, *e;
 	char *line;
 
-	buf_init(&h, 0);
+	/* body (from the page, under its cap) escaped, in paragraphs. */
+	buf_init(&h, BUF_UNCAPPED);
 	while (*p != '\0') {
 		e = strchr(p, '\n');
 		if (e == NULL)
@@ -597,7 +598,8 @@ write_article(const struct attempt *best, const struct extract_meta *m,
 	struct buf b;
 	size_t i;
 
-	buf_init(&b, 0);
+	/* The selection of a page read under its cap, serialised. */
+	buf_init(&b, BUF_UNCAPPED);
 	for (i = 0; i < best->nsel; i++)
 		serialize(&b, best->sel[i]);
 	r->content = html_sanitize(b.data, b.len, base);

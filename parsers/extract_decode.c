@@ -296,7 +296,8 @@ ex_decode_slice(struct decoder *d, const char *in, size_t len, int eof,
 	char *conv, *w;
 	size_t n, keep, from = out->len, i, good, bad;
 
-	buf_init(&raw, 0);
+	/* The few carried bytes and in[0..len), one slice. */
+	buf_init(&raw, BUF_UNCAPPED);
 	if (d->ncarry > 0) {
 		buf_add(&raw, d->carry, d->ncarry);
 		buf_add(&raw, in, len);

@@ -524,7 +524,8 @@ input_refill(struct input *in)
 		return;
 	}
 	n = input_raw(in, raw, sizeof(raw));
-	buf_init(&dec, 0);
+	/* One slice of at most EX_SLICE bytes, decoded. */
+	buf_init(&dec, BUF_UNCAPPED);
 	ex_decode_slice(&in->dec, raw, n, in->eof, &dec);
 	cut_slice(&in->cut, dec.data, dec.len, &in->out);
 	buf_reset(&dec);
@@ -781,7 +782,7 @@ ex_input_build(extract_read_fn rd, void *arg,
 	in.rd = rd;
 	in.arg = arg;
 	in.max = opts->max_size ? opts->max_size : EXTRACT_MAX_SIZE;
-	buf_init(&hold, 0);
+	buf_init(&hold, EX_HOLD);
 	input_hold(&in, &hold);
 	if (in.err != NULL)
 		goto out;

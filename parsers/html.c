@@ -334,7 +334,8 @@ html_cut_attributes(const char *html, size_t len, size_t *outlen)
 	struct buf b;
 	size_t saved = slow_tags_left;
 
-	buf_init(&b, 0);
+	/* A copy of html[0..len), which the cut only shortens. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_add(&b, html, len);
 	buf_addch(&b, '\0');
 	b.len = len;
@@ -357,7 +358,9 @@ run(struct san *s, const char *html, size_t len)
 		xmlInitParser();
 		html_san_sax(&sax);
 	}
-	buf_init(&in, 0);
+	/* HTML_PREFIX and a cleaned copy of html[0..len): at most three
+	 * times it (an invalid byte becomes U+FFFD). */
+	buf_init(&in, BUF_UNCAPPED);
 	buf_addstr(&in, HTML_PREFIX);
 	/*
 	 * The fast path refuses "<!" and "<>", so it needs neither
@@ -457,8 +460,9 @@ html_escape(const char *text, size_t len)
 	struct buf clean;
 
 	memset(&s, 0, sizeof(s));
-	buf_init(&s.out, 0);
-	buf_init(&clean, 0);
+	/* text[0..len) cleaned, then escaped: a few times its length. */
+	buf_init(&s.out, BUF_UNCAPPED);
+	buf_init(&clean, BUF_UNCAPPED);
 	if (text != NULL && len > 0) {
 		utf8_clean(text, len, &clean);
 		html_san_add_escaped(&s, clean.data, clean.len, ESC_TEXT);

@@ -39,7 +39,8 @@ css_strip_urls(const char *in)
 	struct buf b;
 	size_t i = 0, n = strlen(in);
 
-	buf_init(&b, 0);
+	/* At most in's length: url(...) only goes. */
+	buf_init(&b, BUF_UNCAPPED);
 	while (i < n) {
 		if (strncmp(in + i, "url", 3) == 0) {
 			size_t j = i + 3, k;
@@ -257,7 +258,8 @@ html_css_clean(const char *style, int svg)
 	const char *p, *pr, *val;
 	size_t plen, vlen, n, i;
 
-	buf_init(&out, 0);
+	/* The declarations of style that are kept: about its length. */
+	buf_init(&out, BUF_UNCAPPED);
 	s = css_strip_urls(style);
 	if (!css_gauntlet(s))
 		goto done;

@@ -285,7 +285,8 @@ html_fast_run(struct san *s, const char *p)
 	int rc = -1;
 
 	fs = xmalloc(sizeof(*fs));
-	buf_init(&fs->val, 0);
+	/* An attribute value of p, which is in memory already. */
+	buf_init(&fs->val, BUF_UNCAPPED);
 	for (;;) {
 		char u[4];
 

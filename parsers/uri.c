@@ -202,8 +202,9 @@ uri_resolve(const char *base, const char *ref)
 		return rs;
 	}
 
-	/* RFC 3986 section 5.2.2, strict: a scheme makes it absolute. */
-	buf_init(&out, 0);
+	/* RFC 3986 section 5.2.2, strict: a scheme makes it absolute.
+	 * The result is at most base and ref together. */
+	buf_init(&out, BUF_UNCAPPED);
 	if (r.scheme != NULL) {
 		buf_add(&out, r.scheme, r.lscheme + 1);
 		if (r.auth != NULL) {
@@ -248,7 +249,8 @@ uri_resolve(const char *base, const char *ref)
 					struct buf m;
 					size_t keep = 0, i;
 
-					buf_init(&m, 0);
+					/* Part of b and r. */
+					buf_init(&m, BUF_UNCAPPED);
 					if (b.auth != NULL && b.lpath == 0)
 						buf_addch(&m, '/');
 					else {

@@ -229,7 +229,8 @@ store_canon_link(const char *url)
 	if (n == 0)
 		return NULL;
 
-	buf_init(&b, 0);
+	/* At most url's length (an entry's, or a configured one). */
+	buf_init(&b, BUF_UNCAPPED);
 	slen = scheme_len(s, n);
 	if (slen == 0 || slen >= sizeof(scheme)) {
 		buf_add(&b, s, n);
@@ -341,7 +342,8 @@ store_html_text(const char *html)
 
 	if (html == NULL)
 		return NULL;
-	buf_init(&b, 0);
+	/* At most html's length (an entry's content). */
+	buf_init(&b, BUF_UNCAPPED);
 	for (p = html; *p != '\0'; ) {
 		if (*p == '<') {
 			gt = strchr(p, '>');
@@ -525,7 +527,8 @@ store_fts_text(const char *text, int query)
 
 	if (text == NULL)
 		return NULL;
-	buf_init(&b, 0);
+	/* A few times text's length (an entry's text, or a query). */
+	buf_init(&b, BUF_UNCAPPED);
 	p = (const unsigned char *)text;
 	for (n = strlen(text); n > 0; p += len, n -= len) {
 		/* Most text is ASCII, which needs nothing. */

@@ -394,7 +394,8 @@ json_strings(const char *const *v, size_t n)
 	size_t i;
 	int first = 1;
 
-	buf_init(&b, 0);
+	/* Strings the caller holds, escaped. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_addch(&b, '[');
 	for (i = 0; i < n; i++) {
 		if (v[i] == NULL)
@@ -416,7 +417,8 @@ ids_json(const int64_t *ids, size_t n)
 	struct buf b;
 	size_t i;
 
-	buf_init(&b, 0);
+	/* Our row ids. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_addch(&b, '[');
 	for (i = 0; i < n; i++)
 		buf_printf(&b, i > 0 ? ",%" PRId64 : "%" PRId64, ids[i]);
@@ -612,8 +614,9 @@ store_open(const char *path, char **errstr)
 	s->keep_days = STORE_KEEP_DAYS;
 	s->keep_entries = STORE_KEEP_ENTRIES;
 	s->block_shift = BLOCK_SHIFT;
-	buf_init(&s->keybuf, 0);
-	buf_init(&s->altbuf, 0);
+	/* Identity keys of entries parsed under their document's cap. */
+	buf_init(&s->keybuf, BUF_UNCAPPED);
+	buf_init(&s->altbuf, BUF_UNCAPPED);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (s->db == NULL)

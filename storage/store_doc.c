@@ -254,7 +254,8 @@ json_categories(const struct entry *e)
 
 	if (e->ncategories == 0)
 		return NULL;
-	buf_init(&b, 0);
+	/* The entry's, parsed from a document under its cap. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_addch(&b, '[');
 	for (i = 0; i < e->ncategories; i++) {
 		if (i > 0)
@@ -273,7 +274,8 @@ json_enclosures(const struct entry *e)
 
 	if (e->nenclosures == 0)
 		return NULL;
-	buf_init(&b, 0);
+	/* The entry's, parsed from a document under its cap. */
+	buf_init(&b, BUF_UNCAPPED);
 	buf_addch(&b, '[');
 	for (i = 0; i < e->nenclosures; i++) {
 		buf_addstr(&b, i > 0 ? ",{\"url\":" : "{\"url\":");

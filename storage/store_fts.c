@@ -257,7 +257,8 @@ fts_query(struct store *s, const char *q, char **out)
 	 * characters (each a word here), letters are folded alike. */
 	folded = store_fts_text(q, 1);
 	memset(&w, 0, sizeof(w));
-	buf_init(&w.b, 0);
+	/* The words of q (at most STORE_Q_MAX_WORDS, checked above). */
+	buf_init(&w.b, BUF_UNCAPPED);
 	for (p = folded; *p != '\0'; p += n) {
 		n = strspn(p, " \t\r\n\f\v");
 		if (n > 0)

@@ -178,7 +178,8 @@ items_stmt(struct store *s, int shape)
 
 	if (s->items_st[shape] != NULL)
 		return s->items_st[shape];
-	buf_init(&b, 0);
+	/* SQL of our own. */
+	buf_init(&b, BUF_UNCAPPED);
 	if (shape & IQ_IDS) {
 		buf_addstr(&b, ITEMS_SELECT ITEMS_JOIN
 		    " WHERE e.id IN (SELECT value FROM json_each(?2))"
