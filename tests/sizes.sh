@@ -9,7 +9,7 @@
 max_file=${MAX_FILE_LINES:-1000}
 max_func=${MAX_FUNC_LINES:-120}
 cd "$top_srcdir" || exit 99
-src=$(ls daemon/*.c parsers/*.c storage/*.c 2>/dev/null)
+src=$(ls base/*.c daemon/*.c parsers/*.c storage/*.c 2>/dev/null)
 echo "1..2"
 big=$(wc -l $src | awk -v m="$max_file" '$2 != "total" && $1 > m { print $2 " " $1 }')
 [ -n "$big" ] && echo "$big" | sed 's/^/# file over '"$max_file"' lines: /'
