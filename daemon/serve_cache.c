@@ -6,9 +6,13 @@
  * so a reader polling every minute costs no database query until a
  * fetch changes the store.  Documents are reference counted: a slow
  * client keeps the bytes it is being sent alive after the cache moved
- * on.  The cache has a fixed number of slots (replacing the least
- * recently used), because the Host header and the query are chosen by
- * the client.  A gzip copy is made on the first request that accepts it.
+ * on.  Each slot also keeps the MHD responses made from it (full or
+ * 304, plain or gzip), headers and all, so that an answer from the
+ * cache is one MHD_queue_response: MHD counts the connections sending
+ * one, and the last to finish drops its reference to the document.
+ * The cache has a fixed number of slots (replacing the least recently
+ * used), because the Host header and the query are chosen by the
+ * client.  A gzip copy is made on the first request that accepts it.
  *
  * Validators.  The ETag names the process (start time and pid), the
  * store generations, a hash of the cache key and the coding, so it
@@ -61,6 +65,13 @@ doc_unref(void *arg)
 static void
 slot_clear(struct cache_slot *c)
 {
+	size_t i, j;
+
+	/* Connections still sending one keep it (and its document). */
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			if (c->resp[i][j] != NULL)
+				MHD_destroy_response(c->resp[i][j]);
 	free(c->key);
 	doc_unref(c->plain);
 	doc_unref(c->gz);
@@ -156,31 +167,13 @@ cache_fill(struct server *srv, struct cache_slot *c, const char *key,
 		strcpy(c->last_modified + n - 5, "GMT");
 }
 
-/* Sends the slot's document, or 304 when the validators match. */
-static enum MHD_Result
-send_slot(struct request *req, struct MHD_Connection *conn,
-    struct cache_slot *c)
+/* The response for the slot's document (gz: its gzip copy), or for a
+ * 304 to a request that has it (fresh), with every header; NULL if MHD
+ * cannot make one. */
+static struct MHD_Response *
+slot_response(const struct cache_slot *c, struct doc *d, int gz, int fresh)
 {
 	struct MHD_Response *r;
-	struct doc *d;
-	const char *inm, *ims, *etag;
-	int64_t t;
-	int gz, fresh = 0;
-
-	gz = http_accepts_gzip(conn);
-	if (gz && c->gz == NULL && gzip_doc(c->plain, &c->gz) == -1)
-		gz = 0;
-	d = gz ? c->gz : c->plain;
-	etag = gz ? c->etag_gz : c->etag;
-
-	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH);
-	ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	if (inm != NULL)
-		fresh = http_etag_matches(inm, etag);
-	else if (ims != NULL && date_parse(ims, &t) == 0)
-		fresh = c->mtime <= t;
 
 	if (fresh) {
 		r = MHD_create_response_from_buffer(0, (void *)"",
@@ -193,7 +186,7 @@ send_slot(struct request *req, struct MHD_Connection *conn,
 			d->refs--;
 	}
 	if (r == NULL)
-		return MHD_NO;
+		return NULL;
 	if (!fresh) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    c->ctype);
@@ -201,13 +194,48 @@ send_slot(struct request *req, struct MHD_Connection *conn,
 			MHD_add_response_header(r,
 			    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
+	    gz ? c->etag_gz : c->etag);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
 	    c->last_modified);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	return http_queue(req, conn,
-	    fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+	return r;
+}
+
+/*
+ * Sends the slot's document, or 304 when the validators match.  The
+ * response is made once per slot and kind and queued on every request
+ * for it: its headers are not built again for each.
+ */
+static enum MHD_Result
+send_slot(struct request *req, struct MHD_Connection *conn,
+    struct cache_slot *c)
+{
+	struct MHD_Response **r;
+	const char *inm, *ims;
+	int64_t t;
+	int gz, fresh = 0;
+
+	gz = http_accepts_gzip(conn);
+	if (gz && c->gz == NULL && gzip_doc(c->plain, &c->gz) == -1)
+		gz = 0;
+	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (inm != NULL)
+		fresh = http_etag_matches(inm, gz ? c->etag_gz : c->etag);
+	else if (ims != NULL && date_parse(ims, &t) == 0)
+		fresh = c->mtime <= t;
+
+	r = &c->resp[gz][fresh];
+	if (*r == NULL)
+		*r = slot_response(c, gz ? c->gz : c->plain, gz, fresh);
+	if (*r == NULL)
+		return MHD_NO;
+	return http_queue_kept(req, conn,
+	    fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, *r);
 }
 
 /*

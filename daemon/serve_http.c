@@ -54,7 +54,7 @@
 /* --- replies */
 
 enum MHD_Result
-http_queue(struct request *req, struct MHD_Connection *conn,
+http_queue_kept(struct request *req, struct MHD_Connection *conn,
     unsigned int status, struct MHD_Response *r)
 {
 	const union MHD_ConnectionInfo *ci;
@@ -63,7 +63,6 @@ http_queue(struct request *req, struct MHD_Connection *conn,
 	if (r == NULL)
 		return MHD_NO;
 	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
 	if (ret != MHD_YES)
 		return ret;
 	req->answered = 1;
@@ -73,6 +72,19 @@ http_queue(struct request *req, struct MHD_Connection *conn,
 		((struct conn *)ci->socket_context)->busy = 1;
 		((struct conn *)ci->socket_context)->since = mono_now();
 	}
+	return ret;
+}
+
+enum MHD_Result
+http_queue(struct request *req, struct MHD_Connection *conn,
+    unsigned int status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	ret = http_queue_kept(req, conn, status, r);
+	MHD_destroy_response(r);
 	return ret;
 }
 

@@ -54,6 +54,9 @@ struct cache_slot {
 	const char	*ctype;		/* static */
 	struct doc	*plain;
 	struct doc	*gz;		/* made on first gzip request */
+	/* Made on first use and queued on every connection that asks:
+	 * [gzip][304], each holding a reference to its document. */
+	struct MHD_Response *resp[2][2];
 	char		 etag[128];
 	char		 etag_gz[128];
 	char		 last_modified[40];
@@ -189,6 +192,11 @@ route_fn	 serve_healthz;
 /* serve_http.c: replies.  Each returns what the MHD handler returns. */
 enum MHD_Result	 http_queue(struct request *req, struct MHD_Connection *conn,
 		    unsigned int status, struct MHD_Response *r);
+/* The same without destroying r: a response the caller keeps for other
+ * requests (MHD counts its own references). */
+enum MHD_Result	 http_queue_kept(struct request *req,
+		    struct MHD_Connection *conn, unsigned int status,
+		    struct MHD_Response *r);
 enum MHD_Result	 http_reply_text(struct request *req,
 		    struct MHD_Connection *conn, unsigned int status,
 		    const char *text, const char *allow);
