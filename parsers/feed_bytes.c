@@ -91,6 +91,18 @@ tagscan_dtd(struct tagscan *t, unsigned char c)
 	return 0;
 }
 
+/* Moves *i to the next ch in p[*i..n); -1 if there is none. */
+static int
+skip_to(const char *p, size_t n, size_t *i, int ch)
+{
+	const char *q = memchr(p + *i, ch, n - *i);
+
+	if (q == NULL)
+		return -1;
+	*i = (size_t)(q - p);
+	return 0;
+}
+
 /* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
 int
 fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
@@ -103,8 +115,10 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 		c = (unsigned char)p[i];
 		switch (t->state) {
 		case TS_TEXT:
-			if (c == '<')
-				t->state = TS_LT;
+			/* Text is most of a feed: only a '<' matters. */
+			if (skip_to(p, n, &i, '<') == -1)
+				return 0;
+			t->state = TS_LT;
 			break;
 		case TS_LT:
 			if (c == '!') {
@@ -169,12 +183,24 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 			break;
 		case TS_COMMENT:
 			/* Inside the DOCTYPE's subset (depth > 0), or not:
-			 * depth is 0 out of a declaration. */
+			 * depth is 0 out of a declaration.  Until a '-',
+			 * nothing can end it. */
+			if (t->run == 0 && c != '-') {
+				if (skip_to(p, n, &i, '-') == -1)
+					return 0;
+				c = '-';
+			}
 			if (c == '>' && t->run >= 2)
 				t->state = t->depth > 0 ? TS_DECL : TS_TEXT;
 			t->run = c == '-' ? t->run + 1 : 0;
 			break;
 		case TS_CDATA:
+			/* Until a ']', nothing can end the section. */
+			if (t->run == 0 && c != ']') {
+				if (skip_to(p, n, &i, ']') == -1)
+					return 0;
+				c = ']';
+			}
 			if (c == '>' && t->run >= 2)
 				t->state = TS_TEXT;
 			t->run = c == ']' ? t->run + 1 : 0;

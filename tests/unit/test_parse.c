@@ -13,6 +13,7 @@
 
 #include "parsers/date.h"
 #include "parsers/feed.h"
+#include "parsers/feed_bytes.h"
 #include "parsers/feed_int.h"
 #include "parsers/html.h"
 #include "base/util.h"
@@ -97,6 +98,88 @@ rfc3339(int64_t t, char *buf)
 {
 	return t == FEED_NO_DATE ? "none" : date_format_rfc3339(t, buf);
 }
+
+/* The start-tag scan counts only real tags' attributes, across any
+ * split of the input: "=" in text, CDATA, comments and end tags do not
+ * count, and the sections end only at their own closing bytes, even
+ * when those arrive in separate pieces. */
+static char *
+tagscan_doc(int natts, const char *filler)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	buf_addstr(&b, "<?xml version=\"1.0\"?><rss>a = b ");
+	buf_addstr(&b, filler);
+	buf_addstr(&b, "<x");
+	for (i = 0; i < natts; i++)
+		buf_addstr(&b, " a=\"1\"");
+	buf_addstr(&b, "/></rss>");
+	return buf_steal(&b);
+}
+
+static int
+tagscan_split(const char *doc, size_t piece)
+{
+	struct tagscan t;
+	size_t off, len = strlen(doc), n;
+
+	memset(&t, 0, sizeof(t));
+	for (off = 0; off < len; off += n) {
+		n = len - off < piece ? len - off : piece;
+		if (fbytes_tagscan(&t, doc + off, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+START_TEST(test_tagscan)
+{
+	static const char *const fillers[] = {
+		"",
+		"<![CDATA[<y b=1 c=2 d=3 e=4 ]] ] > ]]]>",
+		"<!-- <y b=1 c=2 d=3> - -> -- - --->",
+		"<?pi b=1 c=2 ? > ?>",
+		"</z b=1 c=2>",
+	};
+	static const size_t pieces[] = { 1, 2, 3, 7, 4096 };
+	char *ok, *big, *pad;
+	const char *why;
+	size_t f, p;
+	struct buf b;
+	int i;
+
+	for (f = 0; f < NELEM(fillers); f++) {
+		/* 200 '=' inside the filler's section must not count. */
+		buf_init(&b, 0);
+		for (i = 0; i < 200; i++)
+			buf_addstr(&b, i % 2 ? "=" : fillers[f]);
+		pad = buf_steal(&b);
+		ok = tagscan_doc(XML_MAXATTS - 1, f == 0 ? "" : pad);
+		big = tagscan_doc(XML_MAXATTS + 1, f == 0 ? "" : pad);
+		for (p = 0; p < NELEM(pieces); p++) {
+			ck_assert_msg(tagscan_split(ok, pieces[p]) == 0,
+			    "filler %zu piece %zu", f, pieces[p]);
+			ck_assert_msg(tagscan_split(big, pieces[p]) == -1,
+			    "filler %zu piece %zu", f, pieces[p]);
+		}
+		ck_assert_int_eq(feed_xml_tags_bounded(ok, strlen(ok), &why), 0);
+		ck_assert_int_eq(feed_xml_tags_bounded(big, strlen(big), &why),
+		    -1);
+		free(ok);
+		free(big);
+		free(pad);
+	}
+	/* A section left open swallows the tag. */
+	big = tagscan_doc(XML_MAXATTS + 1, "<![CDATA[ ]]");
+	ck_assert_int_eq(tagscan_split(big, 1), 0);
+	free(big);
+	big = tagscan_doc(XML_MAXATTS + 1, "<!-- -- ->");
+	ck_assert_int_eq(tagscan_split(big, 3), 0);
+	free(big);
+}
+END_TEST
 
 START_TEST(test_rss20)
 {
@@ -1646,6 +1729,7 @@ main(void)
 	tcase_add_loop_test(tc, test_unsafe_links, 0,
 	    (int)(sizeof(link_docs) / sizeof(link_docs[0])));
 	tcase_add_test(tc, test_title_markup);
+	tcase_add_test(tc, test_tagscan);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
