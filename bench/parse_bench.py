@@ -26,6 +26,7 @@ leaves sfeed and feedparser out (a before/after run needs only the two).
 import argparse
 import glob
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,13 +42,14 @@ FEEDPARSER_MANY = ("/usr/bin/python3", "-c",
                    "    feedparser.parse(open(p, 'rb').read())")
 
 
-def tools(feedds, peers=True):
+def tools(feedds, peers=("sfeed", "feedparser")):
     """name -> function(path) giving argv and whether the file goes on stdin.
-    feedds: name -> path of each feedd build to run."""
+    feedds: name -> path of each feedd build to run; peers: which peers."""
     t = {name: (lambda p, b=path: ([b, "parse", p], False))
          for name, path in feedds.items()}
-    if peers:
+    if "sfeed" in peers:
         t["sfeed"] = lambda p: (["sfeed"], True)
+    if "feedparser" in peers:
         t["feedparser"] = lambda p: (list(FEEDPARSER) + [p], False)
     return t
 
@@ -102,15 +104,23 @@ def corpus(tools_, files):
     return size, {name: (w, size / w / 1e6) for name, w in wall.items()}
 
 
-def corpus_one_process(feedds, files, runs, peers=True):
-    """Best of runs: one process per tool for the whole corpus."""
+def child_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def corpus_one_process(feedds, files, runs, peers=("sfeed", "feedparser")):
+    """Best wall time of runs and median CPU time (of the parsing process
+    alone: sfeed's input is fed by this script): one process per tool for
+    the whole corpus."""
     size = sum(os.path.getsize(f) for f in files)
-    best = {}
-    names = list(feedds) + (["sfeed", "feedparser"] if peers else [])
+    best, cpus = {}, {}
+    names = list(feedds) + [p for p in ("sfeed", "feedparser") if p in peers]
     for _ in range(runs):
         for name in names:
             with open(os.devnull, "wb") as out:
                 t0 = time.perf_counter()
+                c0 = child_cpu()
                 if name in feedds:
                     subprocess.run([feedds[name], "parse"] + files,
                                    stdout=out, stderr=subprocess.DEVNULL)
@@ -126,8 +136,10 @@ def corpus_one_process(feedds, files, runs, peers=True):
                     subprocess.run(list(FEEDPARSER_MANY) + files, stdout=out,
                                    stderr=subprocess.DEVNULL)
                 w = time.perf_counter() - t0
+                cpus.setdefault(name, []).append(child_cpu() - c0)
             best[name] = min(best.get(name, w), w)
-    return size, {name: (w, size / w / 1e6) for name, w in best.items()}
+    return size, {name: (w, size / w / 1e6, statistics.median(cpus[name]))
+                  for name, w in best.items()}
 
 
 def realworld_files(shared, tmp):
@@ -151,11 +163,15 @@ def main():
     ap.add_argument("--baseline", help="another feedd build to run beside")
     ap.add_argument("--no-peers", action="store_true",
                     help="leave out sfeed and feedparser")
+    ap.add_argument("--peers", default="sfeed,feedparser",
+                    help="the peers to run, comma-separated")
+    ap.add_argument("--corpus-runs", type=int, default=3,
+                    help="rounds of the one-process corpus run")
     a = ap.parse_args()
     feedds = {"feedd": os.path.abspath(a.feedd)}
     if a.baseline:
         feedds["feedd-baseline"] = os.path.abspath(a.baseline)
-    peers = not a.no_peers
+    peers = () if a.no_peers else tuple(a.peers.split(","))
     t = tools(feedds, peers)
     load0 = os.getloadavg()[0]
 
@@ -167,7 +183,8 @@ def main():
         size, rows = big(t, bigfile, a.runs)
         files = realworld_files(a.shared, tmp)
         csize, crow = corpus(t, files)
-        osize, orow = corpus_one_process(feedds, files, 3, peers)
+        osize, orow = corpus_one_process(feedds, files, a.corpus_runs,
+                                         peers)
 
     print("### %d MB generated RSS 2.0 document (gen_bigfeed.py), median of %d runs\n"
           % (size // 10**6, a.runs))
@@ -184,12 +201,15 @@ def main():
     for name, (wall, mbs) in crow.items():
         print("| %s | %.2f | %.2f | %.2fx |" % (name, wall, mbs, crow["feedd"][1] / mbs))
 
-    print("\n### realworld corpus, one process per parser for all %d files, best of 3\n"
-          % len(files))
-    print("| parser | wall s | MB/s | feedd's speed vs this |")
-    print("|---|---|---|---|")
-    for name, (wall, mbs) in orow.items():
-        print("| %s | %.3f | %.1f | %.2fx |" % (name, wall, mbs, orow["feedd"][1] / mbs))
+    print("\n### realworld corpus, one process per parser for all %d files, "
+          "best wall and median CPU of %d\n" % (len(files), a.corpus_runs))
+    print("| parser | wall s | MB/s | CPU s | feedd's speed vs this (wall) "
+          "| (CPU) |")
+    print("|---|---|---|---|---|---|")
+    for name, (wall, mbs, cpu) in orow.items():
+        print("| %s | %.3f | %.1f | %.3f | %.2fx | %.2fx |" % (
+            name, wall, mbs, cpu, orow["feedd"][1] / mbs,
+            cpu / orow["feedd"][2]))
     print("\nLoad average (1 min) %.1f at the start, %.1f at the end, %d CPUs."
           % (load0, os.getloadavg()[0], os.cpu_count()))
 
