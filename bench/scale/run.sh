@@ -8,6 +8,7 @@
 #   bench/scale/run.sh                      # 1,000 and 10,000 feeds
 #   SIZES=10000 ROUNDS=3 NB_THREADS="4 8" ... # knobs: see the defaults below
 #   BUILD=/path/to/build bench/scale/run.sh # use an existing feedd build
+#   BASELINE=/path/to/other/build ...       # and another, in every round
 #
 # What it does, in one run so that the ratios stay fair on a busy machine:
 #  1. writes 10,000 feed documents, cycling through
@@ -30,6 +31,9 @@
 #     its CPU time (user+sys, descendants included) and peak RSS
 #     (measure.py);
 #  4. prints a Markdown table.
+# With BASELINE (another feedd build directory), every round runs that
+# build's two cycles as well, just before BUILD's ("feedd-baseline" rows),
+# so that a before/after comparison shares the machine's load.
 #
 # Politeness: feedd limits requests per host (per_host_connections,
 # host_delay); neither peer does.  With every feed on a handful of loopback
@@ -166,19 +170,19 @@ RESULTS=$WORK/results.txt
 # record NAME N JSON-from-measure JSON-from-log
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }
 
-feedd_cycle() {	# N DIR LABEL
-	local n=$1 dir=$2 label=$3 mark res win
+feedd_cycle() {	# N DIR LABEL BINARY
+	local n=$1 dir=$2 label=$3 bin=$4 mark res win
 	mark=$(log_mark)
 	res=$(python3 "$HERE/measure.py" feedd "$dir/feedd.db" "$n" "$TIMEOUT" \
-	    -- ${FEEDD_WRAP:-} "$FEEDD" -c "$dir/feedd.conf" 2>>"$dir/feedd.log")
+	    -- ${FEEDD_WRAP:-} "$bin" -c "$dir/feedd.conf" 2>>"$dir/feedd.log")
 	sleep 1.1	# nginx logs at the end of each request
 	win=$(log_window "$mark")
 	record "$label" "$n" "$res" "$win"
 	log "$label $n: $res $win"
 }
 
-feedd_run() {	# N: both cycles of feedd on the first N feeds
-	local n=$1 dir=$WORK/feedd-$1
+feedd_run() {	# N [BINARY NAME]: both cycles of feedd on the first N feeds
+	local n=$1 bin=${2:-$FEEDD} name=${3:-feedd} dir=$WORK/feedd-$1
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	{
@@ -195,13 +199,13 @@ feedd_run() {	# N: both cycles of feedd on the first N feeds
 	} >"$dir/feedd.conf"
 	head -n "$n" "$WORK/feeds.list" | "$WORK/seed" "$dir/feedd.db"
 	sync
-	feedd_cycle "$n" "$dir" "feedd 1st cycle"
+	feedd_cycle "$n" "$dir" "$name 1st cycle" "$bin"
 	# Every feed due again, this cycle's outcome cleared; validators stay.
 	python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("UPDATE feeds SET next_due = 1, last_attempt = 0, last_success = 0, failures = 0, last_error = NULL")
 c.commit()' "$dir/feedd.db"
-	feedd_cycle "$n" "$dir" "feedd 2nd cycle"
+	feedd_cycle "$n" "$dir" "$name 2nd cycle" "$bin"
 	[ "$KEEP" = 0 ] && rm -f "$dir"/feedd.db*
 	return 0
 }
@@ -265,6 +269,8 @@ SF_BEST=$(best sfeed_update || true)
 log "best: newsboat reload-threads=$NB_BEST, sfeed maxjobs=$SF_BEST"
 for r in $(seq "$ROUNDS"); do
 	echo "round $r" >>"$RESULTS"
+	[ -n "${BASELINE:-}" ] &&
+	    feedd_run "$PEER_N" "$BASELINE/feedd" feedd-baseline
 	feedd_run "$PEER_N"
 	[ -n "$NB_BEST" ] && newsboat_run "$NB_BEST"
 	[ -n "$SF_BEST" ] && sfeed_run "$SF_BEST"
@@ -287,8 +293,8 @@ def header():
     print()
     print('| run | feeds | responses | first request to done (s) '
           '| start to done (s) | CPU user+sys (s) | peak RSS (MB) '
-          '| result |')
-    print('|---|---:|---|---:|---:|---:|---:|---|')
+          '| main thread on CPU / waiting for a CPU / idle (s) | result |')
+    print('|---|---:|---|---:|---:|---:|---:|---|---|')
 header()
 for line in open(path):
     line = line.rstrip('\n')
@@ -307,8 +313,12 @@ for line in open(path):
             result += ', TIMED OUT at %d' % r['done']
     else:
         result = 'exit %s' % r['rc']
-    print('| %s | %s | %s | %.2f | %.2f | %.2f (%.2f+%.2f) | %.1f | %s |' % (
+    # feedd's wall time split by /proc/PID/schedstat (measure.py).
+    split = ('%.2f / %.2f / %.2f' % (r['oncpu'], r['runqueue'],
+             r['end'] - r['start'] - r['oncpu'] - r['runqueue'])
+             if 'oncpu' in r else '')
+    print('| %s | %s | %s | %.2f | %.2f | %.2f (%.2f+%.2f) | %.1f | %s | %s |' % (
         label, n, w['statuses'].strip(), r['end'] - w['first'],
         r['end'] - r['start'], cpu, r.get('user', 0), r.get('sys', 0),
-        r.get('maxrss_kb', 0) / 1024, result))
+        r.get('maxrss_kb', 0) / 1024, split, result))
 PY
