@@ -31,6 +31,7 @@
 #include "log.h"
 #include "parsers/extract.h"
 #include "parsers/robots.h"
+#include "parsers/uri.h"
 #include "base/util.h"
 #include "storage/store.h"
 
@@ -284,7 +285,7 @@ static int
 robots_verdict(struct articles *a, const char *url, const char *host)
 {
 	char *body = NULL, *robots_url, *path;
-	const char *p;
+	struct uri_origin o;
 	struct robots *r;
 	int64_t fetched, now = (int64_t)ev_now(a->loop);
 	size_t len;
@@ -299,11 +300,9 @@ robots_verdict(struct articles *a, const char *url, const char *host)
 		else
 			r = robots_all(status >= 400 && status < 500);
 		free(body);
-		/* The path and query: after "scheme://host[:port]". */
-		p = strstr(url, "://");
-		p = p != NULL ? p + 3 : url;
-		p += strcspn(p, "/?#");
-		path = xstrndup(p, strcspn(p, "#"));
+		/* The queue holds http and https URLs only: o is found. */
+		uri_origin(url, &o);
+		path = xstrndup(url + o.target, o.targetlen);
 		ok = robots_allowed(r, path);
 		free(path);
 		robots_free(r);
@@ -311,10 +310,8 @@ robots_verdict(struct articles *a, const char *url, const char *host)
 	}
 	free(body);
 	if (!in_flight(a, JOB_ROBOTS, 0, host)) {
-		p = strstr(url, "://");
-		robots_url = xasprintf("%.*s/robots.txt", p != NULL ?
-		    (int)(p + 3 - url) + (int)strcspn(p + 3, "/?#") :
-		    (int)strlen(url), url);
+		uri_origin(url, &o);
+		robots_url = xasprintf("%.*s/robots.txt", (int)o.len, url);
 		if (job_start(a, JOB_ROBOTS, robots_url, host, 0, 0) == NULL)
 			log_warnx("robots.txt of %s: cannot start", host);
 		free(robots_url);
@@ -348,7 +345,7 @@ look(struct articles *a)
 			waiting = 1;
 			break;
 		}
-		host = fetch_url_host(due[i].url);
+		host = uri_host(due[i].url);
 		v = robots_verdict(a, due[i].url, host);
 		if (v == 0)
 			store_article_done(a->st, due[i].entry_id, due[i].url,

@@ -128,17 +128,13 @@ void		 fetch_set_limits(struct fetcher *f, int max_connections,
 void		 fetch_hold_host(struct fetcher *f, const char *url,
 		    double until);
 
-/* The URL's host name in lower case ("" if it has none), as the
- * queues count hosts; caller frees. */
-char		*fetch_url_host(const char *url);
-
 /*
  * The fetcher's record of url's host (created on first use), the one
  * per-host table of the daemon: it lives as long as f, so a caller may
  * keep the pointer (not past fetch_free).
  */
 struct fetch_host *fetch_host_get(struct fetcher *f, const char *url);
-/* Its name, as fetch_url_host gives it. */
+/* Its name, as uri_host gives it. */
 const char	*fetch_host_name(const struct fetch_host *h);
 /* When its Retry-After hold (fetch_hold_host) ends, unix seconds as
  * ev_now; 0 or a time already past: not held. */

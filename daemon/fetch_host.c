@@ -22,36 +22,15 @@
 
 #include <sys/queue.h>
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <ev.h>
 
 #include "fetch.h"
 #include "fetch_int.h"
 #include "base/util.h"
-
-char *
-fetch_url_host(const char *url)
-{
-	CURLU *u;
-	char *h = NULL, *name, *p;
-
-	u = curl_url();
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
-		name = xstrdup(h);
-		curl_free(h);
-	} else
-		name = xstrdup("");
-	curl_url_cleanup(u);
-	for (p = name; *p != '\0'; p++)
-		*p = tolower((unsigned char)*p);
-	return name;
-}
+#include "parsers/uri.h"
 
 static void
 host_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -71,7 +50,7 @@ fetch_host_get(struct fetcher *f, const char *url)
 	char *name;
 	unsigned int i;
 
-	name = fetch_url_host(url);
+	name = uri_host(url);
 	i = str_hash(name) % FETCH_HOST_BUCKETS;
 	LIST_FOREACH(h, &f->hosts[i], hash) {
 		if (strcmp(h->name, name) == 0) {

@@ -21,6 +21,12 @@
  * uri_is_web is stricter, for the links feedd republishes outside HTML
  * fragments (entry, enclosure, source and feed links): http and https
  * only, the schemes a feed reader follows.
+ *
+ * uri_origin and uri_host read an absolute URL with the same split, for
+ * the daemon's per-host bookkeeping and robots.txt.  They validate
+ * nothing (a port that is not a number, a host with spaces): libcurl
+ * refuses such URLs when they are fetched, so no request is counted
+ * against the name found.
  */
 #include "config.h"
 
@@ -173,6 +179,52 @@ fix_slashes(const char *s, size_t n)
 	return c;
 }
 
+/* "?query" of p, if p has one. */
+static void
+add_query(struct buf *b, const struct parts *p)
+{
+	if (p->query != NULL) {
+		buf_addch(b, '?');
+		buf_add(b, p->query, p->lquery);
+	}
+}
+
+/* "//authority" (if any), the path without dot segments and "?query"
+ * (if any) of p: all of a reference that section 5.2.2 takes whole. */
+static void
+add_auth_path_query(struct buf *b, const struct parts *p)
+{
+	if (p->auth != NULL) {
+		buf_addstr(b, "//");
+		buf_add(b, p->auth, p->lauth);
+	}
+	add_dots_removed(b, p->path, p->lpath);
+	add_query(b, p);
+}
+
+/* Section 5.2.3: r's relative path merged with base b's, without dot
+ * segments. */
+static void
+add_merged(struct buf *out, const struct parts *b, const struct parts *r)
+{
+	struct buf m;
+	size_t keep = 0, i;
+
+	/* Part of b and r. */
+	buf_init(&m, BUF_UNCAPPED);
+	if (b->auth != NULL && b->lpath == 0)
+		buf_addch(&m, '/');
+	else {
+		for (i = 0; i < b->lpath; i++)
+			if (b->path[i] == '/')
+				keep = i + 1;
+		buf_add(&m, b->path, keep);
+	}
+	buf_add(&m, r->path, r->lpath);
+	add_dots_removed(out, m.data, m.len);
+	buf_reset(&m);
+}
+
 static char *
 trimmed(const char *s)
 {
@@ -205,69 +257,26 @@ uri_resolve(const char *base, const char *ref)
 	/* RFC 3986 section 5.2.2, strict: a scheme makes it absolute.
 	 * The result is at most base and ref together. */
 	buf_init(&out, BUF_UNCAPPED);
-	if (r.scheme != NULL) {
+	if (r.scheme != NULL)
 		buf_add(&out, r.scheme, r.lscheme + 1);
-		if (r.auth != NULL) {
-			buf_addstr(&out, "//");
-			buf_add(&out, r.auth, r.lauth);
-		}
-		add_dots_removed(&out, r.path, r.lpath);
-		if (r.query != NULL) {
-			buf_addch(&out, '?');
-			buf_add(&out, r.query, r.lquery);
-		}
-	} else {
+	else
 		buf_add(&out, b.scheme, b.lscheme + 1);
-		if (r.auth != NULL) {
+	if (r.scheme != NULL || r.auth != NULL)
+		add_auth_path_query(&out, &r);
+	else {
+		if (b.auth != NULL) {
 			buf_addstr(&out, "//");
-			buf_add(&out, r.auth, r.lauth);
-			add_dots_removed(&out, r.path, r.lpath);
-			if (r.query != NULL) {
-				buf_addch(&out, '?');
-				buf_add(&out, r.query, r.lquery);
-			}
+			buf_add(&out, b.auth, b.lauth);
+		}
+		if (r.lpath == 0) {
+			buf_add(&out, b.path, b.lpath);
+			add_query(&out, r.query != NULL ? &r : &b);
 		} else {
-			if (b.auth != NULL) {
-				buf_addstr(&out, "//");
-				buf_add(&out, b.auth, b.lauth);
-			}
-			if (r.lpath == 0) {
-				buf_add(&out, b.path, b.lpath);
-				if (r.query != NULL) {
-					buf_addch(&out, '?');
-					buf_add(&out, r.query, r.lquery);
-				} else if (b.query != NULL) {
-					buf_addch(&out, '?');
-					buf_add(&out, b.query, b.lquery);
-				}
-			} else {
-				if (r.path[0] == '/')
-					add_dots_removed(&out, r.path,
-					    r.lpath);
-				else {
-					/* Section 5.2.3, merge. */
-					struct buf m;
-					size_t keep = 0, i;
-
-					/* Part of b and r. */
-					buf_init(&m, BUF_UNCAPPED);
-					if (b.auth != NULL && b.lpath == 0)
-						buf_addch(&m, '/');
-					else {
-						for (i = 0; i < b.lpath; i++)
-							if (b.path[i] == '/')
-								keep = i + 1;
-						buf_add(&m, b.path, keep);
-					}
-					buf_add(&m, r.path, r.lpath);
-					add_dots_removed(&out, m.data, m.len);
-					buf_reset(&m);
-				}
-				if (r.query != NULL) {
-					buf_addch(&out, '?');
-					buf_add(&out, r.query, r.lquery);
-				}
-			}
+			if (r.path[0] == '/')
+				add_dots_removed(&out, r.path, r.lpath);
+			else
+				add_merged(&out, &b, &r);
+			add_query(&out, &r);
 		}
 	}
 	if (r.frag != NULL) {
@@ -345,6 +354,55 @@ uri_is_web(const char *url, int mailto)
 		return 0;
 	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
 	    (mailto && strcmp(scheme, "mailto") == 0);
+}
+
+int
+uri_origin(const char *url, struct uri_origin *o)
+{
+	struct parts p;
+	const char *h, *end;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	split(url, &p);
+	if (p.scheme == NULL || p.auth == NULL)
+		return -1;
+	o->len = (size_t)(p.auth - url) + p.lauth;
+	/* RFC 3986 section 3.2: [ userinfo "@" ] host [ ":" port ]; the
+	 * userinfo ends at the last "@", as browsers read it. */
+	h = p.auth;
+	end = p.auth + p.lauth;
+	for (i = 0; i < p.lauth; i++)
+		if (p.auth[i] == '@')
+			h = p.auth + i + 1;
+	o->host = (size_t)(h - url);
+	if (*h == '[') {
+		for (i = 0; h + i < end && h[i] != ']'; i++)
+			;
+		o->hostlen = h + i < end ? i + 1 : i;
+	} else
+		for (o->hostlen = 0; h + o->hostlen < end &&
+		    h[o->hostlen] != ':'; o->hostlen++)
+			;
+	o->target = (size_t)(p.path - url);
+	o->targetlen = p.lpath + (p.query != NULL ? p.lquery + 1 : 0);
+	return 0;
+}
+
+char *
+uri_host(const char *url)
+{
+	struct uri_origin o;
+	char *c, *host;
+	size_t i;
+
+	c = fix_slashes(url, strlen(url));
+	uri_origin(c, &o);
+	host = xstrndup(c + o.host, o.hostlen);
+	for (i = 0; host[i] != '\0'; i++)
+		host[i] = (char)tolower((unsigned char)host[i]);
+	free(c);
+	return host;
 }
 
 void

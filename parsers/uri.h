@@ -1,9 +1,12 @@
 /*
- * uri.h: resolving relative references (RFC 3986 section 5) and telling
- * safe URL schemes from unsafe ones.
+ * uri.h: resolving relative references (RFC 3986 section 5), telling
+ * safe URL schemes from unsafe ones, and finding the server and the
+ * request in an absolute URL.
  */
 #ifndef FEEDD_URI_H
 #define FEEDD_URI_H
+
+#include <stddef.h>
 
 struct buf;
 
@@ -28,6 +31,28 @@ int	 uri_is_unsafe(const char *url);
  * uri_is_unsafe reads it.  0 for every other scheme (javascript:,
  * data:, file:, ...) and for NULL. */
 int	 uri_is_web(const char *url, int mailto);
+
+/*
+ * Where the parts a client needs stand in an absolute URL, as offsets
+ * into it (the URL split as RFC 3986 appendix B does):
+ */
+struct uri_origin {
+	size_t	len;		/* url[0..len): "scheme://authority" */
+	size_t	host, hostlen;	/* the authority's host: no userinfo, no
+				 * port; an IPv6 literal keeps its [] */
+	size_t	target, targetlen; /* the path and query a request names
+				 * (no fragment; may be empty) */
+};
+
+/* Finds them in url.  Returns 0, or -1 (o zeroed) if url has no scheme
+ * or no authority. */
+int	 uri_origin(const char *url, struct uri_origin *o);
+
+/* url's host in lower case, "" if it has none (extra slashes after the
+ * scheme skipped, as uri_resolve does and libcurl does in the http and
+ * https URLs feedd fetches): the name that politeness, Retry-After holds
+ * and robots.txt count per.  Caller frees. */
+char	*uri_host(const char *url);
 
 /* Appends s to b percent-encoded for a query or path component: RFC
  * 3986's unreserved characters kept, every other byte %XX. */

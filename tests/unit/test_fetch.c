@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <signal.h>
@@ -23,11 +24,13 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <curl/curl.h>
 #include <ev.h>
 #include <microhttpd.h>
 #include <zlib.h>
 
 #include "daemon/fetch.h"
+#include "parsers/uri.h"
 #include "base/util.h"
 
 #define CAP		(64 * 1024)
@@ -1459,6 +1462,50 @@ START_TEST(test_error_names)
 }
 END_TEST
 
+/*
+ * The host the queues count (uri_host) is the one libcurl connects to,
+ * for the forms of http and https URLs that feeds and pages use.
+ */
+START_TEST(test_host_as_curl)
+{
+	static const char *urls[] = {
+		"http://example.org/feed.xml",
+		"https://EXAMPLE.org/Feed?x=1#top",
+		"http://example.org:8080",
+		"https://user:pass@host.example:443/p",
+		"http://h.example?q",
+		"http://h.example#f",
+		"http://[::1]:8080/x",
+		"http://[2001:DB8::1]/",
+		"http://127.0.0.1:9/",
+		"http:///extra-slashes.example/",
+		"http://xn--bcher-kva.example/",
+		"http://trailing.dot.example./",
+		"http://h.example:/empty-port",
+	};
+	CURLU *u;
+	char *ch, *h;
+	size_t i, j;
+
+	for (i = 0; i < NELEM(urls); i++) {
+		u = curl_url();
+		ck_assert_ptr_nonnull(u);
+		ck_assert_int_eq(curl_url_set(u, CURLUPART_URL, urls[i], 0),
+		    CURLUE_OK);
+		ck_assert_int_eq(curl_url_get(u, CURLUPART_HOST, &ch, 0),
+		    CURLUE_OK);
+		for (j = 0; ch[j] != '\0'; j++)
+			ch[j] = (char)tolower((unsigned char)ch[j]);
+		h = uri_host(urls[i]);
+		ck_assert_msg(strcmp(h, ch) == 0, "%s: \"%s\", curl \"%s\"",
+		    urls[i], h, ch);
+		free(h);
+		curl_free(ch);
+		curl_url_cleanup(u);
+	}
+}
+END_TEST
+
 #define NCASES(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 int
@@ -1515,6 +1562,7 @@ main(void)
 	    NCASES(retry_cases));
 	tcase_add_loop_test(tc, test_http_charset, 0, NCASES(charset_cases));
 	tcase_add_test(tc, test_error_names);
+	tcase_add_test(tc, test_host_as_curl);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);

@@ -168,6 +168,78 @@ START_TEST(test_escape)
 }
 END_TEST
 
+/* uri_origin: the origin, host and request target, as a robots.txt
+ * fetch and its verdict need them; every other part left out. */
+static const struct {
+	const char	*url, *origin, *host, *target;
+} ocases[] = {
+	{ "http://e.org/a/b?c=d#f", "http://e.org", "e.org", "/a/b?c=d" },
+	{ "https://u:p@E.org:8443/x", "https://u:p@E.org:8443", "E.org",
+	    "/x" },
+	{ "http://e.org", "http://e.org", "e.org", "" },
+	{ "http://e.org?q", "http://e.org", "e.org", "?q" },
+	{ "http://e.org#f", "http://e.org", "e.org", "" },
+	{ "http://a@b@c:1/", "http://a@b@c:1", "c", "/" },
+	{ "http://[::1]:8080/p", "http://[::1]:8080", "[::1]", "/p" },
+	{ "http://[::1", "http://[::1", "[::1", "" },
+	{ "http:///x", "http://", "", "/x" },
+	{ "ftp://h:/", "ftp://h:", "h", "/" },
+};
+
+START_TEST(test_origin)
+{
+	struct uri_origin o;
+	const char *u = ocases[_i].url;
+
+	ck_assert_int_eq(uri_origin(u, &o), 0);
+	ck_assert_int_eq((int)o.len, (int)strlen(ocases[_i].origin));
+	ck_assert(strncmp(u, ocases[_i].origin, o.len) == 0);
+	ck_assert_int_eq((int)o.hostlen, (int)strlen(ocases[_i].host));
+	ck_assert(strncmp(u + o.host, ocases[_i].host, o.hostlen) == 0);
+	ck_assert_int_eq((int)o.targetlen, (int)strlen(ocases[_i].target));
+	ck_assert(strncmp(u + o.target, ocases[_i].target,
+	    o.targetlen) == 0);
+}
+END_TEST
+
+START_TEST(test_origin_relative)
+{
+	static const char *rel[] = { "/a/b", "//h/p", "a:b", "", "e.org/x" };
+	struct uri_origin o;
+	size_t i;
+
+	for (i = 0; i < NELEM(rel); i++) {
+		memset(&o, 0xff, sizeof(o));
+		ck_assert_int_eq(uri_origin(rel[i], &o), -1);
+		ck_assert_int_eq((int)(o.len + o.host + o.hostlen + o.target +
+		    o.targetlen), 0);
+	}
+}
+END_TEST
+
+/* uri_host: lower case, extra slashes skipped, "" when there is none. */
+START_TEST(test_host)
+{
+	static const char *cases[][2] = {
+		{ "HTTP://Www.Example.ORG:80/x", "www.example.org" },
+		{ "http:///extra.example/p", "extra.example" },
+		{ "https://user@h.example?x", "h.example" },
+		{ "http://[FE80::1]/", "[fe80::1]" },
+		{ "mailto:a@b.example", "" },
+		{ "relative/path", "" },
+		{ "", "" },
+	};
+	char *h;
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		h = uri_host(cases[i][0]);
+		ck_assert_str_eq(h, cases[i][1]);
+		free(h);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -185,6 +257,9 @@ main(void)
 	    (int)(sizeof(unsafe) / sizeof(unsafe[0])));
 	tcase_add_test(tc, test_web_schemes);
 	tcase_add_test(tc, test_escape);
+	tcase_add_loop_test(tc, test_origin, 0, (int)NELEM(ocases));
+	tcase_add_test(tc, test_origin_relative);
+	tcase_add_test(tc, test_host);
 	tcase_add_loop_test(tc, test_safe, 0,
 	    (int)(sizeof(safe) / sizeof(safe[0])));
 	suite_add_tcase(s, tc);
