@@ -45,7 +45,7 @@ WAIT=20
 feedd=$top_builddir/feedd
 data=$top_srcdir/tests/data
 
-tap_plan 45
+tap_plan 47
 
 # sun_path holds 108 bytes: under a long $TMPDIR, use /tmp.
 tmp=${TMPDIR:-/tmp}
@@ -447,6 +447,18 @@ printf '[feedd]\nopml = n.opml\n' >"$work/viaopml.conf"
 "$feedd" export-opml -c "$work/viaopml.conf" >"$work/viaopml.opml" &&
     cmp -s "$work/viaopml.opml" "$work/n.opml"
 tap_ok $? "opml = PATH loads the same subscriptions"
+# import-opml - reads stdin as it reads a file, under the same cap.
+"$feedd" import-opml - <"$data/opml/nested.opml" >"$work/stdin.conf" \
+    2>/dev/null && sed 1d "$work/n1.conf" >"$work/n1.body" &&
+    sed 1d "$work/stdin.conf" | cmp -s "$work/n1.body" -
+tap_ok $? "import-opml - reads stdin like a file (but the first comment)"
+{ printf '<opml version="2.0"><body>'; head -c 16777300 /dev/zero |
+    tr '\0' ' '; printf '</body></opml>'; } |
+    "$feedd" import-opml - >"$work/out" 2>"$work/err"
+st=$?
+[ $st -ne 0 ] && [ ! -s "$work/out" ] &&
+    grep -q '<stdin>.*larger than 16777216 bytes' "$work/err"
+tap_ok $? "import-opml - refuses more than 16 MiB" || diag_file "$work/err"
 
 # --- 7. command line and log format
 "$feedd" --bogus >"$work/out" 2>"$work/err"
