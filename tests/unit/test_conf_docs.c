@@ -377,7 +377,7 @@ START_TEST(test_checker_fails)
 	char *copy, *bad;
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		copy = edit(cases[i].in_man ? man : md, cases[i].from,
 		    cases[i].to);
 		bad = cases[i].in_man ? check_docs(copy, md) :

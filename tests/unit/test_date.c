@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "parsers/date.h"
 
 struct good {
@@ -233,8 +234,7 @@ START_TEST(test_random)
 			const char *p;
 
 			seed = seed * 1103515245 + 12345;
-			p = bits[(seed >> 16) %
-			    (sizeof(bits) / sizeof(bits[0]))];
+			p = bits[(seed >> 16) % NELEM(bits)];
 			memcpy(in + n, p, strlen(p));
 			n += strlen(p);
 			seed = seed * 1103515245 + 12345;
@@ -258,9 +258,9 @@ main(void)
 	int nf;
 
 	tcase_add_loop_test(tc, test_good, 0,
-	    (int)(sizeof(goods) / sizeof(goods[0])));
+	    (int)NELEM(goods));
 	tcase_add_loop_test(tc, test_bad, 0,
-	    (int)(sizeof(bads) / sizeof(bads[0])));
+	    (int)NELEM(bads));
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_civil);
 	tcase_add_test(tc, test_format);

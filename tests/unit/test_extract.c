@@ -74,7 +74,7 @@ all_paras(const char *name, const struct extract_result *r)
 	    r->reason ? r->reason : "");
 	ck_assert_ptr_nonnull(r->text);
 	ck_assert_ptr_null(r->reason);
-	for (i = 0; i < sizeof(paras) / sizeof(paras[0]); i++) {
+	for (i = 0; i < NELEM(paras); i++) {
 		ck_assert_msg(strstr(r->text, paras[i]) != NULL,
 		    "%s: paragraph %zu missing from [%s]", name, i, r->text);
 		ck_assert_msg(strstr(r->content, paras[i]) != NULL,
@@ -547,7 +547,7 @@ START_TEST(test_late_charset)
 	char *err = NULL, *line, *next;
 	size_t i, k, n;
 
-	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+	for (k = 0; k < NELEM(cases); k++) {
 		buf_init(&b, 0);
 		buf_addstr(&b, "<html><body>");
 		for (i = 0; i < 45; i++) {
@@ -680,13 +680,13 @@ main(void)
 	feed_init();
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_kind, 0,
-	    (int)(sizeof(kinds) / sizeof(kinds[0])));
+	    (int)NELEM(kinds));
 	tcase_add_test(tc, test_caption_keeps_image);
 	tcase_add_test(tc, test_noscript_images);
 	tcase_add_test(tc, test_jsonld);
 	tcase_add_test(tc, test_meta);
 	tcase_add_loop_test(tc, test_no_article, 0,
-	    (int)(sizeof(nones) / sizeof(nones[0])));
+	    (int)NELEM(nones));
 	tcase_add_test(tc, test_brief);
 	tcase_add_test(tc, test_pixels);
 	tcase_add_test(tc, test_tail);
@@ -694,7 +694,7 @@ main(void)
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_encodings_detected);
 	tcase_add_loop_test(tc, test_not_html, 0,
-	    (int)(sizeof(bads) / sizeof(bads[0])));
+	    (int)NELEM(bads));
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_hostile);
 	tcase_add_test(tc, test_slices);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "parsers/mojibake.h"
 
 struct mcase {
@@ -262,7 +263,6 @@ START_TEST(test_long)
 }
 END_TEST
 
-#define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
 mojibake_suite(void)
@@ -270,11 +270,11 @@ mojibake_suite(void)
 	Suite *s = suite_create("mojibake");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_loop_test(tc, test_outlets, 0, N(outlets));
-	tcase_add_loop_test(tc, test_untouched, 0, N(untouched));
-	tcase_add_loop_test(tc, test_mixed, 0, N(mixed));
-	tcase_add_loop_test(tc, test_undefined, 0, N(undefined));
-	tcase_add_loop_test(tc, test_layers, 0, N(layers));
+	tcase_add_loop_test(tc, test_outlets, 0, (int)NELEM(outlets));
+	tcase_add_loop_test(tc, test_untouched, 0, (int)NELEM(untouched));
+	tcase_add_loop_test(tc, test_mixed, 0, (int)NELEM(mixed));
+	tcase_add_loop_test(tc, test_undefined, 0, (int)NELEM(undefined));
+	tcase_add_loop_test(tc, test_layers, 0, (int)NELEM(layers));
 	tcase_add_test(tc, test_count);
 	tcase_add_test(tc, test_long);
 	suite_add_tcase(s, tc);

@@ -151,7 +151,7 @@ START_TEST(test_query_refuses)
 	char *long_name;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		ck_assert_msg(query(&pq, bad[i].q) != NULL, "%s", bad[i].q);
 		ck_assert_msg(strstr(pq.err, bad[i].why) != NULL,
 		    "%s: %s", bad[i].q, pq.err);
@@ -211,7 +211,7 @@ START_TEST(test_sha256)
 	char *h;
 	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (i = 0; i < NELEM(v); i++) {
 		page_sha256(v[i].in, strlen(v[i].in), d);
 		h = hex(d, 32);
 		ck_assert_str_eq(h, v[i].out);
@@ -690,7 +690,7 @@ START_TEST(test_index_refuses)
 	char *h;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		ck_assert_uint_eq(index_of(bad[i].q, &h), 400);
 		ck_assert_msg(strstr(h, bad[i].why) != NULL, "%s: %s",
 		    bad[i].q, h);

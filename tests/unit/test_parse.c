@@ -795,7 +795,7 @@ START_TEST(test_json_beyond_double)
 	got_free(&g);
 	feed_info_reset(&info);
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		memset(&g, 0, sizeof(g));
 		ck_assert_int_eq(parse_mem(bad[i], strlen(bad[i]), NULL, &g,
 		    &info, &err), -1);
@@ -1149,7 +1149,7 @@ START_TEST(test_fix_utf8)
 	char in[64], got[64], want[64];
 	size_t i, off;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < NELEM(bad); i++)
 		for (off = 0; off < 20; off++) {
 			memset(in, 'a', off);
 			strcpy(in + off, bad[i]);
@@ -1242,7 +1242,7 @@ START_TEST(test_reparse_identical)
 	char *err = NULL, *d1, *d2;
 	size_t k;
 
-	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+	for (k = 0; k < NELEM(files); k++) {
 		ck_assert_int_eq(parse_file(files[k], &g1, &i1, &err), 0);
 		ck_assert_int_eq(parse_file(files[k], &g2, &i2, &err), 0);
 		d1 = dump(&g1, &i1);
@@ -1286,7 +1286,7 @@ START_TEST(test_formats)
 	struct feed_info info;
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < NELEM(t); i++) {
 		parse_str(t[i].doc, &g, &info);
 		ck_assert_int_eq(info.format, t[i].fmt);
 		ck_assert_str_eq(info.title, "t");
@@ -1478,7 +1478,7 @@ START_TEST(test_summary_precedence)
 	char *doc;
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < NELEM(t); i++) {
 		doc = xasprintf(RSS_HEAD "<item><title>t</title>%s</item>"
 		    RSS_TAIL, t[i].body);
 		parse_str(doc, &g, &info);
@@ -1607,7 +1607,7 @@ START_TEST(test_atom_content_types)
 	char *doc;
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < NELEM(t); i++) {
 		doc = xasprintf(ATOM_HEAD "<entry><title>t</title>%s</entry>"
 		    ATOM_TAIL, t[i].content);
 		parse_str(doc, &g, &info);
@@ -1727,7 +1727,7 @@ main(void)
 	tcase_add_test(tc, test_atom_id_link);
 	tcase_add_test(tc, test_publisher_slips);
 	tcase_add_loop_test(tc, test_unsafe_links, 0,
-	    (int)(sizeof(link_docs) / sizeof(link_docs[0])));
+	    (int)NELEM(link_docs));
 	tcase_add_test(tc, test_title_markup);
 	tcase_add_test(tc, test_tagscan);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "base/util.h"
 #include "parsers/feed.h"
 #include "storage/canon.h"
 #include "storage/store.h"
@@ -918,7 +919,7 @@ store_doc_suite(void)
 	tcase_add_test(tc, test_future_channel_date);
 	tcase_add_test(tc, test_failed_write_rolls_back);
 	tcase_add_loop_test(tc, test_fixtures, 0,
-	    (int)(sizeof(fcases) / sizeof(fcases[0])));
+	    (int)NELEM(fcases));
 	tcase_add_test(tc, test_fixture_changed);
 	tcase_add_test(tc, test_fixture_two_feeds);
 	tcase_add_test(tc, test_undated_channel_date);
@@ -929,7 +930,7 @@ store_doc_suite(void)
 
 	tc = tcase_create("canon");
 	tcase_add_loop_test(tc, test_canon_link, 0,
-	    (int)(sizeof(ccases) / sizeof(ccases[0])));
+	    (int)NELEM(ccases));
 	suite_add_tcase(s, tc);
 	return s;
 }

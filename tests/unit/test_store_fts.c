@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "parsers/feed.h"
 #include "storage/canon.h"
 #include "storage/store.h"
@@ -503,12 +504,12 @@ END_TEST
 
 START_TEST(test_search_scripts)
 {
-	const size_t nt = sizeof(script_titles) / sizeof(script_titles[0]);
+	const size_t nt = NELEM(script_titles);
 	struct store *s;
 	struct store_query q;
 	struct store_item *items;
-	struct entry e[sizeof(script_titles) / sizeof(script_titles[0])];
-	char ids[sizeof(script_titles) / sizeof(script_titles[0])][8];
+	struct entry e[NELEM(script_titles)];
+	char ids[NELEM(script_titles)][8];
 	char got[64];
 	int64_t id;
 	size_t i, j, n;
@@ -521,7 +522,7 @@ START_TEST(test_search_scripts)
 		    T0 - (int64_t)i * 60);
 	}
 	ck_assert_int_eq(store_doc(s, id, e, nt, T0), (int)nt);
-	for (i = 0; i < sizeof(script_queries) / sizeof(script_queries[0]);
+	for (i = 0; i < NELEM(script_queries);
 	    i++) {
 		memset(&q, 0, sizeof(q));
 		q.limit = 50;
@@ -574,7 +575,7 @@ store_fts_suite(void)
 
 	tc = tcase_create("canon");
 	tcase_add_loop_test(tc, test_html_text, 0,
-	    (int)(sizeof(tcases) / sizeof(tcases[0])));
+	    (int)NELEM(tcases));
 	suite_add_tcase(s, tc);
 	return s;
 }
