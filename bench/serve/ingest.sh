@@ -63,6 +63,7 @@ freeport() {
 for t in fill:"$HERE/fill.c" seed:"$SRC/bench/scale/seed.c"; do
 	cc -std=c11 -D_GNU_SOURCE -O2 -I"$SRC" -I"$BUILD" -o "$WORK/${t%%:*}" \
 	    "${t#*:}" "$BUILD/libstorage.a" "$BUILD/libparsers.a" \
+	    "$BUILD/libbase.a" \
 	    $(pkg-config --libs sqlite3 libxml-2.0 jansson) -lm
 done
 
