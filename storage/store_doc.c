@@ -467,7 +467,9 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 				title1 = sqlite3_column_int(st, 3);
 			} else
 				title2 = sqlite3_column_int(st, 3);
-			continue;
+			/* Two rows with the link tell all there is. */
+			if (n < 2)
+				continue;
 		}
 		break;
 	}
