@@ -880,6 +880,35 @@ START_TEST(test_rotating_guid_once)
 }
 END_TEST
 
+/* Two rows with one article link (two entries of one document): a new
+ * id on that link with the title of one of them updates that one, the
+ * row with the same title found first whichever was stored first. */
+START_TEST(test_link_prefers_same_title)
+{
+	struct store *s;
+	struct entry e[2];
+	int64_t id;
+
+	s = open_ok();
+	id = store_feed_ensure(s, "f", "https://example.org/feed", NULL);
+	e[0] = mk("a1", "Alpha", "https://example.org/news/story-1", T0 - 20);
+	e[1] = mk("b1", "Beta", "https://example.org/news/story-1", T0 - 10);
+	ck_assert_int_eq(store_doc(s, id, e, 2, T0), 2);
+	e[0] = mk("b2", "Beta", "https://example.org/news/story-1", T0 - 10);
+	ck_assert_int_eq(store_doc(s, id, e, 1, T0 + 60), 0);
+	e[0] = mk("a2", "Alpha", "https://example.org/news/story-1", T0 - 20);
+	ck_assert_int_eq(store_doc(s, id, e, 1, T0 + 120), 0);
+	ck_assert_int_eq(count_rows(), 2);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM entries"
+	    " WHERE title IN ('Alpha', 'Beta')"), 2);
+	/* A third title on the link: neither row is its own. */
+	e[0] = mk("c1", "Gamma", "https://example.org/news/story-1", T0);
+	ck_assert_int_eq(store_doc(s, id, e, 1, T0 + 180), 1);
+	ck_assert_int_eq(count_rows(), 3);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_canon_link)
 {
 	const struct ccase *c = &ccases[_i];
@@ -926,6 +955,7 @@ store_doc_suite(void)
 	tcase_add_test(tc, test_undated_order);
 	tcase_add_test(tc, test_repeated_link_once);
 	tcase_add_test(tc, test_rotating_guid_once);
+	tcase_add_test(tc, test_link_prefers_same_title);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("canon");
