@@ -138,14 +138,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/*
 	 * The rows of a key's hash (0: the caller compares the keys), its
-	 * tombstone (1), and rows with its canonical link (?4, or ?5, the
-	 * same under the other of http and https, which has the same hash
-	 * ?7): first those with its title too (2, column 3 is 1), then,
-	 * unless ?8 says the link names an article, the others (2, column 3
-	 * is 0); the caller reads two at most.  Two arms rather than one
-	 * sorted by title: an ORDER BY opened an ephemeral table for every
-	 * entry looked up.  The indexes are pinned: the planner might
-	 * otherwise walk a feed's rows by entries_feed_seen.
+	 * tombstone (1), and the rows with its canonical link (?4, or ?5,
+	 * the same under the other of http and https, which has the same
+	 * hash ?7) and, unless ?8 says the link names an article, its title
+	 * (2; column 3 says whether the title is the same).  Unsorted: an
+	 * ORDER BY (same title first) opened an ephemeral table for every
+	 * entry looked up; the caller prefers the row with the title.  The
+	 * indexes are pinned: the planner might otherwise walk a feed's rows
+	 * by entries_feed_seen.
 	 */
 	[ST_ENTRY_FIND] =
 	    "SELECT 0, id, content_hash, canon_link, title, key"
@@ -153,14 +153,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " WHERE feed_id = ?1 AND key_hash = ?3"
 	    " UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL FROM tombstones"
 	    " WHERE feed_id = ?1 AND key_hash = ?3"
-	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash, 1, NULL,"
+	    " UNION ALL SELECT 2, id, content_hash, title IS ?6, NULL,"
 	    "  key_hash FROM entries INDEXED BY entries_canon"
 	    "  WHERE canon_hash = ?7 AND feed_id = ?1"
-	    "  AND canon_link IN (?4, ?5) AND title IS ?6 LIMIT 2)"
-	    " UNION ALL SELECT * FROM (SELECT 2, id, content_hash, 0, NULL,"
-	    "  key_hash FROM entries INDEXED BY entries_canon"
-	    "  WHERE ?8 AND canon_hash = ?7 AND feed_id = ?1"
-	    "  AND canon_link IN (?4, ?5) AND title IS NOT ?6 LIMIT 2)",
+	    "  AND canon_link IN (?4, ?5) AND (?8 OR title IS ?6)",
 	/* A changed entry, row ?19 (bound as for ENTRY_INSERT); its key,
 	 * first_seen and row id stay. */
 	[ST_ENTRY_UPDATE] =

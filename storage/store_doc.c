@@ -403,9 +403,10 @@ other_scheme(struct store *s, const char *canon)
  * The row of the entry with key (of hash kh) in the feed: *row_id (0 if
  * none) and its *row_hash.  If there is none, but the feed holds exactly
  * one entry with the same canonical link (of hash ch), and the same
- * title unless the link names an article (link_is_article), that no
- * earlier entry of this document matched, that is the row (the same
- * article under a new id) and *oldkey is the hash of its key.  If
+ * title unless the link names an article (link_is_article), or of
+ * several such only one with the same title, and no earlier entry of
+ * this document matched it, that is the row (the same article under a
+ * new id) and *oldkey is the hash of its key.  If
  * neither, *buried tells whether retention purged the key.
  *
  * An id key whose row has another link and another title names another
@@ -420,7 +421,9 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 {
 	sqlite3_stmt *st = s->stmt[ST_ENTRY_FIND];
 	const unsigned char *k;
-	int rc, n = 0, tomb = 0, title1 = 0, title2 = 0;
+	int64_t link_id = 0, link_hash = 0;
+	uint64_t link_key = 0;
+	int rc, n = 0, nsame = 0, same, tomb = 0;
 
 	*oldkey = 0;
 	*buried = 0;
@@ -459,32 +462,33 @@ entry_lookup(struct store *s, const struct entry *e, const char *canon,
 			tomb = 1;
 			continue;
 		default:
-			if (++n == 1) {
-				*row_id = sqlite3_column_int64(st, 1);
-				*row_hash = sqlite3_column_int64(st, 2);
-				*oldkey = (uint64_t)sqlite3_column_int64(st,
+			/* A row with the link: the first, unless a later
+			 * one has the title too. */
+			same = sqlite3_column_int(st, 3);
+			if (++n == 1 || (same && nsame == 0)) {
+				link_id = sqlite3_column_int64(st, 1);
+				link_hash = sqlite3_column_int64(st, 2);
+				link_key = (uint64_t)sqlite3_column_int64(st,
 				    5);
-				title1 = sqlite3_column_int(st, 3);
-			} else
-				title2 = sqlite3_column_int(st, 3);
-			/* Two rows with the link tell all there is. */
-			if (n < 2)
-				continue;
+			}
+			nsame += same;
+			continue;
 		}
 		break;
 	}
 	stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_dberr(s, "looking up entry");
-		*oldkey = 0;
 		return -1;
 	}
 	/* One row with the link (the title may have changed, if the link
-	 * names an article), or one of two with the title too. */
-	if (*oldkey != 0 && ((n != 1 && !(n == 2 && title1 && !title2)) ||
-	    keyset_find(&s->doc_keys, *oldkey) != NULL)) {
-		*oldkey = 0;
-		*row_id = 0;
+	 * names an article), or the only one of several with the title
+	 * too; not a row an earlier entry of the document matched. */
+	if (link_key != 0 && (n == 1 || nsame == 1) &&
+	    keyset_find(&s->doc_keys, link_key) == NULL) {
+		*row_id = link_id;
+		*row_hash = link_hash;
+		*oldkey = link_key;
 	}
 	if (*row_id == 0 && !*conflict)
 		*buried = tomb;
