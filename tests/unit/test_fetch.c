@@ -10,9 +10,7 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <stdatomic.h>
@@ -32,6 +30,7 @@
 #include "daemon/fetch.h"
 #include "parsers/uri.h"
 #include "base/util.h"
+#include "test_origin.h"
 
 #define CAP		(64 * 1024)
 #define ETAG		"W/\"v-1 x\""
@@ -134,24 +133,6 @@ trickle_reader(void *cls, uint64_t pos, char *buf, size_t max)
 }
 
 static enum MHD_Result
-queue(struct MHD_Connection *c, unsigned int code, const char *body,
-    const char *h1, const char *v1, const char *h2, const char *v2)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (h1 != NULL)
-		MHD_add_response_header(r, h1, v1);
-	if (h2 != NULL)
-		MHD_add_response_header(r, h2, v2);
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result
 queue_gzip(struct MHD_Connection *c, const unsigned char *p, size_t len)
 {
 	struct MHD_Response *r;
@@ -192,15 +173,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (strcmp(url, "/to-local") == 0) {
 		snprintf(loc, sizeof(loc), "%s/ok", base2);
-		return queue(c, 302, "", "Location", loc, NULL, NULL);
+		return test_origin_reply(c, 302, "", "Location", loc, NULL);
 	}
 	if (strcmp(url, "/to-self") == 0) {
 		snprintf(loc, sizeof(loc), "%s/ok", base);
-		return queue(c, 301, "", "Location", loc, NULL, NULL);
+		return test_origin_reply(c, 301, "", "Location", loc, NULL);
 	}
 	if (strcmp(url, "/to-localhost") == 0) {
 		snprintf(loc, sizeof(loc), "http://localhost:%d/ok", port);
-		return queue(c, 302, "", "Location", loc, NULL, NULL);
+		return test_origin_reply(c, 302, "", "Location", loc, NULL);
 	}
 	if (strcmp(url, "/huge500") == 0 || strcmp(url, "/huge302") == 0) {
 		/* An error page, or a redirect, with 64 MiB of body. */
@@ -234,13 +215,16 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		    strcmp(seen_ims, LASTMOD) == 0;
 		unlock();
 		if (match)
-			return queue(c, 304, "", "ETag", ETAG, NULL, NULL);
-		return queue(c, 200, "full body", "ETag", ETAG, NULL, NULL);
+			return test_origin_reply(c, 304, "",
+			    "ETag", ETAG, NULL);
+		return test_origin_reply(c, 200, "full body",
+		    "ETag", ETAG, NULL);
 	}
 	if (strcmp(url, "/missing") == 0)
-		return queue(c, 404, "not here", NULL, NULL, NULL, NULL);
+		return test_origin_reply(c, 404, "not here", NULL);
 	if (strcmp(url, "/busy") == 0)
-		return queue(c, 503, "later", "Retry-After", "120", NULL, NULL);
+		return test_origin_reply(c, 503, "later",
+		    "Retry-After", "120", NULL);
 	if (strcmp(url, "/chunked") == 0) {
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
 		    big_reader, NULL, NULL);
@@ -260,21 +244,24 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/bomb") == 0)
 		return queue_gzip(c, gz_bomb, gz_bomb_len);
 	if (strcmp(url, "/redirect") == 0)
-		return queue(c, 302, "", "Location", "/ok", NULL, NULL);
+		return test_origin_reply(c, 302, "", "Location", "/ok", NULL);
 	if (strcmp(url, "/moved") == 0)
-		return queue(c, 301, "", "Location", "/moved2", NULL, NULL);
+		return test_origin_reply(c, 301, "",
+		    "Location", "/moved2", NULL);
 	if (strcmp(url, "/moved2") == 0)
-		return queue(c, 308, "", "Location", "/ok", NULL, NULL);
+		return test_origin_reply(c, 308, "", "Location", "/ok", NULL);
 	if (strcmp(url, "/mixed") == 0)
-		return queue(c, 301, "", "Location", "/redirect", NULL, NULL);
+		return test_origin_reply(c, 301, "",
+		    "Location", "/redirect", NULL);
 	if (strcmp(url, "/loop") == 0)
-		return queue(c, 302, "", "Location", "/loop", NULL, NULL);
+		return test_origin_reply(c, 302, "", "Location", "/loop",
+		    NULL);
 	if (strcmp(url, "/file") == 0)
-		return queue(c, 302, "", "Location", "file:///etc/passwd",
-		    NULL, NULL);
+		return test_origin_reply(c, 302, "",
+		    "Location", "file:///etc/passwd", NULL);
 	if (strcmp(url, "/ftp") == 0)
-		return queue(c, 302, "", "Location", "ftp://127.0.0.1/x",
-		    NULL, NULL);
+		return test_origin_reply(c, 302, "",
+		    "Location", "ftp://127.0.0.1/x", NULL);
 	if (strcmp(url, "/stamp") == 0) {
 		struct timespec ts;
 
@@ -283,7 +270,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		if (nstamps < 8)
 			stamps[nstamps++] = ts.tv_sec + ts.tv_nsec / 1e9;
 		unlock();
-		return queue(c, 200, "stamp", NULL, NULL, NULL, NULL);
+		return test_origin_reply(c, 200, "stamp", NULL);
 	}
 	if (strcmp(url, "/slow") == 0) {
 		lock();
@@ -294,9 +281,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		lock();
 		in_flight--;
 		unlock();
-		return queue(c, 200, "slow", NULL, NULL, NULL, NULL);
+		return test_origin_reply(c, 200, "slow", NULL);
 	}
-	return queue(c, 500, "no such path", NULL, NULL, NULL, NULL);
+	return test_origin_reply(c, 500, "no such path", NULL);
 }
 
 static unsigned char *
@@ -325,23 +312,10 @@ gzip(const void *p, size_t len, size_t *outlen)
 static void
 origin_start(void)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
 	char *zeros;
 	size_t i, n;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = 0;
-	origin = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(origin);
-	info = MHD_get_daemon_info(origin, MHD_DAEMON_INFO_BIND_PORT);
-	ck_assert_ptr_nonnull(info);
-	port = info->port;
-	ck_assert_int_gt(port, 0);
+	origin = test_origin_start(INADDR_LOOPBACK, handler, NULL, &port);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
 
 	n = 20000;
@@ -369,19 +343,10 @@ origin_start(void)
 static void
 origin2_start(void)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
+	int port2;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000002);
-	origin2 = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler,
-	    &nrequests2, MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(origin2);
-	info = MHD_get_daemon_info(origin2, MHD_DAEMON_INFO_BIND_PORT);
-	ck_assert_ptr_nonnull(info);
-	snprintf(base2, sizeof(base2), "http://127.0.0.2:%d", info->port);
+	origin2 = test_origin_start(0x7f000002, handler, &nrequests2, &port2);
+	snprintf(base2, sizeof(base2), "http://127.0.0.2:%d", port2);
 }
 
 static void
@@ -680,25 +645,15 @@ END_TEST
 
 START_TEST(test_refused)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	struct fetch_request req;
 	char url[128];
-	int fd;
+	int p;
 
-	/* A port that was just free: bind, learn it, close. */
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
+	/* A port that was just free. */
+	close(test_origin_socket(0, &p));
 
 	make_fetcher(NULL);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/",
-	    ntohs(sin.sin_port));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", p);
 	memset(&req, 0, sizeof(req));
 	req.url = url;
 	ck_assert_int_eq(fetch_start(fetcher, &req, done_cb, &got[0]), 0);
@@ -1165,28 +1120,18 @@ END_TEST
 
 START_TEST(test_silent_server)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	struct fetch_opts opts;
 	char url[128];
-	int fd;
+	int fd, p;
 
 	/* Accepts (the kernel does, from the backlog) and never answers. */
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	fd = test_origin_socket(8, &p);
 
 	memset(&opts, 0, sizeof(opts));
 	opts.max_size = CAP;
 	opts.timeout = 2;
 	make_fetcher(&opts);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/",
-	    ntohs(sin.sin_port));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", p);
 	start_url(url, NULL, NULL, &got[0]);
 	start("/ok", NULL, NULL, &got[1]);
 	/* The other request is not held up by the silent one. */

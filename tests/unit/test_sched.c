@@ -14,9 +14,7 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -38,6 +36,7 @@
 #include "parsers/date.h"
 #include "parsers/feed.h"
 #include "storage/store.h"
+#include "test_origin.h"
 
 static struct MHD_Daemon *origin;
 static int port;
@@ -123,22 +122,15 @@ extreme(struct MHD_Connection *c, int i)
 	    x->value);
 }
 
+/* Every reply is RSS with the same ETag; h, if not NULL, is one more
+ * header. */
 static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned int code, const char *body,
     const char *h, const char *v)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(r, "Content-Type", "application/rss+xml");
-	MHD_add_response_header(r, "ETag", "\"e1\"");
-	if (h != NULL)
-		MHD_add_response_header(r, h, v);
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
+	return test_origin_reply(c, code, body,
+	    "Content-Type", "application/rss+xml", "ETag", "\"e1\"",
+	    h, v, NULL);
 }
 
 static enum MHD_Result
@@ -245,24 +237,13 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 static void
 setup(void)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
 	char *errstr = NULL;
 
 	signal(SIGPIPE, SIG_IGN);
 	setenv("no_proxy", "*", 1);
 	setenv("NO_PROXY", "*", 1);
 	t_start = time(NULL);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	origin = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(origin);
-	info = MHD_get_daemon_info(origin, MHD_DAEMON_INFO_BIND_PORT);
-	ck_assert_ptr_nonnull(info);
-	port = info->port;
+	origin = test_origin_start(INADDR_LOOPBACK, handler, NULL, &port);
 
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_sched.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));

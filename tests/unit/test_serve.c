@@ -35,6 +35,7 @@
 #include "parsers/feed.h"
 #include "base/util.h"
 #include "storage/store.h"
+#include "test_docs.h"
 
 #define T0	1700000000
 #define MAXREQ	16
@@ -81,40 +82,6 @@ struct batch {
 	ev_async	 done;
 };
 
-static struct entry
-mk(const char *id, const char *title, const char *link, int64_t published)
-{
-	struct entry e;
-
-	memset(&e, 0, sizeof(e));
-	e.id = (char *)id;
-	e.title = (char *)title;
-	e.link = (char *)link;
-	e.summary = (char *)"<p>summary &amp; more</p>";
-	e.published = published;
-	e.updated = FEED_NO_DATE;
-	return e;
-}
-
-static void
-put(int64_t feed, const struct entry *v, size_t n, int64_t now)
-{
-	struct feed_info info;
-	size_t i;
-	int added;
-
-	memset(&info, 0, sizeof(info));
-	info.title = (char *)"Channel";
-	info.link = (char *)"http://site.example/";
-	info.updated = FEED_NO_DATE;
-	ck_assert_int_eq(store_doc_begin(store, feed), 0);
-	for (i = 0; i < n; i++)
-		ck_assert_int_eq(store_doc_entry(store, &v[i], now, &added),
-		    0);
-	ck_assert_int_eq(store_doc_info(store, &info), 0);
-	ck_assert_int_eq(store_doc_commit(store), 0);
-}
-
 static void
 setup(void)
 {
@@ -138,9 +105,9 @@ setup(void)
 	ck_assert_int_eq(store_feed_set_tags(store, feed_b, tags_b, 1), 0);
 	e[0] = mk("a1", "Alpha one", "http://alpha.example/1", T0 - 300);
 	e[1] = mk("a2", "Alpha <two>", "http://alpha.example/2", T0 - 200);
-	put(feed_a, e, 2, T0);
+	store_doc(store, feed_a, e, 2, T0);
 	e[0] = mk("b1", "Beta one", "http://beta.example/1", T0 - 100);
-	put(feed_b, e, 1, T0);
+	store_doc(store, feed_b, e, 1, T0);
 
 	memset(&conf, 0, sizeof(conf));
 	memset(listens, 0, sizeof(listens));
@@ -571,7 +538,7 @@ START_TEST(test_generation)
 	ck_assert_str_eq(r[0].body.data, r[1].body.data);
 
 	e = mk("a3", "Alpha three", "http://alpha.example/3", T0 - 10);
-	put(feed_a, &e, 1, T0 + 60);
+	store_doc(store, feed_a, &e, 1, T0 + 60);
 	memset(c, 0, sizeof(c));
 	c[0].method = "GET";
 	c[0].path = "/feed.rss";
@@ -624,7 +591,7 @@ START_TEST(test_cache)
 	ck_assert_str_eq(c[0].body.data, r[0].body.data);
 
 	e = mk("b2", "Beta two", "http://beta.example/2", T0 - 5);
-	put(feed_b, &e, 1, T0 + 60);
+	store_doc(store, feed_b, &e, 1, T0 + 60);
 	c[1].method = "GET";
 	c[1].path = "/feed.rss";
 	run(c + 1, 1);
@@ -1044,9 +1011,9 @@ START_TEST(test_filter_titles)
 	ck_assert_ptr_nonnull(strstr(r[0].body.data,
 	    "<title type=\"text\">feedd: Alpha &amp; Co</title>"));
 	ck_status(&r[1], 200);
-	/* beta has no configured title: its own, "Channel". */
+	/* beta has no configured title: its own, "Channel title". */
 	ck_assert_ptr_nonnull(strstr(r[1].body.data,
-	    "<title>feedd: Alpha &amp; Co, Channel</title>"));
+	    "<title>feedd: Alpha &amp; Co, Channel title</title>"));
 	ck_status(&r[2], 200);
 	j = json_body(&r[2]);
 	ck_assert_str_eq(jstr(j, "title"), "feedd: search \"two\"");
@@ -1941,7 +1908,7 @@ START_TEST(test_slow_read)
 		e[i] = mk(ids[i], "Big", "http://alpha.example/big", T0 - i);
 		e[i].summary = summary;
 	}
-	put(feed_a, e, 500, T0);
+	store_doc(store, feed_a, e, 500, T0);
 	free(e);
 	free(ids);
 	conf.http_timeout = 3;

@@ -1,8 +1,9 @@
 /*
  * test_store_util.h: what the store's test programs share: a fresh
  * database path per test (setup, teardown), opening it, building entries
- * and storing them as documents, counting rows behind the store's back,
- * listing the merged feed's titles, and the seed of random tests.
+ * and storing them as documents (test_docs.h), counting rows behind the
+ * store's back, listing the merged feed's titles, and the seed of random
+ * tests.
  */
 #ifndef FEEDD_TEST_STORE_UTIL_H
 #define FEEDD_TEST_STORE_UTIL_H
@@ -14,6 +15,7 @@
 
 #include "parsers/feed.h"
 #include "storage/store.h"
+#include "test_docs.h"
 
 #define T0	1700000000	/* "now" of the first fetch */
 #define DAY	(24 * 60 * 60)
@@ -35,12 +37,6 @@ unsigned	 test_seed(const char *name, unsigned dflt);
 
 /* Opens dbpath, or fails the test. */
 struct store	*open_ok(void);
-/* An entry with the given fields (NULL for absent); borrowed strings. */
-struct entry	 mk(const char *id, const char *title, const char *link,
-		    int64_t published);
-/* Stores entries as one document; returns how many were added. */
-int		 store_doc(struct store *s, int64_t feed,
-		    const struct entry *v, size_t n, int64_t now);
 /* How many items the merged feed shows (at most 1000). */
 size_t		 count_items(struct store *s);
 
