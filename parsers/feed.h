@@ -5,7 +5,7 @@
  * Every format (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) is parsed into
  * the same two structs: struct feed_info for the channel and one struct
  * entry per item.  The daemon stores exactly this model and `feedd parse`
- * prints exactly this model (../shared/conformance/CONTRACT.md), so there is
+ * prints exactly this model (tests/conformance/CONTRACT.md), so there is
  * one parser for both.
  *
  * Entries are streamed: feed_parse() calls sink->entry once per entry, in

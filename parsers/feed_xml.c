@@ -13,7 +13,7 @@
  * The document is pushed in chunks and no tree is built: memory is bounded
  * by the largest field being read, not by the document.
  *
- * Safety (TECH-NOTES section 4): XML_PARSE_NONET, never NOENT, DTDLOAD or
+ * Safety: XML_PARSE_NONET, never NOENT, DTDLOAD or
  * HUGE, so external entities are never read and libxml2's expansion and
  * depth limits stay in force; the external entity loader refuses
  * everything as a second fence.  Undeclared HTML entities (&nbsp;) are
