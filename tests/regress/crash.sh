@@ -151,10 +151,17 @@ while [ $f -lt $FEEDS ]; do
 	f=$((f + 1))
 done
 
-# A random number of milliseconds in [lo, hi).
+# The kill moments come from one seed, printed so that a failing run can
+# be repeated (FEEDD_TEST_SEED=N).
+seed=${FEEDD_TEST_SEED:-$$}
+echo "# seed $seed (FEEDD_TEST_SEED=$seed repeats it)"
+
+# A random number of milliseconds in [lo, hi), drawn for round ROUND.
 rand_ms() {
 	"$PYTHON3" -c 'import random, sys
-print(random.randrange(int(sys.argv[1]), int(sys.argv[2])))' "$1" "$2"
+random.seed("%s-%s" % (sys.argv[3], sys.argv[4]))
+print(random.randrange(int(sys.argv[1]), int(sys.argv[2])))' \
+	    "$1" "$2" "$seed" "$3"
 }
 
 start_feedd() {
@@ -168,7 +175,7 @@ while [ $round -le $ROUNDS ]; do
 	gen $round || tap_bail "cannot write the feeds"
 	start_feedd
 	# Some rounds die early (start-up, first commits), most mid-ingest.
-	ms=$(rand_ms 50 1500)
+	ms=$(rand_ms 50 1500 $round)
 	sleep "$(echo "$ms" | awk '{ printf "%.3f", $1 / 1000 }')"
 	snapshot "$work/before"
 	kill -KILL "$feedd_pid" 2>/dev/null

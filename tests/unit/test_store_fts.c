@@ -17,6 +17,7 @@
 #include "storage/canon.h"
 #include "storage/store.h"
 #include "storage/store_test.h"
+#include "test_seed.h"
 #include "test_store_util.h"
 
 /* Rows the FTS index itself returns for an FTS5 query. */

@@ -22,6 +22,7 @@
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/store_test.h"
+#include "test_seed.h"
 #include "test_store_util.h"
 
 static void

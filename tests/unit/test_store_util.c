@@ -20,20 +20,6 @@
 char tmpdir[64];
 char dbpath[128];
 
-unsigned
-test_seed(const char *name, unsigned dflt)
-{
-	const char *env;
-	unsigned seed = dflt;
-
-	env = getenv("FEEDD_TEST_SEED");
-	if (env != NULL && *env != '\0')
-		seed = (unsigned)strtoul(env, NULL, 0);
-	fprintf(stderr, "# %s: seed %u (FEEDD_TEST_SEED=%u repeats it)\n",
-	    name, seed, seed);
-	return seed;
-}
-
 void
 setup(void)
 {

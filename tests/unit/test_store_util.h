@@ -28,12 +28,6 @@ extern char dbpath[128];
 void		 setup(void);
 void		 teardown(void);
 
-/*
- * The seed of a random test: dflt, or FEEDD_TEST_SEED from the
- * environment, printed on stderr with the test's name either way, so
- * that a failure can be repeated.
- */
-unsigned	 test_seed(const char *name, unsigned dflt);
 
 /* Opens dbpath, or fails the test. */
 struct store	*open_ok(void);
