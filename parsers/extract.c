@@ -295,19 +295,12 @@ teasers(xmlNodePtr *sel, size_t nsel)
 	int skip;
 
 	for (i = 0; i < nsel; i++)
-		for (n = sel[i]; n != NULL; n = ex_next(n, sel[i], skip)) {
-			skip = 0;
-			if (n->type != XML_ELEMENT_NODE ||
-			    (e = INFO(n)) == NULL)
-				continue;
-			if (e->flags & F_DEAD) {
-				skip = 1;
-				continue;
-			}
-			if (e->tag >= T_H1 && e->tag <= T_H6) {
-				skip = 1;
+		for (n = ex_live_from(sel[i], sel[i]); n != NULL;
+		    n = ex_next_live(n, sel[i], skip)) {
+			e = INFO(n);
+			skip = e->tag >= T_H1 && e->tag <= T_H6;
+			if (skip)
 				k += e->text > 0 && ex_link_density(e) > 0.5;
-			}
 		}
 	return k;
 }

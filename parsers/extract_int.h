@@ -55,6 +55,12 @@ char	*ex_text(xmlNodePtr n, size_t cap);
  * skip_children leaves n's subtree out.  Iterative: no recursion, so any
  * depth is safe. */
 xmlNodePtr ex_next(xmlNodePtr n, xmlNodePtr root, int skip_children);
+/* The live elements of root's subtree (elements with their info, not
+ * removed), in the same order: ex_live_from gives n itself if it is live,
+ * else the next live one; ex_next_live the next after n (past n's subtree
+ * if skip_children).  A removed element's subtree is passed over whole. */
+xmlNodePtr ex_live_from(xmlNodePtr n, xmlNodePtr root);
+xmlNodePtr ex_next_live(xmlNodePtr n, xmlNodePtr root, int skip_children);
 
 /* ---- extract_tree.c: per-element facts */
 

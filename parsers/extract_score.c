@@ -72,27 +72,17 @@ ex_score(struct ex *x)
 	xmlNodePtr n, a;
 	struct einfo *e;
 	double s;
-	int skip, level;
+	int level;
 
-	for (n = x->body; n != NULL; n = ex_next(n, x->body, skip)) {
-		skip = 0;
-		if (n->type != XML_ELEMENT_NODE || (e = INFO(n)) == NULL)
-			continue;
-		if (e->flags & F_DEAD) {
-			skip = 1;
-			continue;
-		}
+	for (n = ex_live_from(x->body, x->body); n != NULL;
+	    n = ex_next_live(n, x->body, 0)) {
+		e = INFO(n);
 		e->flags &= ~F_SCORED;
 		e->score = 0;
 	}
-	for (n = x->body; n != NULL; n = ex_next(n, x->body, skip)) {
-		skip = 0;
-		if (n->type != XML_ELEMENT_NODE || (e = INFO(n)) == NULL)
-			continue;
-		if (e->flags & F_DEAD) {
-			skip = 1;
-			continue;
-		}
+	for (n = ex_live_from(x->body, x->body); n != NULL;
+	    n = ex_next_live(n, x->body, 0)) {
+		e = INFO(n);
 		if (!scorable(e) || e->text < 25)
 			continue;
 		s = 1 + e->commas + (e->text / 100 < 3 ? e->text / 100 : 3);
@@ -107,14 +97,9 @@ ex_score(struct ex *x)
 			    level == 1 ? 2 : level * 3);
 		}
 	}
-	for (n = x->body; n != NULL; n = ex_next(n, x->body, skip)) {
-		skip = 0;
-		if (n->type != XML_ELEMENT_NODE || (e = INFO(n)) == NULL)
-			continue;
-		if (e->flags & F_DEAD) {
-			skip = 1;
-			continue;
-		}
+	for (n = ex_live_from(x->body, x->body); n != NULL;
+	    n = ex_next_live(n, x->body, 0)) {
+		e = INFO(n);
 		if (e->flags & F_SCORED)
 			e->score *= 1 - ex_link_density(e);
 	}
@@ -138,16 +123,11 @@ ex_top_candidate(struct ex *x)
 	xmlNodePtr top[NTOP] = { NULL }, n, p;
 	struct einfo *e;
 	double last, thresh;
-	int skip, i, k, nalt, cnt;
+	int i, k, nalt, cnt;
 
-	for (n = x->body; n != NULL; n = ex_next(n, x->body, skip)) {
-		skip = 0;
-		if (n->type != XML_ELEMENT_NODE || (e = INFO(n)) == NULL)
-			continue;
-		if (e->flags & F_DEAD) {
-			skip = 1;
-			continue;
-		}
+	for (n = ex_live_from(x->body, x->body); n != NULL;
+	    n = ex_next_live(n, x->body, 0)) {
+		e = INFO(n);
 		if (!(e->flags & F_SCORED))
 			continue;
 		for (i = 0; i < NTOP; i++) {
@@ -612,18 +592,11 @@ ex_trim_tail(struct ex *x, xmlNodePtr *sel, size_t nsel)
 	(void)x;
 	for (i = 0; i < nsel; i++) {
 		total += INFO(sel[i])->text;
-		for (n = sel[i]; n != NULL; n = ex_next(n, sel[i], skip)) {
-			skip = 0;
-			if (n->type != XML_ELEMENT_NODE ||
-			    (e = INFO(n)) == NULL)
+		for (n = ex_live_from(sel[i], sel[i]); n != NULL;
+		    n = ex_next_live(n, sel[i], skip)) {
+			skip = leaf_block(INFO(n));
+			if (!skip)
 				continue;
-			if (e->flags & F_DEAD) {
-				skip = 1;
-				continue;
-			}
-			if (!leaf_block(e))
-				continue;
-			skip = 1;
 			if (nleaf == cap) {
 				cap = cap ? cap * 2 : 64;
 				leaf = xreallocarray(leaf, cap, sizeof(*leaf));

@@ -66,6 +66,26 @@ ex_next(xmlNodePtr n, xmlNodePtr root, int skip_children)
 	return NULL;
 }
 
+xmlNodePtr
+ex_live_from(xmlNodePtr n, xmlNodePtr root)
+{
+	while (n != NULL) {
+		if (n->type != XML_ELEMENT_NODE || INFO(n) == NULL)
+			n = ex_next(n, root, 0);
+		else if (INFO(n)->flags & F_DEAD)
+			n = ex_next(n, root, 1);
+		else
+			return n;
+	}
+	return NULL;
+}
+
+xmlNodePtr
+ex_next_live(xmlNodePtr n, xmlNodePtr root, int skip_children)
+{
+	return ex_live_from(ex_next(n, root, skip_children), root);
+}
+
 int
 ex_is_space(int c)
 {
