@@ -278,31 +278,40 @@ has_tag(const char *s)
 	return 0;
 }
 
+/*
+ * The bytes of the captured value, decoded from base64 if they were: its
+ * serialised markup when the field held elements or is XHTML (*markup
+ * set), else its text.  NULL when the field was empty.
+ */
+static const char *
+cap_source(struct fmap *m, struct fmap_text *t, size_t *n, int *markup)
+{
+	cap_unbase64(m, t);
+	*markup = t->children || m->cap.type == T_XHTML;
+	if (*markup) {
+		*n = t->markup->len;
+		return t->markup->data;
+	}
+	*n = t->raw->len;
+	return t->raw->data;
+}
+
 /* The captured value, as plain text. */
 static char *
 cap_text(struct fmap *m, struct fmap_text *t)
 {
 	const char *src;
 	size_t n;
+	int markup;
 
-	cap_unbase64(m, t);
-	if (t->children || m->cap.type == T_XHTML) {
-		src = t->markup->data;
-		n = t->markup->len;
-	} else {
-		src = t->raw->data;
-		n = t->raw->len;
-		if (src == NULL)
-			return NULL;
-		/* Atom 0.3 mode="escaped" is markup whatever the type
-		 * says, as cap_html reads it. */
-		if ((m->cap.type == T_TEXT && !m->cap.escaped) ||
-		    (m->cap.type != T_HTML && !m->cap.escaped &&
-		    !looks_like_html(src) && !has_tag(src)))
-			return feed_collapse(xstrndup(src, n), FEED_BLANKS_XML);
-	}
-	if (src == NULL)
+	if ((src = cap_source(m, t, &n, &markup)) == NULL)
 		return NULL;
+	/* Atom 0.3 mode="escaped" is markup whatever the type says, as
+	 * cap_html reads it. */
+	if (!markup && ((m->cap.type == T_TEXT && !m->cap.escaped) ||
+	    (m->cap.type != T_HTML && !m->cap.escaped &&
+	    !looks_like_html(src) && !has_tag(src))))
+		return feed_collapse(xstrndup(src, n), FEED_BLANKS_XML);
 	return html_to_text(src, n);
 }
 
@@ -359,22 +368,13 @@ cap_html(struct fmap *m, struct fmap_text *t)
 {
 	const char *src;
 	size_t n;
+	int markup;
 
-	cap_unbase64(m, t);
-	if (t->children || m->cap.type == T_XHTML) {
-		src = t->markup->data;
-		n = t->markup->len;
-	} else {
-		src = t->raw->data;
-		if (src == NULL)
-			return NULL;
-		n = t->raw->len;
-		/* Atom type="text" is literal text (RFC 4287 3.1.1.1). */
-		if (m->cap.type == T_TEXT && !m->cap.escaped)
-			return html_escape(src, n);
-	}
-	if (src == NULL)
+	if ((src = cap_source(m, t, &n, &markup)) == NULL)
 		return NULL;
+	/* Atom type="text" is literal text (RFC 4287 3.1.1.1). */
+	if (!markup && m->cap.type == T_TEXT && !m->cap.escaped)
+		return html_escape(src, n);
 	return html_sanitize(src, n, m->cap.base);
 }
 
