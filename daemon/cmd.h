@@ -2,11 +2,11 @@
  * cmd.h: feedd's subcommands, one cmd_*.c file each group, run by main.c
  * from its command table.
  *
- * Two kinds.  The config and control commands take the options main.c
- * parses for every command (-c, -s, --failing, --wait, --timeout) and get
- * them in a struct cmd_opts.  The document commands (parse, extract,
- * discover) have options of their own and get argv as given, argv[0]
- * being the command's name.  Either returns the process exit status.
+ * main.c parses every command's options by its row of the table (-c,
+ * -s, --failing, --wait, --timeout for the config and control commands;
+ * --url, --charset, --list for the document commands parse, extract and
+ * discover) and hands them over in a struct cmd_opts.  Each returns the
+ * process exit status.
  */
 #ifndef FEEDD_CMD_H
 #define FEEDD_CMD_H
@@ -19,6 +19,9 @@ struct cmd_opts {
 	int		 failing;	/* --failing */
 	int		 wait;		/* --wait */
 	int		 timeout;	/* --timeout, seconds */
+	const char	*url;		/* --url: the document's address */
+	const char	*charset;	/* --charset: its declared charset */
+	const char	*list;		/* --list: a file naming the inputs */
 	int		 argc;		/* operands, as many as the */
 	char		**argv;		/* table allows */
 };
@@ -40,18 +43,18 @@ int	cmd_refresh(const struct cmd_opts *o);
 /* cmd_parse.c: `feedd parse [--url URL] [--charset CS] FILE|-`: parse one
  * document and print the contract JSON on stdout, entries streamed as
  * they are parsed.  0, 1 or 2. */
-int	cmd_parse(int argc, char *argv[]);
+int	cmd_parse(const struct cmd_opts *o);
 
 /* cmd_extract.c: `feedd extract [--url URL] [--charset CS] FILE|-`: find
  * the article in one HTML page and print it as JSON on stdout.  0 (also
  * when the page holds no article), 1 when the input is not an HTML page
  * or cannot be read, 2 on a usage error. */
-int	cmd_extract(int argc, char *argv[]);
+int	cmd_extract(const struct cmd_opts *o);
 
 /* cmd_discover.c: `feedd discover URL|FILE|-`: the feeds a web page links
  * (<link rel="alternate" type="application/rss+xml" ...>), one a line,
  * so that one can pick the feed of a site one knows by its address.
  * 0, 1 or 2. */
-int	cmd_discover(int argc, char *argv[]);
+int	cmd_discover(const struct cmd_opts *o);
 
 #endif

@@ -36,12 +36,6 @@ struct got {
 };
 
 static void
-usage(void)
-{
-	fputs("usage: feedd discover URL|FILE|-\n", stderr);
-}
-
-static void
 put(const char *s)
 {
 	char *e;
@@ -196,7 +190,7 @@ put_line(const char *url, const char *kind, const char *title)
 }
 
 int
-cmd_discover(int argc, char *argv[])
+cmd_discover(const struct cmd_opts *o)
 {
 	struct discover_link *links;
 	struct feed_parse_opts po;
@@ -208,15 +202,7 @@ cmd_discover(int argc, char *argv[])
 	size_t i, n;
 	int rc = 1;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage();
-		return 0;
-	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
-		usage();
-		return 2;
-	}
-	src = argv[1];
+	src = o->argv[0];
 	memset(&g, 0, sizeof(g));
 	buf_init(&g.body, FEED_MAX_SIZE);
 	if (strncasecmp(src, "http://", 7) == 0 ||

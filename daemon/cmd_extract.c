@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +33,6 @@
 #include "parsers/extract.h"
 #include "parsers/feed.h"
 #include "base/util.h"
-
-static void
-usage(void)
-{
-	fputs("usage: feedd extract [--url URL] [--charset CHARSET] "
-	    "FILE|- ...\n"
-	    "       feedd extract [--charset CHARSET] --list LIST\n", stderr);
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -185,49 +176,16 @@ list(const char *path, const char *charset)
 }
 
 int
-cmd_extract(int argc, char *argv[])
+cmd_extract(const struct cmd_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "charset", required_argument, NULL, 'c' },
-		{ "list", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *url = NULL, *charset = NULL, *listfile = NULL;
-	int ch, i, rc, status = 0;
+	int i, rc, status = 0;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
-			url = optarg;
-			break;
-		case 'c':
-			charset = optarg;
-			break;
-		case 'l':
-			listfile = optarg;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			usage();
-			return 2;
-		}
-	}
-	if ((listfile == NULL && argc - optind < 1) ||
-	    (listfile != NULL && (argc - optind != 0 || url != NULL))) {
-		usage();
-		return 2;
-	}
 	feed_init();
-	if (listfile != NULL)
-		status = list(listfile, charset);
+	if (o->list != NULL)
+		status = list(o->list, o->charset);
 	else
-		for (i = optind; i < argc; i++) {
-			rc = one(argv[i], url, charset, argc - optind > 1);
+		for (i = 0; i < o->argc; i++) {
+			rc = one(o->argv[i], o->url, o->charset, o->argc > 1);
 			if (rc == -1) {
 				status = 1;
 				break;

@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +39,6 @@ struct out {
 	FILE	*fp;
 	int	 started;
 };
-
-static void
-usage(void)
-{
-	fputs("usage: feedd parse [--url URL] [--charset CHARSET] FILE|- "
-	    "[FILE...]\n", stderr);
-}
 
 /*
  * A small JSON writer instead of jansson's: building a json_t per entry
@@ -315,45 +307,20 @@ parse_one(const char *path, struct feed_parse_opts *opts)
  * typical feed.
  */
 int
-cmd_parse(int argc, char *argv[])
+cmd_parse(const struct cmd_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "charset", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct feed_parse_opts opts;
-	int ch, i, rc = 0;
+	int i, rc = 0;
 
 	memset(&opts, 0, sizeof(opts));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
-			opts.url = optarg;
-			break;
-		case 'c':
-			opts.charset = optarg;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			usage();
-			return 2;
-		}
-	}
-	if (argc - optind < 1) {
-		usage();
-		return 2;
-	}
+	opts.url = o->url;
+	opts.charset = o->charset;
 	opts.max_size = CMD_PARSE_MAX;
 	feed_init();
 	/* stdout is written in large blocks, by this thread only. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	for (i = optind; i < argc; i++)
-		if (parse_one(argv[i], &opts) != 0)
+	for (i = 0; i < o->argc; i++)
+		if (parse_one(o->argv[i], &opts) != 0)
 			rc = 1;
 	feed_cleanup();
 	if (fflush(stdout) == EOF) {

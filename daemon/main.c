@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 #define REFRESH_WAIT	120	/* seconds `feedd refresh --wait` waits */
 
 static void __attribute__((noreturn))
-usage(void)
+usage_all(void)
 {
 	fprintf(stderr,
 	    "usage: feedd [-d] [-c FILE]\n"
@@ -94,27 +95,48 @@ run(const struct cmd_opts *o)
 }
 
 /* Long options a row may take besides --help and --version. */
-#define CMD_FAILING	0x1	/* --failing */
-#define CMD_WAIT	0x2	/* --wait, --timeout */
+#define CMD_FAILING	0x01	/* --failing */
+#define CMD_WAIT	0x02	/* --wait, --timeout */
+#define CMD_URL		0x04	/* --url */
+#define CMD_CHARSET	0x08	/* --charset */
+#define CMD_LIST	0x10	/* --list, instead of operands and --url */
+
+#define ANY		INT_MAX	/* operands without a limit */
 
 static const struct cmd_entry {
 	const char	*name;		/* NULL: no subcommand, the daemon */
-	const char	*opts;		/* getopt letters; NULL: its own */
-	int		 flags;		/* CMD_FAILING, CMD_WAIT */
+	const char	*opts;		/* getopt letters */
+	int		 flags;		/* CMD_* */
 	int		 minargs, maxargs;	/* operands */
 	int		(*exec)(const struct cmd_opts *);
-	int		(*exec_argv)(int, char *[]);
+	const char	*usage;		/* its own usage; NULL: feedd's */
 } commands[] = {
 	{ "check-config", "c:", 0, 0, 0, cmd_check_config, NULL },
 	{ "status", "c:s:", CMD_FAILING, 0, 1, cmd_status, NULL },
 	{ "refresh", "c:s:", CMD_WAIT, 0, 1, cmd_refresh, NULL },
 	{ "import-opml", "", 0, 1, 1, cmd_import_opml, NULL },
 	{ "export-opml", "c:", 0, 0, 0, cmd_export_opml, NULL },
-	{ "parse", NULL, 0, 0, 0, NULL, cmd_parse },
-	{ "extract", NULL, 0, 0, 0, NULL, cmd_extract },
-	{ "discover", NULL, 0, 0, 0, NULL, cmd_discover },
+	{ "parse", "", CMD_URL | CMD_CHARSET, 1, ANY, cmd_parse,
+	    "usage: feedd parse [--url URL] [--charset CHARSET] FILE|- "
+	    "[FILE...]\n" },
+	{ "extract", "", CMD_URL | CMD_CHARSET | CMD_LIST, 1, ANY, cmd_extract,
+	    "usage: feedd extract [--url URL] [--charset CHARSET] "
+	    "FILE|- ...\n"
+	    "       feedd extract [--charset CHARSET] --list LIST\n" },
+	{ "discover", "", 0, 1, 1, cmd_discover,
+	    "usage: feedd discover URL|FILE|-\n" },
 	{ NULL, "c:d", 0, 0, 0, run, NULL },
 };
+
+/* The row's usage on stderr, exit 2. */
+static void __attribute__((noreturn))
+usage(const struct cmd_entry *c)
+{
+	if (c->usage == NULL)
+		usage_all();
+	fputs(c->usage, stderr);
+	exit(2);
+}
 
 /* The row for argv[1], or the daemon's. */
 static const struct cmd_entry *
@@ -140,6 +162,9 @@ parse_options(const struct cmd_entry *c, int argc, char *argv[],
 		{ "failing", no_argument, NULL, 'F' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "url", required_argument, NULL, 'U' },
+		{ "charset", required_argument, NULL, 'C' },
+		{ "list", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *end;
@@ -158,12 +183,12 @@ parse_options(const struct cmd_entry *c, int argc, char *argv[],
 			break;
 		case 'F':
 			if (!(c->flags & CMD_FAILING))
-				usage();
+				usage(c);
 			o->failing = 1;
 			break;
 		case 'W':
 			if (!(c->flags & CMD_WAIT))
-				usage();
+				usage(c);
 			o->wait = 1;
 			break;
 		case 'T':
@@ -171,25 +196,49 @@ parse_options(const struct cmd_entry *c, int argc, char *argv[],
 			if (!(c->flags & CMD_WAIT) || *optarg == '\0' ||
 			    *end != '\0' || o->timeout < 1 ||
 			    o->timeout > 86400)
-				usage();
+				usage(c);
+			break;
+		case 'U':
+			if (!(c->flags & CMD_URL))
+				usage(c);
+			o->url = optarg;
+			break;
+		case 'C':
+			if (!(c->flags & CMD_CHARSET))
+				usage(c);
+			o->charset = optarg;
+			break;
+		case 'L':
+			if (!(c->flags & CMD_LIST))
+				usage(c);
+			o->list = optarg;
 			break;
 		case 'h':
+			/* A document command's --help is its usage line. */
+			if (c->usage != NULL) {
+				fputs(c->usage, stderr);
+				exit(0);
+			}
 			help();
 			exit(0);
 		case 'V':
 			printf("feedd %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
-			usage();
+			usage(c);
 		}
 	}
 	o->argc = argc - optind;
 	o->argv = argv + optind;
-	if (o->argc < c->minargs || o->argc > c->maxargs)
-		usage();
+	/* --list names the inputs: no operand, no --url beside it. */
+	if (o->list != NULL) {
+		if (o->argc > 0 || o->url != NULL)
+			usage(c);
+	} else if (o->argc < c->minargs || o->argc > c->maxargs)
+		usage(c);
 	/* --failing lists the failing feeds; NAME shows one feed. */
 	if (o->failing && o->argc > 0)
-		usage();
+		usage(c);
 }
 
 int
@@ -199,8 +248,6 @@ main(int argc, char *argv[])
 	struct cmd_opts o;
 
 	c = find_command(argc, argv);
-	if (c->exec_argv != NULL)
-		return c->exec_argv(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.conf_path = DEFAULT_CONF;
 	o.timeout = REFRESH_WAIT;
