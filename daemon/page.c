@@ -461,8 +461,6 @@ page_status_json(const struct page_data *d, struct buf *out)
 {
 	json_t *root, *a;
 	size_t *ix, i, failing = 0;
-	char *s;
-	int rc;
 
 	ix = feed_order(d);
 	root = json_object();
@@ -482,13 +480,5 @@ page_status_json(const struct page_data *d, struct buf *out)
 		json_array_append_new(a, json_entry(&d->items[i]));
 	json_object_set_new(root, "entries", a);
 	free(ix);
-	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (s == NULL)
-		return -1;
-	rc = buf_add(out, s, strlen(s));
-	if (rc == 0)
-		rc = buf_addch(out, '\n');
-	free(s);
-	return rc;
+	return render_json_dump(root, out);
 }

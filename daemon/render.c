@@ -729,14 +729,29 @@ json_item(const struct render_channel *ch, const struct store_item *it)
 	return o;
 }
 
+int
+render_json_dump(json_t *root, struct buf *out)
+{
+	char *s;
+	int rc;
+
+	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		return -1;
+	rc = buf_add(out, s, strlen(s));
+	if (rc == 0)
+		rc = buf_addch(out, '\n');
+	free(s);
+	return rc;
+}
+
 static int
 render_json(const struct render_channel *ch, const struct store_item *items,
     size_t nitems, struct buf *out)
 {
 	json_t *root, *a;
-	char *s;
 	size_t i;
-	int rc;
 
 	root = json_object();
 	json_object_set_new(root, "version",
@@ -749,15 +764,7 @@ render_json(const struct render_channel *ch, const struct store_item *items,
 	for (i = 0; i < nitems; i++)
 		json_array_append_new(a, json_item(ch, &items[i]));
 	json_object_set_new(root, "items", a);
-	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (s == NULL)
-		return -1;
-	rc = buf_add(out, s, strlen(s));
-	if (rc == 0)
-		rc = buf_addch(out, '\n');
-	free(s);
-	return rc;
+	return render_json_dump(root, out);
 }
 
 int

@@ -56,5 +56,8 @@ char	*render_text_clean(const char *s);
  * t in RFC 3339. */
 struct json_t *render_json_text(const char *s);
 struct json_t *render_json_date(int64_t t);
+/* Appends root to out as an indented JSON document and a newline, keys in
+ * their order, and drops the caller's reference to root.  0 or -1. */
+int	 render_json_dump(struct json_t *root, struct buf *out);
 
 #endif
