@@ -167,76 +167,69 @@ start_tag(struct buf *b, xmlNodePtr n)
 	buf_addch(b, '>');
 }
 
+static int
+html_down(xmlNodePtr n, void *b)
+{
+	if (n->type == XML_ELEMENT_NODE && !ex_dead(n)) {
+		start_tag(b, n);
+		return 1;
+	}
+	if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+	    n->content != NULL)
+		put_escaped(b, (const char *)n->content, 0);
+	return 0;
+}
+
+static void
+html_up(xmlNodePtr n, void *b)
+{
+	if (n->type == XML_ELEMENT_NODE && !ex_dead(n) &&
+	    !is_void((const char *)n->name)) {
+		buf_addstr(b, "</");
+		buf_addstr(b, (const char *)n->name);
+		buf_addch(b, '>');
+	}
+}
+
 /* Writes root's live subtree as HTML (the sanitizer filters it). */
 static void
 serialize(struct buf *b, xmlNodePtr root)
 {
-	xmlNodePtr n = root;
+	ex_walk(root, html_down, html_up, b);
+}
 
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE && !ex_dead(n)) {
-			start_tag(b, n);
-			if (n->children != NULL) {
-				n = n->children;
-				continue;
-			}
-		} else if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
-			put_escaped(b, (const char *)n->content, 0);
-		for (;;) {
-			if (n->type == XML_ELEMENT_NODE && !ex_dead(n) &&
-			    !is_void((const char *)n->name)) {
-				buf_addstr(b, "</");
-				buf_addstr(b, (const char *)n->name);
-				buf_addch(b, '>');
-			}
-			if (n == root)
-				return;
-			if (n->next != NULL) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
+static int
+text_down(xmlNodePtr n, void *b)
+{
+	struct einfo *e;
+
+	if (n->type == XML_ELEMENT_NODE && !ex_dead(n)) {
+		e = INFO(n);
+		if (e != NULL && ex_block((enum tag)e->tag))
+			buf_addch(b, '\n');
+		else if (e != NULL && (e->tag == T_TD || e->tag == T_TH))
+			buf_addch(b, ' ');
+		return 1;
 	}
+	if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+	    n->content != NULL)
+		buf_addstr(b, (const char *)n->content);
+	return 0;
+}
+
+static void
+text_up(xmlNodePtr n, void *b)
+{
+	if (n->type == XML_ELEMENT_NODE && !ex_dead(n) && INFO(n) != NULL &&
+	    ex_block((enum tag)INFO(n)->tag))
+		buf_addch(b, '\n');
 }
 
 /* Appends root's live text, a line per block. */
 static void
 text_of(struct buf *b, xmlNodePtr root)
 {
-	xmlNodePtr n = root;
-	struct einfo *e;
-
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE && !ex_dead(n)) {
-			e = INFO(n);
-			if (e != NULL && ex_block((enum tag)e->tag))
-				buf_addch(b, '\n');
-			else if (e != NULL && (e->tag == T_TD ||
-			    e->tag == T_TH))
-				buf_addch(b, ' ');
-			if (n->children != NULL) {
-				n = n->children;
-				continue;
-			}
-		} else if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
-			buf_addstr(b, (const char *)n->content);
-		for (;;) {
-			if (n->type == XML_ELEMENT_NODE && !ex_dead(n) &&
-			    INFO(n) != NULL &&
-			    ex_block((enum tag)INFO(n)->tag))
-				buf_addch(b, '\n');
-			if (n == root)
-				return;
-			if (n->next != NULL) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
-	}
+	ex_walk(root, text_down, text_up, b);
 }
 
 /* Collapses blanks inside lines, drops empty lines; NULL if empty. */

@@ -60,6 +60,11 @@ xmlNodePtr ex_next(xmlNodePtr n, xmlNodePtr root, int skip_children);
  * else the next live one; ex_next_live the next after n (past n's subtree
  * if skip_children).  A removed element's subtree is passed over whole. */
 xmlNodePtr ex_live_from(xmlNodePtr n, xmlNodePtr root);
+/* A depth-first walk of root's subtree, iterative (any depth is safe):
+ * down(n, arg) as each node is reached, and its children are walked if it
+ * returns nonzero; up(n, arg) once n and everything below it are done. */
+void	ex_walk(xmlNodePtr root, int (*down)(xmlNodePtr, void *),
+	    void (*up)(xmlNodePtr, void *), void *arg);
 xmlNodePtr ex_next_live(xmlNodePtr n, xmlNodePtr root, int skip_children);
 
 /* ---- extract_tree.c: per-element facts */

@@ -66,6 +66,30 @@ ex_next(xmlNodePtr n, xmlNodePtr root, int skip_children)
 	return NULL;
 }
 
+void
+ex_walk(xmlNodePtr root, int (*down)(xmlNodePtr, void *),
+    void (*up)(xmlNodePtr, void *), void *arg)
+{
+	xmlNodePtr n = root;
+
+	for (;;) {
+		if (down(n, arg) && n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		for (;;) {
+			up(n, arg);
+			if (n == root)
+				return;
+			if (n->next != NULL) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
 xmlNodePtr
 ex_live_from(xmlNodePtr n, xmlNodePtr root)
 {
@@ -486,6 +510,47 @@ roll_up(xmlNodePtr n)
 	}
 }
 
+struct stats_walk {
+	struct ex	*x;
+	xmlNodePtr	 root;
+	ex_judge_fn	 fn;
+};
+
+static int
+stats_down(xmlNodePtr n, void *arg)
+{
+	struct einfo *e;
+
+	(void)arg;
+	if (n->type == XML_ELEMENT_NODE && (e = INFO(n)) != NULL &&
+	    !(e->flags & F_DEAD)) {
+		e->text = e->link = e->commas = 0;
+		e->np = e->nimg = e->nli = e->ninput = e->nembed = 0;
+		e->nhead = e->nblock = 0;
+		return 1;
+	}
+	if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+	    n->content != NULL && n->parent != NULL && INFO(n->parent) != NULL)
+		count_text((const char *)n->content, &INFO(n->parent)->text,
+		    &INFO(n->parent)->commas);
+	return 0;
+}
+
+/* n is done: judge it, or add its counts to its parent's. */
+static void
+stats_up(xmlNodePtr n, void *arg)
+{
+	struct stats_walk *w = arg;
+
+	if (n->type != XML_ELEMENT_NODE || INFO(n) == NULL ||
+	    (INFO(n)->flags & F_DEAD) || n == w->root)
+		return;
+	if (w->fn != NULL && w->fn(w->x, n))
+		INFO(n)->flags |= F_DEAD;
+	else
+		roll_up(n);
+}
+
 /*
  * Post-order over root's live subtree: each element's counts are summed
  * from its live children, then fn (if any) may kill it, in which case
@@ -494,42 +559,9 @@ roll_up(xmlNodePtr n)
 void
 ex_stats(struct ex *x, xmlNodePtr root, ex_judge_fn fn)
 {
-	xmlNodePtr n = root;
-	struct einfo *e;
+	struct stats_walk w = { x, root, fn };
 
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE && (e = INFO(n)) != NULL &&
-		    !(e->flags & F_DEAD)) {
-			e->text = e->link = e->commas = 0;
-			e->np = e->nimg = e->nli = e->ninput = e->nembed = 0;
-			e->nhead = e->nblock = 0;
-			if (n->children != NULL) {
-				n = n->children;
-				continue;
-			}
-		} else if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL &&
-		    n->parent != NULL && INFO(n->parent) != NULL)
-			count_text((const char *)n->content,
-			    &INFO(n->parent)->text, &INFO(n->parent)->commas);
-		/* n is done: finish it and the ancestors it completes. */
-		for (;;) {
-			if (n->type == XML_ELEMENT_NODE && INFO(n) != NULL &&
-			    !(INFO(n)->flags & F_DEAD)) {
-				if (fn != NULL && n != root && fn(x, n))
-					INFO(n)->flags |= F_DEAD;
-				else if (n != root)
-					roll_up(n);
-			}
-			if (n == root)
-				return;
-			if (n->next != NULL) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
-	}
+	ex_walk(root, stats_down, stats_up, &w);
 }
 
 double
