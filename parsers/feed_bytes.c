@@ -18,6 +18,7 @@
 #include "feed.h"
 #include "feed_bytes.h"
 #include "feed_int.h"
+#include "base/swar.h"
 #include "base/util.h"
 
 /* Why tagscan said no. */
@@ -265,6 +266,41 @@ is_reference(const char *doc, size_t len, size_t i)
 }
 
 /*
+ * The length of the run of p[0..lim) that sp (one of fbytes_filter's
+ * tables) passes as plain.  The section's special bytes are the C0
+ * controls and c1, c2: eight bytes are checked at a time, and a tab,
+ * newline or return, which the word test also stops at, is passed over.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t lim, const unsigned char *sp,
+    unsigned char c1, unsigned char c2)
+{
+	uint64_t x, m;
+	size_t n = 0;
+
+	for (;;) {
+		while (n + 8 <= lim) {
+			x = swar_load(p + n);
+			m = swar_below(x, 0x20) | swar_eq(x, c1) |
+			    swar_eq(x, c2);
+			if (m != 0) {
+				n += swar_first(m);
+				break;
+			}
+			n += 8;
+		}
+		if (n + 8 > lim) {
+			while (n < lim && !sp[p[n]])
+				n++;
+			return n;
+		}
+		if (sp[p[n]])
+			return n;
+		n++;
+	}
+}
+
+/*
  * Copies the next piece of an ASCII-based document into out (at most
  * FBYTES_CHUNK + 5 bytes), cleaning what XML 1.0 forbids but feeds are full of:
  * C0 controls are dropped, a bare '&' becomes "&amp;", "&#X" "&#x" and a
@@ -299,8 +335,9 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 		sp = special[*mode];
 		lim = len - off < FBYTES_CHUNK - w ? len - off :
 		    FBYTES_CHUNK - w;
-		for (n = 0; n < lim && !sp[(unsigned char)doc[off + n]]; n++)
-			;
+		n = plain_run((const unsigned char *)doc + off, lim, sp,
+		    *mode == 0 ? '<' : *mode == 1 ? ']' : '-',
+		    *mode == 0 ? '&' : *mode == 1 ? ']' : '-');
 		memcpy(out + w, doc + off, n);
 		w += n;
 		off += n;

@@ -1,0 +1,70 @@
+/*
+ * swar.h: finding bytes eight at a time in a 64-bit word ("SIMD within a
+ * register"), for the scans that run over every byte of a document: the
+ * pre-parse filter, the sanitizer's escaping and the JSON writer.
+ *
+ * swar_eq and swar_below give a mask with the high bit of each byte that
+ * matches.  They use the borrow trick, which can set a false bit only in
+ * a byte above a true one; swar_load puts the first byte in memory into
+ * the lowest byte of the word, so the lowest bit set (swar_first) is
+ * always a real match, the first in memory.  Whether a mask is zero is
+ * exact either way.  Header only: these are a few instructions each and
+ * belong inlined in the loops that use them.
+ */
+#ifndef FEEDD_SWAR_H
+#define FEEDD_SWAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SWAR_ONES	0x0101010101010101ULL
+#define SWAR_HIGHS	0x8080808080808080ULL
+
+/* The eight bytes at p, the first in the lowest byte. */
+static inline uint64_t
+swar_load(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/* The bytes of x equal to c. */
+static inline uint64_t
+swar_eq(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (SWAR_ONES * c);
+
+	return (y - SWAR_ONES) & ~y & SWAR_HIGHS;
+}
+
+/* The bytes of x below n (n at most 0x80). */
+static inline uint64_t
+swar_below(uint64_t x, unsigned char n)
+{
+	return (x - SWAR_ONES * n) & ~x & SWAR_HIGHS;
+}
+
+/* The index (0-7) of the first byte in a non-zero mask. */
+static inline size_t
+swar_first(uint64_t mask)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(mask) >> 3;
+#else
+	size_t i = 0;
+
+	while ((mask & 0x80) == 0) {
+		mask >>= 8;
+		i++;
+	}
+	return i;
+#endif
+}
+
+#endif
