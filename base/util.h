@@ -60,8 +60,32 @@ int64_t	 sat_parse_digits(const char *s, const char **end);
  * points past U+10FFFF are invalid).
  */
 size_t	 utf8_decode(const unsigned char *p, size_t len, uint32_t *cp);
-/* cp (at most U+10FFFF) as UTF-8 into out (4 bytes); its length. */
-size_t	 utf8_encode(uint32_t cp, char *out);
+/* cp (at most U+10FFFF) as UTF-8 into out (4 bytes); its length.
+ * Inline: the decoders of legacy charsets call it for every byte. */
+static inline size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
 
 /*
  * A copy of s fit for one line of a log or a terminal; caller frees.

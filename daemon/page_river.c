@@ -252,7 +252,7 @@ entity(const char *s, struct buf *out)
 	    { { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
 	      { "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " } };
 	unsigned long c;
-	char *end;
+	char *end, u[4];
 	size_t i;
 
 	for (i = 0; i < NELEM(named); i++)
@@ -269,18 +269,9 @@ entity(const char *s, struct buf *out)
 	if (*end != ';' || end == s + 1 || c == 0 || c > 0x10ffff ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
-	if (c < 0x80)
-		buf_addch(out, c < 0x20 ? ' ' : (char)c);
-	else if (c < 0x800)
-		buf_printf(out, "%c%c", 0xc0 | (int)(c >> 6),
-		    0x80 | (int)(c & 63));
-	else if (c < 0x10000)
-		buf_printf(out, "%c%c%c", 0xe0 | (int)(c >> 12),
-		    0x80 | (int)(c >> 6 & 63), 0x80 | (int)(c & 63));
-	else
-		buf_printf(out, "%c%c%c%c", 0xf0 | (int)(c >> 18),
-		    0x80 | (int)(c >> 12 & 63), 0x80 | (int)(c >> 6 & 63),
-		    0x80 | (int)(c & 63));
+	if (c < 0x20)
+		c = ' ';
+	buf_add(out, u, utf8_encode((uint32_t)c, u));
 	return (size_t)(end - s) + 1;
 }
 

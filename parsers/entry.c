@@ -200,15 +200,7 @@ fix_c1(char **p)
 		if (q[0] == 0xc2 && q[1] >= 0x80 && q[1] < 0xa0) {
 			c = cp[q[1] - 0x80];
 			q += 2;
-			if (c < 0x800) {
-				*w++ = (unsigned char)(0xc0 | (c >> 6));
-				*w++ = (unsigned char)(0x80 | (c & 0x3f));
-			} else {
-				*w++ = (unsigned char)(0xe0 | (c >> 12));
-				*w++ = (unsigned char)(0x80 |
-				    ((c >> 6) & 0x3f));
-				*w++ = (unsigned char)(0x80 | (c & 0x3f));
-			}
+			w += utf8_encode(c, (char *)w);
 		} else
 			*w++ = *q++;
 	}

@@ -473,16 +473,7 @@ fbytes_legacy_to_utf8(const char *doc, size_t len, int is1252, char *outp)
 			c = c1[c - 0x80];
 		else if (c >= 0xa0 && !is1252)
 			c = latin2[c - 0xa0];
-		if (c < 0x80)
-			*w++ = (unsigned char)c;
-		else if (c < 0x800) {
-			*w++ = (unsigned char)(0xc0 | (c >> 6));
-			*w++ = (unsigned char)(0x80 | (c & 0x3f));
-		} else {
-			*w++ = (unsigned char)(0xe0 | (c >> 12));
-			*w++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-			*w++ = (unsigned char)(0x80 | (c & 0x3f));
-		}
+		w += utf8_encode(c, (char *)w);
 	}
 	return (size_t)(w - (unsigned char *)outp);
 }

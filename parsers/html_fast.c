@@ -53,31 +53,6 @@ is_xml_char(uint32_t c)
 	    (c >= 0x10000 && c <= 0x10ffff);
 }
 
-static size_t
-put_utf8(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /*
  * Decodes the reference at p ('&'); writes UTF-8 to out (4 bytes room),
  * sets *olen and returns the bytes consumed, or 0 to give up.  A '&'
@@ -109,7 +84,7 @@ fast_entity(const char *p, char *out, size_t *olen)
 		}
 		if (p[i] != ';' || !is_xml_char(c))
 			return 0;
-		*olen = put_utf8(c, out);
+		*olen = utf8_encode(c, out);
 		return i + 1;
 	}
 	/*
@@ -129,7 +104,7 @@ fast_entity(const char *p, char *out, size_t *olen)
 		return 1;
 	if (!is_xml_char(e->value))
 		return 0;
-	*olen = put_utf8(e->value, out);
+	*olen = utf8_encode(e->value, out);
 	return i + 1;
 }
 
