@@ -410,47 +410,48 @@ has_markup(const char *html, size_t len)
 	    memchr(html, '\xc2', len) != NULL;
 }
 
-char *
-html_sanitize(const char *html, size_t len, const char *base)
+/*
+ * html[0..len) through the sanitizer into a string: markup as HTML, or
+ * only its text (text_only), the output cut past cap bytes.  Text with no
+ * markup at all is only cleaned.
+ */
+static char *
+sanitize(const char *html, size_t len, const char *base, int text_only,
+    size_t cap)
 {
 	struct san san, *s = &san;
-	char *r;
 
-	if (html == NULL || len == 0)
-		return NULL;
 	/* The element stack is written before it is read: skip it. */
 	memset(s, 0, offsetof(struct san, stack));
-	/* Room for escaping and resolved URLs, but not without end: past
-	 * three times the input, the rest is cut. */
-	buf_init(&s->out, len < SIZE_MAX / 16 ? len * 3 + 65536 : 0);
+	buf_init(&s->out, cap);
 	if (!has_markup(html, len))
 		utf8_clean(html, len, &s->out);
 	else {
 		s->base = base;
+		s->text_only = text_only;
 		run(s, html, len);
 	}
-	r = str_trim(buf_steal(&s->out), WS_SPACE);
-	return r;
+	return buf_steal(&s->out);
+}
+
+char *
+html_sanitize(const char *html, size_t len, const char *base)
+{
+	if (html == NULL || len == 0)
+		return NULL;
+	/* Room for escaping and resolved URLs, but not without end: past
+	 * three times the input, the rest is cut. */
+	return str_trim(sanitize(html, len, base, 0,
+	    len < SIZE_MAX / 16 ? len * 3 + 65536 : 0), WS_SPACE);
 }
 
 char *
 html_to_text(const char *html, size_t len)
 {
-	struct san san, *s = &san;
-	char *r;
-
 	if (html == NULL || len == 0)
 		return NULL;
-	memset(s, 0, offsetof(struct san, stack));
-	buf_init(&s->out, len < SIZE_MAX / 4 ? len * 2 + 64 : 0);
-	if (!has_markup(html, len))
-		utf8_clean(html, len, &s->out);
-	else {
-		s->text_only = 1;
-		run(s, html, len);
-	}
-	r = feed_collapse(buf_steal(&s->out), FEED_BLANKS_HTML);
-	return r;
+	return feed_collapse(sanitize(html, len, NULL, 1,
+	    len < SIZE_MAX / 4 ? len * 2 + 64 : 0), FEED_BLANKS_HTML);
 }
 
 char *
