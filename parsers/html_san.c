@@ -45,6 +45,7 @@
 #include "html_allow.h"
 #include "html_int.h"
 #include "uri.h"
+#include "base/swar.h"
 #include "base/util.h"
 
 #define SVG_NS		"http://www.w3.org/2000/svg"
@@ -77,8 +78,22 @@ html_san_add_escaped(struct san *s, const char *p, size_t n, enum esc mode)
 {
 	size_t i, start = 0, skip;
 	const char *rep;
+	uint64_t x, m;
 
 	for (i = 0; i < n; i++) {
+		/* Eight bytes at a time to the next special one: '"'
+		 * and '&' differ only in bit 2, '<' and '>' in bit 1. */
+		while (n - i >= 8) {
+			x = swar_load(p + i);
+			m = swar_eq(x | 0x04 * SWAR_ONES, '&') |
+			    swar_eq(x | 0x02 * SWAR_ONES, '>') |
+			    swar_eq(x, 0xc2);
+			if (m != 0) {
+				i += swar_first(m);
+				break;
+			}
+			i += 8;
+		}
 		while (i < n && !esc_special[(unsigned char)p[i]])
 			i++;
 		if (i == n)
