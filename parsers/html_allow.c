@@ -185,12 +185,13 @@ static const char *const voids[] = {
 	"source", "track", "wbr",
 };
 
-/* Elements html.c's fast tokenizer leaves to libxml2: raw text,
- * document structure, foreign content. */
+/* Elements html.c's fast tokenizer leaves to libxml2: raw text (but
+ * script and style, which it reads as libxml2 does), document structure,
+ * foreign content. */
 static const char *const fast_refused[] = {
-	"applet", "body", "frameset", "head", "html", "iframe", "math",
-	"noembed", "noframes", "noscript", "plaintext", "script", "style",
-	"svg", "textarea", "title", "xmp",
+	"applet", "body", "frameset", "head", "html", "math", "noembed",
+	"noframes", "noscript", "plaintext", "svg", "textarea", "title",
+	"xmp",
 };
 
 /* Attributes holding a URL, in any of the allow-lists: their scheme is

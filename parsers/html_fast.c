@@ -7,11 +7,12 @@
  * them through the same callbacks (html_san.c: so the allow-lists, URL
  * and CSS rules are shared).  libxml2's HTML SAX parser alone runs at
  * about 60 MB/s; with the fast path the sanitizer runs at about 150 MB/s
- * on typical feed content.  Anything outside the subset (comments,
- * doctypes, unquoted attributes, stray or missing end tags, raw-text
- * elements such as script, inline SVG, unknown entities) makes it give
- * up, and libxml2 parses the fragment from the start.  Entities are
- * looked up in libxml2's table.
+ * on typical feed content.  Comments of the plain kind and the text of
+ * script and style (all dropped) are skipped as libxml2 reads them.
+ * Anything outside the subset (other comments, doctypes, unquoted
+ * attributes, stray or missing end tags, other raw-text elements, inline
+ * SVG, unknown entities) makes it give up, and libxml2 parses the
+ * fragment from the start.  Entities are looked up in libxml2's table.
  *
  * The one difference in output: where libxml2 would close an element
  * implicitly (a <div> inside a <p>), the fast path keeps the nesting as
@@ -25,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 
@@ -36,10 +38,13 @@ int	html_fast_disabled;
 
 #define FAST_MAXATTS	32
 #define FAST_NAMELEN	16
+/* Attribute names run longer ("data-original-height"); libxml2 reads up
+ * to 100 bytes of a name. */
+#define FAST_ATTRLEN	64
 
 struct fast {
 	char		 names[HTML_MAXDEPTH][FAST_NAMELEN];
-	char		 attn[FAST_MAXATTS][FAST_NAMELEN];
+	char		 attn[FAST_MAXATTS][FAST_ATTRLEN];
 	const xmlChar	*atts[FAST_MAXATTS * 2 + 2];
 	struct buf	 val;		/* decoded attribute values */
 	size_t		 voff[FAST_MAXATTS];
@@ -132,6 +137,56 @@ fast_space(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/*
+ * The text of a script or style element that starts at p: libxml2 reads
+ * it as raw text, dropped whole by the sanitizer, up to the first "</"
+ * and the element's name (in any case; HTML_PARSE_RECOVER).  Returns its
+ * length, 0 for any other element, or SIZE_MAX to give up: no such end,
+ * or bytes past ASCII in the text (where libxml2 versions differ).  The
+ * end tag itself is read as any other.
+ */
+static size_t
+raw_text(const char *p, const char *name, unsigned mask)
+{
+	size_t i, n;
+
+	/* Of the elements dropped whole, applet is refused earlier. */
+	if (!ALLOW_IN(mask, ALLOW_DROPPED))
+		return 0;
+	n = strlen(name);
+	for (i = 0; p[i] != '\0'; i++) {
+		if ((unsigned char)p[i] >= 0x80)
+			return SIZE_MAX;
+		if (p[i] == '<' && p[i + 1] == '/' &&
+		    strncasecmp(p + i + 2, name, n) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * A comment at p ("<!--"), which the sanitizer drops: returns its length
+ * with the "-->", or 0 to give up.  Only a comment whose text holds no
+ * "--" and no "<>" and does not start with '>' or "->": there, libxml2
+ * and the clean-up before it (html.c's cut_comments, drop_empty_tags)
+ * end it at the first "-->", as here.
+ */
+static size_t
+fast_comment(const char *p)
+{
+	const char *body = p + 4, *end;
+
+	if (strncmp(p, "<!--", 4) != 0 || body[0] == '>' ||
+	    (body[0] == '-' && body[1] == '>'))
+		return 0;
+	if ((end = strstr(body, "-->")) == NULL)
+		return 0;
+	if (memmem(body, (size_t)(end - body), "--", 2) != NULL ||
+	    memmem(body, (size_t)(end - body), "<>", 2) != NULL)
+		return 0;
+	return (size_t)(end + 3 - p);
+}
+
 /* Parses a start tag after '<'; returns bytes consumed or 0. */
 static size_t
 fast_start(struct san *s, struct fast *fs, const char *p)
@@ -172,7 +227,7 @@ fast_start(struct san *s, struct fast *fs, const char *p)
 		an = fs->attn[na];
 		for (n = 0; isalnum((unsigned char)p[i]) || p[i] == '-' ||
 		    p[i] == '_' || p[i] == ':'; n++, i++) {
-			if (n + 1 >= FAST_NAMELEN)
+			if (n + 1 >= FAST_ATTRLEN)
 				return 0;
 			an[n] = (char)tolower((unsigned char)p[i]);
 		}
@@ -220,9 +275,13 @@ fast_start(struct san *s, struct fast *fs, const char *p)
 		    (const xmlChar *)fs->val.data + fs->voff[k];
 	}
 	fs->atts[2 * na] = NULL;
+	if (!empty && (n = raw_text(p + i, name, mask)) == SIZE_MAX)
+		return 0;
 	html_san_start(s, name, na > 0 ? fs->atts : NULL, mask);
 	if (empty || ALLOW_IN(mask, ALLOW_VOID))
 		html_san_end(s, (const xmlChar *)name);
+	else
+		i += n;
 	return i;
 }
 
@@ -277,6 +336,10 @@ html_fast_run(struct san *s, const char *p)
 			html_san_text(s, (const xmlChar *)u, (int)ol);
 		} else if (p[1] == '/')
 			n = fast_end(s, fs, p + 2) + 2;
+		else if (p[1] == '!') {
+			if ((n = fast_comment(p)) == 0)
+				goto out;
+		}
 		else
 			n = fast_start(s, fs, p + 1) + 1;
 		if (n <= 2 && *p == '<')

@@ -441,6 +441,21 @@ START_TEST(test_fast_path)
 		"<p style=\"color: red; position: fixed\">s</p>",
 		"<a href=\"javascript:alert(1)\">j</a><main>m</main>",
 		"AT&T &lt;b&gt; & <b>x</b>",
+		/* Comments, script and style bodies, iframes and long
+		 * attribute names, read by the fast path... */
+		"<p>a<!-- c -->b</p><!--x-->",
+		"<p>x</p><script type=\"text/javascript\">if (a < b && "
+		    "c > d) { document.write('<b>'); }</script ><p>y</p>",
+		"<style>p { color: red }</style><p>s</p><STYLE>a</Style>t",
+		"<iframe src=\"https://www.youtube.com/embed/x\" "
+		    "width=\"560\" allowfullscreen>f</iframe>",
+		"<img border=\"0\" data-original-height=\"1220\" "
+		    "data-original-width=\"1600\" src=\"i.jpg\">",
+		/* ...and the ones it leaves to libxml2. */
+		"<script>a</scriptx>b</script>c<script>\xc3\xa9</script>d",
+		"x<script>a",
+		"<!-- a -- b -->c<!-- a -<>-> b -->c<!-->x-->y<!--->z-->w",
+		"y<!-- open",
 	};
 	char *a, *b;
 	size_t i;
