@@ -479,6 +479,7 @@ listener_run(struct server *srv, struct listener *l, const struct conf *conf,
 {
 	const union MHD_DaemonInfo *info;
 	unsigned int limit, timeout;
+	socklen_t alen = sizeof(l->addr);
 
 	limit = conf->http_max_clients > 0 ?
 	    (unsigned int)conf->http_max_clients : SERVE_CONN_LIMIT;
@@ -486,6 +487,9 @@ listener_run(struct server *srv, struct listener *l, const struct conf *conf,
 	    (unsigned int)conf->http_timeout : SERVE_CONN_TIMEOUT;
 	l->limit = limit;
 	l->timeout = timeout;
+	/* For the Host check, once rather than per request. */
+	l->addr_ok = !l->is_unix && getsockname(l->fd,
+	    (struct sockaddr *)&l->addr, &alen) == 0;
 	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, handler, l,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_logger, NULL,

@@ -259,8 +259,8 @@ cache_serve(struct server *srv, struct request *req,
 	host = http_request_host(conn);
 	/* Host and target, both capped by the HTTP layer. */
 	buf_init(&key, BUF_UNCAPPED);
-	buf_printf(&key, "%zu:%s%zu:%s", strlen(host), host, strlen(url),
-	    url);
+	http_key_add(&key, host);
+	http_key_add(&key, url);
 	if (keyextra != NULL)
 		buf_addstr(&key, keyextra);
 	c = cache_find(srv, key.data, &hit);

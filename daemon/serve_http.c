@@ -273,36 +273,34 @@ http_etag_matches(const char *header, const char *etag)
 }
 
 /* Whether s (of n bytes) is an IP address literal equal to the address
- * of the socket fd, or any address when fd is bound to a wildcard. */
+ * of listener l's socket, or any address when it is bound to a wildcard. */
 static int
-host_is_listener_addr(const char *s, size_t n, int v6, int fd)
+host_is_listener_addr(const char *s, size_t n, int v6,
+    const struct listener *l)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	const struct sockaddr_storage *ss = &l->addr;
 	struct in6_addr a6;
 	struct in_addr a4;
 	char tmp[64];
 
-	if (n == 0 || n >= sizeof(tmp))
+	if (n == 0 || n >= sizeof(tmp) || !l->addr_ok)
 		return 0;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		return 0;
 	if (v6) {
 		if (inet_pton(AF_INET6, tmp, &a6) != 1 ||
-		    ss.ss_family != AF_INET6)
+		    ss->ss_family != AF_INET6)
 			return 0;
-		return memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr,
+		return memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr,
 		    &in6addr_any, sizeof(a6)) == 0 ||
-		    memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr, &a6,
+		    memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr, &a6,
 		    sizeof(a6)) == 0;
 	}
-	if (inet_pton(AF_INET, tmp, &a4) != 1 || ss.ss_family != AF_INET)
+	if (inet_pton(AF_INET, tmp, &a4) != 1 || ss->ss_family != AF_INET)
 		return 0;
-	return ((struct sockaddr_in *)&ss)->sin_addr.s_addr ==
+	return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
 	    htonl(INADDR_ANY) ||
-	    ((struct sockaddr_in *)&ss)->sin_addr.s_addr == a4.s_addr;
+	    ((const struct sockaddr_in *)ss)->sin_addr.s_addr == a4.s_addr;
 }
 
 /*
@@ -359,7 +357,7 @@ http_host_allowed(const struct listener *l, const struct conf *conf,
 	if (l->is_unix && ((v6 && n == 3 && strncmp(name, "::1", 3) == 0) ||
 	    (!v6 && n == 9 && strncmp(name, "127.0.0.1", 9) == 0)))
 		return 1;
-	if (!l->is_unix && host_is_listener_addr(name, n, v6, l->fd))
+	if (!l->is_unix && host_is_listener_addr(name, n, v6, l))
 		return 1;
 	for (i = 0; conf != NULL && i < conf->nserver_names; i++) {
 		if (strlen(conf->server_names[i]) == n &&
@@ -476,15 +474,34 @@ parse_since(const char *s, int64_t *t)
 	return 0;
 }
 
+/* Appends s to a cache key with its length first ("5:hello"), without
+ * printf: it runs for every request. */
+void
+http_key_add(struct buf *b, const char *s)
+{
+	char num[24];
+	size_t len = strlen(s), n = len, i = sizeof(num);
+
+	num[--i] = ':';
+	do {
+		num[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	buf_add(b, num + i, sizeof(num) - i);
+	buf_add(b, s, len);
+}
+
 static void
 param_record(struct params *p, const char *k, const char *v)
 {
 	/* Every field length-prefixed: decoded values may hold any
 	 * byte, so no separator could keep two queries apart. */
-	buf_printf(&p->key, "%zu:%s%zu:%s", strlen(k), k, strlen(v), v);
+	http_key_add(&p->key, k);
+	http_key_add(&p->key, v);
 	if (p->query.len > 0)
 		buf_addch(&p->query, '&');
-	buf_printf(&p->query, "%s=", k);
+	buf_addstr(&p->query, k);
+	buf_addch(&p->query, '=');
 	uri_escape(&p->query, v);
 }
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include <ev.h>
 #include <microhttpd.h>
@@ -98,6 +99,8 @@ struct listener {
 	int		 activated;	/* handed over by systemd */
 	char		*unix_path;	/* our socket file, or NULL */
 	int		 bound_port;	/* TCP: bound port; else -1 */
+	struct sockaddr_storage addr;	/* TCP: the socket's own address */
+	int		 addr_ok;	/* addr is set */
 };
 
 struct server {
@@ -214,6 +217,7 @@ int		 http_host_allowed(const struct listener *l,
 		    const struct conf *conf, const char *host);
 int		 http_head_too_large(struct MHD_Connection *conn,
 		    const char *url, const char *method);
+void		 http_key_add(struct buf *b, const char *s);
 int		 http_params_read(struct MHD_Connection *conn,
 		    struct params *p);
 void		 http_params_reset(struct params *p);
