@@ -64,6 +64,35 @@ feed_fix_utf8(char *s)
 		return;
 	r = w = (unsigned char *)s;
 	end = r + strlen(s);
+	/*
+	 * Most strings are valid: until the first byte to drop, nothing
+	 * moves, and a 2- or 3-byte sequence is checked in one go.
+	 */
+	while (r < end) {
+		while (end - r >= 8) {
+			memcpy(&x, r, 8);
+			if ((x & HIGHS) != 0 || ((x - 0x20 * ONES) & ~x &
+			    HIGHS) != 0)
+				break;
+			r += 8;
+		}
+		if (r >= end)
+			break;
+		if (*r < 0x80) {
+			if (*r < 0x20 && *r != '\t' && *r != '\n' &&
+			    *r != '\r')
+				break;
+			r++;
+		} else if (*r >= 0xc2 && *r <= 0xdf && (r[1] & 0xc0) == 0x80)
+			r += 2;
+		else if (*r >= 0xe0 && *r <= 0xef && (r[1] & 0xc0) == 0x80 &&
+		    (r[2] & 0xc0) == 0x80 && (*r != 0xe0 || r[1] >= 0xa0) &&
+		    (*r != 0xed || r[1] < 0xa0))
+			r += 3;
+		else
+			break;
+	}
+	w = r;
 	while (r < end) {
 		while (end - r >= 8) {
 			memcpy(&x, r, 8);
