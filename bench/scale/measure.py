@@ -37,10 +37,12 @@ def cmd(argv):
 
 
 def proc_cpu(pid):
+    """User and system CPU seconds, and minor page faults (each a page
+    the process touched for the first time: fresh memory costs one)."""
     with open('/proc/%d/stat' % pid) as f:
         fields = f.read().rsplit(')', 1)[1].split()
     tck = os.sysconf('SC_CLK_TCK')
-    return int(fields[11]) / tck, int(fields[12]) / tck
+    return int(fields[11]) / tck, int(fields[12]) / tck, int(fields[7])
 
 
 def proc_hwm(pid):
@@ -85,7 +87,7 @@ def feedd(db, n, timeout, argv):
     t1 = time.time()
     res = {'start': t0, 'end': t1, 'done': done, 'rc': None}
     if p.poll() is None:
-        res['user'], res['sys'] = proc_cpu(p.pid)
+        res['user'], res['sys'], res['minflt'] = proc_cpu(p.pid)
         res['maxrss_kb'] = proc_hwm(p.pid)
         res['oncpu'], res['runqueue'] = proc_sched(p.pid)
         p.send_signal(signal.SIGTERM)
