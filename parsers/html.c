@@ -97,6 +97,20 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 			start = ++i;
 			continue;
 		}
+		/* The common 2- and 3-byte sequences in one test each. */
+		if (c >= 0xc2 && c <= 0xdf && i + 2 <= n &&
+		    (p[i + 1] & 0xc0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (c >= 0xe0 && c <= 0xef && i + 3 <= n &&
+		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80 &&
+		    (c != 0xe0 || p[i + 1] >= 0xa0) &&
+		    (c != 0xed || p[i + 1] < 0xa0) &&
+		    (c != 0xef || p[i + 1] != 0xbf || p[i + 2] < 0xbe)) {
+			i += 3;
+			continue;
+		}
 		if (c >= 0xc2 && c <= 0xdf) {
 			len = 2;
 			cp = c & 0x1f;
