@@ -82,8 +82,9 @@ struct daemon {
 	ev_signal	 sighup_w;
 	ev_timer	 status_w;
 	ev_timer	 watchdog_w;
-	ev_timer	 index_w;	/* looks for an index backlog */
-	ev_idle		 indexer_w;	/* indexes it when the loop is idle */
+	ev_timer	 index_w;	/* looks for an index backlog or
+					 * a checkpoint due */
+	ev_idle		 indexer_w;	/* does them when the loop is idle */
 	ev_timer	 maintain_w;
 	char		*status;	/* last STATUS= sent */
 	int		 reload_failed;	/* last reload refused */
@@ -199,6 +200,9 @@ indexer_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	left = store_index_pending(d->store, INDEX_BUDGET);
 	if (left < 0)
 		log_warnx("search index: %s", store_errmsg(d->store));
+	/* The WAL once the index has caught up: its pages are in it. */
+	if (left <= 0 && store_checkpoint(d->store) == -1)
+		log_warnx("checkpoint: %s", store_errmsg(d->store));
 	if (left <= 0)
 		ev_idle_stop(loop, w);
 }
@@ -209,7 +213,8 @@ index_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct daemon *d = w->data;
 
 	(void)revents;
-	if (store_index_backlog(d->store) > 0)
+	if (store_index_backlog(d->store) > 0 ||
+	    store_checkpoint_due(d->store))
 		ev_idle_start(loop, &d->indexer_w);
 }
 

@@ -55,9 +55,13 @@
  * wait (a backstop for a caller that never calls store_index_pending,
  * which bounds the work a search may find waiting). */
 #define FTS_BATCH		10000
-/* WAL pages between automatic checkpoints (SQLite's default is 1000):
- * fewer, larger checkpoints during ingest; store_maintain truncates. */
-#define WAL_AUTOCHECKPOINT	4000
+/* WAL pages from which an idle moment (store_checkpoint) copies the WAL
+ * into the database (SQLite's automatic checkpoint defaults to 1000):
+ * fewer, larger checkpoints during ingest; store_maintain truncates.  A
+ * commit checkpoints by itself only past WAL_MAX_PAGES (wal_hook), which
+ * bounds the WAL of a loop that is never idle. */
+#define WAL_IDLE_PAGES		4000
+#define WAL_MAX_PAGES		(4 * WAL_IDLE_PAGES)
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
 
@@ -603,6 +607,30 @@ sql_canon_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		    store_canon_hash((const char *)v));
 }
 
+/*
+ * After every commit in WAL mode, with the pages the WAL now holds.
+ * SQLite's own hook (wal_autocheckpoint) copies the WAL into the
+ * database inside the commit that fills it, which made checkpoints,
+ * with their fdatasync, two fifths of the cost of committing a
+ * document; here a commit does so only past wal_max_pages, and
+ * store_checkpoint does it from an idle moment.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *s = arg;
+
+	s->wal_pages = pages;
+	if (pages >= s->wal_max_pages) {
+		/* As SQLite's hook: a failure is not the commit's, and the
+		 * next commit tries again. */
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		s->wal_pages = 0;
+	}
+	return SQLITE_OK;
+}
+
 struct store *
 store_open(const char *path, char **errstr)
 {
@@ -649,10 +677,13 @@ store_open(const char *path, char **errstr)
 		goto fail;
 	snprintf(pragmas, sizeof(pragmas),
 	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = %d;"
-	    " PRAGMA cache_size = %d; PRAGMA wal_autocheckpoint = %d;",
-	    JOURNAL_SIZE_LIMIT, CACHE_KIB, WAL_AUTOCHECKPOINT);
+	    " PRAGMA cache_size = %d;", JOURNAL_SIZE_LIMIT, CACHE_KIB);
 	if (exec_sql(s, pragmas, "setting pragmas") == -1)
 		goto fail;
+	/* Replaces SQLite's automatic checkpoint. */
+	s->wal_idle_pages = WAL_IDLE_PAGES;
+	s->wal_max_pages = WAL_MAX_PAGES;
+	sqlite3_wal_hook(s->db, wal_hook, s);
 	for (i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
@@ -747,7 +778,47 @@ store_maintain(struct store *s)
 	    exec_sql(s, "PRAGMA wal_checkpoint(TRUNCATE)",
 	    "checkpointing") == -1)
 		return -1;
+	s->wal_pages = 0;
 	return 0;
+}
+
+int
+store_checkpoint_due(const struct store *s)
+{
+	return s->wal_pages >= s->wal_idle_pages;
+}
+
+int
+store_checkpoint(struct store *s)
+{
+	if (s->in_doc || s->in_batch) {
+		store_seterr(s, "checkpoint inside a transaction");
+		return -1;
+	}
+	if (!store_checkpoint_due(s))
+		return 0;
+	/* PASSIVE: this connection is the only one, so nothing makes it
+	 * wait or stop short. */
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) != SQLITE_OK) {
+		store_dberr(s, "checkpointing");
+		return -1;
+	}
+	s->wal_pages = 0;
+	return 1;
+}
+
+void
+store_set_wal_pages(struct store *s, int idle, int max)
+{
+	s->wal_idle_pages = idle;
+	s->wal_max_pages = max;
+}
+
+int
+store_wal_pages(const struct store *s)
+{
+	return s->wal_pages;
 }
 
 void

@@ -330,6 +330,19 @@ int64_t	 store_index_pending(struct store *s, int budget_ms);
 int64_t	 store_index_backlog(const struct store *s);
 
 /*
+ * Checkpoints off the commit path.  A commit appends the pages it wrote
+ * to the write-ahead log; copying the log into the database file (with
+ * its fdatasync) is left to this call, for when the loop is idle (not
+ * inside a document).  It copies once the log holds about 16 MB and
+ * otherwise does nothing; a commit copies by itself only once the log
+ * holds about 64 MB, so the log stays bounded when the loop never idles.
+ * Returns 1 if it copied, 0 if nothing was due, or -1.
+ * store_checkpoint_due tells whether it would copy, without any work.
+ */
+int	 store_checkpoint(struct store *s);
+int	 store_checkpoint_due(const struct store *s);
+
+/*
  * Housekeeping for an idle moment (say, hourly, and not inside a
  * document): applies retention to retired feeds (store_feed_retire),
  * checkpoints the WAL into the database and truncates it, and refreshes

@@ -168,6 +168,12 @@ struct store {
 	Fts5Tokenizer	*tok;
 	int		 feed_plan;	/* 0 by cost; tests force 1 or 2 */
 	int		 in_batch;	/* store_batch_begin's transaction */
+	/* The WAL: pages in it after the last commit (0 after a
+	 * checkpoint), and the sizes at which an idle moment
+	 * (store_checkpoint) and a commit (wal_hook) copy it back. */
+	int		 wal_pages;
+	int		 wal_idle_pages;
+	int		 wal_max_pages;
 
 	/* The open document, if any. */
 	int		 in_doc;

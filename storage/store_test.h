@@ -22,5 +22,11 @@ void		 store_set_max_pages(struct store *s, int64_t n);
 /* Forces the plan of a tags/feeds filter (store_read.c): 0 chooses by
  * cost, 1 walks the merged order, 2 gathers the feeds' rows. */
 void		 store_set_feed_plan(struct store *s, int plan);
+/* Sets the WAL sizes, in pages, from which store_checkpoint and a
+ * commit checkpoint (WAL_IDLE_PAGES and WAL_MAX_PAGES). */
+void		 store_set_wal_pages(struct store *s, int idle, int max);
+/* The pages in the WAL since the last checkpoint, as the store counts
+ * them. */
+int		 store_wal_pages(const struct store *s);
 
 #endif

@@ -3,7 +3,8 @@
  * migrated, an old one persists, foreign and newer files are refused, every
  * older schema migrates keeping what it holds, and the file survives a
  * process killed mid-ingest, a full disk, a lock held by another process
- * and a corrupt schema.
+ * and a corrupt schema; commits leave checkpoints to store_checkpoint
+ * up to a bound.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -339,6 +341,93 @@ START_TEST(test_kill_during_ingest)
 	store_items_free(items, nitems);
 	store_close(s);
 	fts_check();
+}
+END_TEST
+
+static off_t
+file_size(const char *path)
+{
+	struct stat sb;
+
+	ck_assert_int_eq(stat(path, &sb), 0);
+	return sb.st_size;
+}
+
+/* Stores document d of ten new entries. */
+static void
+store_ten(struct store *s, int64_t feed, int d)
+{
+	struct entry v[10];
+	char id[10][32];
+	int k;
+
+	for (k = 0; k < 10; k++) {
+		snprintf(id[k], sizeof(id[k]), "d%d-k%d", d, k);
+		v[k] = mk(id[k], id[k], NULL, T0 + d);
+	}
+	ck_assert_int_eq(store_doc(s, feed, v, 10, T0 + d), 10);
+}
+
+/* Commits leave the WAL to store_checkpoint, called when the loop is
+ * idle, up to a bound past which a commit copies it back itself; the
+ * database file grows only then, and nothing is lost either way. */
+START_TEST(test_checkpoint_off_commit)
+{
+	struct store *s;
+	int64_t feed;
+	off_t size;
+	int d = 0, pages = 0;
+
+	s = open_ok();
+	store_set_retention(s, 0, 0);
+	feed = store_feed_ensure(s, "world", "https://example.org/feed",
+	    NULL);
+	ck_assert_int_gt(feed, 0);
+	ck_assert_int_eq(store_checkpoint(s), 0);
+	store_set_wal_pages(s, 60, 200);
+	/* An empty WAL (maintenance truncates it). */
+	ck_assert_int_eq(store_maintain(s), 0);
+	ck_assert_int_eq(store_wal_pages(s), 0);
+	size = file_size(dbpath);
+	/* Below the idle size: nothing to do. */
+	while (store_wal_pages(s) < 30) {
+		store_ten(s, feed, d++);
+		ck_assert_int_gt(store_wal_pages(s), pages);
+		pages = store_wal_pages(s);
+	}
+	ck_assert(!store_checkpoint_due(s));
+	ck_assert_int_eq(store_checkpoint(s), 0);
+	/* Past it: the commits still only append. */
+	while (store_wal_pages(s) < 60) {
+		store_ten(s, feed, d++);
+		ck_assert_int_gt(store_wal_pages(s), pages);
+		pages = store_wal_pages(s);
+	}
+	ck_assert(store_checkpoint_due(s));
+	ck_assert_int_eq(file_size(dbpath), size);
+	ck_assert_int_eq(store_doc_begin(s, feed), 0);
+	ck_assert_int_eq(store_checkpoint(s), -1);
+	store_doc_rollback(s);
+	ck_assert_int_eq(store_checkpoint(s), 1);
+	ck_assert_int_eq(store_wal_pages(s), 0);
+	ck_assert(!store_checkpoint_due(s));
+	ck_assert_int_gt(file_size(dbpath), size);
+	ck_assert_int_eq(count_rows(), 10 * d);
+	/* Never idle: a commit copies the WAL back at the bound. */
+	size = file_size(dbpath);
+	pages = 0;
+	while (store_wal_pages(s) >= pages) {
+		pages = store_wal_pages(s);
+		ck_assert_int_lt(pages, 200);
+		store_ten(s, feed, d++);
+	}
+	ck_assert_int_eq(store_wal_pages(s), 0);
+	ck_assert_int_gt(file_size(dbpath), size);
+	ck_assert_int_eq(count_rows(), 10 * d);
+	store_close(s);
+	s = open_ok();
+	ck_assert_uint_eq(count_items(s), (size_t)(10 * d));
+	store_close(s);
 }
 END_TEST
 
@@ -680,6 +769,7 @@ store_open_suite(void)
 	tcase_add_test(tc, test_foreign_database_refused);
 	tcase_add_test(tc, test_migrate_from_v1);
 	tcase_add_test(tc, test_kill_during_ingest);
+	tcase_add_test(tc, test_checkpoint_off_commit);
 	tcase_add_test(tc, test_disk_full);
 	tcase_add_test(tc, test_locked);
 	tcase_add_test(tc, test_corrupt_schema);
