@@ -358,9 +358,15 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 		}
 		if (*mode == 0 && c == '<') {
 			if (len - off >= 9 && memcmp(doc + off, "<![CDATA[",
-			    9) == 0)
+			    9) == 0) {
+				/* The piece ends with the opening: the
+				 * driver may hand the text over itself. */
 				*mode = 1;
-			else if (len - off >= 4 &&
+				memcpy(out + w, doc + off, 9);
+				w += 9;
+				off += 9;
+				break;
+			} else if (len - off >= 4 &&
 			    memcmp(doc + off, "<!--", 4) == 0)
 				*mode = 2;
 		} else if (*mode == 1 && c == ']' && len - off >= 3 &&

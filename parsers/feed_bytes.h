@@ -51,8 +51,9 @@ int	fbytes_scan_chunk(struct tagscan *t, const char *p, size_t n,
 
 /* The next piece of an ASCII-based document, from *offp on, into out
  * (FBYTES_CHUNK + 8 bytes), cleaned of what XML forbids but feeds hold;
- * *mode carries the section (markup, CDATA, comment) across calls.
- * Returns the bytes written and advances *offp. */
+ * *mode carries the section (markup, CDATA, comment) across calls.  A
+ * piece ends after each "<![CDATA[" (then *mode is 1).  Returns the bytes
+ * written and advances *offp. */
 size_t	fbytes_filter(const char *doc, size_t len, size_t *offp, char *out,
 	    int *mode);
 

@@ -809,6 +809,42 @@ START_TEST(test_json_beyond_double)
 END_TEST
 
 /*
+ * CDATA text the driver hands over itself (cdata_direct) and text it
+ * leaves to libxml2 (a carriage return, a control, invalid UTF-8) read
+ * alike; the line of a later error counts the section's newlines.
+ */
+START_TEST(test_cdata_direct)
+{
+	static const char doc[] = "<rss version=\"2.0\"><channel><item>"
+	    "<description><![CDATA[<p>a\n\nb</p>]]></description>"
+	    "<title>x<![CDATA[ & ]]>y<![CDATA[]]>z</title></item><item>"
+	    "<description><![CDATA[c\r\nd\x01" "e]]></description>"
+	    "<title><![CDATA[caf\xc3\xa9 \xf0\x9f\x98\x80]]></title>"
+	    "</item></channel></rss>";
+	struct got g = { 0 };
+	struct feed_info info;
+	char *err = NULL;
+
+	parse_str(doc, &g, &info);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_str_eq(g.e[0].summary, "<p>a\n\nb</p>");
+	ck_assert_str_eq(g.e[0].title, "x & yz");
+	/* As before: libxml2 keeps a CR in CDATA (push mode). */
+	ck_assert_str_eq(g.e[1].summary, "c\r\nde");
+	ck_assert_str_eq(g.e[1].title, "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	got_free(&g);
+	feed_info_reset(&info);
+
+	ck_assert_int_eq(parse_mem("<x><![CDATA[\n\n]]>\n</y>", 22, NULL,
+	    &g, &info, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strncmp(err, "line 4:", 7) == 0, "%s", err);
+	free(err);
+	got_free(&g);
+}
+END_TEST
+
+/*
  * Titles are plain text as readers show them: RSS text that holds a tag
  * (escaped or in CDATA) loses its markup, entities decoded; Atom
  * type="text" stays literal.
@@ -1692,6 +1728,7 @@ main(void)
 
 	feed_init();
 	tcase_add_test(tc, test_rss20);
+	tcase_add_test(tc, test_cdata_direct);
 	tcase_add_test(tc, test_schedule_hints);
 	tcase_add_test(tc, test_atom10);
 	tcase_add_test(tc, test_truncated_no_duplicates);
