@@ -588,7 +588,14 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 	    ctxt->input->buf == NULL || ctxt->input->buf->encoder != NULL ||
 	    ctxt->input->cur != ctxt->input->end)
 		return 0;
-	end = memmem(p, len - off, "]]>", 3);
+	/* The first "]]>": memchr runs far faster than memmem. */
+	for (q = p, end = NULL; (q = memchr(q, ']', (size_t)((const
+	    unsigned char *)doc + len - q))) != NULL; q++)
+		if ((size_t)((const unsigned char *)doc + len - q) >= 3 &&
+		    q[1] == ']' && q[2] == '>') {
+			end = q;
+			break;
+		}
 	if (end == NULL || end == p)
 		return 0;
 	for (q = p; q < end; ) {
