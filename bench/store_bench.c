@@ -464,6 +464,14 @@ main(int argc, char *argv[])
 	} while (backlog > 0);
 	tidx += now_sec() - t1;
 	cidx += cpu_sec() - c1;
+	/* The idle watcher's checkpoint once the index has caught up. */
+	t1 = now_sec();
+	c1 = cpu_sec();
+	if ((i = store_checkpoint(s)) == -1)
+		die(s, "checkpoint");
+	nckpt += i;
+	tckpt += now_sec() - t1;
+	cckpt += cpu_sec() - c1;
 	printf("indexing (store_index_pending, apart from ingest): %" PRId64
 	    " entries in %.1f s: %.0f entries/s; CPU %.1f s: %.0f entries"
 	    " per CPU second\n", done, tidx, (double)done / tidx, cidx,
