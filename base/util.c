@@ -349,7 +349,7 @@ buf_init(struct buf *b, size_t cap)
 }
 
 int
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_grow(struct buf *b, const void *p, size_t n)
 {
 	size_t need, nsize;
 

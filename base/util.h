@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The number of elements of array a. */
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -169,10 +170,27 @@ struct buf {
 
 void	 buf_init(struct buf *b, size_t cap);
 /* Appends; returns 0, or -1 if the cap would be passed or an earlier
- * append failed (b unchanged). */
-int	 buf_add(struct buf *b, const void *p, size_t n);
+ * append failed (b unchanged).  buf_add_grow is its general case. */
+int	 buf_add_grow(struct buf *b, const void *p, size_t n);
 int	 buf_addstr(struct buf *b, const char *s);
 int	 buf_addch(struct buf *b, char c);
+
+/*
+ * The parsers append short pieces millions of times: when the piece fits
+ * the memory held and the cap allows it, inline.
+ */
+static inline int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->failed || n >= b->size - b->len || (b->cap != 0 &&
+	    (n > b->cap || b->len > b->cap - n)))
+		return buf_add_grow(b, p, n);
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
 int	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Empties without freeing, so the memory is reused. */
