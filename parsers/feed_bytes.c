@@ -104,6 +104,33 @@ skip_to(const char *p, size_t n, size_t *i, int ch)
 	return 0;
 }
 
+/*
+ * Inside a quoted value, counts the bytes up to the closing quote (or the
+ * end of p) at once, as the byte loop would: each is one more byte of
+ * the tag, each '=' one more attribute.  Moves *ip to the quote, or to n;
+ * returns 0 (and moves nothing) when a bound would be passed there, for
+ * the byte loop to find the byte where it is.
+ */
+static int
+value_run(struct tagscan *t, const char *p, size_t n, size_t *ip)
+{
+	const char *q, *e;
+	size_t end, k, eqs = 0;
+
+	q = memchr(p + *ip, t->q, n - *ip);
+	end = q != NULL ? (size_t)(q - p) : n;
+	for (k = *ip; (e = memchr(p + k, '=', end - k)) != NULL;
+	    k = (size_t)(e - p) + 1)
+		eqs++;
+	if (t->natts + eqs > XML_MAXATTS ||
+	    t->taglen + (end - *ip) > XML_MAXTAG)
+		return 0;
+	t->natts += eqs;
+	t->taglen += end - *ip;
+	*ip = end;
+	return 1;
+}
+
 /* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
 int
 fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
@@ -160,6 +187,11 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 			break;
 		case TS_TAG:
 		case TS_VALUE:
+			if (t->state == TS_VALUE && value_run(t, p, n, &i)) {
+				if (i == n)
+					return 0;
+				c = (unsigned char)p[i];
+			}
 			if ((c == '=' && ++t->natts > XML_MAXATTS) ||
 			    ++t->taglen > XML_MAXTAG)
 				return -1;
