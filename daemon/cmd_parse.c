@@ -127,10 +127,12 @@ put_str(FILE *fp, int *first, const char *key, const char *v)
 {
 	if (v == NULL)
 		return;
-	if (!*first)
-		fputc(',', fp);
+	/* The keys are ours (no escaping); printf per key showed in
+	 * profiles. */
+	fputs(*first ? "\"" : ",\"", fp);
 	*first = 0;
-	fprintf(fp, "\"%s\":", key);
+	fputs(key, fp);
+	fputs("\":", fp);
 	put_string(fp, v);
 }
 
