@@ -107,9 +107,10 @@ skip_to(const char *p, size_t n, size_t *i, int ch)
 /*
  * Inside a quoted value, counts the bytes up to the closing quote (or the
  * end of p) at once, as the byte loop would: each is one more byte of
- * the tag, each '=' one more attribute.  Moves *ip to the quote, or to n;
- * returns 0 (and moves nothing) when a bound would be passed there, for
- * the byte loop to find the byte where it is.
+ * the tag, each '=' one more attribute.  Moves *ip to the quote and
+ * returns 0, or returns 1 when p ends first; moves nothing (and returns
+ * 0) when a bound would be passed there, for the byte loop to find the
+ * byte where it is.
  */
 static int
 value_run(struct tagscan *t, const char *p, size_t n, size_t *ip)
@@ -128,7 +129,7 @@ value_run(struct tagscan *t, const char *p, size_t n, size_t *ip)
 	t->natts += eqs;
 	t->taglen += end - *ip;
 	*ip = end;
-	return 1;
+	return end == n;
 }
 
 /* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
@@ -187,11 +188,9 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 			break;
 		case TS_TAG:
 		case TS_VALUE:
-			if (t->state == TS_VALUE && value_run(t, p, n, &i)) {
-				if (i == n)
-					return 0;
-				c = (unsigned char)p[i];
-			}
+			if (t->state == TS_VALUE && value_run(t, p, n, &i))
+				return 0;	/* the value runs past p */
+			c = (unsigned char)p[i];
 			if ((c == '=' && ++t->natts > XML_MAXATTS) ||
 			    ++t->taglen > XML_MAXTAG)
 				return -1;
