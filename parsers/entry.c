@@ -19,6 +19,7 @@
 #include "model.h"
 #include "mojibake.h"
 #include "uri.h"
+#include "base/swar.h"
 #include "base/util.h"
 
 const char *
@@ -49,15 +50,27 @@ feed_format_name(enum feed_format format)
  * the top bit where ~x has it set).  A borrow can flag a byte above a real
  * hit as well; that only sends the word to the byte loop.
  */
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
+/* How many bytes from r on are printable ASCII, in whole words of eight. */
+static inline size_t
+printable_run(const unsigned char *r, const unsigned char *end)
+{
+	const unsigned char *p = r;
+	uint64_t x;
+
+	while (end - p >= 8) {
+		x = swar_load(p);
+		if ((x & SWAR_HIGHS) != 0 || swar_below(x, 0x20) != 0)
+			break;
+		p += 8;
+	}
+	return (size_t)(p - r);
+}
 
 void
 feed_fix_utf8(char *s)
 {
 	unsigned char *r, *w, *end;
 	size_t n, i;
-	uint64_t x;
 	uint32_t c;
 
 	if (s == NULL)
@@ -69,13 +82,7 @@ feed_fix_utf8(char *s)
 	 * moves, and a 2- or 3-byte sequence is checked in one go.
 	 */
 	while (r < end) {
-		while (end - r >= 8) {
-			memcpy(&x, r, 8);
-			if ((x & HIGHS) != 0 || ((x - 0x20 * ONES) & ~x &
-			    HIGHS) != 0)
-				break;
-			r += 8;
-		}
+		r += printable_run(r, end);
 		if (r >= end)
 			break;
 		if (*r < 0x80) {
@@ -94,15 +101,10 @@ feed_fix_utf8(char *s)
 	}
 	w = r;
 	while (r < end) {
-		while (end - r >= 8) {
-			memcpy(&x, r, 8);
-			if ((x & HIGHS) != 0 || ((x - 0x20 * ONES) & ~x &
-			    HIGHS) != 0)
-				break;
-			memcpy(w, &x, 8);
-			r += 8;
-			w += 8;
-		}
+		n = printable_run(r, end);
+		memmove(w, r, n);
+		r += n;
+		w += n;
 		if (r >= end)
 			break;
 		if (*r < 0x80) {
