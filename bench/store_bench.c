@@ -281,6 +281,21 @@ usage(void)
 	exit(2);
 }
 
+/* store_checkpoint, its count of checkpoints and its wall and CPU time
+ * added to *n, *t and *c. */
+static void
+checkpoint(struct store *s, int64_t *n, double *t, double *c)
+{
+	double t1 = now_sec(), c1 = cpu_sec();
+	int k;
+
+	if ((k = store_checkpoint(s)) == -1)
+		die(s, "checkpoint");
+	*n += k;
+	*t += now_sec() - t1;
+	*c += cpu_sec() - c1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -434,13 +449,7 @@ main(int argc, char *argv[])
 				cidx += cpu_sec() - c1;
 				/* Then the checkpoint, as the daemon's idle
 				 * watcher does. */
-				t1 = now_sec();
-				c1 = cpu_sec();
-				if ((i = store_checkpoint(s)) == -1)
-					die(s, "checkpoint");
-				nckpt += i;
-				tckpt += now_sec() - t1;
-				cckpt += cpu_sec() - c1;
+				checkpoint(s, &nckpt, &tckpt, &cckpt);
 			}
 		}
 		tstore += tround;
@@ -465,13 +474,7 @@ main(int argc, char *argv[])
 	tidx += now_sec() - t1;
 	cidx += cpu_sec() - c1;
 	/* The idle watcher's checkpoint once the index has caught up. */
-	t1 = now_sec();
-	c1 = cpu_sec();
-	if ((i = store_checkpoint(s)) == -1)
-		die(s, "checkpoint");
-	nckpt += i;
-	tckpt += now_sec() - t1;
-	cckpt += cpu_sec() - c1;
+	checkpoint(s, &nckpt, &tckpt, &cckpt);
 	printf("indexing (store_index_pending, apart from ingest): %" PRId64
 	    " entries in %.1f s: %.0f entries/s; CPU %.1f s: %.0f entries"
 	    " per CPU second\n", done, tidx, (double)done / tidx, cidx,
