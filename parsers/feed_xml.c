@@ -524,7 +524,11 @@ sax_error(void *ctx, xmlErrorPtr err)
 {
 	struct xstate *st = fxml_state(ctx);
 
-	if (err == NULL || err->level < XML_ERR_ERROR || st->errcode != 0)
+	/* An error while the context is made (the first bytes name an
+	 * encoding libxml2 cannot read) comes before the state is
+	 * attached: run_pass takes it from the context. */
+	if (st == NULL || err == NULL || err->level < XML_ERR_ERROR ||
+	    st->errcode != 0)
 		return;
 	st->errcode = err->code;
 	st->errline = err->line;
@@ -659,6 +663,8 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 		conv = xmalloc(3 * sizeof(chunk));
 	ctxt->_private = st;
 	st->ctxt = ctxt;
+	if (ctxt->errNo != 0)
+		sax_error(ctxt, xmlCtxtGetLastError(ctxt));
 	opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
 	if (p->recover)
 		opts |= XML_PARSE_RECOVER;

@@ -537,6 +537,30 @@ START_TEST(test_utf16)
 }
 END_TEST
 
+/* The first four bytes may name a UCS-4 byte order libxml2 cannot
+ * read: the error it raises while the parser is made is the parse's
+ * error, not a crash. */
+START_TEST(test_unsupported_ucs4)
+{
+	static const char *const heads[] = { "\0\0<\0", "\0<\0\0" };
+	struct got g = { 0 };
+	struct feed_info info;
+	char doc[32], *err = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		memcpy(doc, heads[i], 4);
+		memcpy(doc + 4, "<rss/>QQQQQQQQ", 14);
+		ck_assert_int_eq(parse_mem(doc, 18, NULL, &g, &info, &err),
+		    -1);
+		ck_assert_ptr_nonnull(strstr(err, "encoding not supported"));
+		free(err);
+		err = NULL;
+	}
+	ck_assert_uint_eq(g.n, 0);
+}
+END_TEST
+
 START_TEST(test_unreadable)
 {
 	struct got g = { 0 };
@@ -1748,6 +1772,7 @@ main(void)
 	tcase_add_test(tc, test_charset_option);
 	tcase_add_test(tc, test_utf16);
 	tcase_add_test(tc, test_unreadable);
+	tcase_add_test(tc, test_unsupported_ucs4);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_sink_abort);
 	tcase_add_test(tc, test_jsonfeed);
