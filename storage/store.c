@@ -669,7 +669,10 @@ store_open(const char *path, char **errstr)
 	    sql_canon_hash, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(s->db, "feedd_content_hash", 9,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-	    sql_content_hash, NULL, NULL) != SQLITE_OK) {
+	    sql_content_hash, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "feedd_feed_may", 2,
+	    SQLITE_UTF8 | SQLITE_DIRECTONLY, s, sql_feed_may, NULL, NULL) !=
+	    SQLITE_OK) {
 		store_dberr(s, "registering functions");
 		goto fail;
 	}
@@ -752,6 +755,7 @@ store_close(struct store *s)
 	buf_reset(&s->keybuf);
 	buf_reset(&s->altbuf);
 	free(s->bound);
+	rowfeed_free(s);
 	free(s->doc_feed_name);
 	free(s->doc_index);
 	free(s->doc_undated);

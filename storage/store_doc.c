@@ -566,9 +566,12 @@ entry_write(struct store *s, const struct entry *e, const char *key,
 		/* The search's bounds.  An update keeps first_seen, which
 		 * is at most now: its order time is at most the later of
 		 * now and the date (capped as above). */
-		if (row_id == 0)
+		if (row_id == 0) {
 			bound_raise(s, sqlite3_last_insert_rowid(s->db),
 			    sort_time);
+			rowfeed_set(s, sqlite3_last_insert_rowid(s->db),
+			    s->doc_feed);
+		}
 		if (row_id == 0 && date == FEED_NO_DATE) {
 			s->doc_undated = xreallocarray(s->doc_undated,
 			    s->doc_nundated + 1, sizeof(*s->doc_undated));
@@ -823,6 +826,8 @@ store_doc_rollback(struct store *s)
 	s->fts_w = s->doc_fts_w;
 	s->fts_pending = s->doc_fts_pending;
 	s->tomb_total = -1;	/* the document's tombstones are undone */
+	/* Its rows' ids may now name other rows (deleted ones restored). */
+	rowfeed_free(s);
 	s->in_doc = 0;
 	s->doc_changed = 0;
 }

@@ -24,9 +24,15 @@
  *
  * A search walks the matches newest row id first and stops as soon as no
  * row left can rank among the best found, which a per-block bound on
- * order times (bound[]) tells; see search_walk.  The bounds are kept by
- * this connection's writes, so the file must have no other writer while
- * the store is open (feedd has one).
+ * order times (bound[]) tells; see search_walk.  A search that selects
+ * feeds (tags) skips the matches of other feeds before their rows are
+ * read, by a map of row ids to feeds (fmap, 2 bytes a row id, loaded
+ * by the first such search): reading a row per match was most of its
+ * time.  The map holds a feed's id folded into 16 bits, so it can only
+ * let through a row of a feed not selected, which the query's own test
+ * then drops; a row it does not know it lets through too.  The bounds
+ * and the map are kept by this connection's writes, so the file must
+ * have no other writer while the store is open (feedd has one).
  */
 #include "config.h"
 
@@ -301,37 +307,113 @@ bound_raise(struct store *s, int64_t id, int64_t t)
 		s->bound[i] = t;
 }
 
-/* Loads the bounds from every row (once: writes keep them). */
+void
+rowfeed_set(struct store *s, int64_t id, int64_t feed)
+{
+	size_t p = (size_t)((uint64_t)id >> FMAP_SHIFT), i;
+
+	if (s->fmap == NULL || id < 0 || feed < 0)
+		return;
+	if (p >= s->nfmap) {
+		s->fmap = xreallocarray(s->fmap, p + 1, sizeof(*s->fmap));
+		for (i = s->nfmap; i <= p; i++)
+			s->fmap[i] = NULL;
+		s->nfmap = p + 1;
+	}
+	if (s->fmap[p] == NULL) {
+		s->fmap[p] = xcalloc((size_t)1 << FMAP_SHIFT,
+		    sizeof(**s->fmap));
+		s->fmap_pages++;
+	}
+	s->fmap[p][id & (((int64_t)1 << FMAP_SHIFT) - 1)] =
+	    (uint16_t)(1 + feed % FMAP_MOD);
+}
+
+void
+rowfeed_free(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfmap; i++)
+		free(s->fmap[i]);
+	free(s->fmap);
+	s->fmap = NULL;
+	s->nfmap = 0;
+	s->fmap_pages = 0;
+}
+
+void
+sql_feed_may(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct store *s = sqlite3_user_data(ctx);
+	const struct feedsel *sel;
+	uint64_t p;
+	int64_t id;
+	unsigned v = 0;
+
+	(void)argc;
+	id = sqlite3_value_int64(argv[0]);
+	sel = sqlite3_value_pointer(argv[1], FEEDSEL_TYPE);
+	p = (uint64_t)id >> FMAP_SHIFT;
+	if (sel != NULL && id >= 0 && p < s->nfmap && s->fmap[p] != NULL)
+		v = s->fmap[p][id & (((int64_t)1 << FMAP_SHIFT) - 1)];
+	sqlite3_result_int(ctx, v == 0 ||
+	    (sel->bits[v / 64] >> (v % 64) & 1) != 0);
+}
+
+/*
+ * Loads the bounds from every row (once: writes keep them), and with
+ * feeds the feed map too (again once deleted rows have left too many of
+ * its pages behind).  One walk of an index that holds all three.
+ */
 int
-bound_load(struct store *s)
+bound_load(struct store *s, int feeds)
 {
 	sqlite3_stmt *st;
 	int64_t id, t;
-	int rc;
+	int rc, bounds = s->nbound == 0;
 
-	if (s->nbound > 0)
+	if (feeds && s->fmap != NULL && s->fmap_pages > s->fmap_cap)
+		rowfeed_free(s);
+	feeds = feeds && s->fmap == NULL;
+	if (!bounds && !feeds)
 		return 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, sort_time FROM entries"
-	    " INDEXED BY entries_sort", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT id, sort_time, feed_id"
+	    " FROM entries INDEXED BY entries_sort", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		store_dberr(s, "searching");
 		return -1;
 	}
-	s->bound = xcalloc(1, sizeof(*s->bound));
-	s->bound[0] = INT64_MIN;
-	s->nbound = 1;
+	if (bounds) {
+		s->bound = xcalloc(1, sizeof(*s->bound));
+		s->bound[0] = INT64_MIN;
+		s->nbound = 1;
+	}
+	if (feeds)
+		s->fmap = xcalloc(1, sizeof(*s->fmap));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		t = sqlite3_column_int64(st, 1);
-		bound_raise(s, id, t);
+		if (bounds)
+			bound_raise(s, id, t);
+		if (feeds)
+			rowfeed_set(s, id, sqlite3_column_int64(st, 2));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		store_dberr(s, "searching");
-		free(s->bound);
-		s->bound = NULL;
-		s->nbound = 0;
+		if (bounds) {
+			free(s->bound);
+			s->bound = NULL;
+			s->nbound = 0;
+		}
+		if (feeds)
+			rowfeed_free(s);
 		return -1;
 	}
+	/* New rows take new pages, deleted ones do not free theirs. */
+	if (feeds)
+		s->fmap_cap = 2 * s->fmap_pages + 16;
 	return 0;
 }
 

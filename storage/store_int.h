@@ -100,6 +100,17 @@ enum stmt_id {
 	ST_COUNT
 };
 
+/* The feed map's pages (row ids per page), and the modulus that folds
+ * feed ids into its 16-bit slots (store_fts.c). */
+#define FMAP_SHIFT	12
+#define FMAP_MOD	65535
+/* A search's selected feeds, a bit per slot value of the feed map, bound
+ * to feedd_feed_may's second argument. */
+#define FEEDSEL_TYPE	"feedd_feedsel"
+struct feedsel {
+	uint64_t	 bits[(FMAP_MOD + 1 + 63) / 64];
+};
+
 /* The shapes of store_items' statement (bits of an index into
  * store.items_st; store_read.c). */
 #define IQ_SEARCH	0x01	/* q: candidates, newest row id first */
@@ -164,6 +175,17 @@ struct store {
 	int64_t		*bound;
 	size_t		 nbound;
 	int		 block_shift;
+	/*
+	 * For searches that select feeds: fmap[p][i] is 1 + the feed id
+	 * mod FMAP_MOD of row id p << FMAP_SHIFT | i, 0 if not known
+	 * (a NULL page knows nothing).  fmap NULL until the first such
+	 * search loads it; fmap_pages pages allocated, reloaded (dropping
+	 * the pages of deleted rows) once past fmap_cap.
+	 */
+	uint16_t	**fmap;
+	size_t		 nfmap;
+	size_t		 fmap_pages;
+	size_t		 fmap_cap;
 	fts5_tokenizer	 tok_api;	/* entries_fts's tokenizer */
 	Fts5Tokenizer	*tok;
 	int		 feed_plan;	/* 0 by cost; tests force 1 or 2 */
@@ -333,8 +355,18 @@ int		 fts_catch_up(struct store *s);
 int		 fts_query(struct store *s, const char *q, char **out);
 /* Raises the search bound of row id's block to at least t. */
 void		 bound_raise(struct store *s, int64_t id, int64_t t);
-/* Loads the search bounds (once: writes keep them). */
-int		 bound_load(struct store *s);
+/* Loads the search bounds (once: writes keep them) and, if feeds, the
+ * feed of every row (fmap). */
+int		 bound_load(struct store *s, int feeds);
+/* Records that row id belongs to feed (if the map is loaded). */
+void		 rowfeed_set(struct store *s, int64_t id, int64_t feed);
+/* Drops the feed map (reloaded by the next search that needs it). */
+void		 rowfeed_free(struct store *s);
+/* The SQL function feedd_feed_may(rowid, selection): 0 if the row is
+ * known to belong to a feed outside the selection (a pointer bound as
+ * FEEDSEL_TYPE), 1 otherwise. */
+void		 sql_feed_may(sqlite3_context *ctx, int argc,
+		    sqlite3_value **argv);
 /* Runs an IQ_SEARCH statement and keeps the best limit row ids in *ids
  * (a JSON array, or NULL); 0, -1, or -2 for a bad search. */
 int		 search_walk(struct store *s, sqlite3_stmt *st, size_t limit,

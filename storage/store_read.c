@@ -7,7 +7,9 @@
  * IQ_*) and kept prepared (items_stmt).  A tags/feeds filter has two
  * plans, chosen by cost (items_walk): walk the merged order, or gather
  * the selected feeds' rows and sort them.  A search first finds the best
- * row ids in store_fts.c's search walk, then reads those rows here.
+ * row ids in store_fts.c's search walk (which, with feeds selected, skips
+ * other feeds' matches by its map of rows to feeds, feedd_feed_may),
+ * then reads those rows here.
  *
  * An entry's guid, a function of feed name and key, is derived when read
  * (derive_guid), not stored; categories and enclosures are stored as
@@ -214,6 +216,10 @@ items_stmt(struct store *s, int shape)
 	}
 	if (feeds)
 		buf_addstr(&b, " AND e.feed_id IN " ITEMS_FEEDSET);
+	/* Before the join reads a match's row: the rows of feeds not
+	 * selected, as far as the feed map knows them (store_fts.c). */
+	if (feeds && (shape & IQ_SEARCH))
+		buf_addstr(&b, " AND feedd_feed_may(entries_fts.rowid, ?5)");
 	if (shape & IQ_SINCE)
 		buf_addstr(&b, " AND e.sort_time >= ?4");
 	if (shape & IQ_SEARCH)
@@ -236,19 +242,22 @@ prepare:
 
 /*
  * The feeds q's tags and names select: *ids, a JSON array of their ids
- * (NULL if none is selected), and *rows, how many entries they hold.
+ * (NULL if none is selected), and *rows, how many entries they hold;
+ * for a search, *sel their set for the feed map (else NULL).
  */
 static int
 items_feeds(struct store *s, const struct store_query *q, char **ids,
-    int64_t *rows, size_t *nids)
+    int64_t *rows, size_t *nids, struct feedsel **sel)
 {
 	sqlite3_stmt *st = s->stmt[ST_FEED_SELECT];
 	int64_t *v = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
+	unsigned slot;
 	int rc;
 
 	*ids = NULL;
 	*rows = 0;
+	*sel = NULL;
 	if (q->tags != NULL && q->ntags > 0)
 		sqlite3_bind_text(st, 1, json_strings(q->tags, q->ntags), -1,
 		    free);
@@ -265,6 +274,13 @@ items_feeds(struct store *s, const struct store_query *q, char **ids,
 	stmt_done(st);
 	if (rc == SQLITE_DONE && n > 0)
 		*ids = ids_json(v, n);
+	if (rc == SQLITE_DONE && n > 0 && q->q != NULL) {
+		*sel = xcalloc(1, sizeof(**sel));
+		for (i = 0; i < n; i++) {
+			slot = (unsigned)(1 + v[i] % FMAP_MOD);
+			(*sel)->bits[slot / 64] |= (uint64_t)1 << (slot % 64);
+		}
+	}
 	*nids = n;
 	free(v);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -295,6 +311,7 @@ store_items(struct store *s, const struct store_query *q,
 	sqlite3_stmt *st;
 	struct store_item *v = NULL;
 	char *match = NULL, *feedset = NULL;
+	struct feedsel *sel = NULL;
 	int64_t rows;
 	size_t n = 0, nsel;
 	int rc, bad = 0, shape = 0;
@@ -310,9 +327,13 @@ store_items(struct store *s, const struct store_query *q,
 	}
 	if ((q->tags != NULL && q->ntags > 0) ||
 	    (q->feeds != NULL && q->nfeeds > 0)) {
-		if (items_feeds(s, q, &feedset, &rows, &nsel) == -1) {
+		if (items_feeds(s, q, &feedset, &rows, &nsel, &sel) == -1) {
 			free(match);
 			return -1;
+		}
+		if (feedset == NULL || (match == NULL && sel != NULL)) {
+			free(sel);
+			sel = NULL;
 		}
 		if (feedset == NULL) {
 			/* Nothing selected: no items. */
@@ -335,15 +356,18 @@ store_items(struct store *s, const struct store_query *q,
 		/* On failure (a full disk, say) the search still runs,
 		 * without the entries not yet indexed. */
 		fts_catch_up(s);
-		if (bound_load(s) == -1 ||
+		if (bound_load(s, sel != NULL) == -1 ||
 		    (st = items_stmt(s, shape | IQ_SEARCH)) == NULL) {
 			free(match);
 			free(feedset);
+			free(sel);
 			return -1;
 		}
 		sqlite3_bind_text(st, 2, match, -1, free);
 		if (feedset != NULL)
 			sqlite3_bind_text(st, 3, feedset, -1, free);
+		if (sel != NULL)
+			sqlite3_bind_pointer(st, 5, sel, FEEDSEL_TYPE, free);
 		if (shape & IQ_SINCE)
 			sqlite3_bind_int64(st, 4, q->since);
 		rc = search_walk(s, st, q->limit, q->since, &match);

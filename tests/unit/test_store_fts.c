@@ -2,7 +2,8 @@
  * test_store_fts.c: the search index: words, prefixes and scripts
  * (CJK pairs, folded letters), batches of indexing and the backlog, a
  * steady stream of documents, the early-stopping search walk checked
- * against a full sort on random data, and the text of HTML fragments.
+ * against a full sort on random data (also with feeds selected, through
+ * the map of rows to feeds), and the text of HTML fragments.
  */
 #include "config.h"
 
@@ -343,6 +344,113 @@ START_TEST(test_search_order_random)
 }
 END_TEST
 
+/* The first limit items of ref whose title holds word, against items. */
+static void
+check_found(const struct store_item *ref, size_t nref,
+    const struct store_item *items, size_t n, const char *word,
+    size_t limit, const char *what)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < nref && j < limit; i++) {
+		if (strstr(ref[i].entry.title, word) == NULL)
+			continue;
+		ck_assert_msg(j < n, "%s, %s: only %zu items", what, word, n);
+		ck_assert_msg(ref[i].id == items[j].id, "%s, %s: item %zu is"
+		    " %" PRId64 ", not %" PRId64, what, word, j, items[j].id,
+		    ref[i].id);
+		j++;
+	}
+	ck_assert_msg(n == j, "%s, %s: %zu items, not %zu", what, word, n, j);
+}
+
+/*
+ * A search that selects feeds skips the matches of other feeds by the
+ * store's map of rows to feeds (store_fts.c), loaded by the first such
+ * search and kept by later writes: the same items as the selected feeds'
+ * merged order filtered here, after new documents, after a rolled-back
+ * one, and with feed ids that share the map's slot (65536 and 1).
+ */
+START_TEST(test_search_feed_map)
+{
+	static const char *const vocab[] = { "alpha", "bravo", "charlie" };
+	static const char *const tagsets[][2] = { { "a", NULL },
+	    { "b", NULL }, { "a", "b" } };
+	struct store *s;
+	struct store_query q, all;
+	struct store_item *items, *ref;
+	struct entry e[10];
+	char id[10][24], title[10][48], tag[2][2] = { "a", "b" };
+	char *tv[2];
+	int64_t feed[4], now = T0;
+	size_t n, nref, i;
+	unsigned seed = test_seed("test_search_feed_map", 77u);
+	int doc, f, round, w, ts, added;
+
+	s = open_ok();
+	feed[0] = store_feed_ensure(s, "f1", "https://x.example/", NULL);
+	feed[1] = store_feed_ensure(s, "f2", "https://x.example/", NULL);
+	store_close(s);
+	ck_assert_int_eq(count_sql("INSERT INTO feeds (id, name, url) VALUES"
+	    " (65536, 'big', 'https://x.example/') RETURNING id"), 65536);
+	s = open_ok();
+	feed[2] = store_feed_ensure(s, "big", "https://x.example/", NULL);
+	ck_assert_int_eq(feed[2], 65536);
+	feed[3] = store_feed_ensure(s, "f3", "https://x.example/", NULL);
+	for (f = 0; f < 4; f++) {
+		ck_assert_int_eq(store_feed_retention(s, feed[f], 0, 0), 0);
+		/* Feeds 1 and 65536 (one slot) apart, 2 and 65537 too. */
+		tv[0] = tag[f == 0 || f == 3 ? 0 : 1];
+		tv[1] = tag[1];
+		ck_assert_int_eq(store_feed_set_tags(s, feed[f], tv,
+		    f == 3 ? 2 : 1), 0);
+	}
+	for (round = 0; round < 4; round++) {
+		for (doc = 0; doc < 12; doc++) {
+			f = rand_r(&seed) % 4;
+			now += 600;
+			for (i = 0; i < 10; i++) {
+				snprintf(id[i], sizeof(id[i]), "r%dd%de%zu",
+				    round, doc, i);
+				snprintf(title[i], sizeof(title[i]), "%s %d",
+				    vocab[rand_r(&seed) % 3], f);
+				e[i] = mk(id[i], title[i], NULL,
+				    now - rand_r(&seed) % 3000);
+			}
+			store_doc(s, feed[f], e, 10, now);
+		}
+		if (round == 2) {
+			/* Rows written, then undone. */
+			ck_assert_int_eq(store_doc_begin(s, feed[0]), 0);
+			for (i = 0; i < 10; i++)
+				ck_assert_int_eq(store_doc_entry(s, &e[i],
+				    now, &added), 0);
+			store_doc_rollback(s);
+		}
+		for (ts = 0; ts < 3; ts++) {
+			for (w = 0; w < 3; w++) {
+				memset(&all, 0, sizeof(all));
+				all.limit = 10000;
+				all.tags = tagsets[ts];
+				all.ntags = tagsets[ts][1] != NULL ? 2 : 1;
+				q = all;
+				q.limit = 7;
+				q.q = vocab[w];
+				ck_assert_int_eq(store_items(s, &all, &ref,
+				    &nref), 0);
+				ck_assert_int_eq(store_items(s, &q, &items,
+				    &n), 0);
+				check_found(ref, nref, items, n, vocab[w], 7,
+				    tagsets[ts][0]);
+				store_items_free(items, n);
+				store_items_free(ref, nref);
+			}
+		}
+	}
+	store_close(s);
+}
+END_TEST
+
 /* New entries are indexed in batches (store.c, fts_flush); updates and
  * purges of entries not yet indexed must keep the index exact. */
 START_TEST(test_fts_batches)
@@ -571,6 +679,7 @@ store_fts_suite(void)
 	tcase_add_test(tc, test_index_pending);
 	tcase_add_test(tc, test_steady_stream);
 	tcase_add_loop_test(tc, test_search_order_random, 0, 4);
+	tcase_add_test(tc, test_search_feed_map);
 	tcase_add_test(tc, test_search_scripts);
 	suite_add_tcase(s, tc);
 
