@@ -358,9 +358,12 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 	};
 #undef C0
 	const unsigned char *sp;
-	size_t off = *offp, w = 0, n, lim;
+	size_t off = *offp, w = 0, n, lim, ev = *offp;
+	const char *g;
 	unsigned char c;
 
+	if (*mode == 3)
+		*mode = 0;
 	while (off < len && w < FBYTES_CHUNK) {
 		/* Plain bytes go in runs. */
 		sp = special[*mode];
@@ -375,6 +378,19 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 		if (off >= len || w >= FBYTES_CHUNK)
 			break;
 		c = (unsigned char)doc[off];
+		if (*mode == 0 && c == '&' && off > ev &&
+		    (g = memrchr(doc + ev, '>', off - ev)) != NULL &&
+		    is_reference(doc, len, off)) {
+			/* A reference in text that follows a tag, copied
+			 * as it stands since: the piece ends after the
+			 * '>', so that the driver may read the text
+			 * itself (fbytes_text). */
+			w -= off - (size_t)(g + 1 - doc);
+			off = (size_t)(g + 1 - doc);
+			*mode = 3;
+			break;
+		}
+		ev = off + 1;
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
 			off++;
 			continue;
@@ -425,6 +441,153 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 	}
 	*offp = off;
 	return w;
+}
+
+/*
+ * The character a reference at doc[i..len) stands for, as libxml2 reads
+ * it once fbytes_filter has passed it: "&#X" is "&#x" then, and the five
+ * names XML predefines are the only ones taken.  Returns the reference's
+ * length, or 0 for anything else (another name, a value that is not an
+ * XML character, more than seven digits), which libxml2 is left to read.
+ */
+static size_t
+text_ref(const char *doc, size_t len, size_t i, uint32_t *cp)
+{
+	static const struct { const char *s; size_t n; char c; } named[] = {
+		{ "&lt;", 4, '<' }, { "&gt;", 4, '>' }, { "&amp;", 5, '&' },
+		{ "&quot;", 6, '"' }, { "&apos;", 6, '\'' } };
+	size_t j = i + 2, k, d;
+	uint32_t v = 0;
+	int hex;
+
+	if (len - i < 4)
+		return 0;
+	if (doc[i + 1] != '#') {
+		for (k = 0; k < NELEM(named); k++)
+			if (len - i >= named[k].n &&
+			    memcmp(doc + i, named[k].s, named[k].n) == 0) {
+				*cp = (unsigned char)named[k].c;
+				return named[k].n;
+			}
+		return 0;
+	}
+	hex = doc[j] == 'x' || doc[j] == 'X';
+	j += hex;
+	for (k = j; k < len && k - j < 8; k++) {
+		d = (unsigned char)doc[k];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if (hex && (d | 0x20) >= 'a' && (d | 0x20) <= 'f')
+			d = (d | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v * (hex ? 16 : 10) + (uint32_t)d;
+	}
+	if (k == j || k - j > 7 || k >= len || doc[k] != ';')
+		return 0;
+	/* XML 1.0's Char production. */
+	if (!(v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 &&
+	    v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd) ||
+	    (v >= 0x10000 && v <= 0x10ffff)))
+		return 0;
+	*cp = v;
+	return k + 1 - i;
+}
+
+/*
+ * The text of an element from doc[off] up to the next '<' that opens
+ * markup, as libxml2 would hand it over after fbytes_filter: references
+ * decoded (text_ref), a bare '&' or a '<' that opens nothing as it
+ * stands, C0 controls dropped, "\r\n" read as "\n".  Only plain text is
+ * read so: valid UTF-8 of XML characters, no other carriage return, no
+ * "]]" (whose "]]>" libxml2 rejects).  Writes to out (cap bytes, at
+ * least 8) until it is nearly full (*more is then 1) or the text ends,
+ * or only checks the text when out is NULL; *outlen is the bytes
+ * written, and *nl counts the newlines read.  Returns the bytes of doc
+ * read, or 0 when libxml2 is to read the text itself.
+ */
+size_t
+fbytes_text(const char *doc, size_t len, size_t off, char *out, size_t cap,
+    struct fbytes_text *t)
+{
+	const unsigned char *p = (const unsigned char *)doc;
+	size_t i = off, w = 0, n;
+	uint64_t x, m;
+	uint32_t cp;
+	char tmp[8];
+
+	t->nl = 0;
+	t->more = 0;
+	for (;;) {
+		/* Eight bytes of plain ASCII at a time. */
+		while (len - i >= 8 && (out == NULL || cap - w >= 8)) {
+			x = swar_load(p + i);
+			m = swar_below(x, 0x20) | swar_eq(x, '<') |
+			    swar_eq(x, '&') | swar_eq(x, ']') |
+			    (x & SWAR_HIGHS);
+			if (m != 0) {
+				n = swar_first(m);
+				if (out != NULL)
+					memcpy(out + w, p + i, 8);
+				w += n;
+				i += n;
+				break;
+			}
+			if (out != NULL)
+				memcpy(out + w, p + i, 8);
+			w += 8;
+			i += 8;
+		}
+		if (i >= len)
+			return 0;
+		if (out != NULL && cap - w < 8) {
+			t->more = 1;
+			break;
+		}
+		if (p[i] == '<') {
+			if (i + 1 < len && strchr(" \t\r\n=<&0123456789",
+			    doc[i + 1]) == NULL)
+				break;
+			cp = '<';
+			n = 1;
+		} else if (p[i] == '&') {
+			n = text_ref(doc, len, i, &cp);
+			if (n == 0 && is_reference(doc, len, i))
+				return 0;
+			if (n == 0) {
+				cp = '&';
+				n = 1;
+			}
+		} else if (p[i] == ']') {
+			if (i + 1 < len && p[i + 1] == ']')
+				return 0;
+			cp = ']';
+			n = 1;
+		} else if (p[i] < 0x20) {
+			n = 1;
+			if (p[i] == '\r' && (i + 1 >= len || p[i + 1] != '\n'))
+				return 0;
+			if (p[i] == '\r')
+				n = 2;
+			else if (p[i] != '\t' && p[i] != '\n') {
+				i++;
+				continue;
+			}
+			cp = p[i + n - 1];
+		} else if (p[i] < 0x80) {
+			cp = p[i];
+			n = 1;
+		} else {
+			if ((n = utf8_decode(p + i, len - i, &cp)) == 0 ||
+			    cp == 0xfffe || cp == 0xffff)
+				return 0;
+		}
+		t->nl += cp == '\n';
+		w += utf8_encode(cp, out != NULL ? out + w : tmp);
+		i += n;
+	}
+	t->outlen = w;
+	return i - off;
 }
 
 /*

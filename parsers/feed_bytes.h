@@ -53,9 +53,22 @@ int	fbytes_scan_chunk(struct tagscan *t, const char *p, size_t n,
  * (FBYTES_CHUNK + 8 bytes), cleaned of what XML forbids but feeds hold;
  * *mode carries the section (markup, CDATA, comment) across calls.  A
  * piece ends after each "<![CDATA[" (then *mode is 1).  Returns the bytes
- * written and advances *offp. */
+ * written and advances *offp.  A piece also ends after the '>' before a
+ * text that holds a reference (then *mode is 3: the driver may read the
+ * text with fbytes_text; the next call goes on as in markup). */
 size_t	fbytes_filter(const char *doc, size_t len, size_t *offp, char *out,
 	    int *mode);
+
+/* The text from doc[off] to the next markup, decoded into out (cap
+ * bytes; out NULL: only checked), as libxml2 would read it: see
+ * feed_bytes.c.  Returns the bytes of doc it read, or 0. */
+struct fbytes_text {
+	size_t	outlen;		/* bytes written */
+	size_t	nl;		/* newlines read */
+	int	more;		/* out was full before the text ended */
+};
+size_t	fbytes_text(const char *doc, size_t len, size_t off, char *out,
+	    size_t cap, struct fbytes_text *t);
 
 /* doc[0..len) as windows-1252 (is1252) or ISO-8859-2, into out (3 * len
  * bytes at most) as UTF-8; returns the bytes written. */

@@ -498,11 +498,16 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 {
 	struct xstate *st = fxml_state(ctx);
 
-	if (st->cdata_swallow) {
-		/* What cdata_direct pushed in place of a section's text,
-		 * which it handed over itself. */
-		st->cdata_swallow = 0;
-		return;
+	if (st->swallow > 0) {
+		/* What cdata_direct or text_direct pushed in place of the
+		 * text they handed over themselves. */
+		if ((size_t)len <= st->swallow) {
+			st->swallow -= (size_t)len;
+			return;
+		}
+		ch += st->swallow;
+		len -= (int)st->swallow;
+		st->swallow = 0;
 	}
 	if (!st->cap || st->refused != NULL)
 		return;
@@ -628,10 +633,60 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 	for (i = 0; i < n; i++)
 		chunk[i] = nl > 0 ? '\n' : ' ';
 	memcpy(chunk + n, "]]>", 3);
-	st->cdata_swallow = 1;
+	st->swallow = n;
 	*rc = xmlParseChunk(ctxt, chunk, (int)(n + 3), 0);
-	st->cdata_swallow = 0;
+	st->swallow = 0;
 	return (size_t)(end - p) + 3;
+}
+
+/*
+ * The text of an element, doc[off..) up to the next markup, when it holds
+ * references (fbytes_filter ended the piece before it): libxml2 reads
+ * each reference on a slow path of its own and non-ASCII text character
+ * by character.  fbytes_text decodes plain text as libxml2 would, it goes
+ * to sax_chars directly, and libxml2 is given a stand-in of as many
+ * newlines (none if none), which sax_chars drops.  Only when libxml2
+ * stands in an element's content with all its input read, well-formed so
+ * far (a recovering parse drops references after an error), converting
+ * nothing, with no DTD (whose entities libxml2 bounds by the bytes it
+ * read).  Returns the bytes of the document used, or 0.
+ */
+static size_t
+text_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
+    size_t len, size_t off, char *chunk, int *rc)
+{
+	struct fbytes_text t, rest;
+	size_t n, used, nl;
+
+	if (ctxt->instate != XML_PARSER_CONTENT || ctxt->disableSAX ||
+	    !ctxt->wellFormed || ctxt->inputNr != 1 || ctxt->input == NULL ||
+	    ctxt->input->buf == NULL || ctxt->input->buf->encoder != NULL ||
+	    ctxt->input->cur != ctxt->input->end || ctxt->nameNr < 1 ||
+	    st->depth < 1 || st->swallow != 0 ||
+	    (ctxt->myDoc != NULL && ctxt->myDoc->intSubset != NULL))
+		return 0;
+	if ((used = fbytes_text(doc, len, off, chunk, CHUNK, &t)) == 0)
+		return 0;
+	nl = t.nl;
+	/* A long text is checked to its end before any of it is given. */
+	if (t.more && fbytes_text(doc, len, off + used, NULL, 0, &rest) == 0)
+		return 0;
+	for (;;) {
+		sax_chars(ctxt, (const xmlChar *)chunk, (int)t.outlen);
+		if (!t.more || st->refused != NULL)
+			break;
+		used += fbytes_text(doc, len, off + used, chunk, CHUNK, &t);
+		nl += t.nl;
+	}
+	while (nl > 0 && st->refused == NULL && (*rc == 0 ||
+	    ctxt->recovery)) {
+		n = nl < CHUNK ? nl : CHUNK;
+		memset(chunk, '\n', n);
+		st->swallow += n;
+		*rc = xmlParseChunk(ctxt, chunk, (int)n, 0);
+		nl -= n;
+	}
+	return used;
 }
 
 /*
@@ -678,6 +733,7 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 
 	rc = 0;
 	memset(&ts, 0, sizeof(ts));
+	st->swallow = 0;
 	if (n > 0 && fbytes_scan_chunk(&ts, doc, n, wide) == -1)
 		off = len;
 	while (off < len && !st->run->aborted && st->refused == NULL) {
@@ -706,6 +762,15 @@ run_pass(struct xstate *st, const char *doc, size_t len, int wide,
 			/* The stand-in, as the scan would see the text. */
 			if (fbytes_tagscan(&ts, "]]>", 3) == -1)
 				break;
+			off += n;
+			mode = 0;
+			if ((rc != 0 && !p->recover) ||
+			    !fxml_names_bounded(st))
+				break;
+		} else if (mode == 3 && !p->legacy && ts.state == TS_TEXT &&
+		    st->refused == NULL && !st->run->aborted &&
+		    (n = text_direct(st, ctxt, doc, len, off, chunk,
+		    &rc)) > 0) {
 			off += n;
 			mode = 0;
 			if ((rc != 0 && !p->recover) ||

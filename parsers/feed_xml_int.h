@@ -99,7 +99,7 @@ struct xstate {
 	int		 nattdecl;
 	char		*refused;	/* a bound was hit: the reason */
 	xmlEntityPtr	 unknown;	/* "&name;" for undeclared names */
-	int		 cdata_swallow;	/* the next text is a stand-in */
+	size_t		 swallow;	/* bytes of text that are a stand-in */
 };
 
 /* The parse's state, from libxml2's context. */
