@@ -67,4 +67,51 @@ swar_first(uint64_t mask)
 #endif
 }
 
+/*
+ * Sixteen bytes at a time where the compiler offers SSE2 (every x86-64):
+ * the same tests as exact masks of 16 bits, bit i for byte i.  Callers
+ * run these first and leave the rest to the eight-byte tests above.
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+#define SWAR_V16	1
+
+/* The sixteen bytes at p. */
+static inline __m128i
+v16_load(const void *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+/* The bytes of x equal to c. */
+static inline __m128i
+v16_eq(__m128i x, unsigned char c)
+{
+	return _mm_cmpeq_epi8(x, _mm_set1_epi8((char)c));
+}
+
+/* The bytes of x below n (1 to 0xff), as unsigned bytes. */
+static inline __m128i
+v16_below(__m128i x, unsigned char n)
+{
+	return _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8((char)(n - 1))),
+	    x);
+}
+
+/* The mask of a comparison, or of x's bytes with the top bit set. */
+static inline unsigned
+v16_bits(__m128i m)
+{
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* The index (0-15) of the first byte in a non-zero mask. */
+static inline size_t
+v16_first(unsigned bits)
+{
+	return (size_t)__builtin_ctz(bits);
+}
+#endif
+
 #endif

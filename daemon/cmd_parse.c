@@ -65,6 +65,20 @@ put_string(FILE *fp, const char *s)
 		/* The run with no '"', no '\\' and no control, eight bytes
 		 * at a time, then copied at once. */
 		n = 0;
+#ifdef SWAR_V16
+		while ((size_t)(end - s) - n >= 16) {
+			__m128i v = v16_load(s + n);
+			unsigned b = v16_bits(_mm_or_si128(_mm_or_si128(
+			    v16_eq(v, '"'), v16_eq(v, '\\')),
+			    v16_below(v, 0x20)));
+
+			if (b != 0) {
+				n += v16_first(b);
+				goto run;
+			}
+			n += 16;
+		}
+#endif
 		while ((size_t)(end - s) - n >= 8) {
 			x = swar_load(s + n);
 			m = swar_eq(x, '"') | swar_eq(x, '\\') |

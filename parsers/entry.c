@@ -57,6 +57,15 @@ printable_run(const unsigned char *r, const unsigned char *end)
 	const unsigned char *p = r;
 	uint64_t x;
 
+#ifdef SWAR_V16
+	while (end - p >= 16) {
+		__m128i v = v16_load(p);
+
+		if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
+			break;
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
 		x = swar_load(p);
 		if ((x & SWAR_HIGHS) != 0 || swar_below(x, 0x20) != 0)

@@ -132,11 +132,67 @@ value_run(struct tagscan *t, const char *p, size_t n, size_t *ip)
 	return end == n;
 }
 
+/* The bytes of a start tag, outside its values, that change the scan's
+ * state; the others (names) only make the tag longer. */
+static const unsigned char tag_special[256] = {
+	['='] = 1, ['>'] = 1, ['<'] = 1, ['"'] = 1, ['\''] = 1, [' '] = 1,
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
+/*
+ * Inside a start tag, outside its values: counts the run of bytes that
+ * tag_special passes at once, as the byte loop would (each one more byte
+ * of the tag, and no '=' just before a value).  Moves *ip past it and
+ * returns 0, or returns 1 when p ends first; moves nothing when the tag
+ * would pass its bound there, for the byte loop to find the byte.
+ */
+static int
+tag_run(struct tagscan *t, const char *p, size_t n, size_t *ip)
+{
+	size_t k = *ip;
+
+	while (k < n && !tag_special[(unsigned char)p[k]])
+		k++;
+	if (t->taglen + (k - *ip) > XML_MAXTAG)
+		return 0;
+	t->taglen += k - *ip;
+	t->eq = 0;
+	*ip = k;
+	return k == n;
+}
+
+/*
+ * After "<!": "<!--", "<![CDATA[" or a declaration; k bytes of which (in
+ * cdata, or "--" when k < 0) matched.  Returns 1 when c is to be read
+ * again as part of a declaration.
+ */
+static int
+tagscan_bang(struct tagscan *t, unsigned char c)
+{
+	static const char cdata[] = "[CDATA[";
+
+	if (t->k <= 0 && c == '-') {
+		if (--t->k == -2) {
+			t->state = TS_COMMENT;
+			t->run = 0;
+		}
+	} else if (t->k >= 0 && t->k < 7 &&
+	    c == (unsigned char)cdata[t->k]) {
+		if (++t->k == 7) {
+			t->state = TS_CDATA;
+			t->run = 0;
+		}
+	} else {
+		t->state = TS_DECL;
+		return 1;
+	}
+	return 0;
+}
+
 /* Returns 0, or -1 once a start tag has more than XML_MAXATTS. */
 int
 fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 {
-	static const char cdata[] = "[CDATA[";
 	size_t i;
 	unsigned char c;
 
@@ -168,28 +224,17 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 				t->state = TS_TEXT;
 			break;
 		case TS_BANG:
-			/* "<!--", "<![CDATA[" or a declaration; k bytes of
-			 * which (in cdata, or "--" when k < 0) matched. */
-			if (t->k <= 0 && c == '-') {
-				if (--t->k == -2) {
-					t->state = TS_COMMENT;
-					t->run = 0;
-				}
-			} else if (t->k >= 0 && t->k < 7 &&
-			    c == (unsigned char)cdata[t->k]) {
-				if (++t->k == 7) {
-					t->state = TS_CDATA;
-					t->run = 0;
-				}
-			} else {
-				t->state = TS_DECL;
+			if (tagscan_bang(t, c))
 				i--;	/* read c again as a declaration */
-			}
 			break;
 		case TS_TAG:
 		case TS_VALUE:
 			if (t->state == TS_VALUE && value_run(t, p, n, &i))
 				return 0;	/* the value runs past p */
+			if (t->state == TS_TAG &&
+			    !tag_special[(unsigned char)p[i]] &&
+			    tag_run(t, p, n, &i))
+				return 0;	/* the name runs past p */
 			c = (unsigned char)p[i];
 			if ((c == '=' && ++t->natts > XML_MAXATTS) ||
 			    ++t->taglen > XML_MAXTAG)
@@ -243,10 +288,12 @@ fbytes_tagscan(struct tagscan *t, const char *p, size_t n)
 			t->run = c == '?';
 			break;
 		case TS_ETAG:
-			if (c == '>')
-				t->state = TS_TEXT;
-			else if (c == '<')
-				t->state = TS_LT;
+			/* Until a '>' (or a '<'), nothing matters. */
+			while (i < n && p[i] != '>' && p[i] != '<')
+				i++;
+			if (i == n)
+				return 0;
+			t->state = p[i] == '>' ? TS_TEXT : TS_LT;
 			break;
 		default:
 			if (tagscan_dtd(t, c))
@@ -310,6 +357,19 @@ plain_run(const unsigned char *p, size_t lim, const unsigned char *sp,
 	size_t n = 0;
 
 	for (;;) {
+#ifdef SWAR_V16
+		while (n + 16 <= lim) {
+			__m128i v = v16_load(p + n);
+			unsigned b = v16_bits(_mm_or_si128(_mm_or_si128(
+			    v16_below(v, 0x20), v16_eq(v, c1)), v16_eq(v, c2)));
+
+			if (b != 0) {
+				n += v16_first(b);
+				break;
+			}
+			n += 16;
+		}
+#endif
 		while (n + 8 <= lim) {
 			x = swar_load(p + n);
 			m = swar_below(x, 0x20) | swar_eq(x, c1) |
@@ -444,6 +504,50 @@ fbytes_filter(const char *doc, size_t len, size_t *offp, char *out, int *mode)
 }
 
 /*
+ * Is p[0..n) plain text as libxml2 reads it: valid UTF-8 of XML
+ * characters, with no C0 control but tab and newline (a carriage return
+ * libxml2 would normalise)?  Counts the newlines in *nl.
+ */
+int
+fbytes_plain(const unsigned char *p, size_t n, size_t *nl)
+{
+	const unsigned char *q = p, *end = p + n;
+	size_t k;
+	uint32_t cp;
+
+	*nl = 0;
+	while (q < end) {
+		/* Sixteen or eight bytes of printable ASCII at a time. */
+#ifdef SWAR_V16
+		while (end - q >= 16) {
+			__m128i v = v16_load(q);
+
+			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
+				break;
+			q += 16;
+		}
+#endif
+		while (end - q >= 8 && (swar_load(q) & SWAR_HIGHS) == 0 &&
+		    swar_below(swar_load(q), 0x20) == 0)
+			q += 8;
+		if (q >= end)
+			break;
+		if (*q < 0x80) {
+			if (*q < 0x20 && *q != '\t' && *q != '\n')
+				return 0;
+			*nl += *q == '\n';
+			q++;
+			continue;
+		}
+		if ((k = utf8_decode(q, (size_t)(end - q), &cp)) == 0 ||
+		    cp == 0xfffe || cp == 0xffff)
+			return 0;
+		q += k;
+	}
+	return 1;
+}
+
+/*
  * The character a reference at doc[i..len) stands for, as libxml2 reads
  * it once fbytes_filter has passed it: "&#X" is "&#x" then, and the five
  * names XML predefines are the only ones taken.  Returns the reference's
@@ -519,7 +623,26 @@ fbytes_text(const char *doc, size_t len, size_t off, char *out, size_t cap,
 	t->nl = 0;
 	t->more = 0;
 	for (;;) {
-		/* Eight bytes of plain ASCII at a time. */
+		/* Sixteen or eight bytes of plain ASCII at a time. */
+#ifdef SWAR_V16
+		while (len - i >= 16 && (out == NULL || cap - w >= 16)) {
+			__m128i v = v16_load(p + i);
+			unsigned b = v16_bits(_mm_or_si128(_mm_or_si128(
+			    _mm_or_si128(v, v16_below(v, 0x20)),
+			    _mm_or_si128(v16_eq(v, '<'), v16_eq(v, '&'))),
+			    v16_eq(v, ']')));
+
+			if (out != NULL)
+				_mm_storeu_si128((__m128i *)(out + w), v);
+			if (b != 0) {
+				w += v16_first(b);
+				i += v16_first(b);
+				break;
+			}
+			w += 16;
+			i += 16;
+		}
+#endif
 		while (len - i >= 8 && (out == NULL || cap - w >= 8)) {
 			x = swar_load(p + i);
 			m = swar_below(x, 0x20) | swar_eq(x, '<') |

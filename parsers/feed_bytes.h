@@ -59,6 +59,10 @@ int	fbytes_scan_chunk(struct tagscan *t, const char *p, size_t n,
 size_t	fbytes_filter(const char *doc, size_t len, size_t *offp, char *out,
 	    int *mode);
 
+/* Is p[0..n) plain text (valid UTF-8 of XML characters, no control but
+ * tab and newline)?  Counts its newlines in *nl. */
+int	fbytes_plain(const unsigned char *p, size_t n, size_t *nl);
+
 /* The text from doc[off] to the next markup, decoded into out (cap
  * bytes; out NULL: only checked), as libxml2 would read it: see
  * feed_bytes.c.  Returns the bytes of doc it read, or 0. */

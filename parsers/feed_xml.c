@@ -589,8 +589,7 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 {
 	const unsigned char *p = (const unsigned char *)doc + off, *end;
 	const unsigned char *q;
-	size_t n, nl = 0, i;
-	uint32_t cp;
+	size_t n, nl, i;
 
 	if (ctxt->instate != XML_PARSER_CDATA_SECTION || ctxt->disableSAX ||
 	    ctxt->inputNr != 1 || ctxt->input == NULL ||
@@ -605,27 +604,9 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 			end = q;
 			break;
 		}
-	if (end == NULL || end == p)
+	if (end == NULL || end == p ||
+	    !fbytes_plain(p, (size_t)(end - p), &nl))
 		return 0;
-	for (q = p; q < end; ) {
-		/* Eight bytes of printable ASCII at a time. */
-		while (end - q >= 8 && (swar_load(q) & SWAR_HIGHS) == 0 &&
-		    swar_below(swar_load(q), 0x20) == 0)
-			q += 8;
-		if (q >= end)
-			break;
-		if (*q < 0x80) {
-			if (*q < 0x20 && *q != '\t' && *q != '\n')
-				return 0;
-			nl += *q == '\n';
-			q++;
-			continue;
-		}
-		if ((n = utf8_decode(q, (size_t)(end - q),
-		    &cp)) == 0 || cp == 0xfffe || cp == 0xffff)
-			return 0;
-		q += n;
-	}
 	n = nl > 0 ? nl : 1;
 	if (n + 3 > CHUNK)
 		return 0;

@@ -49,6 +49,7 @@
 #include "html.h"
 #include "html_allow.h"
 #include "html_int.h"
+#include "base/swar.h"
 #include "base/util.h"
 
 #define HTML_PREFIX	"<html><body>"
@@ -73,6 +74,15 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 
 		/* Eight printable ASCII bytes at a time: no byte with the
 		 * top bit set, none below 0x20. */
+#ifdef SWAR_V16
+		while (i + 16 <= n) {
+			__m128i v = v16_load(p + i);
+
+			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
+				break;
+			i += 16;
+		}
+#endif
 		while (i + 8 <= n) {
 			memcpy(&w, p + i, 8);
 			if ((w & 0x8080808080808080ULL) != 0 ||

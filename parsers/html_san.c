@@ -83,6 +83,21 @@ html_san_add_escaped(struct san *s, const char *p, size_t n, enum esc mode)
 	for (i = 0; i < n; i++) {
 		/* Eight bytes at a time to the next special one: '"'
 		 * and '&' differ only in bit 2, '<' and '>' in bit 1. */
+#ifdef SWAR_V16
+		while (n - i >= 16) {
+			__m128i v = v16_load(p + i);
+			unsigned b = v16_bits(_mm_or_si128(_mm_or_si128(
+			    v16_eq(_mm_or_si128(v, _mm_set1_epi8(0x04)), '&'),
+			    v16_eq(_mm_or_si128(v, _mm_set1_epi8(0x02)), '>')),
+			    v16_eq(v, 0xc2)));
+
+			if (b != 0) {
+				i += v16_first(b);
+				break;
+			}
+			i += 16;
+		}
+#endif
 		while (n - i >= 8) {
 			x = swar_load(p + i);
 			m = swar_eq(x | 0x04 * SWAR_ONES, '&') |
