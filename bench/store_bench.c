@@ -41,6 +41,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,30 @@ cpu_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Seconds this process has waited for a CPU while it could run (the
+ * second field of /proc/self/schedstat: time on a run queue), 0 where
+ * the kernel does not say.  Wall time is CPU time, plus this (other
+ * tenants), plus time blocked (I/O, locks, sleeping).
+ */
+static double
+wait_sec(void)
+{
+	static int fd = -2;
+	char buf[128];
+	unsigned long long run, wait;
+	ssize_t n;
+
+	if (fd == -2)
+		fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return 0;
+	return (double)wait / 1e9;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -308,7 +333,8 @@ main(int argc, char *argv[])
 	const char *path = "store_bench.db", *tag[1], *feed[1];
 	char *err = NULL, name[32], *tags[2], cmd[600];
 	char tagname[NTAGS][16];
-	double t0, t1, c1, tlast = 0, tstore, tround, cstore = 0;
+	double t0, t1, c1, w1, tlast = 0, tstore, tround, cstore = 0;
+	double wstore = 0;
 	double tidx = 0, cidx = 0, tckpt = 0, cckpt = 0;
 	int64_t nckpt = 0;
 	int64_t ndocs = 0, backlog;
@@ -410,6 +436,7 @@ main(int argc, char *argv[])
 				    seqs[f] + i,
 				    clock_now - (per_doc - i) * 60);
 			}
+			w1 = wait_sec();
 			t1 = now_sec();
 			c1 = cpu_sec();
 			if (store_doc_begin(s, ids[f]) == -1)
@@ -439,6 +466,7 @@ main(int argc, char *argv[])
 				die(s, "commit");
 			tround += now_sec() - t1;
 			cstore += cpu_sec() - c1;
+			wstore += wait_sec() - w1;
 			if (++ndocs % IDX_EVERY == 0) {
 				t1 = now_sec();
 				c1 = cpu_sec();
@@ -465,6 +493,9 @@ main(int argc, char *argv[])
 	    " %.0f entries per CPU second\n", done, old,
 	    done / per_doc, per_doc, tstore, (double)done / tstore,
 	    (double)feeds * per_doc / tlast, cstore, (double)done / cstore);
+	printf("ingest's wall time: %.1f s = CPU %.1f s + waiting for a CPU"
+	    " %.1f s + blocked %.1f s\n", tstore, cstore, wstore,
+	    tstore - cstore - wstore);
 	t1 = now_sec();
 	c1 = cpu_sec();
 	do {

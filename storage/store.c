@@ -9,6 +9,9 @@
  * with SQLITE_OPEN_NOMUTEX and a small busy timeout (a wait blocks the
  * loop).  The file runs in WAL mode with synchronous=NORMAL: a process
  * crash loses nothing committed, an OS crash at most the last commits.
+ * It is opened through store_vfs.c's VFS, the default one except that a
+ * commit's WAL frames reach the file in a write call per 120 KiB, not
+ * two a page.
  * auto_vacuum=INCREMENTAL is set on a new file before WAL, because once
  * WAL is on it only takes effect after a full VACUUM.  The schema and its
  * migrations live in schema.c; the SQL functions some of them (and the
@@ -646,7 +649,8 @@ store_open(const char *path, char **errstr)
 	buf_init(&s->keybuf, BUF_UNCAPPED);
 	buf_init(&s->altbuf, BUF_UNCAPPED);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_vfs()) !=
+	    SQLITE_OK) {
 		if (s->db == NULL)
 			store_seterr(s, "out of memory");
 		else

@@ -13,6 +13,7 @@
  *	store_fts.c	the search index, its tokenizer and the search walk
  *	store_read.c	the merged-feed query (store_items)
  *	store_article.c	the full-article queue and its results
+ *	store_vfs.c	the VFS: the WAL file's writes gathered per commit
  *
  * Every statement is prepared once and kept until store_close(); each
  * use ends in stmt_done(), which resets it, because a SELECT left unreset
@@ -340,6 +341,12 @@ int		 tomb_put(struct store *s, uint64_t kh, int64_t now);
 int		 store_purge(struct store *s, size_t *purged);
 /* Retention for the feeds no longer configured (store_maintain). */
 int		 store_purge_retired(struct store *s, int64_t now);
+
+/* --- store_vfs.c */
+
+/* The name of the store's VFS (the default one with the WAL's writes
+ * gathered), registered on the first call; NULL to use the default. */
+const char	*store_vfs(void);
 
 /* --- store_fts.c */
 

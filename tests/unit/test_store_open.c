@@ -19,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "base/util.h"
 #include "parsers/feed.h"
 #include "storage/canon.h"
 #include "storage/schema.h"
@@ -431,6 +432,59 @@ START_TEST(test_checkpoint_off_commit)
 }
 END_TEST
 
+/*
+ * The WAL's writes are gathered per commit (store_vfs.c): a document
+ * whose frames overflow the buffer many times, one that is rolled back
+ * after its pages went to the WAL, and small ones after it; another
+ * connection, with SQLite's default VFS, sees each commit as soon as it
+ * returns, and the file is whole.
+ */
+START_TEST(test_wal_gathered)
+{
+	struct store *s;
+	struct entry *v;
+	char (*id)[16], *text;
+	int64_t feed;
+	int added, k, n = 400;
+
+	v = xcalloc((size_t)n, sizeof(*v));
+	id = xcalloc((size_t)n, sizeof(*id));
+	text = xmalloc(6001);
+	memset(text, 'x', 6000);
+	text[6000] = '\0';
+	s = open_ok();
+	store_set_retention(s, 0, 0);
+	feed = store_feed_ensure(s, "big", "https://example.org/feed", NULL);
+	for (k = 0; k < n; k++) {
+		snprintf(id[k], sizeof(id[k]), "e%d", k);
+		v[k] = mk(id[k], id[k], NULL, T0 + k);
+		v[k].content = text;
+	}
+	ck_assert_int_eq(store_doc(s, feed, v, (size_t)n, T0), n);
+	ck_assert_int_eq(count_rows(), n);
+	ck_assert_int_eq(store_doc_begin(s, feed), 0);
+	for (k = 0; k < n; k++) {
+		snprintf(id[k], sizeof(id[k]), "r%d", k);
+		ck_assert_int_eq(store_doc_entry(s, &v[k], T0, &added), 0);
+	}
+	store_doc_rollback(s);
+	ck_assert_int_eq(count_rows(), n);
+	for (k = 0; k < 5; k++) {
+		store_ten(s, feed, k);
+		ck_assert_int_eq(count_rows(), n + 10 * (k + 1));
+	}
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	store_close(s);
+	s = open_ok();
+	ck_assert_uint_eq(count_items(s), (size_t)(n + 50));
+	store_close(s);
+	free(text);
+	free(id);
+	free(v);
+}
+END_TEST
+
 /* A full disk (SQLITE_FULL): the document fails whole, with the reason,
  * nothing stored is lost, and the store goes on once there is room. */
 START_TEST(test_disk_full)
@@ -770,6 +824,7 @@ store_open_suite(void)
 	tcase_add_test(tc, test_migrate_from_v1);
 	tcase_add_test(tc, test_kill_during_ingest);
 	tcase_add_test(tc, test_checkpoint_off_commit);
+	tcase_add_test(tc, test_wal_gathered);
 	tcase_add_test(tc, test_disk_full);
 	tcase_add_test(tc, test_locked);
 	tcase_add_test(tc, test_corrupt_schema);
