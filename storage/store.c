@@ -10,7 +10,7 @@
  * loop).  The file runs in WAL mode with synchronous=NORMAL: a process
  * crash loses nothing committed, an OS crash at most the last commits.
  * It is opened through store_vfs.c's VFS, the default one except that a
- * commit's WAL frames reach the file in a write call per 120 KiB, not
+ * commit's WAL frames reach the file in a write call per 128 KiB, not
  * two a page.
  * auto_vacuum=INCREMENTAL is set on a new file before WAL, because once
  * WAL is on it only takes effect after a full VACUUM.  The schema and its

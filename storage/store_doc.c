@@ -139,6 +139,10 @@ store_doc_begin(struct store *s, int64_t feed_id)
 		store_seterr(s, "a document inside registrations");
 		return -1;
 	}
+	/* The feed is read inside the document's transaction: one read
+	 * transaction (and its locks) a document, not two. */
+	if (step_done(s, ST_BEGIN, "beginning transaction") == -1)
+		return -1;
 	sqlite3_bind_int64(st, 1, feed_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -155,10 +159,14 @@ store_doc_begin(struct store *s, int64_t feed_id)
 	else
 		store_dberr(s, "reading feed");
 	stmt_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW) {
+		/* Keeps the reason above. */
+		if (!sqlite3_get_autocommit(s->db)) {
+			sqlite3_step(s->stmt[ST_ROLLBACK]);
+			stmt_done(s->stmt[ST_ROLLBACK]);
+		}
 		return -1;
-	if (step_done(s, ST_BEGIN, "beginning transaction") == -1)
-		return -1;
+	}
 	s->in_doc = 1;
 	s->doc_feed = feed_id;
 	s->doc_changed = 0;

@@ -38,7 +38,7 @@
 #define WALBUF_SIZE	(512 * 1024)
 /* The default VFS on Unix writes less than 128 KiB a call (it masks the
  * length with 0x1ffff). */
-#define WRITE_MAX	(120 * 1024)
+#define WRITE_MAX	0x1ffff
 
 /* A WAL file: our methods first, then the default VFS's file object. */
 struct walfile {
