@@ -604,7 +604,7 @@ text_ref(const char *doc, size_t len, size_t i, uint32_t *cp)
  * decoded (text_ref), a bare '&' or a '<' that opens nothing as it
  * stands, C0 controls dropped, "\r\n" read as "\n".  Only plain text is
  * read so: valid UTF-8 of XML characters, no other carriage return, no
- * "]]" (whose "]]>" libxml2 rejects).  Writes to out (cap bytes, at
+ * "]]>" (which libxml2 rejects).  Writes to out (cap bytes, at
  * least 8) until it is nearly full (*more is then 1) or the text ends,
  * or only checks the text when out is NULL; *outlen is the bytes
  * written, and *nl counts the newlines read.  Returns the bytes of doc
@@ -615,7 +615,7 @@ fbytes_text(const char *doc, size_t len, size_t off, char *out, size_t cap,
     struct fbytes_text *t)
 {
 	const unsigned char *p = (const unsigned char *)doc;
-	size_t i = off, w = 0, n;
+	size_t i = off, w = 0, n, k;
 	uint64_t x, m;
 	uint32_t cp;
 	char tmp[8];
@@ -682,10 +682,25 @@ fbytes_text(const char *doc, size_t len, size_t off, char *out, size_t cap,
 				n = 1;
 			}
 		} else if (p[i] == ']') {
-			if (i + 1 < len && p[i + 1] == ']')
+			/* "]]>" is an error in text, even with controls
+			 * between the three that the filter drops. */
+			for (n = 0, k = 0; i + n < len && (p[i + n] == ']' ||
+			    (p[i + n] < 0x20 && p[i + n] != '\t' &&
+			    p[i + n] != '\n' && p[i + n] != '\r')); n++)
+				k += p[i + n] == ']';
+			if ((k >= 2 && i + n < len && p[i + n] == '>') ||
+			    k > 64)
 				return 0;
+			if (k > 1) {
+				if (out != NULL && cap - w < k + 8) {
+					t->more = 1;
+					break;
+				}
+				if (out != NULL)
+					memset(out + w, ']', k - 1);
+				w += k - 1;
+			}
 			cp = ']';
-			n = 1;
 		} else if (p[i] < 0x20) {
 			n = 1;
 			if (p[i] == '\r' && (i + 1 >= len || p[i + 1] != '\n'))

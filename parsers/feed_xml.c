@@ -568,6 +568,18 @@ sax_handler(xmlSAXHandler *sax)
 	fxml_dtd_sax(sax);
 }
 
+/* Does libxml2 read the document's bytes as they are: no encoder, or
+ * its UTF-8 one (a copy) with nothing left unconverted? */
+static int
+reads_doc(xmlParserCtxtPtr ctxt)
+{
+	xmlCharEncodingHandlerPtr h = ctxt->input->buf->encoder;
+
+	return h == NULL || (strcmp(h->name, "UTF-8") == 0 &&
+	    (ctxt->input->buf->raw == NULL ||
+	    xmlBufUse(ctxt->input->buf->raw) == 0));
+}
+
 /*
  * The text of a CDATA section, doc[off..) up to "]]>", when libxml2 has
  * just read its "<![CDATA[" (the filter ends a piece there): libxml2
@@ -578,7 +590,7 @@ sax_handler(xmlSAXHandler *sax)
  * (one space if none), so that its line numbers stay right, then "]]>";
  * sax_chars drops the stand-in.  Only plain text is done so: valid UTF-8
  * of XML characters (no other C0 control, no carriage return, which
- * libxml2 would handle) in a document libxml2 does not convert, with
+ * libxml2 would handle) of a document libxml2 reads as it is, with
  * libxml2 at the section's start with all its input read.  Returns the
  * bytes of the document it used (past the "]]>"), with the stand-in
  * pushed, or 0 when libxml2 is to read the section itself.
@@ -593,7 +605,7 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 
 	if (ctxt->instate != XML_PARSER_CDATA_SECTION || ctxt->disableSAX ||
 	    ctxt->inputNr != 1 || ctxt->input == NULL ||
-	    ctxt->input->buf == NULL || ctxt->input->buf->encoder != NULL ||
+	    ctxt->input->buf == NULL || !reads_doc(ctxt) ||
 	    ctxt->input->cur != ctxt->input->end)
 		return 0;
 	/* The first "]]>": memchr runs far faster than memmem. */
@@ -628,8 +640,8 @@ cdata_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
  * to sax_chars directly, and libxml2 is given a stand-in of as many
  * newlines (none if none), which sax_chars drops.  Only when libxml2
  * stands in an element's content with all its input read, well-formed so
- * far (a recovering parse drops references after an error), converting
- * nothing, with no DTD (whose entities libxml2 bounds by the bytes it
+ * far (a recovering parse drops references after an error), reading
+ * the document as it is (reads_doc), with no DTD (whose entities libxml2 bounds by the bytes it
  * read).  Returns the bytes of the document used, or 0.
  */
 static size_t
@@ -641,7 +653,7 @@ text_direct(struct xstate *st, xmlParserCtxtPtr ctxt, const char *doc,
 
 	if (ctxt->instate != XML_PARSER_CONTENT || ctxt->disableSAX ||
 	    !ctxt->wellFormed || ctxt->inputNr != 1 || ctxt->input == NULL ||
-	    ctxt->input->buf == NULL || ctxt->input->buf->encoder != NULL ||
+	    ctxt->input->buf == NULL || !reads_doc(ctxt) ||
 	    ctxt->input->cur != ctxt->input->end || ctxt->nameNr < 1 ||
 	    st->depth < 1 || st->swallow != 0 ||
 	    (ctxt->myDoc != NULL && ctxt->myDoc->intSubset != NULL))

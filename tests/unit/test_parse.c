@@ -869,6 +869,59 @@ START_TEST(test_cdata_direct)
 END_TEST
 
 /*
+ * Text with references that the driver decodes itself (text_direct) reads
+ * as libxml2 reads it: the five names and character references decoded,
+ * a bare '&' and a '<' that opens nothing kept, CRLF as LF, "]]" kept;
+ * "]]>" (a control between) is left to libxml2; a text longer than one
+ * piece arrives whole; the line of a later error counts its newlines.
+ */
+START_TEST(test_text_direct)
+{
+	static const char doc[] = "<rss version=\"2.0\"><channel><item>"
+	    "<guid>a&amp;b&#233;&#x20AC;&#X41;c AT&T x\r\ny ]] z "
+	    "&quot;&apos; a < b &lt;</guid></item><item>"
+	    "<guid>p&amp;q]]\x01>r</guid></item></channel></rss>";
+	struct got g = { 0 };
+	struct feed_info info;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	parse_mem(doc, strlen(doc), NULL, &g, &info, &err);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_str_eq(g.e[0].id, "a&b\xc3\xa9\xe2\x82\xac" "Ac AT&T x\ny "
+	    "]] z \"' a < b <");
+	/* Recovered as libxml2 does: the reference after the error is
+	 * dropped. */
+	ck_assert_str_eq(g.e[1].id, "p&]>r");
+	got_free(&g);
+	feed_info_reset(&info);
+	free(err);
+	err = NULL;
+
+	buf_init(&b, BUF_UNCAPPED);	/* a test document of ours */
+	buf_addstr(&b, "<rss version=\"2.0\"><channel><item><guid>");
+	for (i = 0; i < 20000; i++)
+		buf_addstr(&b, "a&amp;");
+	buf_addstr(&b, "</guid></item></channel></rss>");
+	parse_str(b.data, &g, &info);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(strlen(g.e[0].id), 40000);
+	ck_assert(strncmp(g.e[0].id + 39990, "a&a&a&a&a&", 10) == 0);
+	got_free(&g);
+	feed_info_reset(&info);
+	buf_reset(&b);
+
+	ck_assert_int_eq(parse_mem("<x>a&amp;\n\nb\n</y>", 18, NULL,
+	    &g, &info, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strncmp(err, "line 4:", 7) == 0, "%s", err);
+	free(err);
+	got_free(&g);
+}
+END_TEST
+
+/*
  * Titles are plain text as readers show them: RSS text that holds a tag
  * (escaped or in CDATA) loses its markup, entities decoded; Atom
  * type="text" stays literal.
@@ -1753,6 +1806,7 @@ main(void)
 	feed_init();
 	tcase_add_test(tc, test_rss20);
 	tcase_add_test(tc, test_cdata_direct);
+	tcase_add_test(tc, test_text_direct);
 	tcase_add_test(tc, test_schedule_hints);
 	tcase_add_test(tc, test_atom10);
 	tcase_add_test(tc, test_truncated_no_duplicates);
