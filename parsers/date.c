@@ -30,7 +30,8 @@
  * Ranges are checked: month 1-12, the day against the month's length
  * (leap years included), hour 0-23, minute 0-59, second 0-60 where a leap
  * second 60 is read as 59 (so the instant stays within its minute), zone
- * offsets up to 23:59.  Years are 0-9999.  Everything is locale-free and
+ * offsets up to 23:59.  Years are 0-9999, of the instant in UTC as well
+ * as of the date as written.  Everything is locale-free and
  * works on bytes; names are matched after a small UTF-8 case fold that
  * covers Latin-1, Greek and Cyrillic capitals.
  */
@@ -333,17 +334,29 @@ date_from_civil(int64_t year, int month, int day, int hour, int min, int sec)
 	    (int64_t)min * 60 + sec;
 }
 
+/* The instants a date may name: 0000-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59Z.  A zone offset can carry a date in year 0 or
+ * 9999 past either end, and such an instant has no four-digit RFC 3339
+ * form to be read back from. */
+#define DATE_FIRST	((int64_t)-62167219200LL)
+#define DATE_LAST	((int64_t)253402300799LL)
+
 /* Validates the fields and computes the instant; offset in seconds east. */
 static int
 finish(int64_t y, int mo, int d, int h, int mi, int s, int off, int64_t *t)
 {
+	int64_t u;
+
 	if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > month_days(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
 	    s < 0 || s > 60)
 		return -1;
 	if (s == 60)
 		s = 59;		/* a leap second stays in its minute */
-	*t = date_from_civil(y, mo, d, h, mi, s) - off;
+	u = date_from_civil(y, mo, d, h, mi, s) - off;
+	if (u < DATE_FIRST || u > DATE_LAST)
+		return -1;
+	*t = u;
 	return 0;
 }
 
