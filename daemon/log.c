@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #include "log.h"
 #include "base/util.h"
 
-static enum log_level	log_level = LOG_LEVEL_INFO;
+/* Set on the daemon's thread (a reload), read on the server's too. */
+static atomic_int	log_level = LOG_LEVEL_INFO;
 static int		log_journal;
 static int		log_stamp;	/* a time before each line */
 
@@ -31,7 +33,7 @@ static const char *const level_names[] = {
 void
 log_init(enum log_level level)
 {
-	log_level = level;
+	atomic_store(&log_level, (int)level);
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 	/* On a terminal (feedd -d run by hand) nothing else says when a
 	 * line was written; journald and most supervisors stamp lines
@@ -42,7 +44,7 @@ log_init(enum log_level level)
 void
 log_set_level(enum log_level level)
 {
-	log_level = level;
+	atomic_store(&log_level, (int)level);
 }
 
 /* "2026-12-04 17:58:01 " in local time, or "" if it cannot be had. */
@@ -64,7 +66,8 @@ vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 	char *raw, *msg, when[32];
 	int saved = errno;
 
-	if (level > log_level)
+	if ((int)level > atomic_load_explicit(&log_level,
+	    memory_order_relaxed))
 		return;
 	raw = xvasprintf(fmt, ap);
 	msg = str_escape(raw);

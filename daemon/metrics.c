@@ -48,7 +48,18 @@ counter(struct buf *out, const char *name, const char *help, uint64_t v)
 }
 
 void
-metrics_render(struct buf *out)
+metrics_copy_http(struct metrics *to, const struct metrics *from)
+{
+	size_t i;
+
+	to->http_requests = from->http_requests;
+	for (i = 0; i <= METRICS_NLATENCY; i++)
+		to->http_latency[i] = from->http_latency[i];
+	to->http_latency_sum = from->http_latency_sum;
+}
+
+void
+metrics_render(const struct metrics *m, struct buf *out)
 {
 	uint64_t cum = 0;
 	size_t i;
@@ -57,32 +68,32 @@ metrics_render(struct buf *out)
 	    "outcome.\n# TYPE feedd_fetches_total counter\n");
 	for (i = 0; i < METRICS_FETCH_NOUTCOMES; i++)
 		buf_printf(out, "feedd_fetches_total{outcome=\"%s\"} %" PRIu64
-		    "\n", outcome_names[i], metrics.fetches[i]);
+		    "\n", outcome_names[i], m->fetches[i]);
 	counter(out, "feedd_fetch_bytes_total",
-	    "Decoded body bytes fetched.", metrics.fetch_bytes);
+	    "Decoded body bytes fetched.", m->fetch_bytes);
 	counter(out, "feedd_parse_failures_total",
 	    "Fetched documents that yielded no feed.",
-	    metrics.fetches[METRICS_FETCH_PARSE_ERROR]);
+	    m->fetches[METRICS_FETCH_PARSE_ERROR]);
 	counter(out, "feedd_entries_added_total",
-	    "Entries stored for the first time.", metrics.entries_added);
+	    "Entries stored for the first time.", m->entries_added);
 	counter(out, "feedd_entries_updated_total",
 	    "Stored entries whose content changed.",
-	    metrics.entries_updated);
+	    m->entries_updated);
 	counter(out, "feedd_http_requests_total", "HTTP requests answered.",
-	    metrics.http_requests);
+	    m->http_requests);
 	buf_printf(out, "# HELP feedd_http_request_duration_seconds Time "
 	    "from a request's headers to the end of its response.\n"
 	    "# TYPE feedd_http_request_duration_seconds histogram\n");
 	for (i = 0; i < METRICS_NLATENCY; i++) {
-		cum += metrics.http_latency[i];
+		cum += m->http_latency[i];
 		buf_printf(out, "feedd_http_request_duration_seconds_bucket"
 		    "{le=\"%g\"} %" PRIu64 "\n", latency_bounds[i], cum);
 	}
-	cum += metrics.http_latency[METRICS_NLATENCY];
+	cum += m->http_latency[METRICS_NLATENCY];
 	buf_printf(out, "feedd_http_request_duration_seconds_bucket"
 	    "{le=\"+Inf\"} %" PRIu64 "\n", cum);
 	buf_printf(out, "feedd_http_request_duration_seconds_sum %.6f\n",
-	    metrics.http_latency_sum);
+	    m->http_latency_sum);
 	buf_printf(out, "feedd_http_request_duration_seconds_count %" PRIu64
 	    "\n", cum);
 }

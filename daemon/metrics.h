@@ -1,10 +1,11 @@
 /*
  * metrics.h: process-wide counters, shown at /metrics (Prometheus text).
  *
- * Everything runs on the one loop thread, so these are plain integers
- * that the module doing the work bumps directly: the scheduler counts
- * fetches and stored entries, the server counts requests.  metrics.c
- * owns the storage and the rendering.
+ * Plain integers that the module doing the work bumps directly, each
+ * on its own thread: the scheduler counts fetches and stored entries on
+ * the daemon's loop, the server counts requests on its own thread (and
+ * reads the others under its lock, serve_thread.c).  metrics.c owns
+ * the storage and the rendering.
  */
 #ifndef FEEDD_METRICS_H
 #define FEEDD_METRICS_H
@@ -40,9 +41,12 @@ extern struct metrics metrics;
 
 struct buf;
 
-/* Appends every counter to out in the Prometheus text exposition format
- * (version 0.0.4). */
-void	metrics_render(struct buf *out);
+/* Appends every counter of m to out in the Prometheus text exposition
+ * format (version 0.0.4). */
+void	metrics_render(const struct metrics *m, struct buf *out);
+
+/* Copies the HTTP request counters of from into to. */
+void	metrics_copy_http(struct metrics *to, const struct metrics *from);
 
 /* Counts one answered HTTP request that took seconds. */
 void	metrics_http_request(double seconds);

@@ -9,16 +9,17 @@
  * Listeners.  Each configured address gets a socket from listen.c (bound
  * there, or the one systemd handed over for that address); activated
  * sockets no listener names are served as extra listeners.  Each socket
- * gets its own MHD daemon with no internal thread, driven from the libev
- * loop: an ev_io watches the daemon's epoll fd and an
- * ev_timer MHD's next timeout; both run MHD_run() and re-arm the timer
- * from MHD_get_timeout() afterwards, or at once after a run that closed
- * a connection (listener_rearm).  MHD limits connections
- * (http_max_clients), per-connection memory (so the request line and
- * headers) and idle time (http_timeout); bodies, which no route needs,
- * are counted and refused past SERVE_BODY_MAX.  Requests slower than
- * twice http_timeout are cut and wedged listeners reported by a check
- * every second (serve_health.c).  A reload keeps the listeners whose address did
+ * gets its own MHD daemon with no internal thread, driven from the
+ * server's libev loop (on its own thread, serve_thread.c): an ev_io
+ * watches the daemon's epoll fd and an ev_timer MHD's next timeout; both
+ * run MHD_run() and re-arm the timer from MHD_get_timeout() afterwards,
+ * or at once after a run that closed a connection (listener_rearm).  MHD
+ * limits connections (http_max_clients), per-connection memory (so the
+ * request line and headers) and idle time (http_timeout); bodies, which
+ * no route needs, are counted and refused past SERVE_BODY_MAX.  Requests
+ * slower than twice http_timeout are cut and wedged listeners reported
+ * by a check every second (serve_health.c).  A reload, run on the
+ * server's thread (serve_call), keeps the listeners whose address did
  * not change, with their connections.
  *
  * Routes.  routes[] lists every path (exact, or a prefix whose rest a
@@ -214,8 +215,7 @@ serve_index(struct server *srv, struct request *req,
 	else
 		ret = cache_serve(srv, req, conn, url,
 		    page_query_key(&pq, (int64_t)time(NULL)),
-		    store_generation(srv->store),
-		    store_feeds_generation(srv->store), build_index, &pq);
+		    CACHE_GENS_BOTH, build_index, &pq);
 	page_query_reset(&pq);
 	return ret;
 }
@@ -224,8 +224,7 @@ static enum MHD_Result
 serve_status(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url)
 {
-	return cache_serve(srv, req, conn, url, NULL,
-	    store_generation(srv->store), store_feeds_generation(srv->store),
+	return cache_serve(srv, req, conn, url, NULL, CACHE_GENS_BOTH,
 	    build_status, NULL);
 }
 
@@ -234,23 +233,39 @@ static enum MHD_Result
 serve_opml(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url)
 {
-	return cache_serve(srv, req, conn, url, NULL, 0, 0, build_opml,
-	    NULL);
+	return cache_serve(srv, req, conn, url, NULL, CACHE_GENS_NONE,
+	    build_opml, NULL);
 }
 static enum MHD_Result
 serve_metrics(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url)
 {
 	struct MHD_Response *r;
+	struct metrics m;
 	struct buf out;
 	size_t len;
 	char *data;
+	int locked;
 
-	(void)srv;
 	(void)url;
+	/* The fetch counters are the daemon loop's: read under the lock,
+	 * or as they were the last time while the loop is busy (as a
+	 * cached document).  The request counters are this thread's. */
+	locked = serve_trylock(srv);
+	if (!locked && (!srv->metrics_ok || !serve_loop_busy(srv))) {
+		serve_lock(srv);
+		locked = 1;
+	}
+	if (locked) {
+		srv->metrics = metrics;
+		srv->metrics_ok = 1;
+		serve_unlock(srv);
+	}
+	m = srv->metrics;
+	metrics_copy_http(&m, &metrics);
 	/* Our counters. */
 	buf_init(&out, BUF_UNCAPPED);
-	metrics_render(&out);
+	metrics_render(&m, &out);
 	len = out.len;
 	data = buf_steal(&out);
 	r = MHD_create_response_from_buffer_with_free_callback(len, data,
@@ -265,6 +280,8 @@ serve_metrics(struct server *srv, struct request *req,
 	return http_queue(req, conn, MHD_HTTP_OK, r);
 }
 
+/* POST /refresh: handed to the daemon's loop (serve_refresh_queue),
+ * not waited for. */
 static enum MHD_Result
 serve_refresh(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url)
@@ -279,9 +296,13 @@ serve_refresh(struct server *srv, struct request *req,
 	    "feed");
 	if (name != NULL && *name == '\0')
 		name = NULL;
-	if (srv->refresh_cb(srv->refresh_arg, name) == -1)
+	/* The scheduler's feeds are the config's. */
+	if (name != NULL && conf_find_feed(srv->conf, name) == NULL)
 		return http_reply_fmt(req, conn, MHD_HTTP_NOT_FOUND,
-		    "not found: no feed named \"%.100s\"", name ? name : "");
+		    "not found: no feed named \"%.100s\"", name);
+	if (serve_refresh_queue(srv, name) == -1)
+		return http_reply_text(req, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "too many refreshes waiting\n", NULL);
 	if (name != NULL)
 		log_info("refresh of %s requested", name);
 	else
@@ -645,13 +666,21 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 	size_t i;
 
 	srv = xcalloc(1, sizeof(*srv));
-	srv->loop = loop;
+	srv->loop = ev_loop_new(EVFLAG_AUTO);
+	if (srv->loop == NULL) {
+		free(srv);
+		*errstr = xstrdup("cannot initialise the server's loop");
+		return NULL;
+	}
 	srv->store = store;
 	srv->conf = conf;
 	srv->started = (int64_t)time(NULL);
+	atomic_init(&srv->wedged, 0);
+	atomic_init(&srv->beat, (int64_t)(mono_now() * 1000));
+	serve_thread_init(srv, loop);
 	ev_timer_init(&srv->health, health_timer_cb, 1., 1.);
 	srv->health.data = srv;
-	ev_timer_start(loop, &srv->health);
+	ev_timer_start(srv->loop, &srv->health);
 	srv->nsd = systemd_listen_fds(&srv->sd_fds);
 	srv->ls = xcalloc(conf->nlisten + srv->nsd + 1, sizeof(*srv->ls));
 	for (i = 0; i < conf->nlisten; i++) {
@@ -671,16 +700,30 @@ serve_new(struct ev_loop *loop, const struct conf *conf, struct store *store,
 		}
 		srv->ls[srv->nls++] = l;
 	}
+	if (serve_thread_start(srv, errstr) == -1) {
+		serve_free(srv);
+		return NULL;
+	}
 	return srv;
 }
 
-int
-serve_reload(struct server *srv, const struct conf *newconf, char **errstr)
+struct reload {
+	const struct conf *newconf;
+	char		**errstr;
+	int		 rc;
+};
+
+/* serve_reload on the server's thread. */
+static void
+reload_call(struct server *srv, void *arg)
 {
+	struct reload *rl = arg;
+	const struct conf *newconf = rl->newconf;
 	struct listener **ls, *l;
 	size_t i, j, n = 0, nold = srv->nls;
 	int *keep;
 
+	rl->rc = -1;
 	ls = xcalloc(newconf->nlisten + srv->nls + 1, sizeof(*ls));
 	keep = xcalloc(srv->nls + 1, sizeof(*keep));
 	for (i = 0; i < newconf->nlisten; i++) {
@@ -694,7 +737,7 @@ serve_reload(struct server *srv, const struct conf *newconf, char **errstr)
 		}
 		if (l == NULL) {
 			l = listener_open(srv, newconf, &newconf->listen[i],
-			    errstr);
+			    rl->errstr);
 			if (l == NULL)
 				goto fail;
 			l->configured = 2;	/* new: undone on failure */
@@ -724,35 +767,71 @@ serve_reload(struct server *srv, const struct conf *newconf, char **errstr)
 	srv->nls = n;
 	srv->conf = newconf;
 	cache_clear(srv);
-	return 0;
+	rl->rc = 0;
+	return;
 fail:
 	for (i = 0; i < n; i++)
 		if (ls[i]->configured == 2)
 			listener_stop(srv, ls[i]);
 	free(ls);
 	free(keep);
-	return -1;
+}
+
+int
+serve_reload(struct server *srv, const struct conf *newconf, char **errstr)
+{
+	struct reload rl;
+
+	rl.newconf = newconf;
+	rl.errstr = errstr;
+	rl.rc = -1;
+	serve_call(srv, reload_call, &rl);
+	return rl.rc;
+}
+
+struct refresh_hook {
+	int		(*cb)(void *, const char *);
+	void		*arg;
+};
+
+static void
+set_refresh_call(struct server *srv, void *arg)
+{
+	struct refresh_hook *h = arg;
+
+	srv->refresh_cb = h->cb;
+	srv->refresh_arg = h->arg;
 }
 
 void
 serve_set_refresh(struct server *srv, int (*cb)(void *, const char *),
     void *arg)
 {
-	srv->refresh_cb = cb;
-	srv->refresh_arg = arg;
+	struct refresh_hook h;
+
+	/* The server's thread reads it (is there one?), the loop's calls
+	 * it (serve_thread.c). */
+	h.cb = cb;
+	h.arg = arg;
+	serve_call(srv, set_refresh_call, &h);
+}
+
+static void
+stall_call(struct server *srv, void *arg)
+{
+	struct listener *l = arg;
+
+	l->stalled = 1;
+	ev_io_stop(srv->loop, &l->io);
+	ev_timer_stop(srv->loop, &l->timer);
 }
 
 void
 serve_test_stall(struct server *srv, size_t i)
 {
-	struct listener *l;
-
 	if (srv == NULL || i >= srv->nls)
 		return;
-	l = srv->ls[i];
-	l->stalled = 1;
-	ev_io_stop(srv->loop, &l->io);
-	ev_timer_stop(srv->loop, &l->timer);
+	serve_call(srv, stall_call, srv->ls[i]);
 }
 
 int
@@ -770,6 +849,8 @@ serve_free(struct server *srv)
 
 	if (srv == NULL)
 		return;
+	/* The thread first: what follows is then this thread's alone. */
+	serve_thread_free(srv);
 	ev_timer_stop(srv->loop, &srv->health);
 	for (i = 0; i < srv->nls; i++)
 		listener_stop(srv, srv->ls[i]);
@@ -778,5 +859,6 @@ serve_free(struct server *srv)
 	cache_clear(srv);
 	free(srv->sd_fds);
 	free(srv->ls);
+	ev_loop_destroy(srv->loop);
 	free(srv);
 }

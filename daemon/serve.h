@@ -1,7 +1,10 @@
 /*
  * serve.h: the HTTP server.  One libmicrohttpd daemon per listening socket,
- * no internal threads, driven from the libev loop.  Handlers run on the
- * loop thread and answer from rendered buffers cached by store generation.
+ * driven from a libev loop on the server's own thread, so that a reader
+ * does not wait while the daemon's loop parses or stores: handlers answer
+ * from rendered buffers cached by store generation, and reach the store
+ * only under a lock the daemon's loop releases while it waits for events
+ * (serve_thread.c says what may be touched on which thread).
  *
  * Routes: /feed.{rss,atom,json} (query: limit, tag, feed, q, since),
  * /view/NAME.{rss,atom,json}, / (HTML), /status (JSON), /metrics
@@ -19,7 +22,12 @@ struct store;
 struct server;
 
 /*
- * Binds every listener of conf and starts serving; sockets handed over
+ * Binds every listener of conf and starts serving, on a thread of its
+ * own; loop is the daemon's, whose release, acquire and invoke callbacks
+ * and user data the server sets (and gives back in serve_free).  From
+ * here on the calling thread holds the lock that guards store and the
+ * rest of the daemon's state, except while loop waits for events: code
+ * outside ev_run runs as alone as before.  Sockets handed over
  * by systemd (LISTEN_FDS, LISTEN_PID) are taken too: one whose address a
  * configured listener names is used for it instead of binding, and the
  * others are served as extra listeners.  conf is borrowed (views, feeds
@@ -29,8 +37,8 @@ struct server;
  */
 struct server	*serve_new(struct ev_loop *loop, const struct conf *conf,
 		    struct store *store, char **errstr);
-/* Closes the listeners (removing the Unix socket files it created) and
- * frees. */
+/* Stops the server's thread, closes the listeners (removing the Unix
+ * socket files it created) and frees; the lock goes with it. */
 void		 serve_free(struct server *srv);
 
 /*
@@ -48,9 +56,9 @@ int		 serve_reload(struct server *srv,
 
 /*
  * What POST /refresh does (Unix-socket listeners only): cb(arg, NULL)
- * for every feed, cb(arg, NAME) for ?feed=NAME.  cb returns 0, or -1 if
- * there is no feed of that name (answered 404).  Without a hook set,
- * /refresh answers 503.
+ * for every feed, cb(arg, NAME) for ?feed=NAME, called on loop's thread
+ * soon after the answer (202; 404 if the config has no feed NAME).
+ * Without a hook set, /refresh answers 503.
  */
 void		 serve_set_refresh(struct server *srv,
 		    int (*cb)(void *arg, const char *name), void *arg);

@@ -1,8 +1,8 @@
 /*
- * serve_cache.c: the rendered-document cache.  Handlers run on the loop
- * thread and never wait: documents are answered from a cache keyed by
- * (Host, path, whatever else the caller says matters: the query of a
- * feed) and tagged with the store generation(s) they were rendered from,
+ * serve_cache.c: the rendered-document cache.  Handlers run on the
+ * server's thread and do not wait for the daemon's loop: documents are
+ * answered from a cache keyed by (Host, path, whatever else the caller
+ * says matters: the query of a feed) and tagged with the store generation(s) they were rendered from,
  * so a reader polling every minute costs no database query until a
  * fetch changes the store.  Documents are reference counted: a slow
  * client keeps the bytes it is being sent alive after the cache moved
@@ -23,6 +23,8 @@
  * (RFC 9110 13.2.2).
  *
  * What to render is not decided here: the caller passes a builder.
+ * The cache is the server thread's alone (serve_thread.c), so neither
+ * it nor the documents' reference counts need a lock of their own.
  */
 #include "config.h"
 
@@ -38,6 +40,7 @@
 #include "serve_int.h"
 #include "parsers/date.h"
 #include "base/util.h"
+#include "storage/store.h"
 
 static struct doc *
 doc_new(char *data, size_t len)
@@ -240,20 +243,24 @@ send_slot(struct request *req, struct MHD_Connection *conn,
 
 /*
  * A cached document: the slot for (Host, url, keyextra) if it was
- * rendered from generations gen and gen2, else build's document, stored
- * in it; then sent (or 304).  A builder's error is answered as it is and
- * not cached.
+ * rendered from the store generations gens names as they are now, else
+ * build's document, stored in it; then sent (or 304).  A builder's
+ * error is answered as it is and not cached.  The generations are read
+ * and the document built under the state lock; while the daemon's loop
+ * is busy with its callbacks, a document already cached is sent as it
+ * is instead of waiting for the lock (serve_thread.c).
  */
 enum MHD_Result
 cache_serve(struct server *srv, struct request *req,
     struct MHD_Connection *conn, const char *url, const char *keyextra,
-    uint64_t gen, uint64_t gen2, build_fn *build, void *arg)
+    enum cache_gens gens, build_fn *build, void *arg)
 {
 	struct cache_slot *c;
 	struct built b;
 	struct buf key;
 	const char *host;
 	enum MHD_Result ret;
+	uint64_t gen = 0, gen2 = 0;
 	int hit;
 
 	host = http_request_host(conn);
@@ -264,6 +271,15 @@ cache_serve(struct server *srv, struct request *req,
 	if (keyextra != NULL)
 		buf_addstr(&key, keyextra);
 	c = cache_find(srv, key.data, &hit);
+	if (!serve_trylock(srv)) {
+		if (hit && serve_loop_busy(srv))
+			goto send;
+		serve_lock(srv);
+	}
+	if (gens != CACHE_GENS_NONE)
+		gen = store_generation(srv->store);
+	if (gens == CACHE_GENS_BOTH)
+		gen2 = store_feeds_generation(srv->store);
 	if (!hit || c->gen != gen || c->gen2 != gen2) {
 		memset(&b, 0, sizeof(b));
 		/* A document rendered from a bounded page of stored
@@ -271,6 +287,7 @@ cache_serve(struct server *srv, struct request *req,
 		buf_init(&b.out, BUF_UNCAPPED);
 		build(srv, req, host, arg, &b);
 		if (b.status != 0) {
+			serve_unlock(srv);
 			ret = http_reply_fmt(req, conn, b.status, "%s",
 			    b.reason);
 			free(b.reason);
@@ -280,6 +297,8 @@ cache_serve(struct server *srv, struct request *req,
 		}
 		cache_fill(srv, c, key.data, gen, gen2, &b);
 	}
+	serve_unlock(srv);
+send:
 	c->tick = srv->tick;
 	buf_reset(&key);
 	return send_slot(req, conn, c);

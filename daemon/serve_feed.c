@@ -446,8 +446,8 @@ serve_feed(struct server *srv, struct request *req,
 		}
 	}
 	ret = cache_serve(srv, req, conn, url,
-	    p.key.len > 0 ? p.key.data : NULL, store_generation(srv->store),
-	    0, build_feed, &job);
+	    p.key.len > 0 ? p.key.data : NULL, CACHE_GENS_ENTRIES,
+	    build_feed, &job);
 	http_params_reset(&p);
 	return ret;
 }

@@ -37,6 +37,7 @@
 
 #define SERVE_SEND_FACTOR	10.0	/* x timeout to take an answer */
 #define HEALTH_GRACE		3.0	/* s a client may wait for accept */
+#define HEALTH_BEAT_MAX		10	/* s without a check: hung */
 
 /* MHD's notices of accepted and closed connections. */
 void
@@ -163,25 +164,33 @@ health_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct server *srv = w->data;
 	double now = mono_now();
+	int wedged = 0;
 	size_t i;
 
 	(void)loop;
 	(void)revents;
-	for (i = 0; i < srv->nls; i++)
+	for (i = 0; i < srv->nls; i++) {
 		listener_check(srv->ls[i], now);
+		wedged += srv->ls[i]->wedged;
+	}
+	/* For serve_healthy, on the daemon's thread. */
+	atomic_store(&srv->wedged, wedged);
+	atomic_store(&srv->beat, (int64_t)(now * 1000));
 }
 
+/* On the daemon's thread: what the last check found, and whether the
+ * server's thread still checks (a thread that hangs is as bad as a
+ * listener that does; one that waits for the state lock does not hang:
+ * the daemon's loop hands it over as soon as it waits). */
 int
 serve_healthy(const struct server *srv)
 {
-	double now = mono_now();
-	char why[256];
-	size_t i;
+	int64_t now = (int64_t)(mono_now() * 1000);
 
-	for (i = 0; i < srv->nls; i++)
-		if (listener_wedged(srv->ls[i], now, why, sizeof(why)))
-			return 0;
-	return 1;
+	if (atomic_load(&srv->wedged) > 0)
+		return 0;
+	return now - atomic_load(&srv->beat) <= HEALTH_BEAT_MAX * 1000 ||
+	    serve_waits(srv);
 }
 
 /* /healthz: 503 with the reasons while a listener is wedged. */

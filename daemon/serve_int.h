@@ -15,13 +15,20 @@
  *                  checked against the config (feeds, tags in any
  *                  case), turned into a store query, rendered, cached.
  *
+ *   serve_thread.c the server's thread, and the lock it shares with
+ *                  the daemon's loop (what may be touched without it).
+ *
  * Binding sockets and systemd's socket activation are listen.c's (it
- * knows nothing of this struct).  Everything runs on the loop thread.
+ * knows nothing of this struct).  Everything here runs on the server's
+ * own thread (serve_thread.c), except serve_new, serve_free and what
+ * serve_call hands over; the store is reached only under the state
+ * lock.
  */
 #ifndef FEEDD_SERVE_INT_H
 #define FEEDD_SERVE_INT_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -31,6 +38,7 @@
 #include <microhttpd.h>
 
 #include "conf.h"
+#include "metrics.h"
 #include "render.h"
 #include "base/util.h"
 
@@ -103,9 +111,12 @@ struct listener {
 	int		 addr_ok;	/* addr is set */
 };
 
+struct serve_thread;
+
 struct server {
-	struct ev_loop	*loop;
-	struct store	*store;
+	struct ev_loop	*loop;		/* the server's own */
+	struct serve_thread *thr;
+	struct store	*store;		/* under the state lock */
 	const struct conf *conf;
 	struct listener	**ls;
 	size_t		 nls;
@@ -117,6 +128,11 @@ struct server {
 	unsigned long	 tick;
 	int64_t		 started;
 	ev_timer	 health;	/* listener checks, every second */
+	struct metrics	 metrics;	/* as last read under the lock */
+	int		 metrics_ok;
+	/* What serve_healthy reads from the daemon's thread. */
+	atomic_int	 wedged;	/* listeners wedged at the last check */
+	_Atomic int64_t	 beat;		/* that check's time (ms) */
 };
 
 struct route;
@@ -228,12 +244,41 @@ void		 http_completed(void *cls, struct MHD_Connection *conn,
 		    void **con_cls, enum MHD_RequestTerminationCode toe);
 void		 http_logger(void *cls, const char *fmt, va_list ap);
 
-/* serve_cache.c */
+/* serve_cache.c: which store generations a document is rendered from
+ * (it is rendered again when they change). */
+enum cache_gens {
+	CACHE_GENS_NONE,	/* neither: only a reload changes it */
+	CACHE_GENS_ENTRIES,	/* store_generation */
+	CACHE_GENS_BOTH		/* and store_feeds_generation */
+};
 enum MHD_Result	 cache_serve(struct server *srv, struct request *req,
 		    struct MHD_Connection *conn, const char *url,
-		    const char *keyextra, uint64_t gen, uint64_t gen2,
+		    const char *keyextra, enum cache_gens gens,
 		    build_fn *build, void *arg);
 void		 cache_clear(struct server *srv);
+
+/* serve_thread.c: the state lock (see there).  serve_lock, serve_trylock
+ * (1 if taken) and serve_unlock on the server's thread only; the daemon's
+ * thread holds the lock whenever it runs. */
+typedef void serve_call_fn(struct server *srv, void *arg);
+void		 serve_thread_init(struct server *srv, struct ev_loop *daemon_loop);
+int		 serve_thread_start(struct server *srv, char **errstr);
+void		 serve_thread_free(struct server *srv);
+void		 serve_lock(struct server *srv);
+int		 serve_trylock(struct server *srv);
+void		 serve_unlock(struct server *srv);
+/* POST /refresh: hands name (NULL: every feed) to the daemon's loop,
+ * which passes it to the refresh hook on its own thread.  -1 when too
+ * many wait already. */
+int		 serve_refresh_queue(struct server *srv, const char *name);
+/* Whether the server's thread waits for the lock. */
+int		 serve_waits(const struct server *srv);
+/* Whether the daemon's loop is running its callbacks (so may be for a
+ * while). */
+int		 serve_loop_busy(const struct server *srv);
+/* From the daemon's thread, holding the lock: runs fn(srv, arg) on the
+ * server's thread and returns when it has. */
+void		 serve_call(struct server *srv, serve_call_fn *fn, void *arg);
 
 /* serve_feed.c: the routes /feed.FORMAT and /view/NAME.FORMAT */
 route_match_fn	 feed_match, view_match;

@@ -1,10 +1,11 @@
 /*
  * fuzz_http.c: libFuzzer harness for the HTTP request path: the input is
  * the bytes a client sends (request line with method, path and query,
- * then headers), written to feedd's server over a Unix socket; the libev
- * loop then runs libmicrohttpd and serve.c's handler (routing, Host
- * check, query parameters, the document cache, validators, gzip) until
- * the answer is complete or the connection closed.  No seam: the server
+ * then headers), written to feedd's server over a Unix socket; the
+ * server's thread runs libmicrohttpd and serve.c's handler (routing,
+ * Host check, query parameters, the document cache, validators, gzip)
+ * while this thread turns the libev loop the server shares the store
+ * with, until the answer is complete or the connection closed.  No seam: the server
  * is the daemon's own, on a socket in a temporary directory, over a
  * small store with two feeds.  Checks beyond "no crash, no leak, no UB":
  * every answer starts with a status line, and /healthz keeps answering
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -138,6 +140,7 @@ static size_t
 exchange(const uint8_t *data, size_t size, char *head, size_t headlen)
 {
 	struct sockaddr_un sun;
+	struct pollfd pfd;
 	char b[65536];
 	size_t got = 0, off = 0;
 	ssize_t n;
@@ -157,6 +160,10 @@ exchange(const uint8_t *data, size_t size, char *head, size_t headlen)
 				off += (size_t)n;
 		}
 		ev_run(loop, EVRUN_NOWAIT);
+		/* The answer comes from the server's thread. */
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 1);
 		n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
 		if (n == 0)
 			break;

@@ -2,7 +2,8 @@
  * test_serve.c: the HTTP server end to end, over loopback TCP (port 0)
  * and a Unix socket in a temporary directory, against a real store.
  *
- * The server runs on a libev loop in the test's main thread; requests
+ * The server runs on its own thread, sharing the store with the libev
+ * loop of the test's main thread as it does with the daemon's; requests
  * are made with libcurl's easy API from a second (C11) thread, which records
  * each response and wakes the loop with an ev_async when it is done.  All
  * assertions are made afterwards in the main thread.
@@ -1689,6 +1690,113 @@ START_TEST(test_limit_recovers)
 }
 END_TEST
 
+/*
+ * A reader does not wait for the daemon's loop: while a callback of the
+ * loop runs (a long parse, here one that stores an entry and then
+ * blocks until the client says so), a document already cached is
+ * answered as it was; once the loop has waited for events again, the
+ * change is served.
+ */
+struct busy_run {
+	ev_async	 busy, done;
+	mtx_t		 mtx;
+	cnd_t		 cnd;
+	int		 paused, resume;
+	int		 port;
+	struct req	 during[2];
+};
+
+static void
+busy_cb(struct ev_loop *l, ev_async *w, int revents)
+{
+	struct busy_run *br = w->data;
+	struct entry e;
+
+	(void)l;
+	(void)revents;
+	e = mk("a9", "Alpha nine", "http://alpha.example/9", T0 - 1);
+	store_doc(store, feed_a, &e, 1, T0 + 90);
+	mtx_lock(&br->mtx);
+	br->paused = 1;
+	cnd_broadcast(&br->cnd);
+	while (!br->resume)
+		cnd_wait(&br->cnd, &br->mtx);
+	mtx_unlock(&br->mtx);
+}
+
+static int
+busy_client(void *arg)
+{
+	struct busy_run *br = arg;
+
+	ev_async_send(loop, &br->busy);
+	mtx_lock(&br->mtx);
+	while (!br->paused)
+		cnd_wait(&br->cnd, &br->mtx);
+	mtx_unlock(&br->mtx);
+	/* The loop is inside busy_cb now. */
+	do_req(&br->during[0], br->port);
+	do_req(&br->during[1], br->port);
+	mtx_lock(&br->mtx);
+	br->resume = 1;
+	cnd_broadcast(&br->cnd);
+	mtx_unlock(&br->mtx);
+	ev_async_send(loop, &br->done);
+	return 0;
+}
+
+START_TEST(test_busy_loop)
+{
+	struct req r[] = { { .method = "GET", .path = "/feed.atom" } };
+	struct req a[] = { { .method = "GET", .path = "/feed.atom" } };
+	struct busy_run br;
+	char etag[512];
+	thrd_t t;
+
+	start_server();
+	run(r, 1);
+	ck_status(&r[0], 200);
+	ck_assert_int_eq(count(r[0].body.data, "<entry>"), 3);
+	snprintf(etag, sizeof(etag), "%s", hdr(&r[0], "ETag"));
+
+	memset(&br, 0, sizeof(br));
+	mtx_init(&br.mtx, mtx_plain);
+	cnd_init(&br.cnd);
+	br.port = serve_tcp_port(srv, 0);
+	br.during[0].method = br.during[1].method = "GET";
+	br.during[0].path = "/feed.atom";
+	br.during[0].timeout_ms = 5000;
+	br.during[1].path = "/healthz";
+	br.during[1].timeout_ms = 5000;
+	ev_async_init(&br.busy, busy_cb);
+	br.busy.data = &br;
+	ev_async_start(loop, &br.busy);
+	ev_async_init(&br.done, done_cb);
+	ev_async_start(loop, &br.done);
+	ck_assert_int_eq(thrd_create(&t, busy_client, &br), thrd_success);
+	ev_run(loop, 0);
+	thrd_join(t, NULL);
+	ev_async_stop(loop, &br.busy);
+	ev_async_stop(loop, &br.done);
+	mtx_destroy(&br.mtx);
+	cnd_destroy(&br.cnd);
+	/* Answered from the cache, as before the loop's change. */
+	ck_status(&br.during[0], 200);
+	ck_hdr(&br.during[0], "ETag", etag);
+	ck_assert_str_eq(br.during[0].body.data, r[0].body.data);
+	ck_status(&br.during[1], 200);
+
+	run(a, 1);
+	ck_status(&a[0], 200);
+	ck_assert_str_ne(hdr(&a[0], "ETag"), etag);
+	ck_assert_int_eq(count(a[0].body.data, "<entry>"), 4);
+	ck_assert_ptr_nonnull(strstr(a[0].body.data, "Alpha nine"));
+	reqs_free(r, 1);
+	reqs_free(a, 1);
+	reqs_free(br.during, 2);
+}
+END_TEST
+
 /* A listener that no longer accepts makes /healthz fail (on the other
  * listener, which still answers). */
 struct stall_run {
@@ -1968,6 +2076,7 @@ main(void)
 	tcase_add_test(tc, test_cache_key);
 	tcase_add_test(tc, test_request_limits);
 	tcase_add_test(tc, test_limit_recovers);
+	tcase_add_test(tc, test_busy_loop);
 	tcase_add_test(tc, test_healthz_wedged);
 	tcase_add_test(tc, test_slow_head);
 	tcase_add_test(tc, test_slow_read);
