@@ -78,7 +78,7 @@ printable_run(const unsigned char *r, const unsigned char *end)
 void
 feed_fix_utf8(char *s)
 {
-	unsigned char *r, *w, *end;
+	unsigned char *r, *w, *end, *q;
 	size_t n, i;
 	uint32_t c;
 
@@ -99,14 +99,24 @@ feed_fix_utf8(char *s)
 			    *r != '\r')
 				break;
 			r++;
-		} else if (*r >= 0xc2 && *r <= 0xdf && (r[1] & 0xc0) == 0x80)
-			r += 2;
-		else if (*r >= 0xe0 && *r <= 0xef && (r[1] & 0xc0) == 0x80 &&
-		    (r[2] & 0xc0) == 0x80 && (*r != 0xe0 || r[1] >= 0xa0) &&
-		    (*r != 0xed || r[1] < 0xa0))
-			r += 3;
-		else
+			continue;
+		}
+		/* A run of 2- and 3-byte sequences at once. */
+		q = r;
+		while (*q >= 0xc2) {
+			if (*q <= 0xdf && (q[1] & 0xc0) == 0x80)
+				q += 2;
+			else if (*q >= 0xe0 && *q <= 0xef &&
+			    (q[1] & 0xc0) == 0x80 && (q[2] & 0xc0) == 0x80 &&
+			    (*q != 0xe0 || q[1] >= 0xa0) &&
+			    (*q != 0xed || q[1] < 0xa0))
+				q += 3;
+			else
+				break;
+		}
+		if (q == r)
 			break;
+		r = q;
 	}
 	w = r;
 	while (r < end) {

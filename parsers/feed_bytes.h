@@ -1,6 +1,6 @@
 /*
- * feed_bytes.h: the XML parser's byte-level helpers (feed_bytes.c), for
- * the driver (feed_xml.c).  Internal to parsers/.
+ * feed_bytes.h: the XML parser's byte-level helpers (feed_bytes.c,
+ * feed_text.c), for the driver (feed_xml.c).  Internal to parsers/.
  */
 #ifndef FEEDD_FEED_BYTES_H
 #define FEEDD_FEED_BYTES_H
@@ -59,13 +59,17 @@ int	fbytes_scan_chunk(struct tagscan *t, const char *p, size_t n,
 size_t	fbytes_filter(const char *doc, size_t len, size_t *offp, char *out,
 	    int *mode);
 
+/* Is doc[i..len) a reference ("&name;", "&#123;", "&#x1f;")? */
+int	fbytes_is_reference(const char *doc, size_t len, size_t i);
+
+/* feed_text.c */
 /* Is p[0..n) plain text (valid UTF-8 of XML characters, no control but
  * tab and newline)?  Counts its newlines in *nl. */
 int	fbytes_plain(const unsigned char *p, size_t n, size_t *nl);
 
 /* The text from doc[off] to the next markup, decoded into out (cap
  * bytes; out NULL: only checked), as libxml2 would read it: see
- * feed_bytes.c.  Returns the bytes of doc it read, or 0. */
+ * feed_text.c.  Returns the bytes of doc it read, or 0. */
 struct fbytes_text {
 	size_t	outlen;		/* bytes written */
 	size_t	nl;		/* newlines read */

@@ -60,6 +60,28 @@
  * U+FFFE/U+FFFF become U+FFFD; NUL and C0 controls other than tab,
  * newline and return are dropped.
  */
+/* Past the run of valid 2- and 3-byte sequences at p[i..n) (none of
+ * them U+FFFE or U+FFFF); i itself when there is none. */
+static size_t
+run23(const unsigned char *p, size_t n, size_t i)
+{
+	unsigned char c;
+
+	while (i < n && (c = p[i]) >= 0xc2) {
+		if (c <= 0xdf && i + 2 <= n && (p[i + 1] & 0xc0) == 0x80)
+			i += 2;
+		else if (c >= 0xe0 && c <= 0xef && i + 3 <= n &&
+		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80 &&
+		    (c != 0xe0 || p[i + 1] >= 0xa0) &&
+		    (c != 0xed || p[i + 1] < 0xa0) &&
+		    (c != 0xef || p[i + 1] != 0xbf || p[i + 2] < 0xbe))
+			i += 3;
+		else
+			break;
+	}
+	return i;
+}
+
 static void
 utf8_clean(const char *src, size_t n, struct buf *b)
 {
@@ -68,7 +90,7 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 
 	while (i < n) {
 		unsigned char c;
-		size_t len = 0;
+		size_t len = 0, k;
 		uint32_t cp = 0;
 		uint64_t w;
 
@@ -107,18 +129,10 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 			start = ++i;
 			continue;
 		}
-		/* The common 2- and 3-byte sequences in one test each. */
-		if (c >= 0xc2 && c <= 0xdf && i + 2 <= n &&
-		    (p[i + 1] & 0xc0) == 0x80) {
-			i += 2;
-			continue;
-		}
-		if (c >= 0xe0 && c <= 0xef && i + 3 <= n &&
-		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80 &&
-		    (c != 0xe0 || p[i + 1] >= 0xa0) &&
-		    (c != 0xed || p[i + 1] < 0xa0) &&
-		    (c != 0xef || p[i + 1] != 0xbf || p[i + 2] < 0xbe)) {
-			i += 3;
+		/* The common 2- and 3-byte sequences in one test each, a
+		 * run of them (text in another script) at once. */
+		if ((k = run23(p, n, i)) > i) {
+			i = k;
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf) {
@@ -132,8 +146,6 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 			cp = c & 0x07;
 		}
 		if (len > 0 && i + len <= n) {
-			size_t k;
-
 			for (k = 1; k < len; k++) {
 				if ((p[i + k] & 0xc0) != 0x80)
 					break;
