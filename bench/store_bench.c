@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -250,6 +251,19 @@ wait_sec(void)
 	return (double)wait / 1e9;
 }
 
+/* Voluntary (blocked) and involuntary (preempted) context switches of
+ * the process so far. */
+static void
+switches(long *vol, long *invol)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		*vol = ru.ru_nvcsw;
+		*invol = ru.ru_nivcsw;
+	}
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -335,6 +349,7 @@ main(int argc, char *argv[])
 	char tagname[NTAGS][16];
 	double t0, t1, c1, w1, tlast = 0, tstore, tround, cstore = 0;
 	double wstore = 0;
+	long v1 = 0, i1 = 0, v2 = 0, i2 = 0, vstore = 0, istore = 0;
 	double tidx = 0, cidx = 0, tckpt = 0, cckpt = 0;
 	int64_t nckpt = 0;
 	int64_t ndocs = 0, backlog;
@@ -436,6 +451,7 @@ main(int argc, char *argv[])
 				    seqs[f] + i,
 				    clock_now - (per_doc - i) * 60);
 			}
+			switches(&v1, &i1);
 			w1 = wait_sec();
 			t1 = now_sec();
 			c1 = cpu_sec();
@@ -467,6 +483,9 @@ main(int argc, char *argv[])
 			tround += now_sec() - t1;
 			cstore += cpu_sec() - c1;
 			wstore += wait_sec() - w1;
+			switches(&v2, &i2);
+			vstore += v2 - v1;
+			istore += i2 - i1;
 			if (++ndocs % IDX_EVERY == 0) {
 				t1 = now_sec();
 				c1 = cpu_sec();
@@ -494,8 +513,9 @@ main(int argc, char *argv[])
 	    done / per_doc, per_doc, tstore, (double)done / tstore,
 	    (double)feeds * per_doc / tlast, cstore, (double)done / cstore);
 	printf("ingest's wall time: %.1f s = CPU %.1f s + waiting for a CPU"
-	    " %.1f s + blocked %.1f s\n", tstore, cstore, wstore,
-	    tstore - cstore - wstore);
+	    " %.1f s + blocked %.1f s; context switches: %ld voluntary,"
+	    " %ld involuntary\n", tstore, cstore, wstore,
+	    tstore - cstore - wstore, vstore, istore);
 	t1 = now_sec();
 	c1 = cpu_sec();
 	do {
