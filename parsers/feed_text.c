@@ -18,103 +18,6 @@
 #include "base/util.h"
 
 /*
- * Is p[0..n) plain text as libxml2 reads it: valid UTF-8 of XML
- * characters, with no C0 control but tab and newline (a carriage return
- * libxml2 would normalise)?  Counts the newlines in *nl.
- */
-int
-fbytes_plain(const unsigned char *p, size_t n, size_t *nl)
-{
-	const unsigned char *q = p, *end = p + n;
-	size_t k;
-	uint32_t cp;
-
-	*nl = 0;
-	while (q < end) {
-		/* Sixteen or eight bytes of printable ASCII at a time. */
-#ifdef SWAR_V16
-		while (end - q >= 16) {
-			__m128i v = v16_load(q);
-
-			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
-				break;
-			q += 16;
-		}
-#endif
-		while (end - q >= 8 && (swar_load(q) & SWAR_HIGHS) == 0 &&
-		    swar_below(swar_load(q), 0x20) == 0)
-			q += 8;
-		if (q >= end)
-			break;
-		if (*q < 0x80) {
-			if (*q < 0x20 && *q != '\t' && *q != '\n')
-				return 0;
-			*nl += *q == '\n';
-			q++;
-			continue;
-		}
-		if ((k = utf8_decode(q, (size_t)(end - q), &cp)) == 0 ||
-		    cp == 0xfffe || cp == 0xffff)
-			return 0;
-		q += k;
-	}
-	return 1;
-}
-
-/*
- * The character a reference at doc[i..len) stands for, as libxml2 reads
- * it once fbytes_filter has passed it: "&#X" is "&#x" then, and the five
- * names XML predefines are the only ones taken.  Returns the reference's
- * length, or 0 for anything else (another name, a value that is not an
- * XML character, more than seven digits), which libxml2 is left to read.
- */
-static size_t
-text_ref(const char *doc, size_t len, size_t i, uint32_t *cp)
-{
-	static const struct { const char *s; size_t n; char c; } named[] = {
-		{ "&lt;", 4, '<' }, { "&gt;", 4, '>' }, { "&amp;", 5, '&' },
-		{ "&quot;", 6, '"' }, { "&apos;", 6, '\'' } };
-	size_t j = i + 2, k, d;
-	uint32_t v = 0;
-	int hex;
-
-	if (len - i < 4)
-		return 0;
-	if (doc[i + 1] != '#') {
-		/* Each name has its own second letter but "amp", "apos". */
-		for (k = 0; k < NELEM(named); k++)
-			if (named[k].s[1] == doc[i + 1] &&
-			    len - i >= named[k].n &&
-			    memcmp(doc + i, named[k].s, named[k].n) == 0) {
-				*cp = (unsigned char)named[k].c;
-				return named[k].n;
-			}
-		return 0;
-	}
-	hex = doc[j] == 'x' || doc[j] == 'X';
-	j += hex;
-	for (k = j; k < len && k - j < 8; k++) {
-		d = (unsigned char)doc[k];
-		if (d >= '0' && d <= '9')
-			d -= '0';
-		else if (hex && (d | 0x20) >= 'a' && (d | 0x20) <= 'f')
-			d = (d | 0x20) - 'a' + 10;
-		else
-			break;
-		v = v * (hex ? 16 : 10) + (uint32_t)d;
-	}
-	if (k == j || k - j > 7 || k >= len || doc[k] != ';')
-		return 0;
-	/* XML 1.0's Char production. */
-	if (!(v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 &&
-	    v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd) ||
-	    (v >= 0x10000 && v <= 0x10ffff)))
-		return 0;
-	*cp = v;
-	return k + 1 - i;
-}
-
-/*
  * The run of non-ASCII characters at p[i..len), copied as it is to out
  * from *wp on while 8 bytes of its cap are free (out NULL: only checked):
  * valid UTF-8 of XML characters.  Returns the bytes read (at least one
@@ -155,6 +58,107 @@ text_nonascii(const unsigned char *p, size_t len, size_t i, char *out,
 		k += n;
 	}
 	return k - i;
+}
+
+/*
+ * Is p[0..n) plain text as libxml2 reads it: valid UTF-8 of XML
+ * characters, with no C0 control but tab and newline (a carriage return
+ * libxml2 would normalise)?  Counts the newlines in *nl.
+ */
+int
+fbytes_plain(const unsigned char *p, size_t n, size_t *nl)
+{
+	const unsigned char *q = p, *end = p + n;
+	size_t k, w = 0;
+
+	*nl = 0;
+	while (q < end) {
+		/* Sixteen or eight bytes of printable ASCII at a time. */
+#ifdef SWAR_V16
+		while (end - q >= 16) {
+			__m128i v = v16_load(q);
+
+			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
+				break;
+			q += 16;
+		}
+#endif
+		while (end - q >= 8 && (swar_load(q) & SWAR_HIGHS) == 0 &&
+		    swar_below(swar_load(q), 0x20) == 0)
+			q += 8;
+		if (q >= end)
+			break;
+		if (*q < 0x80) {
+			if (*q < 0x20 && *q != '\t' && *q != '\n')
+				return 0;
+			*nl += *q == '\n';
+			q++;
+			continue;
+		}
+		if ((k = text_nonascii(q, (size_t)(end - q), 0, NULL, 0,
+		    &w)) == 0)
+			return 0;
+		q += k;
+	}
+	return 1;
+}
+
+/*
+ * The character a reference at doc[i..len) stands for, as libxml2 reads
+ * it once fbytes_filter has passed it: "&#X" is "&#x" then, and the five
+ * names XML predefines are the only ones taken.  Returns the reference's
+ * length, or 0 for anything else (another name, a value that is not an
+ * XML character, more than seven digits), which libxml2 is left to read.
+ */
+static size_t
+text_ref(const char *doc, size_t len, size_t i, uint32_t *cp)
+{
+	static const struct { const char *s; size_t n; char c; } named[] = {
+		{ "&lt;", 4, '<' }, { "&gt;", 4, '>' }, { "&amp;", 5, '&' },
+		{ "&quot;", 6, '"' }, { "&apos;", 6, '\'' } };
+	size_t j = i + 2, k, d;
+	uint32_t v = 0;
+	int hex;
+
+	if (len - i < 4)
+		return 0;
+	if (doc[i + 1] != '#') {
+		/* Each name has its own second letter but "amp", "apos". */
+		for (k = 0; k < NELEM(named); k++) {
+			if (named[k].s[1] != doc[i + 1] ||
+			    len - i < named[k].n)
+				continue;
+			for (d = 2; d < named[k].n &&
+			    doc[i + d] == named[k].s[d]; d++)
+				;
+			if (d == named[k].n) {
+				*cp = (unsigned char)named[k].c;
+				return named[k].n;
+			}
+		}
+		return 0;
+	}
+	hex = doc[j] == 'x' || doc[j] == 'X';
+	j += hex;
+	for (k = j; k < len && k - j < 8; k++) {
+		d = (unsigned char)doc[k];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if (hex && (d | 0x20) >= 'a' && (d | 0x20) <= 'f')
+			d = (d | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v * (hex ? 16 : 10) + (uint32_t)d;
+	}
+	if (k == j || k - j > 7 || k >= len || doc[k] != ';')
+		return 0;
+	/* XML 1.0's Char production. */
+	if (!(v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 &&
+	    v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd) ||
+	    (v >= 0x10000 && v <= 0x10ffff)))
+		return 0;
+	*cp = v;
+	return k + 1 - i;
 }
 
 /*
