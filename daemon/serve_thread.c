@@ -55,6 +55,7 @@ struct serve_thread {
 	atomic_uint	 want;		/* the server waits for mtx */
 	atomic_int	 busy;		/* the loop runs its callbacks */
 	unsigned long	 handoffs;	/* under mtx: the server's turns */
+	int		 nwait;		/* under mtx: the loop waits on cnd */
 	struct ev_loop	*main;		/* the daemon's loop */
 	pthread_t	 tid;
 	int		 running;	/* tid started, not joined */
@@ -96,8 +97,11 @@ main_acquire(struct ev_loop *loop)
 	/* The server's turn first, if it waits (once: it must not starve
 	 * the loop either). */
 	turn = t->handoffs;
-	while (atomic_load(&t->want) > 0 && t->handoffs == turn)
+	while (atomic_load(&t->want) > 0 && t->handoffs == turn) {
+		t->nwait++;
 		pthread_cond_wait(&t->cnd, &t->mtx);
+		t->nwait--;
+	}
 	/* Busy until the callbacks are done: between here and the first
 	 * of them libev only does its own bookkeeping. */
 	atomic_store(&t->busy, 1);
@@ -184,7 +188,8 @@ serve_unlock(struct server *srv)
 	struct serve_thread *t = srv->thr;
 
 	t->handoffs++;
-	pthread_cond_broadcast(&t->cnd);
+	if (t->nwait > 0)
+		pthread_cond_broadcast(&t->cnd);
 	pthread_mutex_unlock(&t->mtx);
 }
 
@@ -245,8 +250,11 @@ serve_call(struct server *srv, serve_call_fn *fn, void *arg)
 	t->call_arg = arg;
 	t->call_done = 0;
 	ev_async_send(srv->loop, &t->wake);
-	while (!t->call_done)
+	while (!t->call_done) {
+		t->nwait++;
 		pthread_cond_wait(&t->cnd, &t->mtx);
+		t->nwait--;
+	}
 }
 
 /*
