@@ -541,6 +541,8 @@ main(int argc, char *argv[])
 	    (double)done / (cstore + cidx + cckpt));
 
 	/* Refetching unchanged documents. */
+	w1 = wait_sec();
+	c1 = cpu_sec();
 	t0 = now_sec();
 	t = 0;
 	for (f = 0; f < feeds; f++) {
@@ -558,7 +560,8 @@ main(int argc, char *argv[])
 	}
 	t1 = now_sec() - t0;
 	printf("refetch unchanged: %" PRId64 " entries in %.2f s: %.0f"
-	    " entries/s\n", t, t1, (double)t / t1);
+	    " entries/s; CPU %.2f s, waiting for a CPU %.2f s\n", t, t1,
+	    (double)t / t1, cpu_sec() - c1, wait_sec() - w1);
 
 	t0 = now_sec();
 	if (store_maintain(s) == -1)
