@@ -431,12 +431,16 @@ for r in reqs:
 for h, rs in sorted(hosts.items()):
     if h == "127.0.0.4":
         continue    # the hops of one redirected fetch come at once
-    # Arrivals at the server: a new connection is accepted a little
-    # later than a reused one, hence some slack under a busy machine.
+    # Arrivals at the server: a request on a new connection arrives a
+    # little later than one on a reused connection, later still on a
+    # busy machine, which shortens the gap after it.  Any arrival may be
+    # up to 0.3 s late; k requests on, the pacing must show in full.
     ts = sorted(r["t"] for r in rs)
-    for a, b in zip(ts, ts[1:]):
-        if b - a < 0.85:
-            fail("%s: two requests %.3f s apart" % (h, b - a))
+    for i in range(len(ts)):
+        for j in range(i + 1, len(ts)):
+            if ts[j] - ts[i] < (j - i) - 0.3:
+                fail("%s: request %d %.3f s after request %d" %
+                     (h, j, ts[j] - ts[i], i))
 for r in reqs:
     n = in_progress(r, True)
     if n > 2:
