@@ -114,4 +114,33 @@ v16_first(unsigned bits)
 }
 #endif
 
+/*
+ * How many bytes of p[0..n) from the start are printable ASCII (0x20 to
+ * 0x7f), counted in whole runs of sixteen or eight: the bytes after the
+ * last whole run are left to the caller's byte loop.
+ */
+static inline size_t
+swar_printable_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t x;
+
+#ifdef SWAR_V16
+	while (n - i >= 16) {
+		__m128i v = v16_load(p + i);
+
+		if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
+			break;
+		i += 16;
+	}
+#endif
+	while (n - i >= 8) {
+		x = swar_load(p + i);
+		if ((x & SWAR_HIGHS) != 0 || swar_below(x, 0x20) != 0)
+			break;
+		i += 8;
+	}
+	return i;
+}
+
 #endif

@@ -44,37 +44,10 @@ feed_format_name(enum feed_format format)
 
 /*
  * Every string of every entry goes through here, so the common case is
- * made cheap: eight bytes of printable ASCII are checked (and, once
- * something was dropped, moved) at a time, with the usual word tricks:
- * a byte with its top bit set, or one below 0x20 (x - 0x20 borrows into
- * the top bit where ~x has it set).  A borrow can flag a byte above a real
- * hit as well; that only sends the word to the byte loop.
+ * made cheap: runs of printable ASCII are found sixteen or eight bytes
+ * at a time (swar_printable_run) and, once something was dropped, moved
+ * whole.
  */
-/* How many bytes from r on are printable ASCII, in whole words of eight. */
-static inline size_t
-printable_run(const unsigned char *r, const unsigned char *end)
-{
-	const unsigned char *p = r;
-	uint64_t x;
-
-#ifdef SWAR_V16
-	while (end - p >= 16) {
-		__m128i v = v16_load(p);
-
-		if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
-			break;
-		p += 16;
-	}
-#endif
-	while (end - p >= 8) {
-		x = swar_load(p);
-		if ((x & SWAR_HIGHS) != 0 || swar_below(x, 0x20) != 0)
-			break;
-		p += 8;
-	}
-	return (size_t)(p - r);
-}
-
 void
 feed_fix_utf8(char *s)
 {
@@ -91,7 +64,7 @@ feed_fix_utf8(char *s)
 	 * moves, and a 2- or 3-byte sequence is checked in one go.
 	 */
 	while (r < end) {
-		r += printable_run(r, end);
+		r += swar_printable_run(r, (size_t)(end - r));
 		if (r >= end)
 			break;
 		if (*r < 0x80) {
@@ -120,7 +93,7 @@ feed_fix_utf8(char *s)
 	}
 	w = r;
 	while (r < end) {
-		n = printable_run(r, end);
+		n = swar_printable_run(r, (size_t)(end - r));
 		memmove(w, r, n);
 		r += n;
 		w += n;

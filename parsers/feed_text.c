@@ -73,19 +73,7 @@ fbytes_plain(const unsigned char *p, size_t n, size_t *nl)
 
 	*nl = 0;
 	while (q < end) {
-		/* Sixteen or eight bytes of printable ASCII at a time. */
-#ifdef SWAR_V16
-		while (end - q >= 16) {
-			__m128i v = v16_load(q);
-
-			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
-				break;
-			q += 16;
-		}
-#endif
-		while (end - q >= 8 && (swar_load(q) & SWAR_HIGHS) == 0 &&
-		    swar_below(swar_load(q), 0x20) == 0)
-			q += 8;
+		q += swar_printable_run(q, (size_t)(end - q));
 		if (q >= end)
 			break;
 		if (*q < 0x80) {

@@ -92,27 +92,8 @@ utf8_clean(const char *src, size_t n, struct buf *b)
 		unsigned char c;
 		size_t len = 0, k;
 		uint32_t cp = 0;
-		uint64_t w;
 
-		/* Eight printable ASCII bytes at a time: no byte with the
-		 * top bit set, none below 0x20. */
-#ifdef SWAR_V16
-		while (i + 16 <= n) {
-			__m128i v = v16_load(p + i);
-
-			if (v16_bits(_mm_or_si128(v, v16_below(v, 0x20))) != 0)
-				break;
-			i += 16;
-		}
-#endif
-		while (i + 8 <= n) {
-			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) != 0 ||
-			    ((w - 0x2020202020202020ULL) & ~w &
-			    0x8080808080808080ULL) != 0)
-				break;
-			i += 8;
-		}
+		i += swar_printable_run(p + i, n - i);
 		if (i >= n)
 			break;
 		c = p[i];
