@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,53 @@
 #include <sys/un.h>
 #include <threads.h>
 #include <unistd.h>
+
+/* ThreadSanitizer does not see glibc's C11 threads (thrd_create does not
+ * go through the pthread_create it intercepts, and the client thread
+ * then crashes in it): in a TSan build the clients run on pthreads. */
+#if defined(__SANITIZE_THREAD__)
+#define TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TEST_TSAN 1
+#endif
+#endif
+#ifdef TEST_TSAN
+#include <pthread.h>
+
+struct tsan_start {
+	int	(*fn)(void *);
+	void	*arg;
+};
+
+static void *
+tsan_run(void *p)
+{
+	struct tsan_start st = *(struct tsan_start *)p;
+
+	free(p);
+	return (void *)(intptr_t)st.fn(st.arg);
+}
+
+static int
+tsan_thrd_create(pthread_t *t, int (*fn)(void *), void *arg)
+{
+	struct tsan_start *st = malloc(sizeof(*st));
+
+	if (st == NULL)
+		return thrd_error;
+	st->fn = fn;
+	st->arg = arg;
+	if (pthread_create(t, NULL, tsan_run, st) != 0) {
+		free(st);
+		return thrd_error;
+	}
+	return thrd_success;
+}
+#define thrd_t			pthread_t
+#define thrd_create(t, f, a)	tsan_thrd_create((t), (f), (a))
+#define thrd_join(t, r)		pthread_join((t), NULL)
+#endif
 
 #include <curl/curl.h>
 #include <ev.h>
