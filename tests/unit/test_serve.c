@@ -27,9 +27,10 @@
 #include <threads.h>
 #include <unistd.h>
 
-/* ThreadSanitizer does not see glibc's C11 threads (thrd_create does not
- * go through the pthread_create it intercepts, and the client thread
- * then crashes in it): in a TSan build the clients run on pthreads. */
+/* ThreadSanitizer does not see glibc's C11 threads (thrd_create, mtx_lock
+ * and cnd_wait do not go through the pthread calls it intercepts: the
+ * client thread crashes, and the locks look like none): in a TSan build
+ * the test's threads, mutexes and conditions are pthreads'. */
 #if defined(__SANITIZE_THREAD__)
 #define TEST_TSAN 1
 #elif defined(__has_feature)
@@ -72,6 +73,18 @@ tsan_thrd_create(pthread_t *t, int (*fn)(void *), void *arg)
 #define thrd_t			pthread_t
 #define thrd_create(t, f, a)	tsan_thrd_create((t), (f), (a))
 #define thrd_join(t, r)		pthread_join((t), NULL)
+#define mtx_t			pthread_mutex_t
+#define mtx_init(m, type)	(pthread_mutex_init((m), NULL) == 0 ? \
+				    thrd_success : thrd_error)
+#define mtx_lock(m)		pthread_mutex_lock(m)
+#define mtx_unlock(m)		pthread_mutex_unlock(m)
+#define mtx_destroy(m)		pthread_mutex_destroy(m)
+#define cnd_t			pthread_cond_t
+#define cnd_init(c)		(pthread_cond_init((c), NULL) == 0 ? \
+				    thrd_success : thrd_error)
+#define cnd_wait(c, m)		pthread_cond_wait((c), (m))
+#define cnd_broadcast(c)	pthread_cond_broadcast(c)
+#define cnd_destroy(c)		pthread_cond_destroy(c)
 #endif
 
 #include <curl/curl.h>
