@@ -245,18 +245,12 @@ serve_metrics(struct server *srv, struct request *req,
 	struct buf out;
 	size_t len;
 	char *data;
-	int locked;
 
 	(void)url;
 	/* The fetch counters are the daemon loop's: read under the lock,
 	 * or as they were the last time while the loop is busy (as a
 	 * cached document).  The request counters are this thread's. */
-	locked = serve_trylock(srv);
-	if (!locked && (!srv->metrics_ok || !serve_loop_busy(srv))) {
-		serve_lock(srv);
-		locked = 1;
-	}
-	if (locked) {
+	if (serve_lock_or_copy(srv, srv->metrics_ok)) {
 		srv->metrics = metrics;
 		srv->metrics_ok = 1;
 		serve_unlock(srv);

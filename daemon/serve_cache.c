@@ -271,11 +271,8 @@ cache_serve(struct server *srv, struct request *req,
 	if (keyextra != NULL)
 		buf_addstr(&key, keyextra);
 	c = cache_find(srv, key.data, &hit);
-	if (!serve_trylock(srv)) {
-		if (hit && serve_loop_busy(srv))
-			goto send;
-		serve_lock(srv);
-	}
+	if (!serve_lock_or_copy(srv, hit))
+		goto send;
 	if (gens != CACHE_GENS_NONE)
 		gen = store_generation(srv->store);
 	if (gens == CACHE_GENS_BOTH)

@@ -257,15 +257,16 @@ enum MHD_Result	 cache_serve(struct server *srv, struct request *req,
 		    build_fn *build, void *arg);
 void		 cache_clear(struct server *srv);
 
-/* serve_thread.c: the state lock (see there).  serve_lock, serve_trylock
- * (1 if taken) and serve_unlock on the server's thread only; the daemon's
- * thread holds the lock whenever it runs. */
+/* serve_thread.c: the state lock (see there).  serve_lock,
+ * serve_lock_or_copy (1 if taken, 0: use the copy you have) and
+ * serve_unlock on the server's thread only; the daemon's thread holds the
+ * lock whenever it runs. */
 typedef void serve_call_fn(struct server *srv, void *arg);
 void		 serve_thread_init(struct server *srv, struct ev_loop *daemon_loop);
 int		 serve_thread_start(struct server *srv, char **errstr);
 void		 serve_thread_free(struct server *srv);
 void		 serve_lock(struct server *srv);
-int		 serve_trylock(struct server *srv);
+int		 serve_lock_or_copy(struct server *srv, int have_copy);
 void		 serve_unlock(struct server *srv);
 /* POST /refresh: hands name (NULL: every feed) to the daemon's loop,
  * which passes it to the refresh hook on its own thread.  -1 when too
@@ -273,9 +274,6 @@ void		 serve_unlock(struct server *srv);
 int		 serve_refresh_queue(struct server *srv, const char *name);
 /* Whether the server's thread waits for the lock. */
 int		 serve_waits(const struct server *srv);
-/* Whether the daemon's loop is running its callbacks (so may be for a
- * while). */
-int		 serve_loop_busy(const struct server *srv);
 /* From the daemon's thread, holding the lock: runs fn(srv, arg) on the
  * server's thread and returns when it has. */
 void		 serve_call(struct server *srv, serve_call_fn *fn, void *arg);

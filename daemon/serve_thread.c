@@ -176,10 +176,21 @@ serve_lock(struct server *srv)
 	atomic_fetch_sub(&t->want, 1);
 }
 
+/*
+ * The lock for a request that may have a copy of what it needs from
+ * earlier (a cached document, the counters last read): 1 when taken;
+ * 0 when the caller is to use its copy, which it may only while the
+ * daemon's loop runs its callbacks.  Without a copy it waits.
+ */
 int
-serve_trylock(struct server *srv)
+serve_lock_or_copy(struct server *srv, int have_copy)
 {
-	return pthread_mutex_trylock(&srv->thr->mtx) == 0;
+	if (pthread_mutex_trylock(&srv->thr->mtx) == 0)
+		return 1;
+	if (have_copy && atomic_load(&srv->thr->busy))
+		return 0;
+	serve_lock(srv);
+	return 1;
 }
 
 void
@@ -197,12 +208,6 @@ int
 serve_waits(const struct server *srv)
 {
 	return srv->thr != NULL && atomic_load(&srv->thr->want) > 0;
-}
-
-int
-serve_loop_busy(const struct server *srv)
-{
-	return atomic_load(&srv->thr->busy);
 }
 
 /* --- the thread */
